@@ -1,0 +1,268 @@
+"""Statement grammar: one sentence -> what it says about strikes.
+
+A sentence is one of: a strike statement (a count of strikes at a place, with targets), a
+totals statement (a count for a country or the whole period, no place), a context line
+(a heading or a "no reported strikes" line), or nothing we use. Dates are resolved by the
+caller, which knows the release date and the block the sentence sits in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders.dates import DAY_PATTERN
+from loaders.numbers import COUNT_PATTERN, ORDINAL_PATTERN, parse_count
+from loaders.taxonomy import compound_terms
+
+COUNTRY_PATTERN = r"(?:Syria|Iraq)"
+_DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east|west)ern"
+
+# "four strikes", "an Aug. 6 strike", "A fifth airstrike", "21 airstrikes", "fives strikes"
+STRIKE_COUNT_RE = re.compile(
+    rf"\b(?P<count>{COUNT_PATTERN})\s+(?:(?:{ORDINAL_PATTERN})\s+)?"
+    rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+)?"
+    r"(?:air\s?)?strikes?\b(?!\s+areas?)",
+    re.IGNORECASE,
+)
+ENGAGEMENTS_RE = re.compile(
+    rf",?\s*(?:consisting\s+of|with)\s+(?P<count>{COUNT_PATTERN})\s+engagements?\b",
+    re.IGNORECASE,
+)
+_ACTIONS = {
+    "engaged": "engaged", "engaging": "engaged", "engage": "engaged",
+    "struck": "struck", "striking": "struck", "hit": "struck",
+    "destroyed": "destroyed", "destroying": "destroyed",
+    "damaged": "damaged", "damaging": "damaged",
+    "suppressed": "suppressed", "suppressing": "suppressed",
+    "denied": "denied access", "denying": "denied access",
+    "wounded": "wounded", "wounding": "wounded",
+    "killed": "killed", "killing": "killed",
+    "cratered": "cratered", "cratering": "cratered",
+    "disabled": "damaged", "neutralized": "destroyed",
+}
+ACTION_RE = re.compile(
+    r"\b(?P<verb>" + "|".join(sorted(_ACTIONS, key=len, reverse=True)) + r")\b"
+    r"|\b(?P<inconclusive>had\s+inconclusive\s+results)\b",
+    re.IGNORECASE,
+)
+# Place names: capitalised words with the particles and hyphens real names carry.
+_NAME_WORD = r"(?:[A-Z][\w'’`\-]*|(?:al|ar|as|ad|an|at|az|ash|el|ad|bin|abu|abi|ibn)(?=\s+[A-Z])|al-[A-Z][\w'’\-]*)"
+_NAME_TAIL = r"(?:\s+(?:oil\s+refinery|refinery|dam|area|oil\s+field|border|crossing|region))*"
+PLACE_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*{_NAME_TAIL}"
+_PROVINCE = r"(?:\s+in\s+(?:the\s+)?(?:al\s+|Al\s+)?[A-Z][\w'’\-]*\s+[Pp]rovince)?"
+
+# "Near X, Syria, ..." / "Near X ..." at the start, after an optional "On DATE," / "Yesterday"
+LEADING_NEAR_RE = re.compile(
+    rf"^(?:(?:On\s+{DAY_PATTERN}|Yesterday|Today),?\s+)?(?:in\s+{COUNTRY_PATTERN},?\s+)?[Nn]ear\s+"
+    rf"(?P<place>.+?)(?:,\s*(?P<country>{COUNTRY_PATTERN})\b)?\s*(?:,|(?=\s+(?:{COUNT_PATTERN})\s))",
+)
+INLINE_NEAR_RE = re.compile(
+    rf"\bnear\s+(?:the\s+)?(?P<place>{PLACE_NAME}(?:\s+and\s+{PLACE_NAME})?){_PROVINCE}"
+    rf"(?:,?\s+(?:in\s+)?(?P<country>{COUNTRY_PATTERN})\b)?",
+    re.IGNORECASE,
+)
+DIRECTION_RE = re.compile(
+    rf"\b(?P<place>(?:{_DIRECTION})\s+of\s+(?:the\s+)?{PLACE_NAME})",
+)
+_COUNTRY_IN_RE = re.compile(rf"\b[Ii]n\s+(?P<country>{COUNTRY_PATTERN})\b")
+_BOTH_COUNTRIES_RE = re.compile(r"\b(?:Syria\s+and\s+Iraq|Iraq\s+and\s+Syria|Iraq,\s+Syria)\b")
+_CUMULATIVE_RE = re.compile(
+    r"\b(?:to\s+date|first\s+\w+\s+days|for\s+all\s+of|percent|since\s+(?:Aug|the\s+start|\d)|"
+    r"tempo|month-to-date|in\s+total|cumulative|over\s+the\s+\d+|during\s+the\s+month)\b",
+    re.IGNORECASE,
+)
+LATE_BLOCK_RE = re.compile(
+    r"\b(?:Additionally|other\s+recent|previous(?:ly)?|closed\s+within|were\s*n[o’']t\s+available|"
+    r"details\s+were\s+unavailable|not\s+available\s+in\s+time|Additional\s+Strikes|late)\b",
+    re.IGNORECASE,
+)
+NO_STRIKES_RE = re.compile(r"\b(?:no|zero)\s+(?:reported\s+)?strikes\b|\bno\s+strikes\s+were\b", re.IGNORECASE)
+_LEADING_DATE_RE = re.compile(rf"^(?:On\s+(?P<day>{DAY_PATTERN})|(?P<rel>Yesterday|Today))\b")
+_TARGET_TAIL_RE = re.compile(
+    r"\s*(?:,?\s*(?:consisting\s+of|with)\s+(?:" + COUNT_PATTERN + r")\s+engagements?)"
+    r"|\s+against\s+(?:ISIS|ISIL|Daesh)\s+(?:targets|terrorists)\b"
+    rf"|\s+(?:in|near)\s+(?:{COUNTRY_PATTERN})\b",
+    re.IGNORECASE,
+)
+_COUNT_WORD_START = re.compile(rf"^(?P<count>{COUNT_PATTERN})\s+(?P<rest>.*)$", re.IGNORECASE)
+_MIDLIST_NUMBER = re.compile(
+    r"(?<=[a-z])\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[A-Za-z])"
+)
+_ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
+
+
+@dataclass
+class TargetPhrase:
+    action: str
+    count: int | None
+    text: str  # as written, with its count word
+
+
+@dataclass
+class Statement:
+    kind: str  # strike, totals, header, no_strikes, cumulative, other
+    strikes: int | None = None
+    engagements: int | None = None
+    places: list[str] = field(default_factory=list)  # as written
+    country: str | None = None  # named in the sentence
+    both_countries: bool = False
+    day_text: str | None = None  # "Nov. 1" / "Aug. 6" / "July 19-20" as written, if any
+    relative_day: str | None = None  # "yesterday" / "today"
+    late: bool = False  # opens a block of strikes from earlier days
+    targets: list[TargetPhrase] = field(default_factory=list)
+
+
+def _place_mentions(sentence: str) -> tuple[list[str], str | None, int]:
+    """Return (places as written, country named with them, end of the place mention)."""
+    match = LEADING_NEAR_RE.match(sentence)
+    if match:
+        place = match["place"].strip().strip(",")
+        # Missing comma: "Near Dayr Az Zawr, Syria six strikes"
+        country = match["country"]
+        tail = re.match(rf"^(?P<place>.+?),\s*(?P<country>{COUNTRY_PATTERN})$", place)
+        if tail:
+            place, country = tail["place"], tail["country"]
+        return _split_places(place), country, match.end()
+    match = INLINE_NEAR_RE.search(sentence)
+    if match:
+        return _split_places(match["place"]), match["country"], match.end()
+    match = DIRECTION_RE.search(sentence)
+    if match:
+        return [match["place"]], None, match.end()
+    return [], None, 0
+
+
+def _split_places(place: str) -> list[str]:
+    place = re.sub(r"^(?:the\s+)", "", place.strip(), flags=re.IGNORECASE)
+    parts = re.split(r"\s+and\s+(?=[A-Z])", place)
+    return [part.strip(" ,") for part in parts if part.strip(" ,")]
+
+
+def _split_items(objects: str) -> list[str]:
+    protected = objects
+    for number, term in enumerate(compound_terms()):
+        protected = re.sub(
+            re.escape(term).replace(r"\ ", r"[\s-]+"), f"\x00{number}\x00", protected, flags=re.IGNORECASE
+        )
+    terms = compound_terms()
+    items = []
+    for chunk in re.split(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+", protected):
+        for piece in _MIDLIST_NUMBER.split(chunk):
+            restored = re.sub(r"\x00(\d+)\x00", lambda m: terms[int(m[1])], piece).strip(" .:")
+            restored = re.sub(r"^(?:and|also|an?\s+additional)\s+", "", restored, flags=re.IGNORECASE)
+            if restored:
+                items.append(restored)
+    return items
+
+
+def _target_phrases(action_text: str) -> list[TargetPhrase]:
+    """Return the targets of a verb list: "engaged three units and destroyed two X, a Y"."""
+    cleaned = _TARGET_TAIL_RE.sub("", action_text)
+    verbs = list(ACTION_RE.finditer(cleaned))
+    targets: list[TargetPhrase] = []
+    for index, verb in enumerate(verbs):
+        if verb["inconclusive"]:
+            targets.append(TargetPhrase("inconclusive", None, verb.group(0)))
+            continue
+        action = _ACTIONS[verb["verb"].lower()]
+        end = verbs[index + 1].start() if index + 1 < len(verbs) else len(cleaned)
+        objects = cleaned[verb.end() : end]
+        objects = re.sub(r"\b(?:that|which|and|then)\s*$", "", objects.strip(" ,;.")).strip(" ,;.")
+        if action == "denied access":
+            targets.append(TargetPhrase(action, 1, objects or "access"))
+            continue
+        items = _split_items(objects)
+        pending_adjective: list[tuple[int | None, str]] = []
+        previous_text = ""
+        for item in items:
+            count, text = _count_of(item)
+            if _ADJECTIVE_ONLY.match(text):
+                pending_adjective.append((count, item))  # "one large and three small units"
+                continue
+            if text.lower() in {"another", "others", "other", "two others"}:
+                text = previous_text
+            for adjective_count, adjective_item in pending_adjective:
+                targets.append(TargetPhrase(action, adjective_count, f"{adjective_item} {_head(text)}"))
+            pending_adjective = []
+            targets.append(TargetPhrase(action, count, item))
+            previous_text = text
+        for adjective_count, adjective_item in pending_adjective:
+            targets.append(TargetPhrase(action, adjective_count, adjective_item))
+    return targets
+
+
+def _head(text: str) -> str:
+    return re.sub(r"^(?:large|small|medium|heavy|light)\s+", "", text, flags=re.IGNORECASE)
+
+
+def _count_of(item: str) -> tuple[int | None, str]:
+    lowered = item.strip()
+    if re.match(r"^another\b", lowered, re.IGNORECASE):
+        return 1, lowered
+    match = _COUNT_WORD_START.match(lowered)
+    if match and parse_count(match["count"]) is not None:
+        rest = re.sub(r"^(?:pieces?\s+of|units?\s+of|sets?\s+of)\s+", "", match["rest"], flags=re.IGNORECASE)
+        if rest.lower() in {"others", "other"}:
+            return parse_count(match["count"]), "others"
+        return parse_count(match["count"]), rest
+    return None, lowered
+
+
+def _leading_date(sentence: str) -> tuple[str | None, str | None]:
+    match = _LEADING_DATE_RE.match(sentence)
+    if not match:
+        inner = re.search(rf"\b(?:on|On)\s+(?P<day>{DAY_PATTERN})\b", sentence)
+        if inner:
+            return inner["day"], None
+        relative = re.search(r"\b(yesterday|today)\b", sentence, re.IGNORECASE)
+        return None, relative[1].lower() if relative else None
+    if match["day"]:
+        return match["day"], None
+    return None, match["rel"].lower()
+
+
+def analyse(sentence: str) -> Statement:
+    """Return what one sentence says about strikes (see module docstring)."""
+    count_match = STRIKE_COUNT_RE.search(sentence)
+    if NO_STRIKES_RE.search(sentence) and not count_match:
+        day, relative = _leading_date(sentence)
+        country = _COUNTRY_IN_RE.search(sentence)
+        return Statement("no_strikes", country=country["country"] if country else None,
+                         day_text=day, relative_day=relative)
+    if not count_match:
+        return Statement("other")
+    strikes = parse_count(count_match["count"])
+    engagement_match = ENGAGEMENTS_RE.search(sentence)
+    engagements = parse_count(engagement_match["count"]) if engagement_match else None
+    places, place_country, _ = _place_mentions(sentence)
+    country_in = _COUNTRY_IN_RE.search(sentence)
+    country = place_country or (country_in["country"] if country_in else None)
+    day, relative = _leading_date(sentence)
+    if count_match["date"]:
+        day = count_match["date"]
+    statement = Statement(
+        "other",
+        strikes=strikes,
+        engagements=engagements,
+        places=places,
+        country=country,
+        both_countries=bool(_BOTH_COUNTRIES_RE.search(sentence)),
+        day_text=day,
+        relative_day=relative,
+    )
+    action_start = None
+    for verb in ACTION_RE.finditer(sentence, count_match.end()):
+        action_start = verb.start()
+        break
+    if _CUMULATIVE_RE.search(sentence) and not places:
+        statement.kind = "cumulative"
+        return statement
+    if places or (action_start is not None and not sentence.rstrip().endswith(":")):
+        statement.kind = "strike"
+        if action_start is not None:
+            statement.targets = _target_phrases(sentence[action_start:])
+        return statement
+    statement.late = bool(LATE_BLOCK_RE.search(sentence))
+    statement.kind = "header" if sentence.rstrip().endswith(":") else "totals"
+    return statement

@@ -1,0 +1,55 @@
+"""Counts as releases write them: digits, number words, articles and a few typos."""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+# Words that mean "one" before a noun, and typos seen in real releases ("fives strikes").
+_ONE = {"a": 1, "an": 1, "single": 1}
+_TYPOS = {"fives": 5, "twos": 2, "threes": 3}
+# "A fifth airstrike" counts one strike; the ordinal only numbers it.
+_ORDINALS = (
+    "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+    "tenth", "eleventh", "twelfth", "final", "last", "another", "additional",
+)
+
+_tens_alt = "|".join(_TENS)
+_units_alt = "|".join(sorted(_UNITS, key=len, reverse=True))
+NUMBER_PATTERN = (
+    rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_tens_alt})(?:[- ](?:{_units_alt}))?|{_units_alt}"
+    rf"|{'|'.join(_TYPOS)})"
+)
+COUNT_PATTERN = rf"(?:{NUMBER_PATTERN}|an?|single)"
+ORDINAL_PATTERN = "|".join(_ORDINALS)
+
+_NUMBER_RE = re.compile(rf"^{NUMBER_PATTERN}$", re.IGNORECASE)
+
+
+def parse_count(word: str) -> int | None:
+    """Return the integer a count word stands for ("twenty-three" -> 23, "an" -> 1), else None."""
+    token = word.strip().lower()
+    if token in _ONE:
+        return 1
+    if token in _TYPOS:
+        return _TYPOS[token]
+    if not _NUMBER_RE.match(token):
+        return None
+    if token[0].isdigit():
+        return int(token.replace(",", ""))
+    if token in _UNITS:
+        return _UNITS[token]
+    parts = re.split(r"[- ]", token)
+    value = _TENS.get(parts[0], 0)
+    if len(parts) > 1:
+        value += _UNITS.get(parts[1], 0)
+    return value

@@ -1,0 +1,212 @@
+"""Readers: bytes of a release file (text, HTML, PDF, line-archive CSV) -> plain text.
+
+Type is decided by content first and extension second, so a renamed file is still read as
+what it is; anything unreadable raises UnreadableFile with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".pdf", ".csv")
+ARCHIVE_COLUMNS = {"date", "country", "line"}
+
+_RELEASE_WORDS = re.compile(
+    r"\b(?:air)?strikes?\b|\bengagements?\b|\bISIL\b|\bISIS\b|\bDaesh\b", re.IGNORECASE
+)
+_FILE_DATE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
+
+
+class UnreadableFile(ValueError):
+    """The file cannot be read as a release; the message says why."""
+
+
+@dataclass
+class SourceDocument:
+    text: str
+    source: str
+    format: str  # txt, html, pdf, archive, paste
+    title: str | None = None
+    published_hint: date | None = None  # from the file name or the uploader, if the text lacks it
+    archive_rows: list[dict[str, str]] | None = None  # for a line archive: its rows
+
+
+def date_from_name(name: str) -> date | None:
+    """Return the YYYY-MM-DD date a file name starts with or contains, else None."""
+    match = _FILE_DATE.search(Path(name).name)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def decode_text(data: bytes) -> str:
+    """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            f"unknown text encoding (not UTF-8, UTF-16 or Windows-1252): {error.reason} "
+            f"at byte {error.start}"
+        ) from error
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    return controls > len(sample) * 0.05
+
+
+def sniff_format(data: bytes, name: str) -> str:
+    """Return txt, html, pdf or archive, judged by the content (the extension breaks ties)."""
+    head = data[:2048].lstrip().lower()
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if _looks_binary(data):
+        raise UnreadableFile("binary content: not a text, HTML, PDF or CSV release file")
+    if head.startswith((b"<!doctype html", b"<html", b"<?xml")) or (
+        b"<body" in head or b"<head" in head or b"<div" in head or b"<p>" in head
+    ):
+        return "html"
+    first_line = decode_text(data[:4096]).splitlines()[0] if data.strip() else ""
+    header = {column.strip().lower() for column in first_line.split(",")}
+    if ARCHIVE_COLUMNS <= header:
+        return "archive"
+    if name.lower().endswith(".csv"):
+        raise UnreadableFile(
+            f"CSV without the line-archive columns {', '.join(sorted(ARCHIVE_COLUMNS))}"
+        )
+    if name.lower().endswith(".pdf"):
+        raise UnreadableFile("named .pdf but the content is not a PDF")
+    return "txt"
+
+
+def html_to_text(markup: str) -> tuple[str, str | None]:
+    """Return (release text, page title) from a release web page, site chrome removed."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(markup, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "iframe"]):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "tr", "strong"]):
+        if block.name == "strong":
+            continue
+        block.insert_before("\n")
+        block.insert_after("\n")
+    # The release body is the smallest element holding most of the page's strike wording.
+    best, best_key = soup.body or soup, None
+    candidates = soup.find_all(["article", "main", "section", "div", "td"]) or [best]
+    page_hits = len(_RELEASE_WORDS.findall(soup.get_text()))
+    for element in candidates:
+        text = element.get_text()
+        hits = len(_RELEASE_WORDS.findall(text))
+        if hits == 0 or hits < page_hits * 0.8:
+            continue
+        key = (len(text),)
+        if best_key is None or key < best_key:
+            best, best_key = element, key
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in best.get_text().splitlines()]
+    text = "\n".join(lines)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    if title and title not in text[:500]:
+        text = f"{title}\n\n{text}"
+    return text, title
+
+
+def pdf_to_text(data: bytes) -> str:
+    """Return the text layer of a PDF; UnreadableFile if it has none (a scan) or is broken."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except (PdfReadError, ValueError, KeyError, TypeError) as error:
+        raise UnreadableFile(f"broken PDF: {error}") from error
+    text = "\n\n".join(page.strip() for page in pages).strip()
+    if not text:
+        raise UnreadableFile("PDF without a text layer (a scanned image?): no text to parse")
+    return text
+
+
+def read_archive(text: str, source: str) -> SourceDocument:
+    """Return a line archive (CSV with date, country, line columns) as a document of rows."""
+    reader = csv.DictReader(io.StringIO(text))
+    columns = {name.strip().lower() for name in reader.fieldnames or []}
+    missing = ARCHIVE_COLUMNS - columns
+    if missing:
+        raise UnreadableFile(f"line archive lacks the columns {', '.join(sorted(missing))}")
+    rows = [{key.strip().lower(): (value or "") for key, value in row.items() if key} for row in reader]
+    if not rows:
+        raise UnreadableFile("line archive has a header but no rows")
+    return SourceDocument(text=text, source=source, format="archive", archive_rows=rows)
+
+
+def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
+    """Return the plain text of one release file; UnreadableFile says why it cannot be read."""
+    if len(data) > max_bytes:
+        raise UnreadableFile(
+            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
+        )
+    if not data.strip():
+        raise UnreadableFile("empty file")
+    kind = sniff_format(data, name)
+    hint = date_from_name(name)
+    if kind == "pdf":
+        return SourceDocument(pdf_to_text(data), name, "pdf", published_hint=hint)
+    text = decode_text(data)
+    if kind == "archive":
+        return read_archive(text, name)
+    if kind == "html":
+        body, title = html_to_text(text)
+        if not _RELEASE_WORDS.search(body):
+            raise UnreadableFile("HTML page holds no release text (no strike wording found)")
+        return SourceDocument(body, name, "html", title=title, published_hint=hint)
+    return SourceDocument(text.replace("\r\n", "\n").replace("\r", "\n"), name, "txt", published_hint=hint)
+
+
+def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
+    """Read one file from disk (see read_bytes)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise UnreadableFile(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+    return read_bytes(path.read_bytes(), str(path), max_bytes)
+
+
+def iter_release_paths(paths: list[Path]) -> list[Path]:
+    """Expand folders into the release files they hold (sorted), keep files as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    child
+                    for child in path.rglob("*")
+                    if child.is_file()
+                    and child.suffix.lower() in SUPPORTED_SUFFIXES
+                    and child.name != "index.csv"
+                    and not child.name.startswith(".")
+                )
+            )
+        else:
+            found.append(path)
+    return found

@@ -1,0 +1,97 @@
+"""Typed records a parsed release becomes. Plain dataclasses: the database layer maps them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+COUNTRIES = ("Iraq", "Syria")
+
+
+@dataclass
+class Target:
+    action: str  # engaged, struck, destroyed, damaged, suppressed, denied access, wounded, ...
+    count: int | None  # None: a plural without a number ("destroyed ISIL fighting positions")
+    text: str  # the phrase as written, e.g. "two ISIL heavy machine guns"
+    type: str | None  # canonical type from the taxonomy, or the normalised phrase if unclassified
+    category: str | None  # taxonomy category, "unclassified" when the phrase matched nothing
+
+
+@dataclass
+class StrikeReport:
+    country: str | None
+    location_raw: str | None  # the place as written, e.g. "Dayr Az Zawr" or "west of Baghdad"
+    location: str | None  # canonical gazetteer name
+    province: str | None
+    lat: float | None
+    lon: float | None
+    location_precision: str  # place, relative, region, unresolved
+    date: date | None  # the day the strikes happened; None where the release leaves it open
+    strikes: int | None
+    engagements: int | None
+    sentence: str
+    span: tuple[int, int]  # character span of the sentence in the release's raw text
+    block: str = "main"  # main, or late (an "Additionally ..." block reporting earlier days)
+    targets: list[Target] = field(default_factory=list)
+
+
+@dataclass
+class Diagnostic:
+    kind: str  # see DIAGNOSTIC_KINDS
+    message: str
+    text: str = ""
+    span: tuple[int, int] | None = None
+
+
+DIAGNOSTIC_KINDS = {
+    "unparsed_sentence": "a sentence about strikes that yielded no row",
+    "unknown_place": "a place the gazetteer could not resolve",
+    "unclassified_target": "a target phrase the taxonomy does not know",
+    "totals_mismatch": "stated totals differ from the sum of the parsed lines",
+    "incomplete_list": "the copy stops inside the strike list",
+    "no_date": "no release date in the text or its metadata",
+    "no_statements": "no strike statement found in the text",
+    "cumulative_figure": "a cumulative or month-to-date figure, not counted",
+    "archive_disagreement": "the archive's own reading differs from ours",
+}
+
+
+@dataclass
+class Totals:
+    strikes: int | None = None
+    engagements: int | None = None
+
+    def as_dict(self) -> dict[str, int | None]:
+        return {"strikes": self.strikes, "engagements": self.engagements}
+
+
+@dataclass
+class ParsedRelease:
+    source: str
+    format: str  # txt, html, pdf, paste, archive
+    raw_text: str
+    content_hash: str
+    title: str | None
+    published: date | None
+    period_start: date | None
+    period_end: date | None
+    stated_totals: dict[str, Totals]  # keys: all, Iraq, Syria
+    strikes: list[StrikeReport]
+    diagnostics: list[Diagnostic]
+    archive_rows: list[int] | None = None  # for a line archive: the 1-based row of each strike
+
+    def parsed_totals(self, block: str = "main") -> dict[str, Totals]:
+        """Sum of the parsed strike reports of one block, overall and per country."""
+        totals = {key: Totals() for key in ("all", *COUNTRIES)}
+        for report in self.strikes:
+            if report.block != block:
+                continue
+            for key in ("all", report.country):
+                if key not in totals:
+                    continue
+                bucket = totals[key]
+                if report.strikes is not None:
+                    bucket.strikes = (bucket.strikes or 0) + report.strikes
+                if report.engagements is not None:
+                    bucket.engagements = (bucket.engagements or 0) + report.engagements
+        return totals

@@ -1,0 +1,311 @@
+"""Release parser: raw release text -> ParsedRelease (strike reports, targets, totals,
+diagnostics). Walks the sentences in order, carrying the country, day and block context
+that headings and lead sentences set."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date, timedelta
+
+from loaders.dates import DAY_PATTERN, parse_day, relative_day
+from loaders.gazetteer import resolve_place
+from loaders.grammar import Statement, TargetPhrase, analyse
+from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, StrikeReport, Target, Totals
+from loaders.segmenter import Sentence, segment
+from loaders.taxonomy import UNCLASSIFIED, classify
+
+_ORG_NAMES = (
+    (re.compile(r"Islamic State of Iraq and (?:the )?Syria", re.IGNORECASE), "ISIS"),
+    (re.compile(r"Islamic State of Iraq and the Levant", re.IGNORECASE), "ISIL"),
+    (re.compile(r"Islamic State in Iraq and Syria", re.IGNORECASE), "ISIS"),
+)
+_RELEASE_DATE_RES = (
+    re.compile(rf"^[A-Z][A-Z .,]+?,\s*(?:Fla\.,\s*)?(?P<day>{DAY_PATTERN})\s*[—–-]", re.MULTILINE),
+    re.compile(rf"(?:Press Release\s*\|\s*|^)(?P<day>{DAY_PATTERN})\s*$", re.MULTILINE),
+    re.compile(rf"\b(?:released|issued|dated)\s+(?:on\s+)?(?P<day>{DAY_PATTERN})", re.IGNORECASE),
+)
+_COUNTRY_HEADING_RE = re.compile(r"^(?:Strikes\s+in\s+|In\s+)?(?P<country>Syria|Iraq)\s*:?$", re.IGNORECASE)
+_DAY_HEADING_RE = re.compile(rf"^(?P<day>{DAY_PATTERN})\s+Strikes$", re.IGNORECASE)
+_LATE_HEADING_RE = re.compile(
+    r"^(?:Previous|Other\s+Recent|Additional|Late|Earlier)\s+Strikes$|Strikes$", re.IGNORECASE
+)
+_CLOSING_RE = re.compile(
+    r"assessments\s+(?:of\s+results\s+)?are\s+based|aircraft\s+(?:returned|exited|departed)|"
+    r"Part\s+of\s+Operation|(?:The|These)\s+strikes\s+were\s+conducted\s+as\s+part|"
+    r"list\s+above\s+contains|Coalition\s+nations\s+which|For\s+a\s+complete|"
+    r"The\s+destruction\s+of",
+    re.IGNORECASE,
+)
+_WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE)
+_TITLE_LINE_RE = re.compile(r"^\s*(?P<title>[^\n]{12,160})\n")
+
+
+def content_hash(text: str) -> str:
+    """Return the SHA-256 of the text with line endings and trailing spaces normalised."""
+    canonical = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def find_release_date(raw: str) -> date | None:
+    """Return the release date written in the dateline or header, else None."""
+    head = raw[:1500]
+    for pattern in _RELEASE_DATE_RES:
+        match = pattern.search(head)
+        if match:
+            first, _ = parse_day(match["day"], None)
+            if first:
+                return first
+    return None
+
+
+def _title(raw: str, hint: str | None) -> str | None:
+    if hint:
+        return hint.strip()
+    match = _TITLE_LINE_RE.match(raw)
+    if match and not re.search(r"\d{4}$|^From a|^Press Release", match["title"]):
+        return match["title"].strip()
+    return None
+
+
+def _normalise(text: str) -> str:
+    for pattern, replacement in _ORG_NAMES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+class _Walker:
+    """Carries the context of a walk through one release's sentences."""
+
+    def __init__(self, raw: str, published: date | None, sentences: list[Sentence]):
+        self.raw = raw
+        self.published = published
+        self.sentences = sentences
+        self.country: str | None = None
+        self.day: date | None = None  # strike day set by the lead, a heading or a block
+        self.block = "main"
+        self.stated: dict[str, Totals] = {key: Totals() for key in ("all", *COUNTRIES)}
+        self.late_stated: list[tuple[Totals, Sentence]] = []
+        self.reports: list[StrikeReport] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.window: list[date] = []
+        self.seen_statement = False
+
+    def resolve_day(self, statement: Statement) -> tuple[date | None, date | None] | None:
+        """Return the (first, last) day a statement names, or None if it names none."""
+        if statement.day_text:
+            return parse_day(statement.day_text, self.published)
+        if statement.relative_day:
+            day = relative_day(statement.relative_day, self.published)
+            return day, day
+        return None
+
+    def lead(self, sentence: Sentence) -> None:
+        """The first sentences set the period the release covers and its default day."""
+        words = [match.group(0) for match in _WINDOW_WORDS_RE.finditer(sentence.text)]
+        days: list[date] = []
+        for word in words:
+            first, last = parse_day(word, self.published)
+            if first is None:
+                first = last = relative_day(word, self.published)
+            if first is not None:
+                days.extend([first, last or first])
+        if not days:
+            return
+        days = [day for day in days if self.published is None or day <= self.published]
+        if not days:
+            return
+        self.window.extend(days)
+        if not self.seen_statement and self.day is None:
+            span = set(days)
+            self.day = days[0] if len(span) == 1 else None
+
+    def add_stated(self, statement: Statement, sentence: Sentence) -> None:
+        totals = Totals(statement.strikes, statement.engagements)
+        if self.block != "main" or statement.late:
+            self.late_stated.append((totals, sentence))
+            return
+        key = statement.country if statement.country and not statement.both_countries else "all"
+        if self.stated[key].strikes is None:
+            self.stated[key] = totals
+
+    def strike(self, statement: Statement, sentence: Sentence) -> None:
+        named = self.resolve_day(statement)
+        strike_day = named[0] if named and named[0] == named[1] else (None if named else self.day)
+        country = statement.country or self.country
+        places = statement.places or [None]
+        for index, place_raw in enumerate(places):
+            place = resolve_place(place_raw, country) if place_raw else None
+            report_country = country or (place.country if place and place.country else None)
+            if place_raw and place and place.precision == "unresolved":
+                self.diagnostics.append(
+                    Diagnostic("unknown_place", f"place not in the gazetteer: {place_raw!r}",
+                               sentence.text, (sentence.start, sentence.end))
+                )
+            report = StrikeReport(
+                country=report_country,
+                location_raw=place_raw,
+                location=place.name if place and place.precision != "unresolved" else None,
+                province=place.province if place else None,
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                location_precision=place.precision if place else "region",
+                date=strike_day,
+                # A line naming several places states its counts once: the first place carries them.
+                strikes=statement.strikes if index == 0 else None,
+                engagements=statement.engagements if index == 0 else None,
+                sentence=sentence.text,
+                span=(sentence.start, sentence.end),
+                block=self.block,
+                targets=[self._target(phrase, sentence) for phrase in statement.targets] if index == 0 else [],
+            )
+            self.reports.append(report)
+
+    def _target(self, phrase: TargetPhrase, sentence: Sentence) -> Target:
+        if phrase.action == "inconclusive":
+            return Target("inconclusive", None, phrase.text, None, None)
+        target_class = classify(phrase.text)
+        if target_class.category == UNCLASSIFIED:
+            self.diagnostics.append(
+                Diagnostic("unclassified_target", f"target phrase not in the taxonomy: {phrase.text!r}",
+                           sentence.text, (sentence.start, sentence.end))
+            )
+        return Target(phrase.action, phrase.count, phrase.text, target_class.type, target_class.category)
+
+    def heading(self, sentence: Sentence) -> bool:
+        text = sentence.text.strip().rstrip(":")
+        country = _COUNTRY_HEADING_RE.match(text)
+        if country:
+            self.country = country["country"].capitalize()
+            return True
+        day_heading = _DAY_HEADING_RE.match(text)
+        if day_heading:
+            first, last = parse_day(day_heading["day"], self.published)
+            self.day = first if first == last else None
+            return True
+        if _LATE_HEADING_RE.match(text) and sentence.heading:
+            self.block = "late"
+            return True
+        return False
+
+    def walk(self) -> None:
+        for sentence in self.sentences:
+            text = _normalise(sentence.text)
+            if sentence.heading and self.heading(sentence):
+                continue
+            if re.match(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b", text) and not sentence.bulleted:
+                self.country = re.match(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)", text)[1]
+            statement = analyse(text)
+            if not self.seen_statement and statement.kind in ("other", "totals", "header"):
+                self.lead(sentence)
+            if statement.kind == "strike":
+                self.seen_statement = True
+                self.strike(statement, sentence)
+            elif statement.kind in ("totals", "header"):
+                self._context(statement, sentence)
+            elif statement.kind == "no_strikes":
+                if statement.country:
+                    self.country = statement.country
+            elif statement.kind == "cumulative":
+                self.diagnostics.append(
+                    Diagnostic("cumulative_figure", "cumulative or month-to-date figure, not counted",
+                               sentence.text, (sentence.start, sentence.end))
+                )
+            elif _mentions_strike_numbers(text):
+                self.diagnostics.append(
+                    Diagnostic("unparsed_sentence", "a sentence about strikes that yielded no row",
+                               sentence.text, (sentence.start, sentence.end))
+                )
+
+    def _context(self, statement: Statement, sentence: Sentence) -> None:
+        if statement.late:
+            self.block = "late"
+            named = self.resolve_day(statement)
+            self.day = named[0] if named and named[0] == named[1] else None
+        elif statement.kind == "header":
+            named = self.resolve_day(statement)
+            if named:
+                self.day = named[0] if named[0] == named[1] else None
+        if statement.country and not statement.both_countries and statement.kind == "header":
+            self.country = statement.country
+        self.add_stated(statement, sentence)
+
+
+def _mentions_strike_numbers(text: str) -> bool:
+    return bool(
+        re.search(r"\b(?:destroyed|engaged|struck|damaged|suppressed)\b", text)
+        and re.search(r"\b(?:ISIS|ISIL|Daesh)\b", text)
+    )
+
+
+def _list_complete(raw: str, reports: list[StrikeReport]) -> bool:
+    """True if the copy goes on past its last strike statement into the closing text."""
+    if not reports:
+        return bool(_CLOSING_RE.search(raw))
+    last_end = max(report.span[1] for report in reports)
+    tail = raw[last_end:]
+    if _CLOSING_RE.search(tail):
+        return True
+    return False
+
+
+def parse_release(
+    raw: str,
+    source: str = "pasted text",
+    format: str = "paste",
+    published_hint: date | None = None,
+    title: str | None = None,
+) -> ParsedRelease:
+    """Return the parsed release: its totals, strike reports with targets, and diagnostics."""
+    published = find_release_date(raw) or published_hint
+    walker = _Walker(raw, published, segment(raw))
+    walker.walk()
+    diagnostics = walker.diagnostics
+    if published is None:
+        diagnostics.insert(0, Diagnostic("no_date", "no release date in the text or its metadata"))
+    if not walker.reports:
+        diagnostics.append(Diagnostic("no_statements", "no strike statement found in the text"))
+    release = ParsedRelease(
+        source=source,
+        format=format,
+        raw_text=raw,
+        content_hash=content_hash(raw),
+        title=_title(raw, title),
+        published=published,
+        period_start=None,
+        period_end=None,
+        stated_totals=walker.stated,
+        strikes=walker.reports,
+        diagnostics=diagnostics,
+    )
+    days = [report.date for report in walker.reports if report.date] + walker.window
+    if days:
+        release.period_start, release.period_end = min(days), max(days)
+    elif published:
+        release.period_start = release.period_end = published - timedelta(days=1)
+    _check_totals(release, walker)
+    return release
+
+
+def _check_totals(release: ParsedRelease, walker: _Walker) -> None:
+    """Compare stated and parsed totals; a copy cut inside its list is reported as such."""
+    parsed = release.parsed_totals("main")
+    complete = _list_complete(release.raw_text, release.strikes)
+    mismatches = []
+    for key, stated in release.stated_totals.items():
+        for measure in ("strikes", "engagements"):
+            expected = getattr(stated, measure)
+            got = getattr(parsed[key], measure) or 0
+            if expected is not None and expected != got:
+                mismatches.append(f"{key} {measure}: stated {expected}, parsed {got}")
+    if mismatches and not complete:
+        release.diagnostics.append(
+            Diagnostic("incomplete_list", "the copy stops inside the strike list; "
+                       + "; ".join(mismatches))
+        )
+    elif mismatches:
+        release.diagnostics.append(Diagnostic("totals_mismatch", "; ".join(mismatches)))
+    elif not complete and release.strikes:
+        release.diagnostics.append(
+            Diagnostic("incomplete_list", "the copy stops before the closing text; totals agree")
+        )

@@ -1,0 +1,111 @@
+"""Cut a release's raw text into units (headings, bullets, paragraphs) and sentences, each
+with its character span in the raw text, so every parsed number points back to its words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BULLET = re.compile(r"^\s*(?:--|[-*•o·▪–—](?=\s))\s*")
+# Unmarked bullets ("Near Mosul, ..." on a line of its own) start a new unit too.
+_UNIT_START = re.compile(r"^\s*(?:--|[-*•o·▪–—]\s|Near\s|On\s|Yesterday\b|There\s+w(?:ere|as)\s)")
+_TERMINAL = re.compile(r"[.:;!?\"”)]\s*$")
+_ABBREVIATIONS = re.compile(
+    r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Fla|No|Gen|Lt|Col|Maj|Sgt|Dr|Mr|Mrs|"
+    r"St|Ft|Inc|Co|vs|approx|etc)|\b[A-Z]|\b[a-z]\.[a-z]|U\.S|U\.K|a\.m|p\.m)\.$"
+)
+_SENTENCE_END = re.compile(r"[.!?](?:[\"”’)]*)\s+(?=[\"“(]?[A-Z0-9])|:\s+(?=\S)")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # whitespace collapsed
+    start: int  # span in the raw text
+    end: int
+    unit: int  # index of the unit (heading, bullet or paragraph) it belongs to
+    bulleted: bool
+    heading: bool  # a short line without end punctuation: "Syria", "Strikes in Iraq"
+
+
+def _lines_with_offsets(raw: str) -> list[tuple[int, int]]:
+    spans, offset = [], 0
+    for line in raw.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        spans.append((offset, offset + len(body)))
+        offset += len(line)
+    return spans
+
+
+def _is_heading(text: str) -> bool:
+    words = text.split()
+    return 0 < len(words) <= 6 and not _TERMINAL.search(text) and not _BULLET.match(text)
+
+
+def _units(raw: str) -> list[tuple[int, int]]:
+    """Spans of units: consecutive non-blank lines joined unless a line starts a bullet or a
+    heading, or the previous line was complete (hard-wrapped copies break sentences anywhere)."""
+    lines = [(start, end, raw[start:end]) for start, end in _lines_with_offsets(raw)]
+
+    def heading_at(index: int) -> bool:
+        text = lines[index][2].strip()
+        if not _is_heading(text):
+            return False
+        following = lines[index + 1][2] if index + 1 < len(lines) else ""
+        return not following.strip() or bool(_UNIT_START.match(following))
+
+    units: list[list[int]] = []
+    open_unit = False
+    previous_complete = True
+    for index, (start, end, line) in enumerate(lines):
+        if not line.strip():
+            open_unit = False
+            continue
+        heading = heading_at(index)
+        if not open_unit or previous_complete or heading or _UNIT_START.match(line):
+            units.append([start, end])
+        else:
+            units[-1][1] = end
+        open_unit = True
+        previous_complete = heading or bool(_TERMINAL.search(line))
+    return [(start, end) for start, end in units]
+
+
+def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans, cursor = [], start
+    text = raw[start:end]
+    for match in _SENTENCE_END.finditer(text):
+        cut = start + match.end()
+        candidate = raw[cursor : start + match.start() + 1].rstrip()
+        if match.group(0)[0] == "." and _ABBREVIATIONS.search(candidate):
+            continue
+        spans.append((cursor, start + match.start() + len(match.group(0).rstrip())))
+        cursor = cut
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+def segment(raw: str) -> list[Sentence]:
+    """Return the sentences of a release in order, with spans into raw."""
+    sentences: list[Sentence] = []
+    for unit_index, (start, end) in enumerate(_units(raw)):
+        unit_text = raw[start:end]
+        bulleted = bool(_BULLET.match(unit_text))
+        heading = "\n" not in unit_text.strip() and _is_heading(" ".join(unit_text.split()))
+        for s_start, s_end in _split_sentences(raw, start, end):
+            piece = raw[s_start:s_end]
+            lead = len(piece) - len(piece.lstrip())
+            text = " ".join(piece.split())
+            if not text:
+                continue
+            sentences.append(
+                Sentence(
+                    text=_BULLET.sub("", text, count=1),
+                    start=s_start + lead,
+                    end=s_end,
+                    unit=unit_index,
+                    bulleted=bulleted,
+                    heading=heading,
+                )
+            )
+    return sentences

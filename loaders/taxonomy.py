@@ -1,0 +1,113 @@
+"""Target taxonomy: raw target phrases -> canonical type and category.
+
+The facts live in two data files: `data/target_types.csv` (type -> category) and
+`data/target_aliases.csv` (normalised phrase -> type). A phrase that matches nothing keeps
+its normalised text as its type under the category "unclassified".
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+DATA_DIR = Path(__file__).parent / "data"
+UNCLASSIFIED = "unclassified"
+
+# Words that say who holds a target or how big it is, not what it is.
+_NOISE = re.compile(
+    r"\b(?:isis|isil|isl|daesh|is)(?:[- ]held|[- ]occupied|[- ]controlled)?\b"
+    r"|\b(?:separate|large|small|medium|additional|other|several|various|multiple|"
+    r"pieces? of|suspected|enemy|terrorist|the|its|their)\b",
+)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+_IRREGULAR_PLURALS = {
+    "headquarters": "headquarters", "equipment": "equipment", "ammunition": "ammunition",
+    "explosives": "explosives", "series": "series", "watercraft": "watercraft",
+    "aircraft": "aircraft", "personnel": "personnel", "lines": "line", "wellheads": "wellhead",
+}
+
+
+@dataclass(frozen=True)
+class TargetClass:
+    type: str
+    category: str
+
+
+def normalise_phrase(phrase: str) -> str:
+    """Return a target phrase reduced to its lookup key: lower case, no owner or size words,
+    no parentheses, hyphens as spaces ("two ISIS-held buildings" -> "buildings")."""
+    text = _PARENTHESES.sub(" ", phrase.lower())
+    text = re.sub(r"[’'`]", "", text)
+    text = _NOISE.sub(" ", text)
+    text = re.sub(r"[-/]", " ", text)
+    text = re.sub(r"[^a-z0-9 ]", " ", text)
+    return " ".join(text.split())
+
+
+def singular(noun_phrase: str) -> str:
+    """Return the phrase with its last word made singular ("fighting positions" -> "... position")."""
+    words = noun_phrase.split()
+    if not words:
+        return noun_phrase
+    last = words[-1]
+    if last in _IRREGULAR_PLURALS:
+        words[-1] = _IRREGULAR_PLURALS[last]
+    elif last.endswith("ies") and len(last) > 4:
+        words[-1] = last[:-3] + "y"
+    elif last.endswith(("ches", "shes", "sses", "xes")):
+        words[-1] = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")):
+        words[-1] = last[:-1]
+    return " ".join(words)
+
+
+@cache
+def _categories() -> dict[str, str]:
+    with (DATA_DIR / "target_types.csv").open(encoding="utf-8") as handle:
+        return {row["type"]: row["category"] for row in csv.DictReader(handle)}
+
+
+@cache
+def _aliases() -> dict[str, str]:
+    categories = _categories()
+    aliases = {normalise_phrase(type_name): type_name for type_name in categories}
+    with (DATA_DIR / "target_aliases.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["type"] not in categories:
+                raise ValueError(f"target_aliases.csv: unknown type {row['type']!r}")
+            aliases[normalise_phrase(row["phrase"])] = row["type"]
+    return aliases
+
+
+def compound_terms() -> list[str]:
+    """Return the known phrases that contain "and" ("command and control node"), longest first,
+    so a target list is not split inside them."""
+    terms = {key for key in _aliases() if " and " in f" {key} "}
+    return sorted(terms, key=len, reverse=True)
+
+
+def category_of(type_name: str) -> str:
+    """Return the category of a canonical type, "unclassified" for anything else."""
+    return _categories().get(type_name, UNCLASSIFIED)
+
+
+@cache
+def classify(phrase: str) -> TargetClass:
+    """Return the canonical type and category of a raw target phrase.
+
+    Tries the phrase, its singular, then drops leading words one at a time ("modular oil
+    refinery" -> "oil refinery"); unmatched phrases come back as their own unclassified type.
+    """
+    key = normalise_phrase(phrase)
+    aliases = _aliases()
+    words = key.split()
+    for start in range(len(words)):
+        candidate = " ".join(words[start:])
+        for form in (candidate, singular(candidate)):
+            if form in aliases:
+                type_name = aliases[form]
+                return TargetClass(type_name, category_of(type_name))
+    return TargetClass(singular(key) if key else phrase.strip().lower(), UNCLASSIFIED)
