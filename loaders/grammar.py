@@ -20,13 +20,14 @@ _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east
 
 # "four strikes", "an Aug. 6 strike", "A fifth airstrike", "21 airstrikes", "fives strikes"
 STRIKE_COUNT_RE = re.compile(
+    r"\b(?P<another>[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(?:air\s?)?strikes?\b(?!\s+areas?)|"
     rf"\b(?P<count>{COUNT_PATTERN})\s+(?:(?:{ORDINAL_PATTERN})\s+)?"
     rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+)?"
     r"(?:air\s?)?strikes?\b(?!\s+areas?)",
     re.IGNORECASE,
 )
 ENGAGEMENTS_RE = re.compile(
-    rf",?\s*(?:consisting\s+of|with)\s+(?P<count>{COUNT_PATTERN})\s+engagements?\b",
+    rf",?\s*(?:consisting\s+of|with)\s+(?P<count>{COUNT_PATTERN})\s+eng(?:agements?\b|\w*$)",
     re.IGNORECASE,
 )
 _ACTIONS = {
@@ -58,9 +59,8 @@ LEADING_NEAR_RE = re.compile(
     rf"(?P<place>.+?)(?:,\s*(?P<country>{COUNTRY_PATTERN})\b)?\s*(?:,|(?=\s+(?:{COUNT_PATTERN})\s))",
 )
 INLINE_NEAR_RE = re.compile(
-    rf"\bnear\s+(?:the\s+)?(?P<place>{PLACE_NAME}(?:\s+and\s+{PLACE_NAME})?){_PROVINCE}"
+    rf"\b[Nn]ear\s+(?:the\s+)?(?P<place>{PLACE_NAME}(?:\s+and\s+{PLACE_NAME})?){_PROVINCE}"
     rf"(?:,?\s+(?:in\s+)?(?P<country>{COUNTRY_PATTERN})\b)?",
-    re.IGNORECASE,
 )
 DIRECTION_RE = re.compile(
     rf"\b(?P<place>(?:{_DIRECTION})\s+of\s+(?:the\s+)?{PLACE_NAME})",
@@ -69,7 +69,8 @@ _COUNTRY_IN_RE = re.compile(rf"\b[Ii]n\s+(?P<country>{COUNTRY_PATTERN})\b")
 _BOTH_COUNTRIES_RE = re.compile(r"\b(?:Syria\s+and\s+Iraq|Iraq\s+and\s+Syria|Iraq,\s+Syria)\b")
 _CUMULATIVE_RE = re.compile(
     r"\b(?:to\s+date|first\s+\w+\s+days|for\s+all\s+of|percent|since\s+(?:Aug|the\s+start|\d)|"
-    r"tempo|month-to-date|in\s+total|cumulative|over\s+the\s+\d+|during\s+the\s+month)\b",
+    r"tempo|month-to-date|in\s+total|cumulative|over\s+the\s+\d+|during\s+the\s+month|"
+    r"a\s+total\s+of|across\s+(?:Iraq|Syria))\b",
     re.IGNORECASE,
 )
 LATE_BLOCK_RE = re.compile(
@@ -85,6 +86,13 @@ _TARGET_TAIL_RE = re.compile(
     rf"|\s+(?:in|near)\s+(?:{COUNTRY_PATTERN})\b",
     re.IGNORECASE,
 )
+# Boilerplate that defines a strike; it counts nothing.
+BOILERPLATE_RE = re.compile(
+    r"define\s+a\s+strike|a\s+single\s+aircraft\s+delivering|is\s+one\s+strike", re.IGNORECASE
+)
+_PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
+# ", which represents part of ..." / ", that was firing on ..." describe, they list no targets
+_RELATIVE_CLAUSE_RE = re.compile(r",?\s+(?:which|that\s+was|who)\s+", re.IGNORECASE)
 _COUNT_WORD_START = re.compile(rf"^(?P<count>{COUNT_PATTERN})\s+(?P<rest>.*)$", re.IGNORECASE)
 _MIDLIST_NUMBER = re.compile(
     r"(?<=[a-z])\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[A-Za-z])"
@@ -113,24 +121,30 @@ class Statement:
     targets: list[TargetPhrase] = field(default_factory=list)
 
 
-def _place_mentions(sentence: str) -> tuple[list[str], str | None, int]:
-    """Return (places as written, country named with them, end of the place mention)."""
+def _place_mentions(sentence: str) -> tuple[list[str], str | None, tuple[int, int] | None]:
+    """Return (places as written, country named with them, span of the place mention)."""
     match = LEADING_NEAR_RE.match(sentence)
     if match:
         place = match["place"].strip().strip(",")
         # Missing comma: "Near Dayr Az Zawr, Syria six strikes"
         country = match["country"]
-        tail = re.match(rf"^(?P<place>.+?),\s*(?P<country>{COUNTRY_PATTERN})$", place)
+        tail = re.match(rf"^(?P<place>.+?)(?:,|\s+in)\s*(?P<country>{COUNTRY_PATTERN})$", place)
         if tail:
             place, country = tail["place"], tail["country"]
-        return _split_places(place), country, match.end()
+        return _split_places(place), country, match.span()
     match = INLINE_NEAR_RE.search(sentence)
     if match:
-        return _split_places(match["place"]), match["country"], match.end()
+        return _split_places(match["place"]), match["country"], _with_country(sentence, match.span())
     match = DIRECTION_RE.search(sentence)
     if match:
-        return [match["place"]], None, match.end()
-    return [], None, 0
+        return [match["place"]], None, _with_country(sentence, match.span())
+    return [], None, None
+
+
+def _with_country(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
+    """Widen a mid-sentence place span over an "in Syria" right before it."""
+    before = re.search(rf"\s+in\s+{COUNTRY_PATTERN}\s*$", sentence[: span[0]])
+    return (before.start() if before else span[0], span[1])
 
 
 def _split_places(place: str) -> list[str]:
@@ -158,7 +172,8 @@ def _split_items(objects: str) -> list[str]:
 
 def _target_phrases(action_text: str) -> list[TargetPhrase]:
     """Return the targets of a verb list: "engaged three units and destroyed two X, a Y"."""
-    cleaned = _TARGET_TAIL_RE.sub("", action_text)
+    cleaned = _TARGET_TAIL_RE.sub("", _PARENTHETICAL_RE.sub("", action_text))
+    cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
     verbs = list(ACTION_RE.finditer(cleaned))
     targets: list[TargetPhrase] = []
     for index, verb in enumerate(verbs):
@@ -224,6 +239,8 @@ def _leading_date(sentence: str) -> tuple[str | None, str | None]:
 
 def analyse(sentence: str) -> Statement:
     """Return what one sentence says about strikes (see module docstring)."""
+    if BOILERPLATE_RE.search(sentence):
+        return Statement("boilerplate")
     count_match = STRIKE_COUNT_RE.search(sentence)
     if NO_STRIKES_RE.search(sentence) and not count_match:
         day, relative = _leading_date(sentence)
@@ -232,14 +249,14 @@ def analyse(sentence: str) -> Statement:
                          day_text=day, relative_day=relative)
     if not count_match:
         return Statement("other")
-    strikes = parse_count(count_match["count"])
+    strikes = 1 if count_match["another"] else parse_count(count_match["count"])
     engagement_match = ENGAGEMENTS_RE.search(sentence)
     engagements = parse_count(engagement_match["count"]) if engagement_match else None
-    places, place_country, _ = _place_mentions(sentence)
+    places, place_country, place_span = _place_mentions(sentence)
     country_in = _COUNTRY_IN_RE.search(sentence)
     country = place_country or (country_in["country"] if country_in else None)
     day, relative = _leading_date(sentence)
-    if count_match["date"]:
+    if count_match["date"] and not count_match["another"]:
         day = count_match["date"]
     statement = Statement(
         "other",
@@ -258,10 +275,21 @@ def analyse(sentence: str) -> Statement:
     if _CUMULATIVE_RE.search(sentence) and not places:
         statement.kind = "cumulative"
         return statement
-    if places or (action_start is not None and not sentence.rstrip().endswith(":")):
+    ongoing = re.search(r"\bcontinue[sd]?\s+to\s+attack\b", sentence, re.IGNORECASE)
+    single_country = statement.country is not None and not statement.both_countries
+    one_day = bool(_LEADING_DATE_RE.match(sentence)) and single_country and not ongoing
+    is_header = sentence.rstrip().endswith(":")
+    if places or (not is_header and (action_start is not None or one_day)):
+        # Without a place: a country-level statement ("In Syria, 575 strikes engaged ..." or a
+        # day's paragraph cut before its place).
         statement.kind = "strike"
         if action_start is not None:
-            statement.targets = _target_phrases(sentence[action_start:])
+            action_text = sentence[action_start:]
+            if place_span and place_span[0] > action_start:
+                # "damaged eight ISIL vehicles in Syria northwest of Al Qa'im": the place is not a target
+                cut = slice(place_span[0] - action_start, place_span[1] - action_start)
+                action_text = action_text[: cut.start] + action_text[cut.stop :]
+            statement.targets = _target_phrases(action_text)
         return statement
     statement.late = bool(LATE_BLOCK_RE.search(sentence))
     statement.kind = "header" if sentence.rstrip().endswith(":") else "totals"

@@ -34,10 +34,18 @@ _CLOSING_RE = re.compile(
     r"assessments\s+(?:of\s+results\s+)?are\s+based|aircraft\s+(?:returned|exited|departed)|"
     r"Part\s+of\s+Operation|(?:The|These)\s+strikes\s+were\s+conducted\s+as\s+part|"
     r"list\s+above\s+contains|Coalition\s+nations\s+which|For\s+a\s+complete|"
-    r"The\s+destruction\s+of",
+    r"The\s+destruction\s+of|define\s+a\s+strike",
     re.IGNORECASE,
 )
 _WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE)
+_LEAD_WORDS_RE = re.compile(r"\b(?:attack|strikes?|airstrikes?|conduct\w*)\b", re.IGNORECASE)
+_REPORTED_RE = re.compile(
+    r"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:yesterday|today|Monday|Tuesday|Wednesday|"
+    r"Thursday|Friday|Saturday|Sunday)\b",
+    re.IGNORECASE,
+)
+# "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes.
+_DATELINE_RE = re.compile(rf"^.{{0,300}}?\b{DAY_PATTERN}\s*(?:[—–]|-\s)\s*")
 _TITLE_LINE_RE = re.compile(r"^\s*(?P<title>[^\n]{12,160})\n")
 
 
@@ -90,6 +98,8 @@ class _Walker:
         self.diagnostics: list[Diagnostic] = []
         self.window: list[date] = []
         self.seen_statement = False
+        self.seen_heading_day = False
+        self.lead_days: dict[str, date | None] = {}  # default strike day by country ("all")
 
     def resolve_day(self, statement: Statement) -> tuple[date | None, date | None] | None:
         """Return the (first, last) day a statement names, or None if it names none."""
@@ -102,7 +112,11 @@ class _Walker:
 
     def lead(self, sentence: Sentence) -> None:
         """The first sentences set the period the release covers and its default day."""
-        words = [match.group(0) for match in _WINDOW_WORDS_RE.finditer(sentence.text)]
+        if not _LEAD_WORDS_RE.search(sentence.text):
+            return
+        # "officials reported today" dates the report, not the strikes.
+        text = _REPORTED_RE.sub(" ", _DATELINE_RE.sub("", sentence.text))
+        words = [match.group(0) for match in _WINDOW_WORDS_RE.finditer(text)]
         days: list[date] = []
         for word in words:
             first, last = parse_day(word, self.published)
@@ -116,9 +130,22 @@ class _Walker:
         if not days:
             return
         self.window.extend(days)
-        if not self.seen_statement and self.day is None:
-            span = set(days)
-            self.day = days[0] if len(span) == 1 else None
+        if not self.seen_statement:
+            country = re.search(r"\b(?:in|against\s+ISI[LS]\s+in)\s+(Syria|Iraq)\b", text)
+            key = country[1] if country and not re.search(r"Syria\s+and\s+Iraq|Iraq\s+and\s+Syria", text) else "all"
+            self.lead_days.setdefault(key, days[0] if len(set(days)) == 1 else None)
+
+    def default_day(self, country: str | None) -> date | None:
+        """The strike day a statement without its own date takes."""
+        if self.day is not None or self.block != "main" or self.seen_heading_day:
+            return self.day
+        if country in self.lead_days:
+            return self.lead_days[country]
+        if self.lead_days.get("all") is not None:
+            return self.lead_days["all"]
+        # "On March 30, ... in Syria ... Separately in Iraq, ...": one day named for the release
+        distinct = {day for day in self.lead_days.values() if day is not None}
+        return distinct.pop() if len(distinct) == 1 else None
 
     def add_stated(self, statement: Statement, sentence: Sentence) -> None:
         totals = Totals(statement.strikes, statement.engagements)
@@ -129,14 +156,23 @@ class _Walker:
         if self.stated[key].strikes is None:
             self.stated[key] = totals
 
+
     def strike(self, statement: Statement, sentence: Sentence) -> None:
         named = self.resolve_day(statement)
-        strike_day = named[0] if named and named[0] == named[1] else (None if named else self.day)
         country = statement.country or self.country
+        if named:
+            strike_day = named[0] if named[0] == named[1] else None
+        else:
+            strike_day = self.default_day(country)
         places = statement.places or [None]
         for index, place_raw in enumerate(places):
             place = resolve_place(place_raw, country) if place_raw else None
             report_country = country or (place.country if place and place.country else None)
+            if (
+                self.block != "main" and not statement.country and place
+                and place.precision != "unresolved" and place.country
+            ):
+                report_country = place.country  # late blocks mix countries under a stale heading
             if place_raw and place and place.precision == "unresolved":
                 self.diagnostics.append(
                     Diagnostic("unknown_place", f"place not in the gazetteer: {place_raw!r}",
@@ -182,30 +218,41 @@ class _Walker:
         if day_heading:
             first, last = parse_day(day_heading["day"], self.published)
             self.day = first if first == last else None
+            self.seen_heading_day = True
             return True
         if _LATE_HEADING_RE.match(text) and sentence.heading:
             self.block = "late"
             return True
         return False
 
+    def finish(self) -> None:
+        """A release that states a total for one country only states its overall total too."""
+        if self.stated["all"].strikes is None:
+            named = [key for key in COUNTRIES if self.stated[key].strikes]
+            if len(named) == 1:
+                only = self.stated[named[0]]
+                self.stated["all"] = Totals(only.strikes, only.engagements)
+
     def walk(self) -> None:
         for sentence in self.sentences:
             text = _normalise(sentence.text)
             if sentence.heading and self.heading(sentence):
                 continue
-            if re.match(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b", text) and not sentence.bulleted:
-                self.country = re.match(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)", text)[1]
             statement = analyse(text)
+            opening = re.match(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b", text)
+            if opening and statement.kind == "strike" and not sentence.bulleted:
+                self.country = opening[1]  # prose: "In Iraq, three airstrikes ... One airstrike ..."
             if not self.seen_statement and statement.kind in ("other", "totals", "header"):
                 self.lead(sentence)
             if statement.kind == "strike":
+                if not statement.places and not (statement.day_text or statement.relative_day):
+                    self.add_stated(statement, sentence)  # "In Syria, 575 strikes engaged ..."
                 self.seen_statement = True
                 self.strike(statement, sentence)
             elif statement.kind in ("totals", "header"):
                 self._context(statement, sentence)
             elif statement.kind == "no_strikes":
-                if statement.country:
-                    self.country = statement.country
+                self._no_strikes(statement)
             elif statement.kind == "cumulative":
                 self.diagnostics.append(
                     Diagnostic("cumulative_figure", "cumulative or month-to-date figure, not counted",
@@ -216,6 +263,17 @@ class _Walker:
                     Diagnostic("unparsed_sentence", "a sentence about strikes that yielded no row",
                                sentence.text, (sentence.start, sentence.end))
                 )
+
+    def _no_strikes(self, statement: Statement) -> None:
+        """"No strikes in Iraq Dec. 4-7" over the whole period states a zero for that country."""
+        if not statement.country:
+            return
+        self.country = statement.country
+        named = self.resolve_day(statement)
+        lead_window = (min(self.window), max(self.window)) if self.window else None
+        whole_period = named is None or (named[0] != named[1] and named == lead_window)
+        if whole_period and self.block == "main" and self.stated[statement.country].strikes is None:
+            self.stated[statement.country] = Totals(0, None)
 
     def _context(self, statement: Statement, sentence: Sentence) -> None:
         if statement.late:
@@ -228,6 +286,8 @@ class _Walker:
                 self.day = named[0] if named[0] == named[1] else None
         if statement.country and not statement.both_countries and statement.kind == "header":
             self.country = statement.country
+        if statement.kind == "header" and (statement.day_text or statement.relative_day):
+            return  # "On Nov. 21 in Iraq, ... six strikes ...:" heads one day's list, not the release
         self.add_stated(statement, sentence)
 
 
@@ -260,6 +320,7 @@ def parse_release(
     published = find_release_date(raw) or published_hint
     walker = _Walker(raw, published, segment(raw))
     walker.walk()
+    walker.finish()
     diagnostics = walker.diagnostics
     if published is None:
         diagnostics.insert(0, Diagnostic("no_date", "no release date in the text or its metadata"))
@@ -292,9 +353,13 @@ def _check_totals(release: ParsedRelease, walker: _Walker) -> None:
     parsed = release.parsed_totals("main")
     complete = _list_complete(release.raw_text, release.strikes)
     mismatches = []
+    # Daily releases state engagements per country but not per place: nothing to add up.
+    has_engagements = any(r.engagements is not None for r in release.strikes if r.block == "main")
     for key, stated in release.stated_totals.items():
         for measure in ("strikes", "engagements"):
             expected = getattr(stated, measure)
+            if measure == "engagements" and not has_engagements:
+                continue
             got = getattr(parsed[key], measure) or 0
             if expected is not None and expected != got:
                 mismatches.append(f"{key} {measure}: stated {expected}, parsed {got}")

@@ -10,6 +10,10 @@ _BULLET = re.compile(r"^\s*(?:--|[-*•o·▪–—](?=\s))\s*")
 # Unmarked bullets ("Near Mosul, ..." on a line of its own) start a new unit too.
 _UNIT_START = re.compile(r"^\s*(?:--|[-*•o·▪–—]\s|Near\s|On\s|Yesterday\b|There\s+w(?:ere|as)\s)")
 _TERMINAL = re.compile(r"[.:;!?\"”)]\s*$")
+_FUNCTION_WORDS = {
+    "a", "an", "the", "in", "of", "and", "to", "on", "at", "near", "by", "for", "with", "from",
+    "against", "as", "that", "this", "these", "conducted", "were", "was", "two", "three",
+}
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Fla|No|Gen|Lt|Col|Maj|Sgt|Dr|Mr|Mrs|"
     r"St|Ft|Inc|Co|vs|approx|etc)|\b[A-Z]|\b[a-z]\.[a-z]|U\.S|U\.K|a\.m|p\.m)\.$"
@@ -53,6 +57,20 @@ def _units(raw: str) -> list[tuple[int, int]]:
         following = lines[index + 1][2] if index + 1 < len(lines) else ""
         return not following.strip() or bool(_UNIT_START.match(following))
 
+    def complete_at(index: int, line: str) -> bool:
+        """A line ends its unit at end punctuation, or when it is a short header line (title,
+        dateline, "By ...") followed by a capitalised line; not when it ends on a function word."""
+        if heading_at(index) or _TERMINAL.search(line):
+            return True
+        following = lines[index + 1][2].lstrip() if index + 1 < len(lines) else ""
+        last_word = line.split()[-1].lower() if line.split() else ""
+        return (
+            len(line) < 160
+            and bool(following[:1].isupper() or following[:1].isdigit())
+            and last_word not in _FUNCTION_WORDS
+            and not line.rstrip().endswith(",")
+        )
+
     units: list[list[int]] = []
     open_unit = False
     previous_complete = True
@@ -66,7 +84,7 @@ def _units(raw: str) -> list[tuple[int, int]]:
         else:
             units[-1][1] = end
         open_unit = True
-        previous_complete = heading or bool(_TERMINAL.search(line))
+        previous_complete = complete_at(index, line)
     return [(start, end) for start, end in units]
 
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from loaders.numbers import COUNT_PATTERN
+
 DATA_DIR = Path(__file__).parent / "data"
 UNCLASSIFIED = "unclassified"
 
@@ -23,6 +25,7 @@ _NOISE = re.compile(
     r"pieces? of|suspected|enemy|terrorist|the|its|their)\b",
 )
 _PARENTHESES = re.compile(r"\([^)]*\)")
+_LEADING_COUNT = re.compile(rf"^(?:{COUNT_PATTERN})\s+", re.IGNORECASE)
 _IRREGULAR_PLURALS = {
     "headquarters": "headquarters", "equipment": "equipment", "ammunition": "ammunition",
     "explosives": "explosives", "series": "series", "watercraft": "watercraft",
@@ -39,7 +42,7 @@ class TargetClass:
 def normalise_phrase(phrase: str) -> str:
     """Return a target phrase reduced to its lookup key: lower case, no owner or size words,
     no parentheses, hyphens as spaces ("two ISIS-held buildings" -> "buildings")."""
-    text = _PARENTHESES.sub(" ", phrase.lower())
+    text = _LEADING_COUNT.sub("", _PARENTHESES.sub(" ", phrase.lower()).strip())
     text = re.sub(r"[’'`]", "", text)
     text = _NOISE.sub(" ", text)
     text = re.sub(r"[-/]", " ", text)
@@ -47,21 +50,29 @@ def normalise_phrase(phrase: str) -> str:
     return " ".join(text.split())
 
 
-def singular(noun_phrase: str) -> str:
-    """Return the phrase with its last word made singular ("fighting positions" -> "... position")."""
+def singulars(noun_phrase: str) -> list[str]:
+    """Return the phrase and the forms its last word may have in the singular
+    ("fighting positions" -> [..., "fighting position"]; "caches" -> "cache", "boxes" -> "box")."""
     words = noun_phrase.split()
     if not words:
-        return noun_phrase
-    last = words[-1]
+        return [noun_phrase]
+    head, last = words[:-1], words[-1]
+    forms = [last]
     if last in _IRREGULAR_PLURALS:
-        words[-1] = _IRREGULAR_PLURALS[last]
+        forms.append(_IRREGULAR_PLURALS[last])
     elif last.endswith("ies") and len(last) > 4:
-        words[-1] = last[:-3] + "y"
-    elif last.endswith(("ches", "shes", "sses", "xes")):
-        words[-1] = last[:-2]
+        forms.append(last[:-3] + "y")
     elif last.endswith("s") and not last.endswith(("ss", "us", "is")):
-        words[-1] = last[:-1]
-    return " ".join(words)
+        forms.append(last[:-1])
+        if last.endswith("es"):
+            forms.append(last[:-2])
+    return [" ".join([*head, form]) for form in forms]
+
+
+def singular(noun_phrase: str) -> str:
+    """Return the singular used to name an unclassified phrase ("weapons caches" -> "weapons cache")."""
+    forms = singulars(noun_phrase)
+    return forms[1] if len(forms) > 1 else forms[0]
 
 
 @cache
@@ -106,7 +117,7 @@ def classify(phrase: str) -> TargetClass:
     words = key.split()
     for start in range(len(words)):
         candidate = " ".join(words[start:])
-        for form in (candidate, singular(candidate)):
+        for form in singulars(candidate):
             if form in aliases:
                 type_name = aliases[form]
                 return TargetClass(type_name, category_of(type_name))

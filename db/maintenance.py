@@ -1,0 +1,85 @@
+"""Data management: list imports, undo an import, rebuild derived rows after a parser change."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import models
+from db.ingest import add_derived_rows, bump_data_version, utc_now
+from loaders import parse_release
+from loaders.archive import reparse_archive_day
+
+
+class UndoError(ValueError):
+    """The import cannot be undone (unknown, or undone already); the message says why."""
+
+
+@dataclass
+class UndoResult:
+    removed: int
+    restored: int
+
+
+def list_imports(factory: sessionmaker[Session], limit: int = 200) -> list[models.ImportBatch]:
+    """Return the latest imports, newest first."""
+    with factory() as session:
+        return list(session.scalars(select(models.ImportBatch).order_by(models.ImportBatch.id.desc()).limit(limit)))
+
+
+def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) -> UndoResult:
+    """Remove exactly the releases an import added and make current again what they replaced;
+    the undo is logged as an import of its own. One transaction."""
+    with factory() as session, session.begin():
+        batch = session.get(models.ImportBatch, import_id, with_for_update=True)
+        if batch is None:
+            raise UndoError(f"no import {import_id}")
+        if batch.undone_at is not None:
+            raise UndoError(f"import {import_id} was undone already ({batch.undone_at:%Y-%m-%d %H:%M})")
+        added = list(session.scalars(select(models.Release).where(models.Release.import_id == import_id)))
+        restored = 0
+        for release in added:
+            if release.replaces_id is not None and release.is_current:
+                replaced = session.get(models.Release, release.replaces_id)
+                if replaced is not None:
+                    replaced.is_current = True
+                    restored += 1
+        ids = [release.id for release in added]
+        session.flush()
+        if ids:
+            session.execute(delete(models.Release).where(models.Release.id.in_(ids)))
+        batch.undone_at = utc_now()
+        batch.undone_by = user_name
+        session.add(
+            models.ImportBatch(
+                user_name=user_name, origin="undo",
+                summary={"undid_import": import_id, "removed_release_ids": ids, "restored": restored},
+            )
+        )
+        bump_data_version(session)
+        return UndoResult(removed=len(ids), restored=restored)
+
+
+def reparse_all(factory: sessionmaker[Session]) -> int:
+    """Re-run the parser on every stored raw text and replace the derived rows; returns the
+    number of releases rebuilt. One transaction per release."""
+    with factory() as session:
+        ids = list(session.scalars(select(models.Release.id).where(models.Release.raw_text.is_not(None))))
+    for release_id in ids:
+        with factory() as session, session.begin():
+            release = session.get(models.Release, release_id)
+            if release.format == "archive":
+                rows = [report.archive_row for report in release.strike_reports]
+                parsed = reparse_archive_day(release.raw_text, release.source, release.published, rows)
+            else:
+                parsed = parse_release(release.raw_text, release.source, release.format, release.published, release.title)
+            release.strike_reports.clear()
+            release.diagnostics.clear()
+            session.flush()
+            release.stated_totals = {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}
+            release.period_start, release.period_end = parsed.period_start, parsed.period_end
+            add_derived_rows(session, release, parsed, {})
+            bump_data_version(session)
+    return len(ids)

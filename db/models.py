@@ -1,0 +1,189 @@
+"""The schema: typed SQLAlchemy 2 models. Every change to it is an Alembic revision in
+db/migrations/versions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ImportBatch(Base):
+    """One import: who ran it, when, and whether it has been undone."""
+
+    __tablename__ = "import_batch"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_name: Mapped[str] = mapped_column(String(120))
+    origin: Mapped[str] = mapped_column(String(40))  # cli, upload, starter
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    undone_by: Mapped[str | None] = mapped_column(String(120))
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)  # per file: outcome and counts
+
+    releases: Mapped[list[Release]] = relationship(back_populates="import_batch")
+
+
+class Place(Base):
+    """A canonical place from the gazetteer, shared by all strike reports that name it."""
+
+    __tablename__ = "place"
+    __table_args__ = (UniqueConstraint("name", "country", "precision", name="uq_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str] = mapped_column(String(40))
+    province: Mapped[str | None] = mapped_column(String(120))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    precision: Mapped[str] = mapped_column(String(20))  # place, relative, region
+    source: Mapped[str] = mapped_column(String(300), default="")
+
+
+class Release(Base):
+    """One version of a release. Revisions of the same release share release_key; only the
+    current one is counted."""
+
+    __tablename__ = "release"
+    __table_args__ = (
+        UniqueConstraint("content_hash", name="uq_release_content_hash"),
+        Index("ix_release_key_current", "release_key", "is_current"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_key: Mapped[str] = mapped_column(String(80), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(500))
+    source_url: Mapped[str | None] = mapped_column(String(1000))
+    format: Mapped[str] = mapped_column(String(20))  # txt, html, pdf, paste, archive, starter
+    title: Mapped[str | None] = mapped_column(String(500))
+    published: Mapped[date | None] = mapped_column(Date, index=True)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    stated_totals: Mapped[dict] = mapped_column(JSON, default=dict)
+    raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("release.id", ondelete="SET NULL"))
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    import_batch: Mapped[ImportBatch | None] = relationship(back_populates="releases")
+    strike_reports: Mapped[list[StrikeReport]] = relationship(
+        back_populates="release", cascade="all, delete-orphan", passive_deletes=True
+    )
+    diagnostics: Mapped[list[Diagnostic]] = relationship(
+        back_populates="release", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class StrikeReport(Base):
+    """Strikes at one place on one day, as one sentence of a release states them."""
+
+    __tablename__ = "strike_report"
+    __table_args__ = (
+        Index("ix_strike_report_date_country", "strike_date", "country"),
+        Index("ix_strike_report_release", "release_id"),
+        Index("ix_strike_report_place", "place_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)  # order in the release
+    country: Mapped[str | None] = mapped_column(String(40))
+    location_raw: Mapped[str | None] = mapped_column(String(300))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
+    strike_date: Mapped[date | None] = mapped_column(Date)  # the stated day, else the period start
+    date_stated: Mapped[bool] = mapped_column(Boolean, default=True)
+    strikes: Mapped[int | None] = mapped_column(Integer)
+    engagements: Mapped[int | None] = mapped_column(Integer)
+    block: Mapped[str] = mapped_column(String(10), default="main")
+    sentence: Mapped[str | None] = mapped_column(Text)  # None for starter facts
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+    archive_row: Mapped[int | None] = mapped_column(Integer)
+
+    release: Mapped[Release] = relationship(back_populates="strike_reports")
+    place: Mapped[Place | None] = relationship()
+    targets: Mapped[list[Target]] = relationship(
+        back_populates="strike_report", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Target(Base):
+    """One target of a strike report: action, count and canonical type."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        Index("ix_target_report", "strike_report_id"),
+        Index("ix_target_type", "category", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    strike_report_id: Mapped[int] = mapped_column(ForeignKey("strike_report.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(30))
+    count: Mapped[int | None] = mapped_column(Integer)
+    text: Mapped[str | None] = mapped_column(String(500))
+    type: Mapped[str | None] = mapped_column(String(200))
+    category: Mapped[str | None] = mapped_column(String(80))
+
+    strike_report: Mapped[StrikeReport] = relationship(back_populates="targets")
+
+
+class Diagnostic(Base):
+    """Something in a release the parser did not understand, kept with its span."""
+
+    __tablename__ = "diagnostic"
+    __table_args__ = (Index("ix_diagnostic_release", "release_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    release_id: Mapped[int] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    span_start: Mapped[int | None] = mapped_column(Integer)
+    span_end: Mapped[int | None] = mapped_column(Integer)
+
+    release: Mapped[Release] = relationship(back_populates="diagnostics")
+
+
+class FailedFile(Base):
+    """A file an import could not read or parse, kept with the reason."""
+
+    __tablename__ = "failed_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="CASCADE"))
+    source: Mapped[str] = mapped_column(String(500))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Meta(Base):
+    """Key-value facts about the data, such as data_version, bumped by every change so each
+    app process sees new data at once."""
+
+    __tablename__ = "meta"
+
+    key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))

@@ -1,0 +1,38 @@
+"""Loaders: release files (text, HTML, PDF, line-archive CSV) -> typed, traceable records."""
+
+from loaders.archive import archive_as_one, parse_archive_rows
+from loaders.readers import SourceDocument, UnreadableFile, read_bytes, read_path
+from loaders.records import Diagnostic, ParsedRelease, StrikeReport, Target, Totals
+from loaders.release_parser import parse_release
+
+
+def parse_document(document: SourceDocument) -> list[ParsedRelease]:
+    """Return the releases a read document holds: one for a release, one per day for an archive."""
+    if document.format == "archive":
+        return parse_archive_rows(document)
+    return [
+        parse_release(
+            document.text,
+            source=document.source,
+            format=document.format,
+            published_hint=document.published_hint,
+            title=document.title,
+        )
+    ]
+
+
+__all__ = [
+    "Diagnostic",
+    "ParsedRelease",
+    "SourceDocument",
+    "StrikeReport",
+    "Target",
+    "Totals",
+    "UnreadableFile",
+    "archive_as_one",
+    "parse_archive_rows",
+    "parse_document",
+    "parse_release",
+    "read_bytes",
+    "read_path",
+]
