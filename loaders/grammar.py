@@ -88,11 +88,16 @@ _TARGET_TAIL_RE = re.compile(
 )
 # Boilerplate that defines a strike; it counts nothing.
 BOILERPLATE_RE = re.compile(
-    r"define\s+a\s+strike|a\s+single\s+aircraft\s+delivering|is\s+one\s+strike", re.IGNORECASE
+    r"define\s+a\s+strike|a\s+single\s+aircraft\s+delivering|is\s+one\s+strike|as\s+defined\s+by|"
+    r"refers\s+to\s+one\s+or\s+more|classified\s+as\s+a\s+strike|list\s+above\s+contains",
+    re.IGNORECASE,
 )
+_MASS_NOUNS = {"equipment", "infrastructure", "materiel", "ammunition", "fire", "personnel", "explosives"}
 _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
 # ", which represents part of ..." / ", that was firing on ..." describe, they list no targets
-_RELATIVE_CLAUSE_RE = re.compile(r",?\s+(?:which|that\s+was|who)\s+", re.IGNORECASE)
+_RELATIVE_CLAUSE_RE = re.compile(
+    r",?\s+(?:which|that\s+was|who|and\s+initial\s+indications|in\s+support\s+of)\s+", re.IGNORECASE
+)
 _COUNT_WORD_START = re.compile(rf"^(?P<count>{COUNT_PATTERN})\s+(?P<rest>.*)$", re.IGNORECASE)
 _MIDLIST_NUMBER = re.compile(
     r"(?<=[a-z])\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[A-Za-z])"
@@ -105,6 +110,7 @@ class TargetPhrase:
     action: str
     count: int | None
     text: str  # as written, with its count word
+    same_as: str | None = None  # "damaged another": the phrase it refers back to
 
 
 @dataclass
@@ -118,6 +124,7 @@ class Statement:
     day_text: str | None = None  # "Nov. 1" / "Aug. 6" / "July 19-20" as written, if any
     relative_day: str | None = None  # "yesterday" / "today"
     late: bool = False  # opens a block of strikes from earlier days
+    day_paragraph: bool = False  # "On Nov. 15, coalition forces conducted four strikes ..." (no place)
     targets: list[TargetPhrase] = field(default_factory=list)
 
 
@@ -165,6 +172,8 @@ def _split_items(objects: str) -> list[str]:
         for piece in _MIDLIST_NUMBER.split(chunk):
             restored = re.sub(r"\x00(\d+)\x00", lambda m: terms[int(m[1])], piece).strip(" .:")
             restored = re.sub(r"^(?:and|also|an?\s+additional)\s+", "", restored, flags=re.IGNORECASE)
+            if restored.lower() in {"a", "an", "the"}:
+                continue  # "a six fighting positions": the article is a typo
             if restored:
                 items.append(restored)
     return items
@@ -176,6 +185,7 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
     cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
     verbs = list(ACTION_RE.finditer(cleaned))
     targets: list[TargetPhrase] = []
+    previous_text = ""
     for index, verb in enumerate(verbs):
         if verb["inconclusive"]:
             targets.append(TargetPhrase("inconclusive", None, verb.group(0)))
@@ -189,18 +199,18 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
             continue
         items = _split_items(objects)
         pending_adjective: list[tuple[int | None, str]] = []
-        previous_text = ""
         for item in items:
             count, text = _count_of(item)
             if _ADJECTIVE_ONLY.match(text):
                 pending_adjective.append((count, item))  # "one large and three small units"
                 continue
-            if text.lower() in {"another", "others", "other", "two others"}:
-                text = previous_text
+            same_as = None
+            if text.lower() in {"another", "others", "other"} and previous_text:
+                text = same_as = previous_text
             for adjective_count, adjective_item in pending_adjective:
                 targets.append(TargetPhrase(action, adjective_count, f"{adjective_item} {_head(text)}"))
             pending_adjective = []
-            targets.append(TargetPhrase(action, count, item))
+            targets.append(TargetPhrase(action, count, item, same_as))
             previous_text = text
         for adjective_count, adjective_item in pending_adjective:
             targets.append(TargetPhrase(action, adjective_count, adjective_item))
@@ -218,10 +228,19 @@ def _count_of(item: str) -> tuple[int | None, str]:
     match = _COUNT_WORD_START.match(lowered)
     if match and parse_count(match["count"]) is not None:
         rest = re.sub(r"^(?:pieces?\s+of|units?\s+of|sets?\s+of)\s+", "", match["rest"], flags=re.IGNORECASE)
+        rest = re.sub(r"^other\s+(?=\S)", "", rest, flags=re.IGNORECASE)  # "one other ISIL vehicle"
         if rest.lower() in {"others", "other"}:
             return parse_count(match["count"]), "others"
         return parse_count(match["count"]), rest
-    return None, lowered
+    typo = re.match(r"^on\s+(?P<rest>.+)$", lowered)  # "damaged on oil wellhead": "an"
+    if typo:
+        return 1, typo["rest"]
+    # A singular without a number is one ("suppressed ISIL movement"); a plural or a mass
+    # noun ("destroyed ISIS engineering equipment") has no count.
+    last = lowered.split()[-1].lower() if lowered.split() else ""
+    if last.endswith("s") or last in _MASS_NOUNS:
+        return None, lowered
+    return 1, lowered
 
 
 def _leading_date(sentence: str) -> tuple[str | None, str | None]:
@@ -237,11 +256,38 @@ def _leading_date(sentence: str) -> tuple[str | None, str | None]:
     return None, match["rel"].lower()
 
 
+_FOLLOW_ON_RE = re.compile(
+    r"^(?:In\s+total,\s+)?(?:The|These|This|Those|the)\s+(?:[\w-]+\s+)?(?:air)?strikes?\s+(?:also\s+)?",
+)
+_PASSIVE_RE = re.compile(
+    r"^As\s+part\s+of\s+(?:these|the)\s+(?:air)?strikes,\s+(?P<objects>.+?)\s+were\s+"
+    r"(?P<verb>struck|destroyed|damaged|engaged|suppressed)\b",
+    re.IGNORECASE,
+)
+
+
+def _continuation(sentence: str) -> Statement | None:
+    """ "The strikes engaged ..." / "As part of these strikes, ... were struck": more targets of
+    the statement before."""
+    passive = _PASSIVE_RE.match(sentence)
+    if passive:
+        objects = re.sub(r"^an?\s+additional\s+", "", passive["objects"], flags=re.IGNORECASE)
+        return Statement("continuation", targets=_target_phrases(f"{passive['verb']} {objects}"))
+    follow = _FOLLOW_ON_RE.match(sentence)
+    if follow and ACTION_RE.match(sentence, follow.end()):
+        return Statement("continuation", targets=_target_phrases(sentence[follow.end():]))
+    return None
+
+
 def analyse(sentence: str) -> Statement:
     """Return what one sentence says about strikes (see module docstring)."""
     if BOILERPLATE_RE.search(sentence):
         return Statement("boilerplate")
     count_match = STRIKE_COUNT_RE.search(sentence)
+    if not count_match:
+        continuation = _continuation(sentence)
+        if continuation is not None:
+            return continuation
     if NO_STRIKES_RE.search(sentence) and not count_match:
         day, relative = _leading_date(sentence)
         country = _COUNTRY_IN_RE.search(sentence)
@@ -292,5 +338,6 @@ def analyse(sentence: str) -> Statement:
             statement.targets = _target_phrases(action_text)
         return statement
     statement.late = bool(LATE_BLOCK_RE.search(sentence))
-    statement.kind = "header" if sentence.rstrip().endswith(":") else "totals"
+    statement.kind = "header" if is_header else "totals"
+    statement.day_paragraph = bool(_LEADING_DATE_RE.match(sentence)) and not statement.both_countries and not ongoing
     return statement

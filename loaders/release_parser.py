@@ -38,7 +38,7 @@ _CLOSING_RE = re.compile(
     re.IGNORECASE,
 )
 _WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE)
-_LEAD_WORDS_RE = re.compile(r"\b(?:attack|strikes?|airstrikes?|conduct\w*)\b", re.IGNORECASE)
+_LEAD_WORDS_RE = re.compile(r"\b(?:continued?\s+to\s+attack|strikes|airstrikes?|conduct\w*)\b", re.IGNORECASE)
 _REPORTED_RE = re.compile(
     r"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:yesterday|today|Monday|Tuesday|Wednesday|"
     r"Thursday|Friday|Saturday|Sunday)\b",
@@ -99,6 +99,7 @@ class _Walker:
         self.window: list[date] = []
         self.seen_statement = False
         self.seen_heading_day = False
+        self.seen_country_heading = False
         self.lead_days: dict[str, date | None] = {}  # default strike day by country ("all")
 
     def resolve_day(self, statement: Statement) -> tuple[date | None, date | None] | None:
@@ -152,12 +153,19 @@ class _Walker:
         if self.block != "main" or statement.late:
             self.late_stated.append((totals, sentence))
             return
-        key = statement.country if statement.country and not statement.both_countries else "all"
+        country = statement.country or (self.country if self.seen_country_heading else None)
+        key = country if country and not statement.both_countries else "all"
         if self.stated[key].strikes is None:
             self.stated[key] = totals
 
 
     def strike(self, statement: Statement, sentence: Sentence) -> None:
+        if statement.targets and _cut_off(self.raw, sentence):
+            dropped = statement.targets.pop()  # the copy stops inside this target's words
+            self.diagnostics.append(
+                Diagnostic("incomplete_list", f"the copy stops inside a target: {dropped.text!r}",
+                           sentence.text, (sentence.start, sentence.end))
+            )
         named = self.resolve_day(statement)
         country = statement.country or self.country
         if named:
@@ -200,7 +208,7 @@ class _Walker:
     def _target(self, phrase: TargetPhrase, sentence: Sentence) -> Target:
         if phrase.action == "inconclusive":
             return Target("inconclusive", None, phrase.text, None, None)
-        target_class = classify(phrase.text)
+        target_class = classify(phrase.same_as or phrase.text)
         if target_class.category == UNCLASSIFIED:
             self.diagnostics.append(
                 Diagnostic("unclassified_target", f"target phrase not in the taxonomy: {phrase.text!r}",
@@ -213,6 +221,8 @@ class _Walker:
         country = _COUNTRY_HEADING_RE.match(text)
         if country:
             self.country = country["country"].capitalize()
+            self.seen_country_heading = True
+            self.block = "main"  # a country section of the main list follows
             return True
         day_heading = _DAY_HEADING_RE.match(text)
         if day_heading:
@@ -244,6 +254,8 @@ class _Walker:
                 self.country = opening[1]  # prose: "In Iraq, three airstrikes ... One airstrike ..."
             if not self.seen_statement and statement.kind in ("other", "totals", "header"):
                 self.lead(sentence)
+            if statement.kind == "totals" and statement.day_paragraph and self.seen_country_heading:
+                statement.kind = "strike"  # a day's paragraph under a country heading, cut before its place
             if statement.kind == "strike":
                 if not statement.places and not (statement.day_text or statement.relative_day):
                     self.add_stated(statement, sentence)  # "In Syria, 575 strikes engaged ..."
@@ -253,6 +265,11 @@ class _Walker:
                 self._context(statement, sentence)
             elif statement.kind == "no_strikes":
                 self._no_strikes(statement)
+            elif statement.kind == "continuation" and self.reports:
+                last = self.reports[-1]
+                last.targets.extend(self._target(phrase, sentence) for phrase in statement.targets)
+                last.sentence = f"{last.sentence} {sentence.text}"
+                last.span = (last.span[0], sentence.end)
             elif statement.kind == "cumulative":
                 self.diagnostics.append(
                     Diagnostic("cumulative_figure", "cumulative or month-to-date figure, not counted",
@@ -289,6 +306,11 @@ class _Walker:
         if statement.kind == "header" and (statement.day_text or statement.relative_day):
             return  # "On Nov. 21 in Iraq, ... six strikes ...:" heads one day's list, not the release
         self.add_stated(statement, sentence)
+
+
+def _cut_off(raw: str, sentence: Sentence) -> bool:
+    """True if the copy ends inside this sentence (no end punctuation, nothing after it)."""
+    return not raw[sentence.end :].strip() and bool(re.search(r"\w$", sentence.text))
 
 
 def _mentions_strike_numbers(text: str) -> bool:
