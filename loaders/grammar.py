@@ -49,7 +49,7 @@ ACTION_RE = re.compile(
 )
 # Place names: capitalised words with the particles and hyphens real names carry.
 _NAME_WORD = r"(?:[A-Z][\w'’`\-]*|(?:al|ar|as|ad|an|at|az|ash|el|ad|bin|abu|abi|ibn)(?=\s+[A-Z])|al-[A-Z][\w'’\-]*)"
-_NAME_TAIL = r"(?:\s+(?:oil\s+refinery|refinery|dam|area|oil\s+field|border|crossing|region))*"
+_NAME_TAIL = r"(?:\s+(?:oil\s+refinery|refinery|dam|area|oil\s+field|border|crossing|region)\b)*"
 PLACE_NAME = rf"{_NAME_WORD}(?:\s+{_NAME_WORD})*{_NAME_TAIL}"
 _PROVINCE = r"(?:\s+in\s+(?:the\s+)?(?:al\s+|Al\s+)?[A-Z][\w'’\-]*\s+[Pp]rovince)?"
 
@@ -222,7 +222,8 @@ def _head(text: str) -> str:
 
 
 def _count_of(item: str) -> tuple[int | None, str]:
-    lowered = item.strip()
+    lowered = item.strip().strip("\"“”'’")
+    lowered = re.sub(r"[\"“”]", "", lowered)
     if re.match(r"^another\b", lowered, re.IGNORECASE):
         return 1, lowered
     match = _COUNT_WORD_START.match(lowered)
@@ -246,7 +247,7 @@ def _count_of(item: str) -> tuple[int | None, str]:
 def _leading_date(sentence: str) -> tuple[str | None, str | None]:
     match = _LEADING_DATE_RE.match(sentence)
     if not match:
-        inner = re.search(rf"\b(?:on|On)\s+(?P<day>{DAY_PATTERN})\b", sentence)
+        inner = re.search(rf"\b(?:on|On|between|from)\s+(?P<day>{DAY_PATTERN})", sentence)
         if inner:
             return inner["day"], None
         relative = re.search(r"\b(yesterday|today)\b", sentence, re.IGNORECASE)

@@ -67,7 +67,9 @@ def decode_text(data: bytes) -> str:
 
 def _looks_binary(data: bytes) -> bool:
     sample = data[:8192]
-    if b"\x00" in sample and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False  # UTF-16 text: every other byte is zero
+    if b"\x00" in sample:
         return True
     controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
     return controls > len(sample) * 0.05

@@ -308,6 +308,20 @@ class _Walker:
         self.add_stated(statement, sentence)
 
 
+def _fill_countries_from_neighbours(raw: str, reports: list[StrikeReport]) -> None:
+    """Without country headings, groups of bullets are separated by a blank line: a place the
+    gazetteer does not know takes the country of its own group."""
+    for index, report in enumerate(reports):
+        if report.country is not None:
+            continue
+        previous = reports[index - 1] if index > 0 else None
+        following = reports[index + 1] if index + 1 < len(reports) else None
+        if previous and previous.country and not re.search(r"\n\s*\n", raw[previous.span[1] : report.span[0]]):
+            report.country = previous.country
+        elif following and following.country and not re.search(r"\n\s*\n", raw[report.span[1] : following.span[0]]):
+            report.country = following.country
+
+
 def _cut_off(raw: str, sentence: Sentence) -> bool:
     """True if the copy ends inside this sentence (no end punctuation, nothing after it)."""
     return not raw[sentence.end :].strip() and bool(re.search(r"\w$", sentence.text))
@@ -343,6 +357,7 @@ def parse_release(
     walker = _Walker(raw, published, segment(raw))
     walker.walk()
     walker.finish()
+    _fill_countries_from_neighbours(raw, walker.reports)
     diagnostics = walker.diagnostics
     if published is None:
         diagnostics.insert(0, Diagnostic("no_date", "no release date in the text or its metadata"))

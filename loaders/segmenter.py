@@ -12,7 +12,8 @@ _UNIT_START = re.compile(r"^\s*(?:--|[-*•o·▪–—]\s|Near\s|On\s|Yesterday
 _TERMINAL = re.compile(r"[.:;!?\"”)]\s*$")
 _FUNCTION_WORDS = {
     "a", "an", "the", "in", "of", "and", "to", "on", "at", "near", "by", "for", "with", "from",
-    "against", "as", "that", "this", "these", "conducted", "were", "was", "two", "three",
+    "against", "as", "that", "this", "these", "conducted", "were", "was", "one", "two", "three",
+    "four", "five", "six", "seven", "eight", "nine", "ten", "isil", "isis",
 }
 _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Fla|No|Gen|Lt|Col|Maj|Sgt|Dr|Mr|Mrs|"
