@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
-from db.models import utcnow as utc_now
+from db.engine import write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.readers import DEFAULT_MAX_BYTES
 
@@ -53,6 +53,27 @@ def release_key(parsed: ParsedRelease) -> str:
     if parsed.format == "archive" and parsed.published:
         start = parsed.published - timedelta(days=1)  # archive lines: the daily "yesterday"
     return f"{published}|{start.isoformat() if start else parsed.content_hash[:16]}"
+
+
+_SOURCE_RANK = {"archive": 1, "starter": 0}  # everything else is a full release text: 2
+
+
+def _standing(format: str, complete: bool) -> tuple[int, bool]:
+    """How good a version is: a full text beats an archive line, which beats starter facts;
+    then a complete copy beats one cut short."""
+    return _SOURCE_RANK.get(format, 2), complete
+
+
+def _is_complete(parsed: ParsedRelease) -> bool:
+    return not any(d.kind == "incomplete_list" for d in parsed.diagnostics)
+
+
+def _stored_is_complete(session: Session, release: models.Release) -> bool:
+    return not session.scalar(
+        select(models.Diagnostic.id)
+        .where(models.Diagnostic.release_id == release.id, models.Diagnostic.kind == "incomplete_list")
+        .limit(1)
+    )
 
 
 def plan(session: Session, parsed: ParsedRelease) -> tuple[str, models.Release | None]:
@@ -181,7 +202,14 @@ def store(
         import_id=import_id,
     )
     if existing is not None:
-        existing.is_current = False
+        # A newer version is counted unless it is a weaker copy of the same release (an archive
+        # line after the full text, a cut copy after a complete one): then it is kept as history.
+        incoming = _standing(parsed.format, _is_complete(parsed))
+        current = _standing(existing.format, _stored_is_complete(session, existing))
+        if incoming >= current:
+            existing.is_current = False
+        else:
+            release.is_current = False
     add_derived_rows(session, release, parsed, place_cache, keep_text)
     session.add(release)
     session.flush()
@@ -189,7 +217,7 @@ def store(
 
 
 def start_import(factory: sessionmaker[Session], user_name: str, origin: str) -> int:
-    with factory() as session, session.begin():
+    with write_transaction(factory) as session:
         batch = models.ImportBatch(user_name=user_name, origin=origin, summary={"files": []})
         session.add(batch)
         session.flush()
@@ -217,7 +245,7 @@ def ingest_parsed(
         outcome = FileOutcome(source, NEW, len(parsed_list), strikes, targets, warnings)
         outcomes = []
         try:
-            with factory() as session, session.begin():
+            with write_transaction(factory) as session:
                 place_cache: dict = {}
                 for parsed in parsed_list:
                     result, release = store(session, parsed, import_id, source_url, place_cache, keep_text)
@@ -241,13 +269,13 @@ def ingest_parsed(
 
 
 def record_failure(factory: sessionmaker[Session], source: str, reason: str, import_id: int | None) -> FileOutcome:
-    with factory() as session, session.begin():
+    with write_transaction(factory) as session:
         session.add(models.FailedFile(import_id=import_id, source=source, reason=reason))
     return FileOutcome(source, FAILED, reason=reason)
 
 
 def finish_import(factory: sessionmaker[Session], import_id: int, files: list[FileOutcome]) -> None:
-    with factory() as session, session.begin():
+    with write_transaction(factory) as session:
         batch = session.get(models.ImportBatch, import_id)
         batch.summary = {
             "files": [

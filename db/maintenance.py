@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
+from db.engine import write_transaction
 from db.ingest import add_derived_rows, bump_data_version, utc_now
 from loaders import parse_release
 from loaders.archive import reparse_archive_day
@@ -32,7 +33,7 @@ def list_imports(factory: sessionmaker[Session], limit: int = 200) -> list[model
 def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) -> UndoResult:
     """Remove exactly the releases an import added and make current again what they replaced;
     the undo is logged as an import of its own. One transaction."""
-    with factory() as session, session.begin():
+    with write_transaction(factory) as session:
         batch = session.get(models.ImportBatch, import_id, with_for_update=True)
         if batch is None:
             raise UndoError(f"no import {import_id}")
@@ -68,11 +69,10 @@ def reparse_all(factory: sessionmaker[Session]) -> int:
     with factory() as session:
         ids = list(session.scalars(select(models.Release.id).where(models.Release.raw_text.is_not(None))))
     for release_id in ids:
-        with factory() as session, session.begin():
+        with write_transaction(factory) as session:
             release = session.get(models.Release, release_id)
             if release.format == "archive":
-                rows = [report.archive_row for report in release.strike_reports]
-                parsed = reparse_archive_day(release.raw_text, release.source, release.published, rows)
+                parsed = reparse_archive_day(release.raw_text, release.source, release.published)
             else:
                 parsed = parse_release(release.raw_text, release.source, release.format, release.published, release.title)
             release.strike_reports.clear()

@@ -9,10 +9,10 @@ from collections import defaultdict
 from datetime import date, datetime
 
 from loaders.gazetteer import resolve_place
+from loaders.numbers import parse_count
 from loaders.readers import SourceDocument
 from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, Totals
 from loaders.release_parser import content_hash, parse_release
-from loaders.numbers import parse_count
 
 
 def _row_date(value: str) -> date | None:
@@ -41,40 +41,55 @@ def parse_archive_rows(document: SourceDocument) -> list[ParsedRelease]:
     rows_by_day: dict[date | None, list[tuple[int, dict[str, str]]]] = defaultdict(list)
     for number, row in enumerate(document.archive_rows or [], start=1):
         rows_by_day[_row_date(row.get("date", ""))].append((number, row))
-    releases = []
-    for published, rows in rows_by_day.items():
-        releases.append(_parse_day(document.source, published, rows))
+    releases = [_parse_day(document.source, published, rows) for published, rows in rows_by_day.items()]
     releases.sort(key=lambda release: (release.published or date.min))
     return releases
 
 
+_CHUNK_RE = re.compile(r"^\[row (?P<number>\d+)\]\n(?:(?P<country>Iraq|Syria)\n)?(?P<line>.*)$", re.DOTALL)
+
+
+def reparse_archive_day(raw: str, source: str, published: date | None) -> ParsedRelease:
+    """Parse again the stored text of one archive day (see _parse_day for its layout)."""
+    rows = []
+    for chunk in raw.split("\n\n"):
+        match = _CHUNK_RE.match(chunk)
+        if match:
+            rows.append((int(match["number"]), {"country": match["country"] or "", "line": match["line"]}))
+    return _parse_day(source.split("#")[0], published, rows)
+
+
 def _parse_day(source: str, published: date | None, rows: list[tuple[int, dict[str, str]]]) -> ParsedRelease:
-    strikes, archive_rows, diagnostics, texts = [], [], [], []
+    """The stored text of a day is one chunk per row, "[row N]", the country heading and the
+    line, so a reparse sees the same input and every span points into it."""
+    strikes, archive_rows, diagnostics, chunks = [], [], [], []
     offset = 0
     for number, row in rows:
         country = _row_country(row.get("country", ""))
-        line = row.get("line", "").strip()
-        # Each line is parsed under its country heading, as it stood in the release.
+        line = " ".join(row.get("line", "").split())
         text = _heading(country) + line
+        label = f"[row {number}]\n"
+        start = offset + len(label)
         parsed = parse_release(text, source=source, format="archive", published_hint=published)
         if not parsed.strikes:
-            diagnostics.append(Diagnostic("unparsed_sentence", f"row {number}: no strike statement",
-                                          line, (offset, offset + len(text))))
+            diagnostics.append(Diagnostic("unparsed_sentence", f"row {number}: no strike statement", line,
+                                          (start, start + len(text))))
         for report in parsed.strikes:
             report.date = None  # an archive line does not say which day its strikes were
-            report.span = (offset + report.span[0], offset + report.span[1])
+            report.span = (start + report.span[0], start + report.span[1])
             strikes.append(report)
             archive_rows.append(number)
         for diagnostic in parsed.diagnostics:
             if diagnostic.kind in ("unknown_place", "unclassified_target", "unparsed_sentence"):
                 diagnostic.message = f"row {number}: {diagnostic.message}"
-                diagnostic.span = (offset, offset + len(text))
+                diagnostic.span = (start, start + len(text))
                 diagnostics.append(diagnostic)
-        diagnostics.extend(cross_check(number, row, parsed, (offset, offset + len(text))))
-        texts.append(text)
-        offset += len(text) + 2
-    raw = "\n\n".join(texts)
-    release = ParsedRelease(
+        if "location" in row or "number" in row:
+            diagnostics.extend(cross_check(number, row, parsed, (start, start + len(text))))
+        chunks.append(label + text)
+        offset += len(label) + len(text) + 2
+    raw = "\n\n".join(chunks)
+    return ParsedRelease(
         source=f"{source}#{published.isoformat() if published else 'undated'}",
         format="archive",
         raw_text=raw,
@@ -88,7 +103,6 @@ def _parse_day(source: str, published: date | None, rows: list[tuple[int, dict[s
         diagnostics=diagnostics,
         archive_rows=archive_rows,
     )
-    return release
 
 
 def _key(text: str) -> str:

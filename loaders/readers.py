@@ -88,7 +88,7 @@ def sniff_format(data: bytes, name: str) -> str:
         return "html"
     first_line = decode_text(data[:4096]).splitlines()[0] if data.strip() else ""
     header = {column.strip().lower() for column in first_line.split(",")}
-    if ARCHIVE_COLUMNS <= header:
+    if header >= ARCHIVE_COLUMNS:
         return "archive"
     if name.lower().endswith(".csv"):
         raise UnreadableFile(

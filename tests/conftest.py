@@ -14,3 +14,49 @@ ARCHIVE = CORPUS / "archive" / "centcom_release_lines_2014-2015.csv"
 CORPUS_MISSING = f"real corpus not found at {CORPUS} (clone without ../shared/corpus)"
 
 needs_corpus = pytest.mark.skipif(not RELEASES.is_dir(), reason=CORPUS_MISSING)
+
+POSTGRES_ADMIN_URL = os.environ.get("STRIKES_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _postgres_admin():
+    """An autocommit connection to the test server, or None when no server answers."""
+    try:
+        import psycopg
+
+        return psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True, connect_timeout=3)
+    except Exception:  # noqa: BLE001 - any failure means: no server here
+        return None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """A fresh, empty database URL: a SQLite file, and a new PostgreSQL database when a
+    server answers at 127.0.0.1:5432 (skipped with the reason otherwise)."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'strikes.db'}"
+        return
+    admin = _postgres_admin()
+    if admin is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} (CI must test it)")
+        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
+    name = f"strikes_test_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**8}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    try:
+        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture
+def factory(database_url):
+    """A session factory on a migrated, empty database (SQLite and PostgreSQL)."""
+    from db.engine import make_engine, session_factory, upgrade
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    yield session_factory(engine)
+    engine.dispose()

@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import RELEASES, needs_corpus
 from golden_compare import differences
+
 from loaders import parse_document, read_path
 
 GOLDEN_DIR = Path(__file__).parent / "golden"

@@ -1,0 +1,197 @@
+"""Starter data: the facts our own loader derives from the real corpus (dates, places,
+coordinates, counts, target types, source URLs; no release text), shipped in
+data/starter.json.gz and loaded into an empty database on the app's first start.
+
+Rebuild with `python -m loaders starter` (reads ../shared/corpus)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from db import models
+from db.engine import make_engine, session_factory, upgrade, write_transaction
+from db.ingest import bump_data_version
+from db.settings import STARTER_DATA_PATH
+
+FORMAT_VERSION = 1
+# Diagnostics whose message quotes no release sentence; the others stay with the full texts.
+_FACT_DIAGNOSTICS = {"incomplete_list", "totals_mismatch", "unknown_place", "unclassified_target", "archive_disagreement", "no_date"}
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _corpus_files(corpus: Path) -> list[Path]:
+    from loaders.readers import iter_release_paths
+
+    archive = corpus / "archive" / "centcom_release_lines_2014-2015.csv"
+    # The archive first: a release file for the same day then becomes the counted version.
+    return [archive, *iter_release_paths([corpus / "releases"])]
+
+
+def export_facts(factory: sessionmaker[Session]) -> dict:
+    """Return the facts of every current release as a JSON-ready dict."""
+    releases = []
+    with factory() as session:
+        rows = session.scalars(
+            select(models.Release)
+            .where(models.Release.is_current.is_(True))
+            .order_by(models.Release.published, models.Release.id)
+            .options(
+                selectinload(models.Release.strike_reports).selectinload(models.StrikeReport.targets),
+                selectinload(models.Release.strike_reports).selectinload(models.StrikeReport.place),
+                selectinload(models.Release.diagnostics),
+            )
+        )
+        for release in rows:
+            releases.append(
+                {
+                    "key": release.release_key,
+                    "hash": release.content_hash,
+                    "source": Path(release.source.split("#")[0]).name + ("#" + release.source.split("#")[1] if "#" in release.source else ""),
+                    "source_url": release.source_url,
+                    "format": release.format,
+                    "published": _iso(release.published),
+                    "period": [_iso(release.period_start), _iso(release.period_end)],
+                    "stated_totals": release.stated_totals,
+                    "reports": [
+                        {
+                            "country": report.country,
+                            "location_raw": report.location_raw,
+                            "place": [report.place.name, report.place.country, report.place.province,
+                                      report.place.lat, report.place.lon, report.place.precision]
+                            if report.place else None,
+                            "date": _iso(report.strike_date),
+                            "date_stated": report.date_stated,
+                            "strikes": report.strikes,
+                            "engagements": report.engagements,
+                            "block": report.block,
+                            "row": report.archive_row,
+                            "targets": [[t.action, t.count, t.type, t.category] for t in report.targets],
+                        }
+                        for report in sorted(release.strike_reports, key=lambda r: r.position)
+                    ],
+                    "diagnostics": [
+                        [d.kind, d.message] for d in release.diagnostics if d.kind in _FACT_DIAGNOSTICS
+                    ],
+                }
+            )
+    return {"format_version": FORMAT_VERSION, "releases": releases}
+
+
+def build_starter_data(corpus: Path, output: Path | None = None) -> str:
+    """Ingest the corpus into a scratch database with our own loader and write its facts."""
+    from db.ingest import ingest_files
+
+    output = output or STARTER_DATA_PATH
+    urls = {}
+    index = corpus / "releases" / "index.csv"
+    if index.is_file():
+        import csv
+
+        with index.open(encoding="utf-8") as handle:
+            urls = {str(corpus / "releases" / row["file"]): row["source"].split(" ")[0] for row in csv.DictReader(handle)}
+    with tempfile.TemporaryDirectory() as scratch:
+        engine = make_engine(f"sqlite:///{scratch}/starter.db")
+        upgrade(engine)
+        factory = session_factory(engine)
+        files = [(str(path), path.read_bytes()) for path in _corpus_files(corpus)]
+        result = ingest_files(factory, files, user_name="starter-build", origin="cli", source_urls=urls)
+        failed = [item for item in result.files if item.outcome == "failed"]
+        if failed:
+            raise RuntimeError(f"corpus files failed: {[(f.source, f.reason) for f in failed]}")
+        facts = export_facts(factory)
+        engine.dispose()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    payload = json.dumps(facts, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    with gzip.GzipFile(output, "wb", mtime=0) as handle:  # mtime 0: same input, same bytes
+        handle.write(payload)
+    reports = sum(len(r["reports"]) for r in facts["releases"])
+    return f"wrote {output}: {len(facts['releases'])} releases, {reports} strike reports"
+
+
+def database_is_empty(factory: sessionmaker[Session]) -> bool:
+    with factory() as session:
+        return not session.scalar(select(func.count()).select_from(models.Release))
+
+
+def load_starter_data(
+    factory: sessionmaker[Session],
+    path: Path | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Load the starter facts into the database in one transaction; returns the number of
+    releases loaded (0 if the file is missing)."""
+    path = path or STARTER_DATA_PATH
+    if not path.is_file():
+        return 0
+    with gzip.open(path, "rb") as handle:
+        facts = json.loads(handle.read().decode("utf-8"))
+    releases = facts["releases"]
+    with write_transaction(factory) as session:
+        batch = models.ImportBatch(user_name="starter", origin="starter", summary={"files": [{"source": path.name, "outcome": "new", "releases": len(releases)}]})
+        session.add(batch)
+        session.flush()
+        places: dict[tuple, models.Place] = {
+            (p.name, p.country, p.precision): p for p in session.scalars(select(models.Place))
+        }
+        for index, item in enumerate(releases):
+            release = models.Release(
+                release_key=item["key"],
+                content_hash=f"starter:{item['hash']}",
+                source=item["source"],
+                source_url=item["source_url"],
+                format="starter",
+                title=None,
+                published=_date(item["published"]),
+                period_start=_date(item["period"][0]),
+                period_end=_date(item["period"][1]),
+                stated_totals=item["stated_totals"],
+                raw_text=None,
+                is_current=True,
+                import_id=batch.id,
+            )
+            for position, report in enumerate(item["reports"]):
+                place = None
+                if report["place"]:
+                    name, country, province, lat, lon, precision = report["place"]
+                    key = (name, country, precision)
+                    place = places.get(key)
+                    if place is None:
+                        place = places[key] = models.Place(
+                            name=name, country=country, province=province, lat=lat, lon=lon, precision=precision, source=""
+                        )
+                release.strike_reports.append(
+                    models.StrikeReport(
+                        position=position, country=report["country"], location_raw=report["location_raw"],
+                        place=place, strike_date=_date(report["date"]), date_stated=report["date_stated"],
+                        strikes=report["strikes"], engagements=report["engagements"], block=report["block"],
+                        archive_row=report["row"],
+                        targets=[
+                            models.Target(action=action, count=count, type=type_, category=category)
+                            for action, count, type_, category in report["targets"]
+                        ],
+                    )
+                )
+            for kind, message in item["diagnostics"]:
+                release.diagnostics.append(models.Diagnostic(kind=kind, message=message))
+            session.add(release)
+            if on_progress and index % 50 == 0:
+                on_progress(index, len(releases))
+        bump_data_version(session)
+    if on_progress:
+        on_progress(len(releases), len(releases))
+    return len(releases)
+
+
+def _date(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None

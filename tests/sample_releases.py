@@ -1,0 +1,41 @@
+"""Small hand-written releases for database and page tests. The expected numbers in the tests
+are counted by hand from these texts."""
+
+DAY_ONE = """Strikes continue against ISIS
+
+SOUTHWEST ASIA, July 21, 2017 — U.S. and coalition military forces continued to attack ISIS yesterday, conducting 7 strikes consisting of 9 engagements, officials reported today.
+
+Strikes in Syria
+
+In Syria, coalition military forces conducted 5 strikes consisting of 6 engagements against ISIS targets:
+
+-- Near Raqqa, four strikes engaged three ISIS tactical units and destroyed two fighting positions.
+
+-- Near Abu Kamal, a strike destroyed an ISIS oil storage tank.
+
+Strikes in Iraq
+
+In Iraq, coalition military forces conducted 2 strikes consisting of 3 engagements against ISIS targets:
+
+-- Near Mosul, two strikes destroyed a vehicle bomb factory and an ISIS-held building.
+
+Part of Operation Inherent Resolve
+"""
+
+DAY_TWO = """Strikes continue against ISIS
+
+SOUTHWEST ASIA, July 22, 2017 — U.S. and coalition military forces continued to attack ISIS yesterday, conducting 3 strikes consisting of 3 engagements, officials reported today.
+
+Strikes in Iraq
+
+In Iraq, coalition military forces conducted 3 strikes consisting of 3 engagements against ISIS targets:
+
+-- Near Mosul, three strikes engaged an ISIS tactical unit and destroyed two ISIS vehicles.
+
+Part of Operation Inherent Resolve
+"""
+
+# The same release as DAY_TWO, corrected: one more strike near Mosul.
+DAY_TWO_CORRECTED = DAY_TWO.replace("conducting 3 strikes consisting of 3", "conducting 4 strikes consisting of 4").replace(
+    "conducted 3 strikes consisting of 3", "conducted 4 strikes consisting of 4"
+).replace("three strikes engaged", "four strikes engaged")

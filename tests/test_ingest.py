@@ -1,0 +1,167 @@
+"""Ingest on SQLite and PostgreSQL: new, duplicate, revision, undo, reparse, atomicity and
+concurrent imports of the same release."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
+from sqlalchemy import func, select
+
+from db import models
+from db.ingest import DUPLICATE, FAILED, NEW, REVISION, current_data_version, ingest_files
+from db.maintenance import UndoError, reparse_all, undo_import
+
+
+def _count(factory, model, *where) -> int:
+    with factory() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _current_strikes(factory) -> int:
+    with factory() as session:
+        return session.scalar(
+            select(func.coalesce(func.sum(models.StrikeReport.strikes), 0))
+            .join(models.Release)
+            .where(models.Release.is_current.is_(True))
+        )
+
+
+def test_new_then_duplicate(factory):
+    first = ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    assert [f.outcome for f in first.files] == [NEW]
+    assert (first.files[0].strikes, first.files[0].targets) == (3, 5)
+    again = ingest_files(factory, [("day1-copy.txt", DAY_ONE.encode())])
+    assert [f.outcome for f in again.files] == [DUPLICATE]
+    assert _count(factory, models.Release) == 1
+    assert _current_strikes(factory) == 7
+
+
+def test_rows_trace_back_to_their_sentence(factory):
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    with factory() as session:
+        release = session.scalars(select(models.Release)).one()
+        for report in release.strike_reports:
+            assert release.raw_text[report.span_start : report.span_end].lstrip("- ").startswith("Near")
+            assert report.sentence.startswith("Near")
+        raqqa = next(r for r in release.strike_reports if r.location_raw == "Raqqa")
+        assert (raqqa.country, raqqa.strikes, raqqa.place.name, raqqa.strike_date.isoformat()) == (
+            "Syria", 4, "Raqqa", "2017-07-20",
+        )
+        assert release.stated_totals["all"] == {"strikes": 7, "engagements": 9}
+
+
+def test_revision_replaces_and_keeps_history(factory):
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
+    assert _current_strikes(factory) == 10
+    result = ingest_files(factory, [("day2-corrected.txt", DAY_TWO_CORRECTED.encode())])
+    assert result.files[0].outcome == REVISION
+    assert _current_strikes(factory) == 11
+    assert _count(factory, models.Release) == 3
+    assert _count(factory, models.Release, models.Release.is_current.is_(True)) == 2
+
+
+def test_undo_restores_exactly(factory):
+    base = ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
+    correction = ingest_files(factory, [("day2-corrected.txt", DAY_TWO_CORRECTED.encode())])
+    version_before = _version(factory)
+    result = undo_import(factory, correction.import_id, user_name="alice")
+    assert (result.removed, result.restored) == (1, 1)
+    assert _current_strikes(factory) == 10
+    assert _version(factory) != version_before
+    with pytest.raises(UndoError, match="undone already"):
+        undo_import(factory, correction.import_id, user_name="alice")
+    undo_import(factory, base.import_id, user_name="alice")
+    assert _count(factory, models.Release) == 0
+    assert _count(factory, models.StrikeReport) == 0
+    assert _count(factory, models.Target) == 0
+    with factory() as session:
+        origins = [b.origin for b in session.scalars(select(models.ImportBatch).order_by(models.ImportBatch.id))]
+    assert origins == ["cli", "cli", "undo", "undo"]
+
+
+def _version(factory) -> str:
+    with factory() as session:
+        return current_data_version(session)
+
+
+def test_bad_file_does_not_stop_the_batch(factory):
+    result = ingest_files(factory, [("empty.txt", b""), ("day1.txt", DAY_ONE.encode()), ("bin.pdf", b"%PDF-1.4 junk")])
+    assert [f.outcome for f in result.files] == [FAILED, NEW, FAILED]
+    assert result.failed == 2
+    assert _count(factory, models.FailedFile) == 2
+    assert _count(factory, models.Release) == 1
+
+
+def test_failure_midway_leaves_nothing(factory, monkeypatch):
+    import db.ingest as ingest
+
+    original = ingest.add_derived_rows
+
+    def explode(session, release, parsed, *args, **kwargs):
+        original(session, release, parsed, *args, **kwargs)
+        session.flush()
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ingest, "add_derived_rows", explode)
+    result = ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    assert result.files[0].outcome == FAILED
+    assert "disk full" in result.files[0].reason
+    assert _count(factory, models.Release) == 0
+    assert _count(factory, models.StrikeReport) == 0
+    assert _count(factory, models.Place) == 0
+
+
+def test_reparse_rebuilds_derived_rows(factory):
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    with factory() as session, session.begin():
+        session.execute(models.Target.__table__.delete())
+    assert _count(factory, models.Target) == 0
+    assert reparse_all(factory) == 1
+    assert _count(factory, models.Target) == 5
+    assert _current_strikes(factory) == 7
+
+
+def test_concurrent_imports_of_one_release_store_one_copy(factory):
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def run():
+        barrier.wait()
+        outcomes.extend(f.outcome for f in ingest_files(factory, [("day1.txt", DAY_ONE.encode())]).files)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == [DUPLICATE, NEW]
+    assert _count(factory, models.Release) == 1
+
+
+def test_starter_data_then_full_text_revision(factory, tmp_path):
+    from db.starter import export_facts, load_starter_data
+
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    import gzip
+    import json
+
+    facts = export_facts(factory)
+    assert "Near Raqqa" not in json.dumps(facts)  # facts only: no release text
+    path = tmp_path / "starter.json.gz"
+    path.write_bytes(gzip.compress(json.dumps(facts).encode()))
+    from db.engine import make_engine, session_factory, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+    upgrade(engine)
+    fresh = session_factory(engine)
+    assert load_starter_data(fresh, path) == 1
+    assert _current_strikes(fresh) == 7
+    result = ingest_files(fresh, [("day1.txt", DAY_ONE.encode())])
+    assert result.files[0].outcome == REVISION
+    with fresh() as session:
+        current = session.scalars(select(models.Release).where(models.Release.is_current.is_(True))).one()
+        assert current.format == "txt" and current.raw_text
+    assert _current_strikes(fresh) == 7
+    engine.dispose()
