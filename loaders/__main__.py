@@ -6,6 +6,7 @@
     python -m loaders imports                  list imports
     python -m loaders undo IMPORT_ID           undo one import
     python -m loaders starter                  rebuild the bundled starter data from the corpus
+    python -m loaders measure [CORPUS]         measure the parser on the corpus (Markdown)
 """
 
 from __future__ import annotations
@@ -146,6 +147,13 @@ def command_starter(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_measure(args: argparse.Namespace) -> int:
+    from loaders.measure import as_markdown, measure_corpus
+
+    print(as_markdown(measure_corpus(Path(args.corpus))), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m loaders", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -172,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     starter.add_argument("--corpus", default=str(Path(__file__).resolve().parents[2] / "shared" / "corpus"))
     starter.add_argument("--output")
     starter.set_defaults(run=command_starter)
+    measure = commands.add_parser("measure", help="measure the parser on a corpus folder (Markdown report)")
+    measure.add_argument("corpus", nargs="?", default=str(Path(__file__).resolve().parents[2] / "shared" / "corpus"))
+    measure.set_defaults(run=command_measure)
     args = parser.parse_args(argv)
     return args.run(args)
 

@@ -116,9 +116,13 @@ def cross_check(number: int, row: dict[str, str], parsed: ParsedRelease, span: t
     if not parsed.strikes:
         return []
     ours = parsed.strikes[0]
+    same_sentence = [report for report in parsed.strikes if report.span == ours.span]
     problems = []
     if theirs_place:
-        same_text = _key(theirs_place) == _key(ours.location_raw or "")
+        written = " and ".join(report.location_raw or "" for report in same_sentence)
+        # Prose lines ("In Syria, five airstrikes near Kobani ...") are filed under their country.
+        country_level = theirs_place in COUNTRIES and theirs_place == ours.country
+        same_text = country_level or _key(theirs_place) in {_key(ours.location_raw or ""), _key(written)}
         same_place = False
         if not same_text and ours.location:
             resolved = resolve_place(theirs_place, ours.country)

@@ -23,7 +23,7 @@ STRIKE_COUNT_RE = re.compile(
     r"\b(?P<another>[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(?:air\s?)?strikes?\b(?!\s+areas?)|"
     rf"\b(?P<count>{COUNT_PATTERN})\s+(?:(?:{ORDINAL_PATTERN})\s+)?"
     rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+)?"
-    r"(?:air\s?)?strikes?\b(?!\s+areas?)",
+    r"(?:air\s?)?(?:strikes?|stikes?)\b(?!\s+areas?)",  # "airstike": a typo in real releases
     re.IGNORECASE,
 )
 ENGAGEMENTS_RE = re.compile(
@@ -55,7 +55,7 @@ _PROVINCE = r"(?:\s+in\s+(?:the\s+)?(?:al\s+|Al\s+)?[A-Z][\w'’\-]*\s+[Pp]rovin
 
 # "Near X, Syria, ..." / "Near X ..." at the start, after an optional "On DATE," / "Yesterday"
 LEADING_NEAR_RE = re.compile(
-    rf"^(?:(?:On\s+{DAY_PATTERN}|Yesterday|Today),?\s+)?(?:in\s+{COUNTRY_PATTERN},?\s+)?[Nn]ear\s+"
+    rf"^(?:(?:On\s+{DAY_PATTERN}|Yesterday|Today),?\s+)?(?:in\s+{COUNTRY_PATTERN},?\s+)?(?:[Nn]ear|In(?!\s+{COUNTRY_PATTERN}\b)(?=\s+[A-Z]))\s+"
     rf"(?P<place>.+?)(?:,\s*(?P<country>{COUNTRY_PATTERN})\b)?\s*(?:,|(?=\s+(?:{COUNT_PATTERN})\s))",
 )
 INLINE_NEAR_RE = re.compile(
