@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import models
 from db.engine import write_transaction
-from db.ingest import add_derived_rows, bump_data_version, utc_now
+from db.ingest import add_derived_rows, bump_data_version
+from db.models import utcnow as utc_now
 from loaders import parse_release
 from loaders.archive import reparse_archive_day
 
