@@ -172,7 +172,7 @@ def _split_items(objects: str) -> list[str]:
         for piece in _MIDLIST_NUMBER.split(chunk):
             restored = re.sub(r"\x00(\d+)\x00", lambda m: terms[int(m[1])], piece).strip(" .:")
             restored = re.sub(r"^(?:and|also|an?\s+additional)\s+", "", restored, flags=re.IGNORECASE)
-            if restored.lower() in {"a", "an", "the"}:
+            if restored.lower() in {"a", "an", "the", "also", "then"}:
                 continue  # "a six fighting positions": the article is a typo
             if restored:
                 items.append(restored)
@@ -201,7 +201,7 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
         pending_adjective: list[tuple[int | None, str]] = []
         for item in items:
             count, text = _count_of(item)
-            if _ADJECTIVE_ONLY.match(text):
+            if _ADJECTIVE_ONLY.match(re.sub(r"^(?:ISIS|ISIL|Daesh)\s+", "", text)):
                 pending_adjective.append((count, item))  # "one large and three small units"
                 continue
             same_as = None

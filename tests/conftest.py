@@ -60,3 +60,22 @@ def factory(database_url):
     upgrade(engine)
     yield session_factory(engine)
     engine.dispose()
+
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped.append(f"{report.nodeid}: {report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr}")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (CI=true) a skipped test is a failure: CI has the corpus, PostgreSQL and Chromium."""
+    if os.environ.get("CI") and _skipped and exitstatus == 0:
+        session.exitstatus = 1
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"CI: {len(_skipped)} skipped tests count as failures:", red=True)
+            for line in _skipped:
+                reporter.write_line(f"  {line}")

@@ -1,0 +1,191 @@
+"""Plotly figure builders: DataFrames in, figures out. Every chart states what it counts,
+the period and filters in force, its units, and its source, so a screenshot explains itself."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+FONT = "Source Sans Pro, Arial, sans-serif"
+SLIDE_SIZE = (1600, 900)
+
+# Changes in how the releases were written, marked on time axes.
+FORMAT_CHANGES = [
+    (date(2014, 12, 20), "daily summary lists begin"),
+    (date(2017, 2, 14), "engagements reported"),
+    (date(2017, 11, 17), "multi-day releases"),
+    (date(2018, 2, 2), "weekly summaries"),
+]
+
+
+def source_line(releases: int, parsed_on: date | None = None) -> str:
+    parsed = f"; parsed {parsed_on.isoformat()}" if parsed_on else ""
+    return f"Source: CJTF-OIR strike releases; {releases:,} releases{parsed}"
+
+
+def subtitle(period: tuple[date | None, date | None], filters_text: str, extra: str = "") -> str:
+    start, end = period
+    span = f"{start:%d %b %Y} – {end:%d %b %Y}" if start and end else "all dates"
+    return " · ".join(part for part in (span, filters_text, extra) if part)
+
+
+def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 460) -> go.Figure:
+    """Title, subtitle, source line, palette and fonts shared by every chart."""
+    figure.update_layout(
+        title={"text": f"<b>{title}</b><br><span style='font-size:13px;color:#52606D'>{sub}</span>", "x": 0.01, "xanchor": "left"},
+        font={"family": FONT, "size": 13, "color": "#1F2933"},
+        colorway=PALETTE,
+        template="plotly_white",
+        height=height,
+        margin={"l": 60, "r": 30, "t": 90, "b": 80},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        annotations=[
+            *figure.layout.annotations,
+            {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.2, "showarrow": False,
+             "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#52606D"}},
+        ],
+    )
+    return figure
+
+
+def image_config(filename: str) -> dict:
+    """Plotly's own camera button saves a slide-sized PNG with a meaningful file name."""
+    width, height = SLIDE_SIZE
+    return {
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": filename, "width": width, "height": height, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    }
+
+
+def empty(title: str, sub: str, source: str, message: str = "No strikes match these filters.") -> go.Figure:
+    figure = go.Figure()
+    figure.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16})
+    figure.update_xaxes(visible=False)
+    figure.update_yaxes(visible=False)
+    return frame(figure, title, sub, source)
+
+
+def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str,
+             release_days: pd.DataFrame | None = None) -> go.Figure:
+    """Bars of strikes (or engagements) per period, one trace per group, with format changes
+    marked and, below, a strip of the days that have a release."""
+    if data.empty:
+        return empty(title, sub, source)
+    figure = go.Figure()
+    groups = data.groupby("group")[measure].sum().sort_values(ascending=False).index.tolist()
+    for index, group in enumerate(groups):
+        part = data[data["group"] == group]
+        figure.add_bar(
+            x=part["period"], y=part[measure], name=str(group), marker_color=PALETTE[index % len(PALETTE)],
+            customdata=part[["group"]], hovertemplate=f"%{{x}}<br>{group}: %{{y:,}} {measure}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1, showlegend=len(groups) > 1)
+    figure.update_yaxes(title_text=f"{measure} per {grain}", rangemode="tozero", tickformat=",d")
+    figure.update_xaxes(title_text=None)
+    start, end = data["period"].min(), data["period"].max()
+    for day, label in FORMAT_CHANGES:
+        if start <= day <= end:
+            figure.add_vline(x=day, line_dash="dot", line_color="#9AA5B1")
+            figure.add_annotation(x=day, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
+                                  xanchor="right", yanchor="top", font={"size": 10, "color": "#52606D"})
+    if release_days is not None and not release_days.empty:
+        figure.add_trace(go.Scatter(
+            x=release_days["day"], y=[0] * len(release_days), mode="markers", yaxis="y2", name="days with a release",
+            marker={"symbol": "line-ns-open", "size": 10, "color": "#52606D"}, hovertemplate="release %{x}<extra></extra>",
+        ))
+        figure.update_layout(
+            yaxis={"domain": [0.14, 1]},
+            yaxis2={"domain": [0, 0.07], "showticklabels": False, "showgrid": False, "zeroline": False,
+                    "title": {"text": "releases", "font": {"size": 10}}},
+        )
+    return frame(figure, title, sub, source)
+
+
+def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str, color: str | None = None) -> go.Figure:
+    if data.empty:
+        return empty(title, sub, source)
+    ordered = data.sort_values(value)
+    figure = go.Figure(go.Bar(
+        x=ordered[value], y=ordered[label], orientation="h", marker_color=PALETTE[0],
+        hovertemplate="%{y}: %{x:,}<extra></extra>",
+    ))
+    if color and color in ordered:
+        categories = list(dict.fromkeys(ordered[color]))
+        figure.data[0].marker.color = [PALETTE[categories.index(c) % len(PALETTE)] for c in ordered[color]]
+    figure.update_xaxes(title_text=value, tickformat=",d")
+    return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160))
+
+
+def treemap(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
+    if data.empty:
+        return empty(title, sub, source)
+    categories = sorted(data["category"].fillna("unclassified").unique())
+    labels = categories + data["type"].tolist()
+    parents = [""] * len(categories) + data["category"].fillna("unclassified").tolist()
+    ids = categories + [f"{c}/{t}" for c, t in zip(data["category"].fillna("unclassified"), data["type"], strict=True)]
+    parent_ids = [""] * len(categories) + data["category"].fillna("unclassified").tolist()
+    values = [int(data.loc[data["category"].fillna("unclassified") == c, "targets"].sum()) for c in categories] + data["targets"].astype(int).tolist()
+    figure = go.Figure(go.Treemap(
+        ids=ids, labels=labels, parents=parent_ids, values=values, branchvalues="total",
+        marker={"colors": [PALETTE[categories.index(p or lab) % len(PALETTE)] for lab, p in zip(labels, parents, strict=True)]},
+        hovertemplate="%{label}: %{value:,} targets<extra></extra>",
+    ))
+    figure.update_layout(margin={"l": 10, "r": 10})
+    return frame(figure, title, sub, source, height=520)
+
+
+def stacked_actions(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
+    if data.empty:
+        return empty(title, sub, source)
+    figure = go.Figure()
+    for index, action in enumerate(sorted(data["action"].unique())):
+        part = data[data["action"] == action]
+        figure.add_bar(y=part["category"], x=part["targets"], name=action, orientation="h",
+                       marker_color=PALETTE[index % len(PALETTE)], hovertemplate=f"{action}: %{{x:,}}<extra></extra>")
+    figure.update_layout(barmode="stack")
+    figure.update_xaxes(title_text="targets", tickformat=",d")
+    return frame(figure, title, sub, source)
+
+
+def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
+    """Places sized by strikes on Natural Earth country outlines (served by the app itself),
+    fitted to the places shown with a margin."""
+    located = data.dropna(subset=["lat", "lon"]) if not data.empty else data
+    if located.empty:
+        return empty(title, sub, source, "No located places match these filters.")
+    biggest = max(located["strikes"].max(), 1)
+    figure = go.Figure()
+    for index, country in enumerate(sorted(located["country"].fillna("unknown").unique())):
+        part = located[located["country"].fillna("unknown") == country]
+        figure.add_trace(go.Scattergeo(
+            lon=part["lon"], lat=part["lat"], text=part["place"], name=country, customdata=part[["place", "province", "strikes"]],
+            marker={"size": 6 + 34 * (part["strikes"] / biggest) ** 0.5, "color": PALETTE[index % len(PALETTE)],
+                    "line": {"width": 0.5, "color": "#FFFFFF"}, "opacity": 0.8},
+            hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]:,} strikes<extra></extra>",
+        ))
+    margin = 0.8
+    figure.update_geos(
+        scope="asia", resolution=50, showcountries=True, countrycolor="#7B8794", showland=True, landcolor="#F5F7FA",
+        showocean=True, oceancolor="#E6F0F7", showlakes=True, lakecolor="#E6F0F7", showrivers=True, rivercolor="#B3D4EA",
+        lataxis_range=[located["lat"].min() - margin, located["lat"].max() + margin],
+        lonaxis_range=[located["lon"].min() - margin, located["lon"].max() + margin],
+        projection_type="mercator",
+    )
+    return frame(figure, title, sub, source, height=560)
+
+
+def line_over_time(data: pd.DataFrame, x: str, y: str, color: str, title: str, sub: str, source: str, y_title: str) -> go.Figure:
+    if data.empty:
+        return empty(title, sub, source)
+    figure = go.Figure()
+    for index, group in enumerate(data[color].unique()):
+        part = data[data[color] == group]
+        figure.add_scatter(x=part[x], y=part[y], name=str(group), mode="lines+markers",
+                           line={"color": PALETTE[index % len(PALETTE)], "width": 2})
+    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
+    return frame(figure, title, sub, source)

@@ -1,0 +1,90 @@
+"""The shared frame of every page: the filter bar (kept in the URL) and chart display with
+its CSV download and slide-sized PNG export."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.view_state import filters_from_params, filters_to_params
+from db.queries import Filters
+
+
+def current_filters() -> Filters:
+    return filters_from_params(st.query_params.to_dict())
+
+
+def _set_param(key: str, value: str | None) -> None:
+    if value:
+        st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+def filter_bar() -> Filters:
+    """The sidebar filters; each change is written to the URL so the view can be shared."""
+    options = data.query("filter_options")
+    filters = current_filters()
+    first, last = options["bounds"] if options["bounds"][0] else (date(2014, 8, 8), date(2019, 3, 31))
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    chosen = sidebar.date_input(
+        "Strike dates", value=(filters.start or first, filters.end or last), min_value=date(2014, 1, 1),
+        max_value=date(2030, 12, 31), key="filter_dates", format="YYYY-MM-DD",
+    )
+    if isinstance(chosen, tuple) and len(chosen) == 2:
+        start, end = chosen
+        _set_param("start", start.isoformat() if start != first else None)
+        _set_param("end", end.isoformat() if end != last else None)
+    for param, label, field, choices in (
+        ("country", "Country", "countries", options["countries"]),
+        ("province", "Province", "provinces", options["provinces"]),
+        ("place", "Place", "places", options["places"]),
+        ("category", "Target category", "categories", options["categories"]),
+        ("type", "Target type", "types", options["types"]),
+        ("action", "Action", "actions", options["actions"]),
+    ):
+        current = [value for value in getattr(filters, field) if value in choices]
+        picked = sidebar.multiselect(label, choices, default=current, key=f"filter_{param}", placeholder="All")
+        _set_param(param, ",".join(sorted(picked)))
+    if sidebar.button("Reset filters", key="filter_reset", width="stretch"):
+        for param in ("start", "end", "country", "province", "place", "category", "type", "action"):
+            _set_param(param, None)
+        for key in list(st.session_state):
+            if key.startswith("filter_"):
+                del st.session_state[key]
+        st.rerun()
+    sidebar.caption("The view is in the address bar: copy the URL to share it.")
+    return current_filters()
+
+
+def period_of(filters: Filters) -> tuple[date | None, date | None]:
+    bounds = data.query("filter_options")["bounds"]
+    return filters.start or bounds[0], filters.end or bounds[1]
+
+
+def source_text() -> str:
+    coverage = data.query("coverage", Filters())
+    return charts.source_line(coverage.releases, date.today())
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+
+
+def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_select: str = "ignore"):
+    """Draw a chart with a PNG export at slide size and a CSV of exactly the plotted numbers."""
+    config = charts.image_config(slug(name))
+    if figure.layout.geo and figure.data and figure.data[0].type == "scattergeo":
+        config["topojsonURL"] = "/app/static/topojson/"
+    event = st.plotly_chart(figure, config=config, key=key, on_select=on_select, selection_mode="points", width="stretch")
+    st.download_button(
+        "Download the data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{slug(name)}.csv",
+        mime="text/csv", key=f"{key}_csv",
+    )
+    return event

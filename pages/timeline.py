@@ -1,0 +1,56 @@
+"""Timeline: strikes or engagements by day, week or month, stacked or side by side by
+country, province, place or target category, with the days that have a release below."""
+
+import streamlit as st
+
+from dashboard import charts, data
+from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from dashboard.view_state import grain_from_params, split_from_params
+from db.queries import GRAINS, SPLITS
+
+filters = filter_bar()
+period = period_of(filters)
+params = st.query_params.to_dict()
+st.title("Timeline")
+
+controls = st.columns([1, 1, 1, 1])
+grain = controls[0].segmented_control("Per", GRAINS, default=grain_from_params(params), key="timeline_grain") or "week"
+split = controls[1].selectbox("Split by", SPLITS, index=SPLITS.index(split_from_params(params)), key="timeline_split")
+measure = controls[2].segmented_control("Count", ["strikes", "engagements"], default=params.get("measure", "strikes")
+                                        if params.get("measure") in ("strikes", "engagements") else "strikes", key="timeline_measure") or "strikes"
+stacked = controls[3].toggle("Stacked", value=params.get("stacked", "1") == "1", key="timeline_stacked")
+st.query_params.update({"grain": grain, "split": split, "measure": measure, "stacked": "1" if stacked else "0"})
+
+series = data.query("strikes_over_time", filters, grain=grain, split=split)
+days = data.query("release_days", filters)
+title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
+extra = "engagements are reported from Feb 2017 on" if measure == "engagements" else ""
+figure = charts.timeline(series, measure, grain, stacked, title, charts.subtitle(period, filters.describe(), extra), source_text(), days)
+event = show_chart(figure, series, title, key="timeline_chart", on_select="rerun")
+
+st.subheader("Behind the numbers")
+points = (event.selection.points if event and event.selection else []) if hasattr(event, "selection") else []
+if points:
+    import datetime as dt
+
+    chosen = dt.date.fromisoformat(str(points[0]["x"])[:10])
+    span = {"day": 0, "week": 6, "month": 30}[grain]
+    end = chosen + dt.timedelta(days=span)
+    if grain == "month":
+        end = (chosen.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
+    from dataclasses import replace
+
+    drill = replace(filters, start=chosen, end=end)
+    st.caption(f"Strike reports from {chosen:%d %b %Y} to {end:%d %b %Y}")
+else:
+    drill = filters
+    st.caption("Click a bar to list the strike reports behind it; below, the first reports of the filtered period.")
+reports = data.query("strike_reports", drill, limit=300)
+st.dataframe(
+    reports, hide_index=True, width="stretch", key="timeline_reports",
+    column_config={"sentence": st.column_config.TextColumn("sentence", width="large"),
+                   "release_id": st.column_config.NumberColumn("release"),
+                   "source": st.column_config.LinkColumn("source")},
+)
+if not reports.empty:
+    st.page_link("pages/releases.py", label="Open the releases page to read a release in full", icon=":material/article:")
