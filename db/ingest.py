@@ -297,6 +297,7 @@ def ingest_files(
     source_urls: dict[str, str] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_progress: Callable[[FileOutcome], None] | None = None,
+    paste_name: str | None = None,
 ) -> ImportResult:
     """Read, parse and store each (name, bytes) file; a failing file is recorded and the
     others go on. Returns the import id and one outcome per file."""
@@ -305,7 +306,13 @@ def ingest_files(
     for name, data in files:
         try:
             document = read_bytes(data, name, max_bytes)
+            if name == paste_name:
+                document.format = "paste"
             parsed_list = parse_document(document)
+            if parsed_list and all(not parsed.strikes for parsed in parsed_list):
+                # a format the parser does not know: refused with its reason, never half-stored
+                diagnostics = "; ".join(d.message for p in parsed_list for d in p.diagnostics[:3])
+                raise UnreadableFile(f"no strike statement found: a format the parser does not know ({diagnostics})")
             outcome = ingest_parsed(factory, name, parsed_list, import_id, (source_urls or {}).get(name))
         except UnreadableFile as error:
             outcome = record_failure(factory, name, str(error), import_id)

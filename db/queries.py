@@ -589,3 +589,115 @@ def imports_log(session: Session, limit: int = 100) -> pd.DataFrame:
         columns=["id", "when", "who", "origin", "files", "undone"],
     )
 
+
+
+# --- one release: stated against parsed totals ---------------------------------------------
+
+TOTALS_SCOPES = ("all", "Iraq", "Syria")
+
+
+def release_totals(session: Session, release_id: int) -> pd.DataFrame:
+    """Columns scope, stated_strikes, parsed_strikes, stated_engagements, parsed_engagements:
+    one row each for all, Iraq and Syria. Stated = the release's own totals (None where it
+    states none); parsed = the sum of its main-block strike reports (engagements None where no
+    report states any)."""
+    stated_totals = session.scalar(select(Release.stated_totals).where(Release.id == release_id)) or {}
+    rows = session.execute(
+        select(StrikeReport.country, func.sum(StrikeReport.strikes), func.sum(StrikeReport.engagements))
+        .where(StrikeReport.release_id == release_id, StrikeReport.block == "main")
+        .group_by(StrikeReport.country)
+    ).all()
+    parsed: dict[str, list[int | None]] = {}
+    for country, strikes, engagements in rows:
+        for scope in ("all", country):
+            if scope not in TOTALS_SCOPES:
+                continue
+            total = parsed.setdefault(scope, [None, None])
+            for index, value in enumerate((strikes, engagements)):
+                if value is not None:
+                    total[index] = (total[index] or 0) + int(value)
+    records = []
+    for scope in TOTALS_SCOPES:
+        stated = stated_totals.get(scope) or {}
+        parsed_strikes, parsed_engagements = parsed.get(scope, [None, None])
+        records.append({
+            "scope": scope,
+            "stated_strikes": stated.get("strikes"),
+            "parsed_strikes": parsed_strikes or 0,
+            "stated_engagements": stated.get("engagements"),
+            "parsed_engagements": parsed_engagements,
+        })
+    frame = pd.DataFrame(records, columns=["scope", "stated_strikes", "parsed_strikes", "stated_engagements",
+                                           "parsed_engagements"])
+    for column in frame.columns[1:]:
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+# --- areas and targets pages: trends with reporting gaps kept visible ----------------------
+
+def _reported_periods(session: Session, filters: Filters, grain: str) -> list[date]:
+    """The periods in the filtered date range that have any strike report at all, whatever
+    the place or target: a zero there means "none reported here", a missing period means
+    "nothing in the data" (a gap in reporting, not a lull)."""
+    period = _bucket(session, grain).label("period")
+    statement = _reports(Filters(start=filters.start, end=filters.end), period).group_by(period).order_by(period)
+    return sorted(pd.to_datetime([value for (value,) in session.execute(statement) if value is not None]).date)
+
+
+def _fill_reported(frame: pd.DataFrame, periods: list[date], group: str, groups: list[str], value: str) -> pd.DataFrame:
+    """frame (period, group, value) with a zero row for every reported period a group lacks."""
+    if not periods or not groups:
+        return pd.DataFrame({"period": pd.Series(dtype=object), group: pd.Series(dtype=object),
+                             value: pd.Series(dtype="int64")})
+    index = pd.MultiIndex.from_product([periods, groups], names=["period", group])
+    known = frame.set_index(["period", group])[value] if not frame.empty else pd.Series(dtype="int64")
+    filled = known.reindex(index, fill_value=0).astype("int64").reset_index()
+    return filled.sort_values(["period", group], key=lambda column: column.map(groups.index) if column.name == group else column,
+                              ignore_index=True)
+
+
+def place_trend(session: Session, filters: Filters, places: tuple[str, ...] | list[str], grain: str = "month") -> pd.DataFrame:
+    """Columns period, place, strikes: strikes at each of the given places per period, zero in
+    periods with strike reports elsewhere; periods with no report at all are left out."""
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain {grain!r}")
+    places = [place for place in dict.fromkeys(places) if place]
+    if not places:
+        return _fill_reported(pd.DataFrame(), [], "place", [], "strikes")
+    period = _bucket(session, grain).label("period")
+    statement = (
+        _reports(filters, period, Place.name.label("place"), func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
+        .where(Place.name.in_(places))
+        .group_by(period, Place.name)
+        .order_by(period)
+    )
+    counted = _dates(_frame(session, statement))
+    return _fill_reported(counted, _reported_periods(session, filters, grain), "place", places, "strikes")
+
+
+def target_type_trend(session: Session, filters: Filters, target_type: str, grain: str = "month") -> pd.DataFrame:
+    """Columns period, action, targets: target_type_over_time with a zero for each action in
+    periods with strike reports but none of this type; periods with no report are left out."""
+    if grain not in GRAINS:
+        raise ValueError(f"unknown grain {grain!r}")
+    counted = target_type_over_time(session, filters, target_type, grain)
+    if counted.empty:
+        return _fill_reported(counted, [], "action", [], "targets")
+    actions = counted.groupby("action")["targets"].sum().sort_values(ascending=False).index.tolist()
+    return _fill_reported(counted, _reported_periods(session, filters, grain), "action", actions, "targets")
+
+
+@dataclass
+class TargetCounts:
+    mentions: int  # target phrases in the filtered strike reports
+    without_number: int  # phrases with no number ("destroyed fighting positions"): counted as one
+    targets: int  # the targets counted
+
+
+def target_counts(session: Session, filters: Filters) -> TargetCounts:
+    """How many target mentions carry no number and so count one: the basis of the lower bound."""
+    mentions, without_number, targets = session.execute(
+        _targets(filters, func.count(), func.coalesce(func.sum(case((Target.count.is_(None), 1), else_=0)), 0), _TARGET_COUNT)
+    ).one()
+    return TargetCounts(int(mentions), int(without_number), int(targets))

@@ -1,0 +1,76 @@
+"""Data management for staff: preview, import and undo. The permission check lives here,
+not in the page: every change needs a live staff session (db.accounts.Staff)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from db.accounts import Staff, require_staff
+from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan
+from db.maintenance import UndoResult, undo_import
+from db.settings import get_settings
+from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
+
+PASTE_NAME = "pasted text"
+
+
+@dataclass
+class FilePreview:
+    """What an import would do with one file, and what was parsed from it."""
+
+    name: str
+    outcome: str  # new, duplicate, revision, failed (or a mix for an archive: the commonest)
+    reason: str | None = None
+    releases: list[ParsedRelease] = field(default_factory=list)
+    outcomes: list[str] = field(default_factory=list)  # one per release
+
+    @property
+    def warnings(self) -> int:
+        return sum(len(release.diagnostics) for release in self.releases)
+
+
+def preview(factory: sessionmaker[Session], files: list[tuple[str, bytes]]) -> list[FilePreview]:
+    """Parse each file and say what importing it would do; nothing is written."""
+    max_bytes = get_settings().max_upload_bytes
+    previews = []
+    for name, data in files:
+        try:
+            document = read_bytes(data, name, max_bytes)
+            if name == PASTE_NAME:
+                document.format = "paste"
+            releases = parse_document(document)
+        except UnreadableFile as error:
+            previews.append(FilePreview(name, FAILED, str(error)))
+            continue
+        with factory() as session:
+            outcomes = [plan(session, release)[0] for release in releases]
+        if releases and all(not release.strikes for release in releases):
+            previews.append(FilePreview(name, FAILED, "no strike statement found: a format the parser does not know",
+                                        releases, outcomes))
+            continue
+        outcome = max(set(outcomes), key=outcomes.count) if outcomes else FAILED
+        previews.append(FilePreview(name, outcome, None, releases, outcomes))
+    return previews
+
+
+def import_files(
+    factory: sessionmaker[Session],
+    staff: Staff | None,
+    files: list[tuple[str, bytes]],
+    on_progress: Callable[[FileOutcome], None] | None = None,
+) -> ImportResult:
+    """Import files as a signed-in staff member (NotSignedIn otherwise); one transaction per file."""
+    user_name = require_staff(factory, staff)
+    return ingest_files(
+        factory, files, user_name=user_name, origin="upload", max_bytes=get_settings().max_upload_bytes,
+        on_progress=on_progress, paste_name=PASTE_NAME,
+    )
+
+
+def undo(factory: sessionmaker[Session], staff: Staff | None, import_id: int) -> UndoResult:
+    """Undo an import as a signed-in staff member (NotSignedIn otherwise)."""
+    user_name = require_staff(factory, staff)
+    return undo_import(factory, import_id, user_name=user_name)

@@ -1,0 +1,147 @@
+"""Upload: data staff sign in, preview what the parser read from new releases (files or
+pasted text), import them, and undo an import. Reading the dashboard needs no sign-in;
+every change is checked again in db.management."""
+
+import time
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from db import accounts, management
+from db.engine import session_factory
+from db.queries import imports_log
+from db.settings import get_settings
+
+factory = session_factory(data.engine())
+settings = get_settings()
+st.session_state.setdefault("upload_staff", None)
+st.session_state.setdefault("upload_last_seen", 0.0)
+st.title("Upload releases")
+
+staff = st.session_state["upload_staff"]
+if staff and time.time() - st.session_state["upload_last_seen"] > settings.session_idle_minutes * 60:
+    accounts.sign_out(factory, staff)
+    st.session_state["upload_staff"] = staff = None
+    st.info("Your session ended after a period of inactivity. Sign in again.")
+
+if staff is None:
+    st.write("Reading the dashboard is open to all. Adding or changing data needs a staff account.")
+    with st.form("upload_sign_in"):
+        name = st.text_input("User name", key="upload_user")
+        password = st.text_input("Password", type="password", key="upload_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        try:
+            st.session_state["upload_staff"] = accounts.sign_in(factory, name, password)
+            st.session_state["upload_last_seen"] = time.time()
+            st.rerun()
+        except accounts.SignInError as error:
+            st.error(str(error))
+    st.caption("Accounts are created by an administrator: `python -m db users add NAME`.")
+    st.stop()
+
+st.session_state["upload_last_seen"] = time.time()
+top = st.columns([4, 1])
+top[0].caption(f"Signed in as **{staff.user_name}**. Sessions end after {settings.session_idle_minutes} idle minutes.")
+if top[1].button("Sign out", key="upload_sign_out"):
+    accounts.sign_out(factory, staff)
+    st.session_state["upload_staff"] = None
+    st.rerun()
+
+uploaded = st.file_uploader(
+    f"Release files (.txt, .html, .pdf, line-archive .csv; up to {settings.max_upload_bytes // (1024 * 1024)} MB each)",
+    type=["txt", "html", "htm", "pdf", "csv"], accept_multiple_files=True, key="upload_files",
+)
+pasted = st.text_area("Or paste the text of a release", key="upload_paste", height=160)
+files = [(item.name, item.getvalue()) for item in uploaded or []]
+if pasted.strip():
+    files.append((management.PASTE_NAME, pasted.encode("utf-8")))
+if not files:
+    st.info("Choose files or paste a release to see a preview.")
+else:
+    previews = management.preview(factory, files)
+    st.subheader("Preview: nothing is saved yet")
+    st.dataframe(
+        pd.DataFrame(
+            [{"file": p.name, "would be": p.outcome, "releases": len(p.releases),
+              "strike reports": sum(len(r.strikes) for r in p.releases), "warnings": p.warnings, "reason": p.reason or ""}
+             for p in previews]
+        ),
+        hide_index=True, width="stretch", key="upload_preview_table",
+    )
+    for item in previews:
+        with st.expander(f"{item.name}: {item.outcome}", expanded=len(previews) == 1):
+            if item.reason:
+                st.error(item.reason)
+            for release in item.releases[:20]:
+                st.markdown(f"**{release.title or release.source}** · published {release.published or 'date unknown'}")
+                parsed = release.parsed_totals()
+                st.dataframe(
+                    pd.DataFrame([
+                        {"scope": scope, "stated strikes": release.stated_totals[scope].strikes,
+                         "parsed strikes": parsed[scope].strikes, "stated engagements": release.stated_totals[scope].engagements,
+                         "parsed engagements": parsed[scope].engagements}
+                        for scope in ("all", "Iraq", "Syria")
+                    ]),
+                    hide_index=True, key=f"upload_totals_{item.name}_{release.content_hash[:8]}",
+                )
+                st.dataframe(
+                    pd.DataFrame([
+                        {"date": r.date, "country": r.country, "place as written": r.location_raw, "place": r.location,
+                         "strikes": r.strikes, "engagements": r.engagements,
+                         "targets": "; ".join(f"{t.action} {t.count if t.count is not None else '?'} {t.type}" for t in r.targets),
+                         "sentence": r.sentence}
+                        for r in release.strikes
+                    ]),
+                    hide_index=True, width="stretch", key=f"upload_reports_{item.name}_{release.content_hash[:8]}",
+                )
+                if release.diagnostics:
+                    st.dataframe(
+                        pd.DataFrame([{"kind": d.kind, "message": d.message, "text": d.text} for d in release.diagnostics]),
+                        hide_index=True, width="stretch", key=f"upload_diag_{item.name}_{release.content_hash[:8]}",
+                    )
+            if len(item.releases) > 20:
+                st.caption(f"... and {len(item.releases) - 20} more releases in this file")
+    importable = [f for f, p in zip(files, previews, strict=True) if p.outcome != "failed"]
+    if st.button(f"Import {len(importable)} file(s)", type="primary", disabled=not importable, key="upload_confirm"):
+        bar = st.progress(0.0, text="Importing ...")
+        done = []
+
+        def progress(outcome):
+            done.append(outcome)
+            bar.progress(len(done) / len(importable), text=f"Imported {len(done)} of {len(importable)}")
+
+        try:
+            result = management.import_files(factory, staff, importable, on_progress=progress)
+        except accounts.NotSignedIn as error:
+            st.session_state["upload_staff"] = None
+            st.error(str(error))
+            st.stop()
+        st.session_state["data_version"] = data.data_version()
+        st.success(f"Import {result.import_id} finished.")
+        st.dataframe(
+            pd.DataFrame([{"file": f.source, "result": f.outcome, "strike reports": f.strikes, "targets": f.targets,
+                           "warnings": f.warnings, "reason": f.reason or ""} for f in result.files]),
+            hide_index=True, width="stretch", key="upload_result_table",
+        )
+
+st.subheader("Import log")
+with data.session() as db:
+    log = imports_log(db)
+st.dataframe(log, hide_index=True, width="stretch", key="upload_log")
+undoable = [int(i) for i, origin, undone in zip(log["id"], log["origin"], log["undone"], strict=True)
+            if origin in ("upload", "cli", "starter") and pd.isna(undone)] if not log.empty else []
+if undoable:
+    cols = st.columns([2, 1])
+    chosen = cols[0].selectbox("Undo an import", undoable, key="upload_undo_choice")
+    if cols[1].button("Undo", key="upload_undo"):
+        try:
+            outcome = management.undo(factory, staff, chosen)
+            st.session_state["data_version"] = data.data_version()
+            st.success(f"Import {chosen} undone: {outcome.removed} releases removed, {outcome.restored} restored.")
+        except accounts.NotSignedIn as error:
+            st.session_state["upload_staff"] = None
+            st.error(str(error))
+        except ValueError as error:
+            st.error(str(error))

@@ -1,0 +1,562 @@
+"""The queries behind the pages, on SQLite and PostgreSQL, against numbers counted by hand
+from the sample releases in tests/sample_releases.py.
+
+What the samples say (read off the texts, not from the code):
+
+DAY_ONE, published 2017-07-21, strikes "yesterday" = 2017-07-20 (a Thursday):
+  Syria, Raqqa (Ar-Raqqah):       4 strikes; engaged 3 tactical units, destroyed 2 fighting positions
+  Syria, Abu Kamal (Deir ez-Zor): 1 strike;  destroyed 1 oil storage tank
+  Iraq,  Mosul (Nineveh):         2 strikes; destroyed 1 vehicle bomb factory, 1 (ISIS-held) building
+  stated: all 7 = Syria 5 + Iraq 2; the list adds up (4 + 1 + 2 = 7): no diagnostic.
+DAY_TWO, published 2017-07-22, strikes on 2017-07-21 (a Friday):
+  Iraq,  Mosul (Nineveh):         3 strikes; engaged 1 tactical unit, destroyed 2 vehicles
+DAY_TWO_CORRECTED: DAY_TWO with 4 strikes near Mosul instead of 3.
+No strike line states its own engagements ("consisting of N engagements" is only said per
+country and overall), so summed report engagements are 0.
+
+DAY_THREE (written here), published 2017-08-01, strikes on 2017-07-31 (a Monday):
+  Iraq,  Tal Afar (Nineveh):      3 strikes; destroyed fighting positions (no number: counts 1),
+                                  destroyed 2 vehicles
+  stated 4 strikes overall and in Iraq, the list adds up to 3: one totals_mismatch diagnostic.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
+from sqlalchemy import select
+
+from db import models, queries
+from db.ingest import NEW, REVISION, ingest_files
+from db.queries import Filters
+
+DAY_THREE = """Strikes continue against ISIS
+
+SOUTHWEST ASIA, August 1, 2017 — U.S. and coalition military forces continued to attack ISIS yesterday, conducting 4 strikes consisting of 4 engagements, officials reported today.
+
+Strikes in Iraq
+
+In Iraq, coalition military forces conducted 4 strikes consisting of 4 engagements against ISIS targets:
+
+-- Near Tal Afar, three strikes destroyed ISIS fighting positions and two ISIS vehicles.
+
+Part of Operation Inherent Resolve
+"""
+
+D20, D21, D22 = date(2017, 7, 20), date(2017, 7, 21), date(2017, 7, 22)
+D31, AUG1 = date(2017, 7, 31), date(2017, 8, 1)
+
+UNITS = "units and personnel"
+POSITIONS = "positions, routes and terrain"
+OIL = "oil and revenue"
+BUILDINGS = "buildings and facilities"
+VEHICLES = "vehicles"
+
+
+def _ingest(factory, *texts: tuple[str, str]):
+    result = ingest_files(factory, [(name, text.encode()) for name, text in texts])
+    return result
+
+
+@pytest.fixture
+def two_days(factory):
+    """DAY_ONE and DAY_TWO loaded."""
+    result = _ingest(factory, ("day1.txt", DAY_ONE), ("day2.txt", DAY_TWO))
+    assert [f.outcome for f in result.files] == [NEW, NEW]
+    return factory
+
+
+@pytest.fixture
+def three_days(two_days):
+    """DAY_ONE, DAY_TWO and DAY_THREE loaded."""
+    result = _ingest(two_days, ("day3.txt", DAY_THREE))
+    assert [f.outcome for f in result.files] == [NEW]
+    return two_days
+
+
+@pytest.fixture
+def corrected(two_days):
+    """DAY_ONE and DAY_TWO, then DAY_TWO_CORRECTED as a revision of DAY_TWO."""
+    result = _ingest(two_days, ("day2-corrected.txt", DAY_TWO_CORRECTED))
+    assert [f.outcome for f in result.files] == [REVISION]
+    return two_days
+
+
+def q(factory, name, *args, **kwargs):
+    with factory() as session:
+        return getattr(queries, name)(session, *args, **kwargs)
+
+
+def rows(frame, *columns) -> list[tuple]:
+    return [tuple(_plain(v) for v in row) for row in frame[list(columns)].itertuples(index=False, name=None)]
+
+
+def _plain(value):
+    """numpy scalars to Python, so comparisons read plainly."""
+    return value.item() if hasattr(value, "item") else value
+
+
+def _release_ids(factory) -> dict[date, int]:
+    with factory() as session:
+        return {
+            r.published: r.id
+            for r in session.scalars(select(models.Release).where(models.Release.is_current.is_(True)))
+        }
+
+
+# --- headline -----------------------------------------------------------------------------
+
+
+def test_headline_all(two_days):
+    h = q(two_days, "headline", Filters())
+    assert h.strikes == 10  # 7 (4 + 1 + 2) + 3
+    assert h.engagements == 0  # no strike line states its engagements
+    assert h.releases == 2
+    assert h.places == 3  # Raqqa, Abu Kamal, Mosul (twice)
+    assert h.reports == 4  # 3 lines + 1 line
+
+
+@pytest.mark.parametrize(
+    ("filters", "strikes", "releases", "places", "reports"),
+    [
+        (Filters(countries=("Iraq",)), 5, 2, 1, 2),  # Mosul 2 (day one) + Mosul 3 (day two)
+        (Filters(countries=("Syria",)), 5, 1, 2, 2),  # Raqqa 4 + Abu Kamal 1
+        (Filters(countries=("Iraq", "Syria")), 10, 2, 3, 4),
+        (Filters(places=("Raqqa",)), 4, 1, 1, 1),
+        (Filters(places=("Mosul", "Abu Kamal")), 6, 2, 2, 3),  # 2 + 3 + 1
+        (Filters(provinces=("Nineveh",)), 5, 2, 1, 2),  # Mosul is in Nineveh: 2 + 3
+        (Filters(provinces=("Ar-Raqqah", "Deir ez-Zor")), 5, 1, 2, 2),  # 4 + 1
+        (Filters(start=D21, end=D21), 3, 1, 1, 1),  # only day two's strikes fell on the 21st
+        (Filters(start=D20, end=D20), 7, 1, 3, 3),
+        (Filters(end=D20), 7, 1, 3, 3),
+        (Filters(start=D22), 0, 0, 0, 0),  # no strike on the 22nd (that is a release day)
+        (Filters(start=D20, end=D20, countries=("Iraq",)), 2, 1, 1, 1),
+        (Filters(countries=("Jordan",)), 0, 0, 0, 0),
+    ],
+)
+def test_headline_strike_filters(two_days, filters, strikes, releases, places, reports):
+    h = q(two_days, "headline", filters)
+    assert (h.strikes, h.releases, h.places, h.reports) == (strikes, releases, places, reports)
+
+
+@pytest.mark.parametrize(
+    ("filters", "strikes"),
+    [
+        (Filters(categories=(VEHICLES,)), 3),  # only day two's Mosul line hit vehicles
+        (Filters(categories=(UNITS,)), 7),  # Raqqa 4 (tactical units) + Mosul day two 3
+        (Filters(categories=(OIL,)), 1),  # Abu Kamal
+        (Filters(categories=(BUILDINGS,)), 2),  # Mosul day one: factory + building, counted once
+        (Filters(categories=(OIL, BUILDINGS)), 3),  # 1 + 2
+        (Filters(types=("building",)), 2),
+        (Filters(types=("tactical unit",)), 7),  # 4 + 3
+        (Filters(actions=("engaged",)), 7),  # Raqqa 4 + Mosul day two 3
+        (Filters(actions=("destroyed",)), 10),  # every line destroyed something
+        (Filters(categories=(UNITS,), actions=("destroyed",)), 0),  # tactical units were only engaged
+        (Filters(categories=(VEHICLES,), countries=("Syria",)), 0),
+        (Filters(types=("tactical unit",), countries=("Syria",)), 4),
+    ],
+)
+def test_headline_target_filters_narrow_the_reports(two_days, filters, strikes):
+    assert q(two_days, "headline", filters).strikes == strikes
+
+
+def test_only_the_current_version_counts(corrected):
+    h = q(corrected, "headline", Filters())
+    assert (h.strikes, h.releases, h.reports) == (11, 2, 4)  # 7 + 4 (corrected), not 7 + 3 + 4
+    assert q(corrected, "headline", Filters(countries=("Iraq",))).strikes == 6  # 2 + 4
+    by_day = q(corrected, "strikes_over_time", Filters(), grain="day", split="none")
+    assert rows(by_day, "period", "strikes") == [(D20, 7), (D21, 4)]
+    listed = q(corrected, "releases_list", Filters())
+    assert rows(listed, "published", "strikes", "reports") == [(D22, 4, 1), (D21, 7, 3)]
+    reports = q(corrected, "strike_reports", Filters(start=D21))
+    assert len(reports) == 1
+    assert reports.iloc[0]["strikes"] == 4
+    assert "four strikes engaged" in reports.iloc[0]["sentence"]
+    tu = q(corrected, "targets_by_type", Filters(types=("tactical unit",)))
+    assert rows(tu, "type", "targets", "mentions") == [("tactical unit", 4, 2)]  # 3 + 1: the count did not change
+
+
+# --- over time ----------------------------------------------------------------------------
+
+
+def test_strikes_over_time_by_day_and_country(two_days):
+    frame = q(two_days, "strikes_over_time", Filters(), grain="day", split="country")
+    assert list(frame.columns) == ["period", "group", "strikes", "engagements", "reports"]
+    got = sorted(rows(frame, "period", "group", "strikes", "reports"))
+    assert got == [
+        (D20, "Iraq", 2, 1),  # Mosul
+        (D20, "Syria", 5, 2),  # Raqqa 4 + Abu Kamal 1
+        (D21, "Iraq", 3, 1),  # Mosul
+    ]
+    assert list(frame["period"]) == sorted(frame["period"])  # ordered by period
+
+
+def test_strikes_over_time_week_and_month(two_days):
+    # 20 and 21 July 2017 are a Thursday and a Friday: both in the week of Monday 17 July
+    week = q(two_days, "strikes_over_time", Filters(), grain="week", split="none")
+    assert rows(week, "period", "group", "strikes", "reports") == [(date(2017, 7, 17), "all", 10, 4)]
+    month = q(two_days, "strikes_over_time", Filters(), grain="month", split="none")
+    assert rows(month, "period", "group", "strikes", "reports") == [(date(2017, 7, 1), "all", 10, 4)]
+    month_country = q(two_days, "strikes_over_time", Filters(), grain="month", split="country")
+    assert sorted(rows(month_country, "period", "group", "strikes")) == [
+        (date(2017, 7, 1), "Iraq", 5),  # 2 + 3
+        (date(2017, 7, 1), "Syria", 5),  # 4 + 1
+    ]
+
+
+def test_week_starts_on_monday(three_days):
+    # Monday 31 July opens its own week; the month is still July
+    week = q(three_days, "strikes_over_time", Filters(), grain="week", split="none")
+    assert rows(week, "period", "strikes") == [(date(2017, 7, 17), 10), (D31, 3)]
+    month = q(three_days, "strikes_over_time", Filters(), grain="month", split="none")
+    assert rows(month, "period", "strikes") == [(date(2017, 7, 1), 13)]  # 10 + 3
+    day = q(three_days, "strikes_over_time", Filters(), grain="day", split="none")
+    assert rows(day, "period", "strikes") == [(D20, 7), (D21, 3), (D31, 3)]
+
+
+def test_strikes_over_time_by_province_and_place(two_days):
+    provinces = q(two_days, "strikes_over_time", Filters(), grain="month", split="province")
+    assert sorted(rows(provinces, "group", "strikes")) == [("Ar-Raqqah", 4), ("Deir ez-Zor", 1), ("Nineveh", 5)]
+    places = q(two_days, "strikes_over_time", Filters(countries=("Syria",)), grain="day", split="place")
+    assert sorted(rows(places, "period", "group", "strikes")) == [(D20, "Abu Kamal", 1), (D20, "Raqqa", 4)]
+
+
+def test_strikes_over_time_by_category_counts_a_report_once_per_category(two_days):
+    frame = q(two_days, "strikes_over_time", Filters(), grain="day", split="category")
+    assert sorted(rows(frame, "period", "group", "strikes")) == sorted([
+        (D20, UNITS, 4),  # Raqqa: tactical units ...
+        (D20, POSITIONS, 4),  # ... and fighting positions: the 4 strikes count in both
+        (D20, OIL, 1),  # Abu Kamal
+        (D20, BUILDINGS, 2),  # Mosul: factory and building, one category, counted once
+        (D21, UNITS, 3),  # Mosul day two: a tactical unit ...
+        (D21, VEHICLES, 3),  # ... and vehicles
+    ])
+    narrowed = q(two_days, "strikes_over_time", Filters(categories=(VEHICLES,)), grain="day", split="category")
+    assert rows(narrowed, "period", "group", "strikes") == [(D21, VEHICLES, 3)]
+
+
+def test_strikes_over_time_narrowed_and_empty(two_days):
+    iraq = q(two_days, "strikes_over_time", Filters(countries=("Iraq",)), grain="day", split="none")
+    assert rows(iraq, "period", "strikes") == [(D20, 2), (D21, 3)]
+    engaged = q(two_days, "strikes_over_time", Filters(actions=("engaged",)), grain="day", split="country")
+    assert sorted(rows(engaged, "period", "group", "strikes")) == [(D20, "Syria", 4), (D21, "Iraq", 3)]
+    nothing = q(two_days, "strikes_over_time", Filters(countries=("Jordan",)), grain="week", split="country")
+    assert nothing.empty
+    with pytest.raises(ValueError):
+        q(two_days, "strikes_over_time", Filters(), grain="year")
+
+
+def test_release_days(two_days):
+    assert rows(q(two_days, "release_days", Filters()), "day", "releases") == [(D21, 1), (D22, 1)]
+    # the end date lets in the release published the day after (it reports that day's strikes)
+    assert rows(q(two_days, "release_days", Filters(start=D21, end=D21)), "day", "releases") == [(D21, 1), (D22, 1)]
+    assert rows(q(two_days, "release_days", Filters(start=D22)), "day", "releases") == [(D22, 1)]
+
+
+# --- areas --------------------------------------------------------------------------------
+
+
+def test_places_summary(two_days):
+    frame = q(two_days, "places_summary", Filters())
+    assert list(frame.columns) == ["place", "country", "province", "lat", "lon", "precision", "strikes", "reports"]
+    assert rows(frame, "place", "country", "province", "strikes", "reports") == [
+        ("Mosul", "Iraq", "Nineveh", 5, 2),  # 2 + 3
+        ("Raqqa", "Syria", "Ar-Raqqah", 4, 1),
+        ("Abu Kamal", "Syria", "Deir ez-Zor", 1, 1),
+    ]
+    assert frame["lat"].notna().all() and frame["lon"].notna().all()
+    # Mosul ~36.3N 43.1E, Raqqa ~35.9N 39.0E, Abu Kamal ~34.5N 40.9E: all between 30-38N, 38-45E
+    assert frame["lat"].between(30, 38).all() and frame["lon"].between(38, 45).all()
+    syria = q(two_days, "places_summary", Filters(countries=("Syria",), start=D20, end=D20))
+    assert rows(syria, "place", "strikes") == [("Raqqa", 4), ("Abu Kamal", 1)]
+    oil = q(two_days, "places_summary", Filters(categories=(OIL,)))
+    assert rows(oil, "place", "strikes") == [("Abu Kamal", 1)]
+
+
+@pytest.mark.parametrize(
+    ("by", "expected"),
+    [
+        ("province", [("Nineveh", 5, 2), ("Ar-Raqqah", 4, 1), ("Deir ez-Zor", 1, 1)]),  # 2 + 3; 4; 1
+        ("place", [("Mosul", 5, 2), ("Raqqa", 4, 1), ("Abu Kamal", 1, 1)]),
+        ("country", [("Iraq", 5, 2), ("Syria", 5, 2)]),  # a tie (2 + 3 = 4 + 1): by name
+    ],
+)
+def test_ranking(two_days, by, expected):
+    frame = q(two_days, "ranking", Filters(), by=by)
+    assert rows(frame, "name", "strikes", "reports") == expected
+
+
+def test_ranking_limit_and_filters(two_days):
+    assert rows(q(two_days, "ranking", Filters(), by="place", limit=2), "name", "strikes") == [("Mosul", 5), ("Raqqa", 4)]
+    day_two = q(two_days, "ranking", Filters(start=D21), by="province")
+    assert rows(day_two, "name", "strikes") == [("Nineveh", 3)]
+
+
+# --- targets ------------------------------------------------------------------------------
+
+
+def test_targets_by_type(two_days):
+    frame = q(two_days, "targets_by_type", Filters())
+    assert list(frame.columns) == ["category", "type", "targets", "mentions"]
+    assert sorted(rows(frame, "category", "type", "targets", "mentions")) == sorted([
+        (UNITS, "tactical unit", 4, 2),  # 3 (Raqqa) + 1 (Mosul day two)
+        (POSITIONS, "fighting position", 2, 1),
+        (VEHICLES, "vehicle", 2, 1),
+        (OIL, "oil storage tank", 1, 1),
+        (BUILDINGS, "vehicle bomb factory", 1, 1),
+        (BUILDINGS, "building", 1, 1),  # "an ISIS-held building"
+    ])
+    assert frame["targets"].sum() == 11  # 4 + 2 + 2 + 1 + 1 + 1
+    assert frame.iloc[0]["type"] == "tactical unit"  # the most hit comes first
+    assert list(frame["targets"]) == sorted(frame["targets"], reverse=True)
+
+
+def test_targets_plural_without_a_number_counts_one(three_days):
+    frame = q(three_days, "targets_by_type", Filters())
+    got = {t: (n, m) for t, n, m in rows(frame, "type", "targets", "mentions")}
+    assert got["fighting position"] == (3, 2)  # 2 (Raqqa) + "fighting positions" near Tal Afar counted as 1
+    assert got["vehicle"] == (4, 2)  # 2 (Mosul day two) + 2 (Tal Afar)
+    tal_afar = q(three_days, "targets_by_type", Filters(places=("Tal Afar",)))
+    assert sorted(rows(tal_afar, "type", "targets", "mentions")) == [("fighting position", 1, 1), ("vehicle", 2, 1)]
+
+
+def test_targets_by_type_with_target_filters_keeps_only_matching_targets(two_days):
+    vehicles = q(two_days, "targets_by_type", Filters(categories=(VEHICLES,)))
+    # the Mosul day-two line also engaged a tactical unit: not a vehicle, so not listed
+    assert rows(vehicles, "category", "type", "targets") == [(VEHICLES, "vehicle", 2)]
+    buildings = q(two_days, "targets_by_type", Filters(categories=(BUILDINGS,)))
+    assert sorted(rows(buildings, "type", "targets")) == [("building", 1), ("vehicle bomb factory", 1)]
+    engaged = q(two_days, "targets_by_type", Filters(actions=("engaged",)))
+    assert rows(engaged, "type", "targets", "mentions") == [("tactical unit", 4, 2)]  # 3 + 1
+    syria = q(two_days, "targets_by_type", Filters(countries=("Syria",)))
+    assert sorted(rows(syria, "type", "targets")) == [("fighting position", 2), ("oil storage tank", 1), ("tactical unit", 3)]
+
+
+def test_targets_by_action(two_days):
+    frame = q(two_days, "targets_by_action", Filters())
+    assert rows(frame, "category", "action", "targets") == [  # ordered by category, action
+        (BUILDINGS, "destroyed", 2),  # factory + building
+        (OIL, "destroyed", 1),
+        (POSITIONS, "destroyed", 2),
+        (UNITS, "engaged", 4),  # 3 + 1
+        (VEHICLES, "destroyed", 2),
+    ]
+
+
+def test_target_type_over_time(two_days):
+    frame = q(two_days, "target_type_over_time", Filters(), "tactical unit", grain="day")
+    assert rows(frame, "period", "action", "targets") == [(D20, "engaged", 3), (D21, "engaged", 1)]
+    month = q(two_days, "target_type_over_time", Filters(), "tactical unit", grain="month")
+    assert rows(month, "period", "action", "targets") == [(date(2017, 7, 1), "engaged", 4)]
+
+
+def test_no_unclassified_targets_or_unresolved_places(two_days):
+    assert q(two_days, "unclassified_targets", Filters()).empty  # every phrase is in the taxonomy
+    assert q(two_days, "unresolved_places", Filters()).empty  # Raqqa, Abu Kamal, Mosul are known
+
+
+# --- drill-down and releases ---------------------------------------------------------------
+
+
+def test_strike_reports_return_the_sentences(two_days):
+    frame = q(two_days, "strike_reports", Filters())
+    assert list(frame.columns) == [
+        "report_id", "release_id", "published", "date", "country", "place", "location_raw",
+        "strikes", "engagements", "sentence", "source",
+    ]
+    assert rows(frame, "date", "country", "place", "strikes") == [
+        (D20, "Syria", "Raqqa", 4),
+        (D20, "Syria", "Abu Kamal", 1),
+        (D20, "Iraq", "Mosul", 2),
+        (D21, "Iraq", "Mosul", 3),
+    ]
+    sentences = list(frame["sentence"])
+    assert sentences[0].startswith("Near Raqqa, four strikes engaged three ISIS tactical units and destroyed two fighting positions")
+    assert sentences[1].startswith("Near Abu Kamal, a strike destroyed an ISIS oil storage tank")
+    assert sentences[2].startswith("Near Mosul, two strikes destroyed a vehicle bomb factory and an ISIS-held building")
+    assert sentences[3].startswith("Near Mosul, three strikes engaged an ISIS tactical unit and destroyed two ISIS vehicles")
+    ids = _release_ids(two_days)
+    assert list(frame["release_id"]) == [ids[D21]] * 3 + [ids[D22]]
+    assert list(frame["source"]) == ["day1.txt"] * 3 + ["day2.txt"]
+
+
+def test_strike_reports_filtered_and_limited(two_days):
+    iraq = q(two_days, "strike_reports", Filters(countries=("Iraq",)))
+    assert rows(iraq, "date", "strikes") == [(D20, 2), (D21, 3)]
+    vehicles = q(two_days, "strike_reports", Filters(categories=(VEHICLES,)))
+    assert rows(vehicles, "date", "place", "strikes") == [(D21, "Mosul", 3)]
+    assert len(q(two_days, "strike_reports", Filters(), limit=2)) == 2
+    assert q(two_days, "strike_reports", Filters(places=("Kobani",))).empty
+
+
+def test_releases_list(two_days):
+    frame = q(two_days, "releases_list", Filters())
+    assert list(frame.columns) == ["id", "published", "title", "source", "format", "strikes", "reports", "diagnostics"]
+    assert rows(frame, "published", "source", "strikes", "reports", "diagnostics") == [
+        (D22, "day2.txt", 3, 1, 0),  # newest first
+        (D21, "day1.txt", 7, 3, 0),  # 4 + 1 + 2 over three lines
+    ]
+
+
+@pytest.mark.parametrize(
+    ("search", "published"),
+    [
+        ("", [D22, D21]),
+        ("Abu Kamal", [D21]),  # only day one mentions Abu Kamal
+        ("RAQQA", [D21]),  # case does not matter
+        ("mosul", [D22, D21]),
+        ("two ISIS vehicles", [D22]),
+        ("day2", [D22]),  # the source file name is searched too
+        ("Kobani", []),
+    ],
+)
+def test_releases_list_search(two_days, search, published):
+    assert list(q(two_days, "releases_list", Filters(), search=search)["published"]) == published
+
+
+def test_releases_list_by_period(two_days):
+    # a release reports the day before its publication: the end date lets in the next day's
+    assert list(q(two_days, "releases_list", Filters(end=D20))["published"]) == [D21]
+    assert list(q(two_days, "releases_list", Filters(start=D22))["published"]) == [D22]
+    assert list(q(two_days, "releases_list", Filters(start=D20, end=D21))["published"]) == [D22, D21]
+
+
+def test_release_detail(two_days):
+    ids = _release_ids(two_days)
+    detail = q(two_days, "release_detail", ids[D21])
+    assert detail.release.published == D21
+    assert detail.release.raw_text == DAY_ONE
+    assert [(r.location_raw, r.strikes, r.place.name) for r in detail.reports] == [
+        ("Raqqa", 4, "Raqqa"), ("Abu Kamal", 1, "Abu Kamal"), ("Mosul", 2, "Mosul"),
+    ]
+    targets = [(t.action, t.count, t.type) for t in detail.reports[0].targets]
+    assert targets == [("engaged", 3, "tactical unit"), ("destroyed", 2, "fighting position")]
+    assert detail.diagnostics == []
+    assert [v.id for v in detail.versions] == [ids[D21]]
+    assert q(two_days, "release_detail", 10**9) is None
+
+
+def test_release_detail_lists_every_version(corrected):
+    with corrected() as session:
+        versions = session.scalars(
+            select(models.Release).where(models.Release.published == D22).order_by(models.Release.id)
+        ).all()
+    assert [v.is_current for v in versions] == [False, True]
+    old, new = versions
+    detail = q(corrected, "release_detail", new.id)
+    assert [r.strikes for r in detail.reports] == [4]
+    assert [v.id for v in detail.versions] == [old.id, new.id]
+    assert [v.id for v in q(corrected, "release_detail", old.id).versions] == [old.id, new.id]
+    assert [r.strikes for r in q(corrected, "release_detail", old.id).reports] == [3]
+
+
+# --- data quality --------------------------------------------------------------------------
+
+
+def test_diagnostics_by_kind(two_days, factory):
+    assert q(two_days, "diagnostics_by_kind", Filters()).empty  # both lists add up
+    _ingest(factory, ("day3.txt", DAY_THREE))
+    frame = q(factory, "diagnostics_by_kind", Filters())
+    assert rows(frame, "kind", "diagnostics", "releases") == [("totals_mismatch", 1, 1)]  # stated 4, listed 3
+    assert q(factory, "diagnostics_by_kind", Filters(end=D21)).empty  # day three was published on 1 August
+    listed = q(factory, "diagnostics_list", Filters(), kind="totals_mismatch")
+    assert rows(listed, "published", "kind") == [(AUG1, "totals_mismatch")]
+    assert "stated 4" in listed.iloc[0]["message"] and "parsed 3" in listed.iloc[0]["message"]
+    monthly = q(factory, "diagnostics_over_time", Filters())
+    assert rows(monthly, "month", "kind", "diagnostics") == [(date(2017, 8, 1), "totals_mismatch", 1)]
+
+
+def test_totals_check(two_days, factory):
+    assert q(two_days, "totals_check", Filters()).empty  # 7 = 4 + 1 + 2 and 3 = 3
+    _ingest(factory, ("day3.txt", DAY_THREE))
+    frame = q(factory, "totals_check", Filters())
+    assert list(frame.columns) == ["release_id", "published", "source", "stated", "parsed", "flag"]
+    assert rows(frame, "published", "source", "stated", "parsed", "flag") == [
+        (AUG1, "day3.txt", 4, 3, "incomplete copy or mismatch flagged"),
+    ]
+    assert q(factory, "totals_check", Filters(end=D21)).empty
+
+
+def test_coverage(two_days):
+    c = q(two_days, "coverage", Filters())
+    assert (c.first_day, c.last_day) == (D20, D21)
+    assert (c.releases, c.days_with_release) == (2, 2)  # published on the 21st and 22nd
+    assert c.days_in_period == 2  # 20 to 21 July
+    assert c.days_without_release == 0
+    window = q(two_days, "coverage", Filters(start=date(2017, 7, 15), end=date(2017, 7, 24)))
+    assert (window.first_day, window.last_day) == (D20, D21)
+    assert (window.releases, window.days_with_release, window.days_in_period) == (2, 2, 10)  # 15..24 July
+    assert window.days_without_release == 8  # 10 - 2
+    syria = q(two_days, "coverage", Filters(countries=("Syria",)))
+    assert (syria.first_day, syria.last_day, syria.days_in_period) == (D20, D20, 1)
+
+
+def test_coverage_with_a_gap(three_days):
+    c = q(three_days, "coverage", Filters())
+    assert (c.first_day, c.last_day) == (D20, D31)
+    assert (c.releases, c.days_with_release, c.days_in_period) == (3, 3, 12)  # 20..31 July
+    assert c.days_without_release == 9  # 12 - 3
+
+
+def test_coverage_empty_database(factory):
+    c = q(factory, "coverage", Filters())
+    assert (c.first_day, c.last_day, c.releases, c.days_with_release, c.days_in_period) == (None, None, 0, 0, 0)
+    h = q(factory, "headline", Filters())
+    assert (h.strikes, h.engagements, h.releases, h.places, h.reports) == (0, 0, 0, 0, 0)
+    assert q(factory, "strikes_over_time", Filters(), grain="week", split="country").empty
+    assert q(factory, "filter_options")["countries"] == []
+
+
+def test_previous_period():
+    assert Filters().previous_period() is None
+    assert Filters(start=D21).previous_period() is None
+    one_day = Filters(start=D21, end=D21, countries=("Iraq",)).previous_period()
+    assert one_day == Filters(start=D20, end=D20, countries=("Iraq",))
+    week = Filters(start=date(2017, 7, 24), end=date(2017, 7, 30), types=("vehicle",)).previous_period()
+    assert week == Filters(start=date(2017, 7, 17), end=date(2017, 7, 23), types=("vehicle",))
+
+
+def test_previous_period_headline(two_days):
+    now = Filters(start=D21, end=D21)
+    before = now.previous_period()
+    assert q(two_days, "headline", now).strikes == 3  # Mosul on the 21st
+    assert q(two_days, "headline", before).strikes == 7  # the 20th: 4 + 1 + 2
+    iraq = Filters(start=D21, end=D21, countries=("Iraq",))
+    assert q(two_days, "headline", iraq.previous_period()).strikes == 2  # Mosul on the 20th
+    assert q(two_days, "headline", Filters(start=D20, end=D20).previous_period()).strikes == 0
+
+
+def test_filter_options(two_days):
+    options = q(two_days, "filter_options")
+    assert options["countries"] == ["Iraq", "Syria"]
+    assert options["provinces"] == ["Ar-Raqqah", "Deir ez-Zor", "Nineveh"]
+    assert options["places"] == ["Abu Kamal", "Mosul", "Raqqa"]
+    assert options["categories"] == sorted([BUILDINGS, OIL, POSITIONS, UNITS, VEHICLES])
+    assert options["types"] == sorted(
+        ["building", "fighting position", "oil storage tank", "tactical unit", "vehicle", "vehicle bomb factory"]
+    )
+    assert options["actions"] == ["destroyed", "engaged"]
+    assert options["bounds"] == [D20, D21]
+
+
+def test_filter_options_follow_the_current_version(corrected, factory):
+    _ingest(factory, ("day3.txt", DAY_THREE))
+    options = q(factory, "filter_options")
+    assert options["places"] == ["Abu Kamal", "Mosul", "Raqqa", "Tal Afar"]
+    assert options["bounds"] == [D20, D31]
+
+
+def test_describe():
+    assert Filters().describe() == "all countries, places and targets"
+    assert Filters(countries=("Iraq", "Syria"), types=("vehicle",)).describe() == "country: Iraq, Syria; type: vehicle"
+
+
+def test_data_version_changes_with_an_import(factory):
+    before = q(factory, "data_version")
+    _ingest(factory, ("day1.txt", DAY_ONE))
+    after = q(factory, "data_version")
+    assert after != before
+    _ingest(factory, ("day1-again.txt", DAY_ONE))  # a duplicate changes nothing
+    assert q(factory, "headline", Filters()).strikes == 7
