@@ -12,24 +12,7 @@ from db.starter import database_is_empty, load_starter_data
 st.set_page_config(page_title="Strike Report Dashboard", page_icon=":material/bar_chart:", layout="wide")
 
 
-def def ensure_staff_from_secrets() -> None:
-    """Staff accounts may also come from Streamlit secrets: [staff_accounts] name = "password"."""
-    try:
-        accounts = dict(st.secrets.get("staff_accounts", {}))
-    except (FileNotFoundError, KeyError, AttributeError):
-        return
-    except Exception:  # noqa: BLE001 - a missing or unreadable secrets file means no accounts from it
-        return
-    if accounts:
-        from db.accounts import users_from_secrets
-
-        users_from_secrets(session_factory(data.engine()), accounts)
-
-
-ensure_data()
-if not st.session_state.get("staff_accounts_checked"):
-    ensure_staff_from_secrets()
-    st.session_state["staff_accounts_checked"] = True -> None:
+def ensure_data() -> None:
     """First start on an empty database: load the bundled starter facts, with progress."""
     factory = session_factory(data.engine())
     if not database_is_empty(factory):

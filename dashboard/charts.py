@@ -189,3 +189,87 @@ def line_over_time(data: pd.DataFrame, x: str, y: str, color: str, title: str, s
                            line={"color": PALETTE[index % len(PALETTE)], "width": 2})
     figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
     return frame(figure, title, sub, source)
+
+
+# --- areas and targets pages ----------------------------------------------------------------
+
+GRAIN_STEP_DAYS = {"day": 1, "week": 7, "month": 31}
+
+
+def _with_gaps(part: pd.DataFrame, x: str, y: str, grain: str) -> tuple[list, list]:
+    """x and y of one line with a None wherever periods are missing (no report in the data),
+    so the line breaks there instead of drawing a slope across the gap."""
+    xs: list = []
+    ys: list = []
+    previous = None
+    for period, value in zip(part[x], part[y], strict=True):
+        if previous is not None and (period - previous).days > GRAIN_STEP_DAYS.get(grain, 31):
+            xs.append(previous + (period - previous) / 2)
+            ys.append(None)
+        xs.append(period)
+        ys.append(value)
+        previous = period
+    return xs, ys
+
+
+def trend_lines(data: pd.DataFrame, x: str, y: str, group: str, grain: str, title: str, sub: str, source: str,
+                y_title: str, unit: str) -> go.Figure:
+    """One line per group (in the order of the data's groups, biggest first), broken where the
+    data has no report at all in a period, so a gap in reporting never looks like a lull."""
+    if data.empty:
+        return empty(title, sub, source)
+    figure = go.Figure()
+    groups = list(dict.fromkeys(data[group]))
+    for index, name in enumerate(groups):
+        part = data[data[group] == name].sort_values(x)
+        xs, ys = _with_gaps(part, x, y, grain)
+        figure.add_scatter(
+            x=xs, y=ys, name=str(name), mode="lines+markers", connectgaps=False,
+            line={"color": PALETTE[index % len(PALETTE)], "width": 2}, marker={"size": 5},
+            hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}} {unit}<extra></extra>",
+        )
+    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
+    figure.update_xaxes(title_text=None)
+    figure.update_layout(showlegend=True, hovermode="closest")
+    return frame(figure, title, sub, source)
+
+
+def grouped_ranking(data: pd.DataFrame, label: str, value: str, group: str, title: str, sub: str, source: str,
+                    unit: str) -> go.Figure:
+    """Horizontal bars, biggest on top, coloured by group with a legend (one trace per group)."""
+    if data.empty:
+        return empty(title, sub, source)
+    ordered = data.sort_values(value)
+    groups = data.groupby(group, dropna=False)[value].sum().sort_values(ascending=False).index.tolist()
+    figure = go.Figure()
+    for index, name in enumerate(groups):
+        part = ordered[ordered[group] == name] if name == name else ordered[ordered[group].isna()]
+        figure.add_bar(
+            x=part[value], y=part[label], orientation="h", name=str(name), marker_color=PALETTE[index % len(PALETTE)],
+            customdata=part[[group]].fillna("none"), hovertemplate=f"%{{y}} ({name}): %{{x:,}} {unit}<extra></extra>",
+        )
+    figure.update_yaxes(categoryorder="array", categoryarray=ordered[label].tolist(), title_text=None)
+    figure.update_xaxes(title_text=unit, tickformat=",d")
+    figure.update_layout(barmode="stack", legend={"title": {"text": ""}})
+    return frame(figure, title, sub, source, height=max(420, 24 * len(ordered) + 190))
+
+
+def actions_by_category(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
+    """stacked_actions with the most common action first and no two actions sharing a colour
+    (grey beyond the palette), categories sorted by their total."""
+    figure = stacked_actions(data, title, sub, source)
+    if data.empty:
+        return figure
+    totals = data.groupby("action")["targets"].sum().sort_values(ascending=False)
+    order = totals.index.tolist()
+    colours = PALETTE[:6] + ["#000000"]  # Okabe-Ito without the yellow, hard to read on white
+    extra = ["#9AA5B1", "#52606D", "#CBD2D9"]
+    traces = sorted(figure.data, key=lambda trace: order.index(trace.name) if trace.name in order else len(order))
+    for index, trace in enumerate(traces):
+        trace.marker.color = colours[index] if index < len(colours) else extra[(index - len(colours)) % len(extra)]
+        trace.legendrank = index
+    figure.data = tuple(traces)
+    figure.update_yaxes(categoryorder="total ascending", title_text=None)
+    figure.update_layout(height=max(460, 40 * data["category"].nunique() + 220),
+                         legend={"traceorder": "normal", "y": 1.02, "yanchor": "bottom"})
+    return figure

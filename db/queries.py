@@ -698,6 +698,6 @@ class TargetCounts:
 def target_counts(session: Session, filters: Filters) -> TargetCounts:
     """How many target mentions carry no number and so count one: the basis of the lower bound."""
     mentions, without_number, targets = session.execute(
-        _targets(filters, func.count(), func.coalesce(func.sum(case((Target.count.is_(None), 1), else_=0)), 0), _TARGET_COUNT)
+        _targets(filters, func.count(), func.count() - func.count(Target.count), _TARGET_COUNT)
     ).one()
     return TargetCounts(int(mentions), int(without_number), int(targets))

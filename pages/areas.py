@@ -1,2 +1,189 @@
+"""Areas: where the strikes were. A map of places sized by strikes, rankings of provinces and
+places, the monthly trend of a few places side by side, two areas compared, and the strike
+reports behind any place or bar chosen on the map or in a ranking."""
+
+from dataclasses import replace
+
 import streamlit as st
-st.title("todo")
+
+from dashboard import charts, data
+from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from db.queries import Filters
+
+filters = filter_bar()
+period = period_of(filters)
+params = st.query_params.to_dict()
+source = source_text()
+st.title("Areas")
+st.caption(charts.subtitle(period, filters.describe()))
+
+UNKNOWN = {"unknown", "unresolved"}
+
+
+def narrowed(kind: str, name: str) -> Filters:
+    """The page's filters narrowed to one province or place."""
+    return replace(filters, provinces=(name,)) if kind == "province" else replace(filters, places=(name,))
+
+
+def remember_selection(chart_key: str, kind: str) -> None:
+    """on_select callback: the most recent click on any of the charts decides the drill-down."""
+    state = st.session_state.get(chart_key)
+    points = state["selection"]["points"] if state and state.get("selection") else []
+    name = None
+    if points:
+        point = points[0]
+        if kind == "place" and point.get("customdata"):
+            name = point["customdata"][0]
+        else:
+            name = point.get("y") or point.get("text")
+    st.session_state["areas_drill"] = (kind, str(name)) if name else None
+
+
+# --- (a) the map --------------------------------------------------------------------------
+places = data.query("places_summary", filters)
+located = places.dropna(subset=["lat", "lon"])
+unplaced = places[places["lat"].isna() | places["lon"].isna()]
+headline = data.query("headline", filters)
+extra = "circle area ∝ strikes"
+if not unplaced.empty:
+    extra += f"; {len(unplaced)} places without coordinates not shown ({int(unplaced['strikes'].sum()):,} strikes)"
+title = "Strikes by place"
+figure = charts.place_map(located, title, charts.subtitle(period, filters.describe(), extra), source)
+map_table = located[["place", "country", "province", "lat", "lon", "strikes", "reports"]]
+show_chart(figure, map_table, title, key="areas_map", on_select=lambda: remember_selection("areas_map", "place"))
+mapped_strikes = int(located["strikes"].sum()) if not located.empty else 0
+st.caption(
+    f"{mapped_strikes:,} of {headline.strikes:,} strikes in view are at a place with coordinates. Regions "
+    "(a border area, a valley) and place names the gazetteer does not know are not on the map; the Data quality "
+    "page lists them. Click a circle to list the strike reports behind it."
+)
+
+# --- (b) rankings -------------------------------------------------------------------------
+st.subheader("Rankings")
+by_province, by_place = st.tabs(["Provinces", "Places"])
+for tab, by in ((by_province, "province"), (by_place, "place")):
+    with tab:
+        top = data.query("ranking", filters, by=by, limit=20)
+        title = f"Strikes by {by} (top {min(len(top), 20)})"
+        extra = "“unknown”: no place or province resolved" if (top["name"].isin(UNKNOWN)).any() else ""
+        figure = charts.bar_ranking(top, "name", "strikes", title, charts.subtitle(period, filters.describe(), extra), source)
+        show_chart(figure, top[["name", "country", "strikes", "reports"]] if "country" in top else top, title,
+                   key=f"areas_rank_{by}", on_select=lambda key=f"areas_rank_{by}", kind=by: remember_selection(key, kind))
+st.caption("Click a bar to list the strike reports behind it.")
+
+# --- (e) drill-down -----------------------------------------------------------------------
+st.subheader("Behind the numbers")
+drill = st.session_state.get("areas_drill")
+if drill and drill[1] in UNKNOWN:
+    st.info(f"“{drill[1]}” gathers the strike reports whose {drill[0]} was not resolved; the Data quality page "
+            "lists their place names as written.")
+elif drill:
+    kind, name = drill
+    drill_filters = narrowed(kind, name)
+    reports = data.query("strike_reports", drill_filters, limit=300)
+    totals = data.query("headline", drill_filters)
+    shown = f"; the first {len(reports):,} are listed" if totals.reports > len(reports) else ""
+    st.markdown(f"**{kind.capitalize()}: {name}** — {totals.strikes:,} strikes in {totals.reports:,} strike reports "
+                f"from {totals.releases:,} releases{shown}.")
+    if reports.empty:
+        st.caption("No strike reports for it under the current filters.")
+    else:
+        if reports["sentence"].isna().all():
+            st.caption("These strike reports come from the starter data, which keeps the facts but not the release "
+                       "text: “as written” is the place as the release named it, and the source link opens the release.")
+        st.dataframe(
+            reports[["date", "country", "place", "location_raw", "strikes", "engagements", "sentence", "source", "release_id"]],
+            hide_index=True, width="stretch", key="areas_reports",
+            column_config={
+                "date": st.column_config.DateColumn("date"),
+                "location_raw": st.column_config.TextColumn("as written"),
+                "sentence": st.column_config.TextColumn("sentence", width="large"),
+                "source": st.column_config.LinkColumn("source"),
+                "release_id": st.column_config.NumberColumn("release", format="%d"),
+            },
+        )
+        st.page_link("pages/releases.py", label="Open the releases page to read a release in full", icon=":material/article:")
+else:
+    st.caption("Click a circle on the map or a bar in a ranking to list the strike reports behind it.")
+
+# --- (c) trend of a few places ------------------------------------------------------------
+st.subheader("Trend of a place")
+place_ranking = data.query("ranking", filters, by="place", limit=1000)
+place_options = [name for name in place_ranking["name"] if name not in UNKNOWN]
+TREND_KEY = "areas_trend_places"
+if TREND_KEY in st.session_state:
+    # keep only places still in view (a filter change can remove some)
+    st.session_state[TREND_KEY] = [name for name in st.session_state[TREND_KEY] if name in place_options]
+    chosen = st.multiselect("Places", place_options, key=TREND_KEY, max_selections=8,
+                            placeholder="Choose places to compare")
+else:
+    from_url = [name for name in params.get("trend", "").split(",") if name in place_options]
+    default = from_url if "trend" in params else place_options[:3]
+    chosen = st.multiselect("Places", place_options, default=default, key=TREND_KEY, max_selections=8,
+                            placeholder="Choose places to compare")
+st.query_params["trend"] = ",".join(chosen)
+trend = data.query("place_trend", filters, places=tuple(chosen), grain="month")
+title = "Strikes per month, by place"
+extra = "breaks: months with no strike report at all in the data"
+figure = charts.trend_lines(trend, "period", "strikes", "place", "month", title,
+                            charts.subtitle(period, filters.describe(), extra), source, "strikes per month", "strikes")
+if chosen:
+    show_chart(figure, trend, title, key="areas_trend")
+else:
+    st.caption("Choose one or more places to draw their monthly strikes.")
+
+# --- (d) compare two areas ------------------------------------------------------------------
+st.subheader("Compare two areas")
+province_ranking = data.query("ranking", filters, by="province", limit=1000)
+area_options = [f"province:{name}" for name in province_ranking["name"] if name not in UNKNOWN]
+area_options += [f"place:{name}" for name in place_options]
+
+
+def area_label(option: str) -> str:
+    kind, _, name = option.partition(":")
+    return f"{name} ({kind})"
+
+
+def area_default(param: str, fallback: int) -> int:
+    wanted = params.get(param)
+    if wanted in area_options:
+        return area_options.index(wanted)
+    return min(fallback, len(area_options) - 1)
+
+
+if len(area_options) < 2:
+    st.caption("The filters leave fewer than two areas to compare.")
+else:
+    for key in ("areas_compare_a", "areas_compare_b"):
+        if key in st.session_state and st.session_state[key] not in area_options:
+            del st.session_state[key]
+    left, right, difference = st.columns([2, 2, 1.4])
+    first = left.selectbox("Area A", area_options, index=area_default("cmp_a", 0), format_func=area_label,
+                           key="areas_compare_a")
+    second = right.selectbox("Area B", area_options, index=area_default("cmp_b", 1), format_func=area_label,
+                             key="areas_compare_b")
+    st.query_params.update({"cmp_a": first, "cmp_b": second})
+    figures = []
+    for option in (first, second):
+        kind, _, name = option.partition(":")
+        figures.append(data.query("headline", narrowed(kind, name)))
+    a, b = figures
+    measures = (
+        ("Strikes", "strikes", None),
+        ("Engagements", "engagements", "Reported from Feb 2017 on; earlier releases counted strikes only."),
+        ("Strike reports", "reports", "Sentences of the releases naming strikes at a place on a day."),
+        ("Releases", "releases", "Releases with at least one strike report for the area."),
+    )
+    for column, values in ((left, a), (right, b)):
+        for label, attribute, help_text in measures:
+            column.metric(label, f"{getattr(values, attribute):,}", help=help_text)
+        share = values.strikes / headline.strikes if headline.strikes else 0
+        column.caption(f"{share:.1%} of the {headline.strikes:,} strikes in view")
+    difference.markdown("**A − B**")
+    for label, attribute, _ in measures:
+        gap = getattr(a, attribute) - getattr(b, attribute)
+        difference.metric(f"{label}, difference", f"{gap:+,}", label_visibility="collapsed" if False else "visible")
+    if first == second:
+        st.caption("Choose two different areas.")
+    elif first.startswith("province:") != second.startswith("province:"):
+        st.caption("A place and a province: if the place lies in the province, its strikes are part of both.")

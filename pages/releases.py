@@ -1,2 +1,223 @@
+"""Releases: search the releases, open one (also from the URL, ?release=ID) and read its text
+with each parsed sentence marked, its stated against parsed totals, its strike reports and
+targets, its diagnostics and its versions."""
+
+import pandas as pd
 import streamlit as st
-st.title("todo")
+
+from dashboard import data
+from dashboard.frame import filter_bar
+from dashboard.source_text import highlighted_html, report_summary
+from loaders.records import DIAGNOSTIC_KINDS
+
+filters = filter_bar()
+st.title("Releases")
+
+
+def _param_int(name: str) -> int | None:
+    value = st.query_params.get(name)
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+def _set_param(name: str, value: str | None) -> None:
+    if value:
+        st.query_params[name] = value
+    elif name in st.query_params:
+        del st.query_params[name]
+
+
+# --- the list -----------------------------------------------------------------------------
+
+search = st.text_input(
+    "Search the releases", value=st.query_params.get("q", ""), key="releases_search", type="search",
+    placeholder="a word of the title, file name or text, e.g. Raqqa", icon=":material/search:",
+).strip()
+_set_param("q", search)
+
+releases = data.query("releases_list", filters, search=search)
+dated = "" if not (filters.start or filters.end) else " published in the chosen period"
+st.caption(
+    f"{len(releases):,} current release{'s' if len(releases) != 1 else ''}{dated}"
+    + (f" matching “{search}”" if search else "")
+    + (" (the first 500)" if len(releases) >= 500 else "")
+    + ". Select a row to open a release; the country, place and target filters do not apply to this list."
+)
+event = st.dataframe(
+    releases, hide_index=True, width="stretch", height=300, key="releases_table",
+    on_select="rerun", selection_mode="single-row",
+    column_order=["published", "title", "source", "format", "strikes", "reports", "diagnostics", "id"],
+    column_config={
+        "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn("title", width="large"),
+        "source": st.column_config.LinkColumn("source", width="medium"),
+        "strikes": st.column_config.NumberColumn("strikes", help="Sum of the release's strike reports, all blocks"),
+        "reports": st.column_config.NumberColumn("reports", help="Strike reports parsed from the release"),
+        "diagnostics": st.column_config.NumberColumn("diagnostics", help="Things the parser flagged in the release"),
+        "id": st.column_config.NumberColumn("id", format="%d"),
+    },
+)
+
+# A new click in the table opens that release; otherwise the URL's ?release= stays in force.
+rows = tuple(event.selection.rows) if event and event.selection else ()
+if rows and rows != st.session_state.get("releases_last_rows") and rows[0] < len(releases):
+    _set_param("release", str(int(releases.iloc[rows[0]]["id"])))
+st.session_state["releases_last_rows"] = rows
+
+release_id = _param_int("release")
+if release_id is None:
+    st.info("Select a release in the list to read it with its parsed sentences marked.", icon=":material/article:")
+    st.stop()
+
+detail = data.query("release_detail", release_id=release_id)
+if detail is None:
+    st.warning(f"There is no release with id {release_id}.")
+    st.stop()
+
+# --- one release --------------------------------------------------------------------------
+
+release = detail.release
+st.divider()
+heading, close = st.columns([6, 1], vertical_alignment="center")
+name = release.title or (f"Release of {release.published:%d %B %Y}" if release.published else release.source.rsplit("/", 1)[-1])
+heading.header(name)
+if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
+    _set_param("release", None)
+    st.rerun()
+if not release.is_current:
+    current = next((version for version in detail.versions if version.is_current), None)
+    st.warning(
+        "This version is not counted: a later version of the release replaced it"
+        + (f" ([open the counted version](releases?release={current.id}))." if current else ".")
+    )
+
+facts = st.columns(4)
+facts[0].metric("Published", f"{release.published:%d %b %Y}" if release.published else "–")
+if release.period_start and release.period_end and release.period_start != release.period_end:
+    period_text = f"{release.period_start:%d %b} – {release.period_end:%d %b %Y}"
+elif release.period_start:
+    period_text = f"{release.period_start:%d %b %Y}"
+else:
+    period_text = "–"
+facts[1].metric("Strike period", period_text, help="The days the release reports strikes for.")
+facts[2].metric("Format", release.format)
+facts[3].metric("Strike reports", f"{len(detail.reports):,}")
+if release.source_url:
+    st.markdown(f"Source: [{release.source_url}]({release.source_url})")
+st.caption(f"File: {release.source} · release id {release.id}")
+
+st.subheader("Stated and parsed totals")
+totals = data.query("release_totals", release_id=release_id)
+st.dataframe(
+    totals, hide_index=True, width="content", key="releases_totals",
+    column_config={
+        "scope": st.column_config.TextColumn("country"),
+        "stated_strikes": st.column_config.NumberColumn("stated strikes"),
+        "parsed_strikes": st.column_config.NumberColumn("parsed strikes"),
+        "stated_engagements": st.column_config.NumberColumn("stated engagements"),
+        "parsed_engagements": st.column_config.NumberColumn("parsed engagements"),
+    },
+)
+st.caption("Stated: the totals the release gives. Parsed: the sum of its strike reports in the main list "
+           "(late “Additionally …” blocks report earlier days and are not in the stated totals). Empty: not stated.")
+
+
+def targets_text(report) -> str:
+    parts = []
+    for target in report.targets:
+        what = target.type or target.text or "target"
+        parts.append(" ".join(str(part) for part in (target.action, target.count, what) if part not in (None, "")))
+    return "; ".join(parts)
+
+
+reports = pd.DataFrame(
+    [
+        {
+            "#": number,
+            "date": report.strike_date,
+            "country": report.country,
+            "place": report.place.name if report.place else report.location_raw,
+            "strikes": report.strikes,
+            "engagements": report.engagements,
+            "targets": targets_text(report),
+            "block": report.block,
+        }
+        for number, report in enumerate(detail.reports, start=1)
+    ],
+    columns=["#", "date", "country", "place", "strikes", "engagements", "targets", "block"],
+)
+
+st.subheader("Source text")
+if release.raw_text is None:
+    st.info(
+        "The text of this release is not bundled: it was loaded from the starter facts, which keep the parsed "
+        "numbers but not the release itself. Ingesting the release file (`python -m loaders ingest FILE`) adds "
+        "its text, with each parsed sentence marked.",
+        icon=":material/description:",
+    )
+else:
+    spans = [
+        (report.span_start, report.span_end,
+         f"#{number}: " + report_summary(report.strikes, report.engagements,
+                                         report.place.name if report.place else report.location_raw,
+                                         report.country, report.strike_date, report.block))
+        for number, report in enumerate(detail.reports, start=1)
+    ]
+    st.caption("Highlighted: the sentences that gave a strike report; hover over one to see what was read from it.")
+    st.html(highlighted_html(release.raw_text, spans))
+
+st.subheader("Strike reports")
+if reports.empty:
+    st.caption("No strike reports were parsed from this release.")
+else:
+    st.dataframe(
+        reports, hide_index=True, width="stretch", key="releases_reports",
+        column_config={
+            "#": st.column_config.NumberColumn("#", help="The number of the highlighted sentence", width="small"),
+            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+            "targets": st.column_config.TextColumn("targets", width="large"),
+            "block": st.column_config.TextColumn("block", help="main list, or a late block reporting earlier days"),
+        },
+    )
+
+st.subheader("Diagnostics")
+if not detail.diagnostics:
+    st.caption("The parser flagged nothing in this release.")
+else:
+    st.dataframe(
+        pd.DataFrame(
+            [{"kind": d.kind, "meaning": DIAGNOSTIC_KINDS.get(d.kind, ""), "message": d.message, "text": d.text}
+             for d in detail.diagnostics],
+            columns=["kind", "meaning", "message", "text"],
+        ),
+        hide_index=True, width="stretch", key="releases_diagnostics",
+        column_config={"text": st.column_config.TextColumn("text", width="large")},
+    )
+
+st.subheader("Versions")
+versions = pd.DataFrame(
+    [
+        {
+            "id": version.id,
+            "open": f"releases?release={version.id}",
+            "loaded": version.created_at,
+            "format": version.format,
+            "source": version.source,
+            "counted": "counted" if version.is_current else "replaced",
+            "this page": "◀" if version.id == release.id else "",
+        }
+        for version in detail.versions
+    ],
+    columns=["id", "open", "loaded", "format", "source", "counted", "this page"],
+)
+st.dataframe(
+    versions, hide_index=True, width="stretch", key="releases_versions",
+    column_config={
+        "open": st.column_config.LinkColumn("open", display_text=r"release=(\d+)"),
+        "loaded": st.column_config.DatetimeColumn("loaded", format="YYYY-MM-DD HH:mm"),
+    },
+)
+st.caption("Only the counted version enters the charts; a re-imported or corrected copy of a release replaces "
+           "the earlier one.")

@@ -1,0 +1,77 @@
+"""AppTest of the upload page: anonymous visitors get a sign-in form and no upload control;
+signed-in staff see the preview of a pasted release."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from sample_releases import DAY_ONE
+
+ROOT = Path(__file__).resolve().parents[1]
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'upload.db'}")
+    from db import starter
+    from db.engine import default_engine, session_factory
+
+    monkeypatch.setattr(starter, "STARTER_DATA_PATH", tmp_path / "no-starter.json.gz")
+    default_engine.cache_clear()
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    from db.accounts import add_user
+
+    add_user(session_factory(), "alice", PASSWORD)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.switch_page("pages/upload.py")
+    yield at
+    default_engine.cache_clear()
+    st.cache_resource.clear()
+
+
+def _table_with(app, column: str):
+    """The first data table on the page that has the column."""
+    return next(frame.value for frame in app.dataframe if column in frame.value.columns)
+
+
+def test_anonymous_visitor_sees_sign_in_and_no_upload(app):
+    app.run()
+    assert not app.exception
+    assert [field.label for field in app.text_input] == ["User name", "Password"]
+    assert not app.get("file_uploader")
+    assert not [area for area in app.text_area if area.key == "upload_paste"]
+
+
+def test_wrong_password_is_refused(app):
+    app.run()
+    app.text_input(key="upload_user").input("alice")
+    app.text_input(key="upload_password").input("wrong password!")
+    app.button[0].click().run()
+    assert not app.exception
+    assert any("wrong user name or password" in error.value for error in app.error)
+    assert not app.get("file_uploader")
+
+
+def test_signed_in_staff_see_the_preview_of_pasted_text(app):
+    app.run()
+    app.text_input(key="upload_user").input("alice")
+    app.text_input(key="upload_password").input(PASSWORD)
+    app.button[0].click().run()
+    assert not app.exception
+    assert app.get("file_uploader")
+    app.text_area(key="upload_paste").input(DAY_ONE).run()
+    assert not app.exception
+    preview = _table_with(app, "would be")
+    assert preview.iloc[0]["file"] == "pasted text"
+    assert preview.iloc[0]["would be"] == "new"
+    assert preview.iloc[0]["strike reports"] == 3
+    app.button(key="upload_confirm").click().run()
+    assert not app.exception
+    result = _table_with(app, "result")
+    assert result.iloc[0]["result"] == "new"
