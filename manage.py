@@ -33,8 +33,6 @@ def _requirements_digest() -> str:
 
 def ensure_environment() -> None:
     """Create the virtual environment and install the requirements if they changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed")
     if not PYTHON.exists():
         print("creating .venv ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)

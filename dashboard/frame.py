@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.view_state import filters_from_params, filters_to_params
+from dashboard.view_state import filters_from_params
 from db.queries import Filters
 
 

@@ -289,6 +289,19 @@ def finish_import(factory: sessionmaker[Session], import_id: int, files: list[Fi
         }
 
 
+def read_and_parse(name: str, data: bytes, max_bytes: int, paste_name: str | None = None) -> list[ParsedRelease]:
+    """Read and parse one file; UnreadableFile when it cannot be read or holds no strike
+    statement at all (a format the parser does not know is refused, never half-stored)."""
+    document = read_bytes(data, name, max_bytes)
+    if name == paste_name:
+        document.format = "paste"
+    parsed_list = parse_document(document)
+    if parsed_list and all(not parsed.strikes for parsed in parsed_list):
+        reasons = "; ".join(d.message for parsed in parsed_list for d in parsed.diagnostics[:3])
+        raise UnreadableFile(f"no strike statement found: a format the parser does not know ({reasons})")
+    return parsed_list
+
+
 def ingest_files(
     factory: sessionmaker[Session],
     files: Iterable[tuple[str, bytes]],
@@ -305,14 +318,7 @@ def ingest_files(
     outcomes: list[FileOutcome] = []
     for name, data in files:
         try:
-            document = read_bytes(data, name, max_bytes)
-            if name == paste_name:
-                document.format = "paste"
-            parsed_list = parse_document(document)
-            if parsed_list and all(not parsed.strikes for parsed in parsed_list):
-                # a format the parser does not know: refused with its reason, never half-stored
-                diagnostics = "; ".join(d.message for p in parsed_list for d in p.diagnostics[:3])
-                raise UnreadableFile(f"no strike statement found: a format the parser does not know ({diagnostics})")
+            parsed_list = read_and_parse(name, data, max_bytes, paste_name)
             outcome = ingest_parsed(factory, name, parsed_list, import_id, (source_urls or {}).get(name))
         except UnreadableFile as error:
             outcome = record_failure(factory, name, str(error), import_id)

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.accounts import Staff, require_staff
-from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan
+from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan, read_and_parse
 from db.maintenance import UndoResult, undo_import
 from db.settings import get_settings
-from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
+from loaders import ParsedRelease, UnreadableFile
 
 PASTE_NAME = "pasted text"
 
@@ -38,19 +38,12 @@ def preview(factory: sessionmaker[Session], files: list[tuple[str, bytes]]) -> l
     previews = []
     for name, data in files:
         try:
-            document = read_bytes(data, name, max_bytes)
-            if name == PASTE_NAME:
-                document.format = "paste"
-            releases = parse_document(document)
+            releases = read_and_parse(name, data, max_bytes, PASTE_NAME)
         except UnreadableFile as error:
             previews.append(FilePreview(name, FAILED, str(error)))
             continue
         with factory() as session:
             outcomes = [plan(session, release)[0] for release in releases]
-        if releases and all(not release.strikes for release in releases):
-            previews.append(FilePreview(name, FAILED, "no strike statement found: a format the parser does not know",
-                                        releases, outcomes))
-            continue
         outcome = max(set(outcomes), key=outcomes.count) if outcomes else FAILED
         previews.append(FilePreview(name, outcome, None, releases, outcomes))
     return previews

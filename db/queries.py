@@ -265,9 +265,10 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
     return _dates(_frame(session, statement))
 
 
-def _dates(frame: pd.DataFrame) -> pd.DataFrame:
+def _dates(frame: pd.DataFrame, column: str = "period") -> pd.DataFrame:
+    """Dates as datetime.date (SQLite returns text, PostgreSQL dates)."""
     if not frame.empty:
-        frame["period"] = pd.to_datetime(frame["period"]).dt.date
+        frame[column] = pd.to_datetime(frame[column]).dt.date
     return frame
 
 
@@ -284,13 +285,7 @@ def release_days(session: Session, filters: Filters) -> pd.DataFrame:
         .group_by(Release.published)
         .order_by(Release.published)
     )
-    return _dates_col(_frame(session, statement), "day")
-
-
-def _dates_col(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    if not frame.empty:
-        frame[column] = pd.to_datetime(frame[column]).dt.date
-    return frame
+    return _dates(_frame(session, statement), "day")
 
 
 def places_summary(session: Session, filters: Filters) -> pd.DataFrame:
@@ -509,7 +504,7 @@ def diagnostics_over_time(session: Session, filters: Filters) -> pd.DataFrame:
         .group_by(month, Diagnostic.kind)
         .order_by(month)
     )
-    return _dates_col(_frame(session, statement), "month")
+    return _dates(_frame(session, statement), "month")
 
 
 def diagnostics_list(session: Session, filters: Filters, kind: str | None = None, limit: int = 500) -> pd.DataFrame:

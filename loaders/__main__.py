@@ -60,7 +60,7 @@ def command_parse(args: argparse.Namespace) -> int:
 def _print_table(rows: list[list[str]], header: list[str]) -> None:
     widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
     for row in [header, ["-" * w for w in widths], *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)))
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)))
 
 
 def command_ingest(args: argparse.Namespace) -> int:

@@ -141,7 +141,7 @@ def archive_as_one(document: SourceDocument) -> ParsedRelease:
     reports in order, each tagged with its row number."""
     days = parse_archive_rows(document)
     pairs = sorted(
-        ((row, report) for day in days for row, report in zip(day.archive_rows or [], day.strikes)),
+        ((row, report) for day in days for row, report in zip(day.archive_rows or [], day.strikes, strict=False)),
         key=lambda pair: pair[0],
     )
     diagnostics = [diagnostic for day in days for diagnostic in day.diagnostics]

@@ -168,10 +168,7 @@ class _Walker:
             )
         named = self.resolve_day(statement)
         country = statement.country or self.country
-        if named:
-            strike_day = named[0] if named[0] == named[1] else None
-        else:
-            strike_day = self.default_day(country)
+        strike_day = (named[0] if named[0] == named[1] else None) if named else self.default_day(country)
         places = statement.places or [None]
         for index, place_raw in enumerate(places):
             place = resolve_place(place_raw, country) if place_raw else None
@@ -340,9 +337,7 @@ def _list_complete(raw: str, reports: list[StrikeReport]) -> bool:
         return bool(_CLOSING_RE.search(raw))
     last_end = max(report.span[1] for report in reports)
     tail = raw[last_end:]
-    if _CLOSING_RE.search(tail):
-        return True
-    return False
+    return bool(_CLOSING_RE.search(tail))
 
 
 def parse_release(

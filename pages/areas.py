@@ -67,8 +67,7 @@ for tab, by in ((by_province, "province"), (by_place, "place")):
         title = f"Strikes by {by} (top {min(len(top), 20)})"
         extra = "“unknown”: no place or province resolved" if (top["name"].isin(UNKNOWN)).any() else ""
         figure = charts.bar_ranking(top, "name", "strikes", title, charts.subtitle(period, filters.describe(), extra), source)
-        show_chart(figure, top[["name", "country", "strikes", "reports"]] if "country" in top else top, title,
-                   key=f"areas_rank_{by}", on_select=lambda key=f"areas_rank_{by}", kind=by: remember_selection(key, kind))
+        show_chart(figure, top, title, key=f"areas_rank_{by}", on_select=lambda key=f"areas_rank_{by}", kind=by: remember_selection(key, kind))
 st.caption("Click a bar to list the strike reports behind it.")
 
 # --- (e) drill-down -----------------------------------------------------------------------
@@ -79,6 +78,9 @@ if drill and drill[1] in UNKNOWN:
             "lists their place names as written.")
 elif drill:
     kind, name = drill
+    if st.button("Clear the selection", key="areas_drill_clear", icon=":material/close:"):
+        st.session_state["areas_drill"] = None
+        st.rerun()
     drill_filters = narrowed(kind, name)
     reports = data.query("strike_reports", drill_filters, limit=300)
     totals = data.query("headline", drill_filters)
@@ -157,33 +159,32 @@ else:
     for key in ("areas_compare_a", "areas_compare_b"):
         if key in st.session_state and st.session_state[key] not in area_options:
             del st.session_state[key]
-    left, right, difference = st.columns([2, 2, 1.4])
+    widths = [2, 2, 1.4]
+    left, right, difference = st.columns(widths, vertical_alignment="bottom")
     first = left.selectbox("Area A", area_options, index=area_default("cmp_a", 0), format_func=area_label,
                            key="areas_compare_a")
     second = right.selectbox("Area B", area_options, index=area_default("cmp_b", 1), format_func=area_label,
                              key="areas_compare_b")
+    difference.markdown("**Difference, A − B**")
     st.query_params.update({"cmp_a": first, "cmp_b": second})
-    figures = []
-    for option in (first, second):
-        kind, _, name = option.partition(":")
-        figures.append(data.query("headline", narrowed(kind, name)))
-    a, b = figures
+    a, b = (data.query("headline", narrowed(*option.split(":", 1))) for option in (first, second))
     measures = (
         ("Strikes", "strikes", None),
         ("Engagements", "engagements", "Reported from Feb 2017 on; earlier releases counted strikes only."),
         ("Strike reports", "reports", "Sentences of the releases naming strikes at a place on a day."),
         ("Releases", "releases", "Releases with at least one strike report for the area."),
     )
-    for column, values in ((left, a), (right, b)):
-        for label, attribute, help_text in measures:
-            column.metric(label, f"{getattr(values, attribute):,}", help=help_text)
+    for label, attribute, help_text in measures:
+        row = st.columns(widths)
+        row[0].metric(label, f"{getattr(a, attribute):,}", help=help_text)
+        row[1].metric(label, f"{getattr(b, attribute):,}", help=help_text)
+        gap = getattr(a, attribute) - getattr(b, attribute)
+        row[2].metric(label, f"{gap:+,}".replace("-", "−") if gap else "0")
+    row = st.columns(widths)
+    for column, values in ((row[0], a), (row[1], b)):
         share = values.strikes / headline.strikes if headline.strikes else 0
         column.caption(f"{share:.1%} of the {headline.strikes:,} strikes in view")
-    difference.markdown("**A − B**")
-    for label, attribute, _ in measures:
-        gap = getattr(a, attribute) - getattr(b, attribute)
-        difference.metric(f"{label}, difference", f"{gap:+,}", label_visibility="collapsed" if False else "visible")
     if first == second:
         st.caption("Choose two different areas.")
     elif first.startswith("province:") != second.startswith("province:"):
-        st.caption("A place and a province: if the place lies in the province, its strikes are part of both.")
+        st.caption("A place and a province: if the place lies in the province, its strikes count in both.")

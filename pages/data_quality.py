@@ -1,2 +1,169 @@
+"""Data quality: what the parser flagged, by kind and over time; the places and target phrases
+it could not resolve; releases whose stated totals differ from their lines; and every
+diagnostic of one kind, each with a link to its release."""
+
+import pandas as pd
 import streamlit as st
-st.title("todo")
+
+from dashboard import charts, data
+from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from loaders.records import DIAGNOSTIC_KINDS
+
+filters = filter_bar()
+period = period_of(filters)
+st.title("Data quality")
+st.caption(
+    "What the parser could not read or flagged, so each number can be judged. Diagnostics are counted for the "
+    "counted version of each release, by its publication date; the country, place and target filters do not apply "
+    "to them."
+)
+DIAGNOSTICS_NOTE = "by release date; country, place and target filters do not apply"
+
+
+def release_link(frame: pd.DataFrame, column: str = "release_id") -> pd.DataFrame:
+    """The frame with a first column "release": a link that opens the release on the Releases page."""
+    frame = frame.copy()
+    frame.insert(0, "release", [f"releases?release={int(value)}" for value in frame[column]])
+    return frame
+
+
+RELEASE_LINK = st.column_config.LinkColumn("release", display_text=r"release=(\d+)", help="Open the release",
+                                           width="small")
+
+by_kind = data.query("diagnostics_by_kind", filters)
+unresolved = data.query("unresolved_places", filters)
+unclassified = data.query("unclassified_targets", filters)
+totals = data.query("totals_check", filters)
+
+figures = st.columns(4)
+figures[0].metric("Diagnostics", f"{int(by_kind['diagnostics'].sum()) if not by_kind.empty else 0:,}")
+figures[1].metric("Unresolved place names", f"{len(unresolved):,}",
+                  help="Distinct place names, as written, that the gazetteer did not locate.")
+figures[2].metric("Unclassified target phrases", f"{len(unclassified):,}")
+figures[3].metric("Releases whose totals differ", f"{len(totals):,}",
+                  help="Stated overall strikes differ from the sum of the main-list strike reports.")
+
+# --- by kind and over time ----------------------------------------------------------------
+
+left, right = st.columns([3, 2])
+with left:
+    title = "Diagnostics by kind"
+    figure = charts.bar_ranking(
+        by_kind, "kind", "diagnostics", title, charts.subtitle(period, filters.describe(), DIAGNOSTICS_NOTE),
+        source_text(),
+    )
+    show_chart(figure, by_kind, title, key="quality_by_kind")
+with right:
+    st.markdown("**What each kind means**")
+    counts = by_kind.set_index("kind") if not by_kind.empty else pd.DataFrame(columns=["diagnostics", "releases"])
+    kinds = pd.DataFrame(
+        [
+            {"kind": kind, "meaning": meaning,
+             "diagnostics": int(counts["diagnostics"].get(kind, 0)), "releases": int(counts["releases"].get(kind, 0))}
+            for kind, meaning in DIAGNOSTIC_KINDS.items()
+        ],
+        columns=["kind", "meaning", "diagnostics", "releases"],
+    )
+    st.dataframe(kinds, hide_index=True, width="stretch", key="quality_kinds",
+                 column_config={"meaning": st.column_config.TextColumn("meaning", width="large"),
+                                "releases": st.column_config.NumberColumn("releases", help="Releases with one or more")})
+
+over_time = data.query("diagnostics_over_time", filters)
+title = "Diagnostics per month, by kind"
+series = over_time.rename(columns={"month": "period", "kind": "group"})
+figure = charts.timeline(
+    series, "diagnostics", "month", True, title,
+    charts.subtitle(period, filters.describe(), "by month of the release; " + DIAGNOSTICS_NOTE), source_text(),
+)
+show_chart(figure, over_time, title, key="quality_over_time")
+
+# --- places and targets -------------------------------------------------------------------
+
+st.subheader("Places and target phrases not resolved")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Unresolved places**")
+    st.caption("Place names, as written, that the gazetteer could not locate: their strikes count in the totals "
+               "but are missing from the map.")
+    st.dataframe(
+        unresolved, hide_index=True, width="stretch", height=320, key="quality_unresolved",
+        column_config={"location_raw": st.column_config.TextColumn("place as written", width="medium"),
+                       "mentions": st.column_config.NumberColumn("strike reports"),
+                       "strikes": st.column_config.NumberColumn("strikes")},
+    )
+with right:
+    st.markdown("**Unclassified target phrases**")
+    st.caption("Target phrases the taxonomy does not know: counted as “unclassified” in the target charts.")
+    st.dataframe(
+        unclassified, hide_index=True, width="stretch", height=320, key="quality_unclassified",
+        column_config={"type": st.column_config.TextColumn("phrase", width="medium"),
+                       "mentions": st.column_config.NumberColumn("mentions"),
+                       "example": st.column_config.TextColumn("example as written", width="medium")},
+    )
+
+# --- totals and unparsed sentences --------------------------------------------------------
+
+st.subheader("Releases whose totals differ from their lines")
+st.caption(
+    "The release states an overall number of strikes that differs from the sum of its parsed main-list strike "
+    "reports. “Flagged” means the parser already reported why (a copy that stops inside the list, or a stated "
+    "mismatch); “not flagged” ones deserve a look."
+)
+if totals.empty:
+    st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
+else:
+    shown = release_link(totals)
+    shown.insert(shown.columns.get_loc("parsed") + 1, "difference", shown["parsed"] - shown["stated"])
+    st.dataframe(
+        shown.drop(columns=["release_id"]), hide_index=True, width="stretch", key="quality_totals",
+        column_config={
+            "release": RELEASE_LINK,
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            "source": st.column_config.TextColumn("source", width="large"),
+            "stated": st.column_config.NumberColumn("stated strikes"),
+            "parsed": st.column_config.NumberColumn("parsed strikes"),
+            "difference": st.column_config.NumberColumn("parsed − stated", format="%+d"),
+            "flag": st.column_config.TextColumn("flag"),
+        },
+    )
+
+st.subheader("Sentences with numbers that gave no row")
+st.caption(DIAGNOSTIC_KINDS["unparsed_sentence"].capitalize() + ": their strikes are not in any count.")
+unparsed = data.query("diagnostics_list", filters, kind="unparsed_sentence")
+if unparsed.empty:
+    st.success("No such sentence in the releases of this period.", icon=":material/check_circle:")
+else:
+    st.dataframe(
+        release_link(unparsed)[["release", "published", "text"]], hide_index=True, width="stretch",
+        key="quality_unparsed",
+        column_config={"release": RELEASE_LINK,
+                       "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+                       "text": st.column_config.TextColumn("sentence", width="large")},
+    )
+
+# --- one kind in full ---------------------------------------------------------------------
+
+st.subheader("Diagnostics of one kind")
+present = [kind for kind in by_kind["kind"]] if not by_kind.empty else []
+choices = present + [kind for kind in DIAGNOSTIC_KINDS if kind not in present]
+kind = st.selectbox(
+    "Kind", choices, key="quality_kind",
+    format_func=lambda k: f"{k} ({int(counts['diagnostics'].get(k, 0)):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
+)
+listed = data.query("diagnostics_list", filters, kind=kind)
+if listed.empty:
+    st.caption(f"No {kind} diagnostics in the releases of this period.")
+else:
+    st.caption(f"{len(listed):,} diagnostics{' (the latest 500)' if len(listed) >= 500 else ''}, newest release "
+               "first. Click a release number to open it.")
+    st.dataframe(
+        release_link(listed)[["release", "published", "message", "text"]], hide_index=True, width="stretch",
+        key="quality_kind_list",
+        column_config={"release": RELEASE_LINK,
+                       "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+                       "message": st.column_config.TextColumn("message", width="medium"),
+                       "text": st.column_config.TextColumn("text", width="large")},
+    )
+    first = int(listed["release_id"].iloc[0])
+    st.page_link("pages/releases.py", label=f"Open the newest release with this kind (id {first})",
+                 icon=":material/article:", query_params={"release": str(first)})

@@ -1,2 +1,90 @@
+"""Targets: what the strikes hit. Target types and their categories, what was done to them
+(engaged, destroyed, damaged ...), one type over time, and the target phrases the taxonomy
+does not know, shown rather than hidden."""
+
 import streamlit as st
-st.title("todo")
+
+from dashboard import charts, data
+from dashboard.frame import filter_bar, period_of, show_chart, source_text
+
+filters = filter_bar()
+period = period_of(filters)
+params = st.query_params.to_dict()
+source = source_text()
+st.title("Targets")
+st.caption(charts.subtitle(period, filters.describe()))
+
+# --- (e) counts are lower bounds ----------------------------------------------------------
+counts = data.query("target_counts", filters)
+st.info(
+    "**Target counts are lower bounds.** A plural without a number (“destroyed fighting positions”) counts as one "
+    f"target. In the current view {counts.without_number:,} of {counts.mentions:,} target mentions carry no number "
+    f"and count one each; the {counts.targets:,} targets counted are at least that many, perhaps more.",
+    icon=":material/info:",
+)
+LOWER_BOUND = "targets; a plural without a number counts one"
+
+# --- (a) categories and types -------------------------------------------------------------
+st.subheader("Types and categories")
+by_type = data.query("targets_by_type", filters)
+top = by_type.head(25)
+title = f"Targets hit, by type (top {len(top)} of {len(by_type)} types)"
+figure = charts.grouped_ranking(top, "type", "targets", "category", title,
+                                charts.subtitle(period, filters.describe(), LOWER_BOUND), source, "targets")
+show_chart(figure, top[["category", "type", "targets", "mentions"]], title, key="targets_types")
+
+title = "Targets hit, by category and type"
+figure = charts.treemap(by_type, title, charts.subtitle(period, filters.describe(), LOWER_BOUND + "; area ∝ targets"), source)
+show_chart(figure, by_type[["category", "type", "targets", "mentions"]], title, key="targets_treemap")
+st.caption("Click a category in the treemap to open it; click its header to go back.")
+
+# --- (b) actions by category --------------------------------------------------------------
+st.subheader("What was done to them")
+actions = data.query("targets_by_action", filters)
+title = "Targets by action, per category"
+figure = charts.actions_by_category(actions, title, charts.subtitle(period, filters.describe(), LOWER_BOUND), source)
+show_chart(figure, actions, title, key="targets_actions")
+st.caption("The action is the verb of the release: “engaged” and “struck” say a target was hit, “destroyed” and "
+           "“damaged” what came of it, as the release worded it.")
+
+# --- (c) one type over time ---------------------------------------------------------------
+st.subheader("A target type over time")
+type_options = by_type["type"].tolist()
+if not type_options:
+    st.caption("No target types match these filters.")
+else:
+    TYPE_KEY = "targets_type"
+    if TYPE_KEY in st.session_state and st.session_state[TYPE_KEY] not in type_options:
+        del st.session_state[TYPE_KEY]
+    focus = params.get("focus")
+    chosen = st.selectbox("Target type", type_options, index=type_options.index(focus) if focus in type_options else 0,
+                          key=TYPE_KEY, help="Ordered by targets hit in the current view.")
+    st.query_params["focus"] = chosen
+    trend = data.query("target_type_trend", filters, target_type=chosen, grain="month")
+    title = f"Targets of type “{chosen}” per month, by action"
+    extra = "breaks: months with no strike report at all in the data"
+    figure = charts.trend_lines(trend, "period", "targets", "action", "month", title,
+                                charts.subtitle(period, filters.describe(), extra), source, "targets per month", "targets")
+    show_chart(figure, trend, title, key="targets_trend")
+
+# --- (d) unclassified phrases -------------------------------------------------------------
+st.subheader("Target phrases not classified")
+unclassified = data.query("unclassified_targets", filters)
+st.markdown(
+    "These target phrases were read from the releases but match no type in the taxonomy. They are **counted**, under "
+    "the category “unclassified” (the treemap shows them), not dropped; each phrase stands as its own type. They are "
+    "wordings the taxonomy does not know or fragments of sentences the parser split in an unusual place, and each "
+    "was recorded as a diagnostic of its release (see Data quality)."
+)
+if unclassified.empty:
+    st.caption("No unclassified target phrases under the current filters.")
+else:
+    shown = unclassified.drop(columns=["example"]) if unclassified["example"].isna().all() else unclassified
+    st.dataframe(
+        shown, hide_index=True, width="stretch", key="targets_unclassified",
+        column_config={"type": st.column_config.TextColumn("phrase", width="large"),
+                       "mentions": st.column_config.NumberColumn("mentions", format="%d"),
+                       "example": st.column_config.TextColumn("as written", width="large")},
+    )
+    st.download_button("Download the unclassified phrases (CSV)", unclassified.to_csv(index=False).encode("utf-8"),
+                       file_name="unclassified-target-phrases.csv", mime="text/csv", key="targets_unclassified_csv")

@@ -45,7 +45,7 @@ def differences(parsed: ParsedRelease, golden: dict[str, Any]) -> list[str]:
     ]
     if len(got_rows) != len(want_rows):
         problems.append(f"strike reports: parsed {len(got_rows)}, expected {len(want_rows)}")
-    for index, (got, want) in enumerate(zip(got_rows, want_rows)):
+    for index, (got, want) in enumerate(zip(got_rows, want_rows, strict=False)):
         for field in ("date", "country", "location_raw", "strikes", "engagements"):
             if got[field] != want[field]:
                 problems.append(f"row {index + 1} {field}: {got[field]!r} != {want[field]!r}")

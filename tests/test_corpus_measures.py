@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import CORPUS, PROJECT_ROOT, needs_corpus
 
 

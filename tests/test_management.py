@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import func, select, update
 
 from db import accounts, management, models
 from db.accounts import NotSignedIn, SignInError, Staff
-from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 
 PASSWORD = "correct horse battery"
 
@@ -122,7 +122,7 @@ def test_large_archive_imports(factory, staff):
     """A 10,000-line archive: every row parsed, one transaction."""
     lines = ["date,country,location,number,line"]
     for day in range(1, 29):
-        for row in range(358):  # 28 x 358 = 10,024 rows, cut to 10,000
+        for _row in range(358):  # 28 x 358 = 10,024 rows, cut to 10,000
             lines.append(f"02/{day:02d}/2015,Iraq,Mosul,2,\"- Near Mosul, two airstrikes struck an ISIL tactical unit.\"")
     data = ("\n".join(lines[:10_001]) + "\n").encode()
     result = management.import_files(factory, staff, [("archive.csv", data)])
