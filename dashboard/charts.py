@@ -3,7 +3,7 @@ the period and filters in force, its units, and its source, so a screenshot expl
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -78,16 +78,22 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
         return empty(title, sub, source)
     figure = go.Figure()
     groups = data.groupby("group")[measure].sum().sort_values(ascending=False).index.tolist()
+    # Bars as wide as their period, so a single day or week still shows as a bar.
+    width_ms = {"day": 1, "week": 7, "month": 30}[grain] * 86_400_000 * 0.85
     for index, group in enumerate(groups):
         part = data[data["group"] == group]
         figure.add_bar(
             x=part["period"], y=part[measure], name=str(group), marker_color=PALETTE[index % len(PALETTE)],
+            width=[width_ms] * len(part), xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
+            xperiodalignment="start",
             customdata=part[["group"]], hovertemplate=f"%{{x}}<br>{group}: %{{y:,}} {measure}<extra></extra>",
         )
     figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1, showlegend=len(groups) > 1)
     figure.update_yaxes(title_text=f"{measure} per {grain}", rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None)
     start, end = data["period"].min(), data["period"].max()
+    pad = {"day": 1, "week": 7, "month": 31}[grain]
+    figure.update_xaxes(type="date", range=[start - timedelta(days=pad), end + timedelta(days=2 * pad)])
     for day, label in FORMAT_CHANGES:
         if start <= day <= end:
             figure.add_vline(x=day, line_dash="dot", line_color="#9AA5B1")
@@ -231,7 +237,10 @@ def trend_lines(data: pd.DataFrame, x: str, y: str, group: str, grain: str, titl
     figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None)
     figure.update_layout(showlegend=True, hovermode="closest")
-    return frame(figure, title, sub, source)
+    figure = frame(figure, title, sub, source)
+    # a vertical legend beside the plot: never over the subtitle, however many lines
+    figure.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})
+    return fit_source(figure)
 
 
 def grouped_ranking(data: pd.DataFrame, label: str, value: str, group: str, title: str, sub: str, source: str,
@@ -250,8 +259,9 @@ def grouped_ranking(data: pd.DataFrame, label: str, value: str, group: str, titl
         )
     figure.update_yaxes(categoryorder="array", categoryarray=ordered[label].tolist(), title_text=None)
     figure.update_xaxes(title_text=unit, tickformat=",d")
-    figure.update_layout(barmode="stack", legend={"title": {"text": ""}})
-    return frame(figure, title, sub, source, height=max(420, 24 * len(ordered) + 190))
+    figure.update_layout(barmode="stack")
+    figure = frame(figure, title, sub, source, height=max(420, 24 * len(ordered) + 190))
+    return fit_source(legend_inside(figure, group))
 
 
 def actions_by_category(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
@@ -270,6 +280,85 @@ def actions_by_category(data: pd.DataFrame, title: str, sub: str, source: str) -
         trace.legendrank = index
     figure.data = tuple(traces)
     figure.update_yaxes(categoryorder="total ascending", title_text=None)
-    figure.update_layout(height=max(460, 40 * data["category"].nunique() + 220),
-                         legend={"traceorder": "normal", "y": 1.02, "yanchor": "bottom"})
+    figure.update_layout(height=max(520, 40 * data["category"].nunique() + 240))
+    return fit_source(legend_inside(figure, "action"))
+
+
+def fit_source(figure: go.Figure, below: int = 58) -> go.Figure:
+    """Keep the source line inside the figure at any height: frame() places it at a fraction
+    of the plot height, which falls off the bottom of tall charts (rankings, maps). Pinned
+    here at a fixed distance in pixels below the plot area; below ~58 clears an x axis title,
+    ~20 suits charts without axes (maps, treemaps)."""
+    for annotation in figure.layout.annotations:
+        if annotation.xref == "paper" and annotation.yref == "paper" and annotation.y is not None and annotation.y < 0:
+            annotation.update(y=0, yshift=-below, yanchor="top")
+    margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
+    figure.update_layout(margin={"b": max(margin, below + 22)})
+    return figure
+
+
+def legend_inside(figure: go.Figure, title: str = "") -> go.Figure:
+    """A vertical legend in the lower right of the plot, where ranked horizontal bars are
+    shortest, instead of over the subtitle."""
+    figure.update_layout(legend={
+        "orientation": "v", "x": 0.99, "xanchor": "right", "y": 0.02, "yanchor": "bottom", "traceorder": "normal",
+        "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": "#CBD2D9", "borderwidth": 1,
+        "title": {"text": title, "font": {"size": 12}},
+    })
+    return figure
+
+
+def colours_for(groups: list[str]) -> dict[str, str]:
+    """A fixed colour per group, in the order given, so one group keeps its colour in every
+    chart of a page (e.g. the diagnostic kinds)."""
+    return {group: PALETTE[index % len(PALETTE)] for index, group in enumerate(groups)}
+
+
+def ranking_coloured(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str,
+                     colours: dict[str, str], message: str = "Nothing to count for these filters.") -> go.Figure:
+    """Horizontal bars, longest on top, each bar in its label's colour from `colours`."""
+    if data.empty:
+        return empty(title, sub, source, message)
+    ordered = data.sort_values(value)
+    figure = go.Figure(go.Bar(
+        x=ordered[value], y=ordered[label], orientation="h",
+        marker_color=[colours.get(name, "#7B8794") for name in ordered[label]],
+        hovertemplate="%{y}: %{x:,}" + f" {value}<extra></extra>",
+    ))
+    figure.update_xaxes(title_text=value, tickformat=",d", rangemode="tozero")
+    figure.update_yaxes(title_text=None)
+    return frame(figure, title, sub, source, height=max(380, 38 * len(ordered) + 220))
+
+
+def stacked_over_time(data: pd.DataFrame, x: str, y: str, group: str, title: str, sub: str, source: str,
+                      y_title: str, colours: dict[str, str] | None = None,
+                      message: str = "Nothing to count for these filters.") -> go.Figure:
+    """Monthly stacked bars, one trace per group (the biggest at the bottom), the format
+    changes of the releases marked, and the legend beside the plot, clear of the subtitle."""
+    if data.empty:
+        return empty(title, sub, source, message)
+    groups = data.groupby(group)[y].sum().sort_values(ascending=False).index.tolist()
+    colours = colours or colours_for(groups)
+    figure = go.Figure()
+    for name in groups:
+        part = data[data[group] == name]
+        figure.add_bar(
+            x=part[x], y=part[y], name=str(name), marker_color=colours.get(name, "#7B8794"),
+            xperiod="M1", xperiodalignment="middle",
+            hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}}<extra></extra>",
+        )
+    figure.update_layout(barmode="stack", bargap=0.15, showlegend=True)
+    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
+    figure.update_xaxes(title_text=None, type="date")
+    start, end = min(data[x]), max(data[x])
+    for day, label in FORMAT_CHANGES:
+        if start <= day <= end:
+            figure.add_vline(x=day, line_dash="dot", line_color="#9AA5B1")
+            figure.add_annotation(x=day, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
+                                  xanchor="right", yanchor="top", font={"size": 10, "color": "#52606D"})
+    figure = frame(figure, title, sub, source)
+    figure.update_layout(
+        legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "traceorder": "normal"},
+        margin={"r": 170},
+    )
     return figure

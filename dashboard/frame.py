@@ -12,7 +12,67 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.view_state import filters_from_params
+from db.engine import session_factory
 from db.queries import Filters
+from db.starter import database_is_empty, load_starter_data
+
+# The pages, in navigation order: (script, title, icon, section). The sidebar is drawn from
+# this list (Streamlit's own page list is switched off in .streamlit/config.toml).
+PAGES = [
+    ("pages/overview.py", "Overview", ":material/insights:", "Explore"),
+    ("pages/timeline.py", "Timeline", ":material/calendar_month:", "Explore"),
+    ("pages/areas.py", "Areas", ":material/map:", "Explore"),
+    ("pages/targets.py", "Targets", ":material/target:", "Explore"),
+    ("pages/releases.py", "Releases", ":material/article:", "Sources"),
+    ("pages/data_quality.py", "Data quality", ":material/fact_check:", "Sources"),
+    ("pages/upload.py", "Upload", ":material/upload_file:", "Data staff"),
+]
+
+
+def page_frame() -> None:
+    """The frame every page opens with: page set-up, the starter data on an empty database,
+    staff accounts from secrets, the data version for the caches, and the navigation."""
+    st.set_page_config(page_title="Strike Report Dashboard", page_icon=":material/bar_chart:", layout="wide")
+    _ensure_data()
+    if not st.session_state.get("staff_accounts_checked"):
+        _staff_from_secrets()
+        st.session_state["staff_accounts_checked"] = True
+    st.session_state["data_version"] = data.data_version()
+    section = None
+    for script, title, icon, group in PAGES:
+        if group != section:
+            st.sidebar.caption(group)
+            section = group
+        st.sidebar.page_link(script, label=title, icon=icon)
+    st.sidebar.divider()
+
+
+def _ensure_data() -> None:
+    """First start on an empty database: load the bundled starter facts, with progress."""
+    factory = session_factory(data.engine())
+    if not database_is_empty(factory):
+        return
+    progress = st.progress(0.0, text="First start: loading the starter data derived from the real releases ...")
+
+    def report(done: int, total: int) -> None:
+        progress.progress(done / max(total, 1), text=f"First start: loading starter data ({done} of {total} releases)")
+
+    loaded = load_starter_data(factory, on_progress=report)
+    progress.empty()
+    if loaded:
+        st.toast(f"Loaded {loaded} releases of starter data")
+
+
+def _staff_from_secrets() -> None:
+    """Staff accounts may also come from Streamlit secrets: [staff_accounts] name = "password"."""
+    try:
+        accounts = dict(st.secrets.get("staff_accounts", {}))
+    except Exception:  # noqa: BLE001 - no secrets file, or an unreadable one: no accounts from it
+        return
+    if accounts:
+        from db.accounts import users_from_secrets
+
+        users_from_secrets(session_factory(data.engine()), accounts)
 
 
 def current_filters() -> Filters:

@@ -6,11 +6,16 @@ from __future__ import annotations
 import html
 
 WRAPPER_STYLE = (
-    "white-space: pre-wrap; overflow-wrap: anywhere; font-family: 'Source Sans Pro', Arial, sans-serif; "
+    "white-space: pre-wrap; overflow-wrap: anywhere; font-family: inherit; "
     "font-size: 0.95rem; line-height: 1.55; padding: 0.75rem 1rem; border: 1px solid #D9E2EC; "
     "border-radius: 0.5rem; background: #FFFFFF; max-height: 32rem; overflow-y: auto;"
 )
 MARK_STYLE = "background: #FFE8A3; color: inherit; padding: 0 1px; border-radius: 2px;"
+# The report numbers (as in the strike-report table) shown before each mark, outside the text itself.
+NUMBER_STYLE = (
+    "<style>.release-text mark[data-n]::before { content: attr(data-n); font-size: 0.7em; font-weight: 600; "
+    "vertical-align: super; color: #52606D; margin-right: 3px; }</style>"
+)
 
 
 def _valid(spans: list[tuple[int, int, str]], length: int) -> list[tuple[int, int, int, str]]:
@@ -49,14 +54,16 @@ def highlighted_html(raw_text: str, spans: list[tuple[int, int, str]]) -> str:
         marks.append({"start": start, "end": end, "number": number, "titles": [title], "anchors": []})
         cursor = end
 
-    parts = [f'<div class="release-text" style="{WRAPPER_STYLE}">']
+    parts = [NUMBER_STYLE, f'<div class="release-text" style="{WRAPPER_STYLE}">']
     position = 0
     for mark in marks:
         parts.append(html.escape(text[position:mark["start"]]))
         titles = " | ".join(dict.fromkeys(t for t in mark["titles"] if t))
         parts.extend(f'<span id="report-{number}"></span>' for number in mark["anchors"])
+        numbers = ",".join(str(n) for n in (mark["number"], *mark["anchors"]))
         parts.append(
-            f'<mark id="report-{mark["number"]}" title="{html.escape(titles, quote=True)}" style="{MARK_STYLE}">'
+            f'<mark id="report-{mark["number"]}" title="{html.escape(titles, quote=True)}" data-n="{numbers}" '
+            f'style="{MARK_STYLE}">'
             f'{html.escape(text[mark["start"]:mark["end"]])}</mark>'
         )
         position = mark["end"]

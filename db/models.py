@@ -73,7 +73,7 @@ class Release(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     release_key: Mapped[str] = mapped_column(String(80), index=True)
-    content_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(80))  # SHA-256 hex, "starter:" prefixed for starter facts
     source: Mapped[str] = mapped_column(String(500))
     source_url: Mapped[str | None] = mapped_column(String(1000))
     format: Mapped[str] = mapped_column(String(20))  # txt, html, pdf, paste, archive, starter

@@ -21,6 +21,7 @@ class Settings:
     max_upload_bytes: int
     session_idle_minutes: int
     max_failed_logins: int
+    starter_data_path: Path | None  # None: start with an empty database
 
 
 def _normalise_url(url: str) -> str:
@@ -40,4 +41,11 @@ def get_settings() -> Settings:
         max_upload_bytes=int(os.environ.get("STRIKES_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         session_idle_minutes=int(os.environ.get("STRIKES_SESSION_IDLE_MINUTES", "30")),
         max_failed_logins=int(os.environ.get("STRIKES_MAX_FAILED_LOGINS", "5")),
+        starter_data_path=_starter_path(os.environ.get("STRIKES_STARTER_DATA")),
     )
+
+
+def _starter_path(value: str | None) -> Path | None:
+    if value is None or value == "":
+        return STARTER_DATA_PATH
+    return None if value.lower() == "none" else Path(value)

@@ -14,12 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from db import models
 from db.engine import make_engine, session_factory, upgrade, write_transaction
 from db.ingest import bump_data_version
-from db.settings import STARTER_DATA_PATH
+from db.settings import STARTER_DATA_PATH, get_settings
 
 FORMAT_VERSION = 1
 # Diagnostics whose message quotes no release sentence; the others stay with the full texts.
@@ -131,13 +132,22 @@ def load_starter_data(
 ) -> int:
     """Load the starter facts into the database in one transaction; returns the number of
     releases loaded (0 if the file is missing)."""
-    path = path or STARTER_DATA_PATH
-    if not path.is_file():
+    path = path or get_settings().starter_data_path
+    if path is None or not path.is_file():
         return 0
     with gzip.open(path, "rb") as handle:
         facts = json.loads(handle.read().decode("utf-8"))
     releases = facts["releases"]
+    try:
+        return _load(factory, path, releases, on_progress)
+    except IntegrityError:
+        return 0  # another app process loaded it at the same moment: nothing left to do
+
+
+def _load(factory, path: Path, releases: list[dict], on_progress) -> int:
     with write_transaction(factory) as session:
+        if session.scalar(select(func.count()).select_from(models.Release)):
+            return 0  # loaded meanwhile by another process
         batch = models.ImportBatch(user_name="starter", origin="starter", summary={"files": [{"source": path.name, "outcome": "new", "releases": len(releases)}]})
         session.add(batch)
         session.flush()

@@ -45,15 +45,14 @@ located = places.dropna(subset=["lat", "lon"])
 unplaced = places[places["lat"].isna() | places["lon"].isna()]
 headline = data.query("headline", filters)
 extra = "circle area ∝ strikes"
-if not unplaced.empty:
-    extra += f"; {len(unplaced)} places without coordinates not shown ({int(unplaced['strikes'].sum()):,} strikes)"
 title = "Strikes by place"
-figure = charts.place_map(located, title, charts.subtitle(period, filters.describe(), extra), source)
+figure = charts.fit_source(charts.place_map(located, title, charts.subtitle(period, filters.describe(), extra), source), 14)
 map_table = located[["place", "country", "province", "lat", "lon", "strikes", "reports"]]
 show_chart(figure, map_table, title, key="areas_map", on_select=lambda: remember_selection("areas_map", "place"))
 mapped_strikes = int(located["strikes"].sum()) if not located.empty else 0
+unmapped = f" ({len(unplaced)} place{'s' * (len(unplaced) != 1)} without coordinates)" if not unplaced.empty else ""
 st.caption(
-    f"{mapped_strikes:,} of {headline.strikes:,} strikes in view are at a place with coordinates. Regions "
+    f"{mapped_strikes:,} of {headline.strikes:,} strikes in view are at a place with coordinates{unmapped}. Regions "
     "(a border area, a valley) and place names the gazetteer does not know are not on the map; the Data quality "
     "page lists them. Click a circle to list the strike reports behind it."
 )
@@ -66,7 +65,8 @@ for tab, by in ((by_province, "province"), (by_place, "place")):
         top = data.query("ranking", filters, by=by, limit=20)
         title = f"Strikes by {by} (top {min(len(top), 20)})"
         extra = "“unknown”: no place or province resolved" if (top["name"].isin(UNKNOWN)).any() else ""
-        figure = charts.bar_ranking(top, "name", "strikes", title, charts.subtitle(period, filters.describe(), extra), source)
+        figure = charts.fit_source(
+            charts.bar_ranking(top, "name", "strikes", title, charts.subtitle(period, filters.describe(), extra), source))
         show_chart(figure, top, title, key=f"areas_rank_{by}", on_select=lambda key=f"areas_rank_{by}", kind=by: remember_selection(key, kind))
 st.caption("Click a bar to list the strike reports behind it.")
 
@@ -93,8 +93,11 @@ elif drill:
         if reports["sentence"].isna().all():
             st.caption("These strike reports come from the starter data, which keeps the facts but not the release "
                        "text: “as written” is the place as the release named it, and the source link opens the release.")
+        columns = ["date", "country", "place", "location_raw", "strikes", "engagements", "sentence", "source", "release_id"]
+        if reports["sentence"].isna().all():
+            columns.remove("sentence")
         st.dataframe(
-            reports[["date", "country", "place", "location_raw", "strikes", "engagements", "sentence", "source", "release_id"]],
+            reports[columns],
             hide_index=True, width="stretch", key="areas_reports",
             column_config={
                 "date": st.column_config.DateColumn("date"),

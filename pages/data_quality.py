@@ -6,9 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 from loaders.records import DIAGNOSTIC_KINDS
 
+page_frame()
 filters = filter_bar()
 period = period_of(filters)
 st.title("Data quality")
@@ -17,7 +18,6 @@ st.caption(
     "counted version of each release, by its publication date; the country, place and target filters do not apply "
     "to them."
 )
-DIAGNOSTICS_NOTE = "by release date; country, place and target filters do not apply"
 
 
 def release_link(frame: pd.DataFrame, column: str = "release_id") -> pd.DataFrame:
@@ -45,35 +45,36 @@ figures[3].metric("Releases whose totals differ", f"{len(totals):,}",
 
 # --- by kind and over time ----------------------------------------------------------------
 
+COLOURS = charts.colours_for(list(DIAGNOSTIC_KINDS))
+counts = by_kind.set_index("kind") if not by_kind.empty else pd.DataFrame(columns=["diagnostics", "releases"])
+
+
+def count_of(kind: str, column: str = "diagnostics") -> int:
+    return int(counts[column].get(kind, 0))
+
+
 left, right = st.columns([3, 2])
 with left:
     title = "Diagnostics by kind"
-    figure = charts.bar_ranking(
-        by_kind, "kind", "diagnostics", title, charts.subtitle(period, filters.describe(), DIAGNOSTICS_NOTE),
-        source_text(),
+    figure = charts.ranking_coloured(
+        by_kind, "kind", "diagnostics", title, charts.subtitle(period, filters.describe(), "by release date"),
+        source_text(), COLOURS, "No diagnostics in the releases of this period.",
     )
     show_chart(figure, by_kind, title, key="quality_by_kind")
 with right:
     st.markdown("**What each kind means**")
-    counts = by_kind.set_index("kind") if not by_kind.empty else pd.DataFrame(columns=["diagnostics", "releases"])
-    kinds = pd.DataFrame(
-        [
-            {"kind": kind, "meaning": meaning,
-             "diagnostics": int(counts["diagnostics"].get(kind, 0)), "releases": int(counts["releases"].get(kind, 0))}
-            for kind, meaning in DIAGNOSTIC_KINDS.items()
-        ],
-        columns=["kind", "meaning", "diagnostics", "releases"],
-    )
-    st.dataframe(kinds, hide_index=True, width="stretch", key="quality_kinds",
-                 column_config={"meaning": st.column_config.TextColumn("meaning", width="large"),
-                                "releases": st.column_config.NumberColumn("releases", help="Releases with one or more")})
+    st.markdown("\n".join(
+        f"- **{kind}** ({count_of(kind):,} in {count_of(kind, 'releases'):,} release"
+        f"{'' if count_of(kind, 'releases') == 1 else 's'}): {meaning}"
+        for kind, meaning in DIAGNOSTIC_KINDS.items()
+    ))
 
 over_time = data.query("diagnostics_over_time", filters)
 title = "Diagnostics per month, by kind"
-series = over_time.rename(columns={"month": "period", "kind": "group"})
-figure = charts.timeline(
-    series, "diagnostics", "month", True, title,
-    charts.subtitle(period, filters.describe(), "by month of the release; " + DIAGNOSTICS_NOTE), source_text(),
+figure = charts.stacked_over_time(
+    over_time, "month", "diagnostics", "kind", title,
+    charts.subtitle(period, filters.describe(), "by month of publication"), source_text(),
+    "diagnostics per month", COLOURS, "No diagnostics in the releases of this period.",
 )
 show_chart(figure, over_time, title, key="quality_over_time")
 
@@ -87,15 +88,17 @@ with left:
                "but are missing from the map.")
     st.dataframe(
         unresolved, hide_index=True, width="stretch", height=320, key="quality_unresolved",
-        column_config={"location_raw": st.column_config.TextColumn("place as written", width="medium"),
-                       "mentions": st.column_config.NumberColumn("strike reports"),
-                       "strikes": st.column_config.NumberColumn("strikes")},
+        column_config={"location_raw": st.column_config.TextColumn("place as written", width=160),
+                       "country": st.column_config.TextColumn("country", width=70),
+                       "mentions": st.column_config.NumberColumn("strike reports", width=100),
+                       "strikes": st.column_config.NumberColumn("strikes", width=70)},
     )
 with right:
     st.markdown("**Unclassified target phrases**")
     st.caption("Target phrases the taxonomy does not know: counted as “unclassified” in the target charts.")
     st.dataframe(
-        unclassified, hide_index=True, width="stretch", height=320, key="quality_unclassified",
+        unclassified.dropna(axis="columns", how="all") if not unclassified.empty else unclassified,
+        hide_index=True, width="stretch", height=320, key="quality_unclassified",
         column_config={"type": st.column_config.TextColumn("phrase", width="medium"),
                        "mentions": st.column_config.NumberColumn("mentions"),
                        "example": st.column_config.TextColumn("example as written", width="medium")},
@@ -113,17 +116,20 @@ if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
 else:
     shown = release_link(totals)
+    shown["source"] = shown["source"].map(lambda source: str(source).rsplit("/", 1)[-1])
+    shown["flag"] = shown["flag"].map(lambda flag: "flagged" if flag.endswith(" flagged") else flag)
     shown.insert(shown.columns.get_loc("parsed") + 1, "difference", shown["parsed"] - shown["stated"])
     st.dataframe(
         shown.drop(columns=["release_id"]), hide_index=True, width="stretch", key="quality_totals",
         column_config={
             "release": RELEASE_LINK,
             "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            "source": st.column_config.TextColumn("source", width="large"),
-            "stated": st.column_config.NumberColumn("stated strikes"),
-            "parsed": st.column_config.NumberColumn("parsed strikes"),
-            "difference": st.column_config.NumberColumn("parsed − stated", format="%+d"),
-            "flag": st.column_config.TextColumn("flag"),
+            "source": st.column_config.TextColumn("file", width=230),
+            "stated": st.column_config.NumberColumn("stated strikes", width=95),
+            "parsed": st.column_config.NumberColumn("parsed strikes", width=95),
+            "difference": st.column_config.NumberColumn("parsed − stated", format="%+d", width=100),
+            "flag": st.column_config.TextColumn(
+                "flag", width=100, help="flagged: the parser reported an incomplete copy or a stated mismatch"),
         },
     )
 
@@ -148,7 +154,7 @@ present = [kind for kind in by_kind["kind"]] if not by_kind.empty else []
 choices = present + [kind for kind in DIAGNOSTIC_KINDS if kind not in present]
 kind = st.selectbox(
     "Kind", choices, key="quality_kind",
-    format_func=lambda k: f"{k} ({int(counts['diagnostics'].get(k, 0)):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
+    format_func=lambda k: f"{k} ({count_of(k):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
 )
 listed = data.query("diagnostics_list", filters, kind=kind)
 if listed.empty:

@@ -4,8 +4,9 @@ length, a small trend, and what the data covers."""
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 
+page_frame()
 filters = filter_bar()
 period = period_of(filters)
 st.title("Coalition strikes against ISIS, 2014–2019")

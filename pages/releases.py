@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.frame import filter_bar
+from dashboard.frame import filter_bar, page_frame
 from dashboard.source_text import highlighted_html, report_summary
 from loaders.records import DIAGNOSTIC_KINDS
 
+page_frame()
 filters = filter_bar()
 st.title("Releases")
 
@@ -37,7 +38,12 @@ search = st.text_input(
 ).strip()
 _set_param("q", search)
 
-releases = data.query("releases_list", filters, search=search)
+releases = data.query("releases_list", filters, search=search).copy()
+# A release without a web address has a file name as its source: shown as the title, not as a link.
+is_web = releases["source"].fillna("").str.match(r"https?://")
+releases["title"] = releases["title"].fillna(releases["source"].where(~is_web).str.rsplit("/", n=1).str[-1])
+releases["title"] = releases["title"].fillna("(no title)")
+releases["source"] = releases["source"].where(is_web)
 dated = "" if not (filters.start or filters.end) else " published in the chosen period"
 st.caption(
     f"{len(releases):,} current release{'s' if len(releases) != 1 else ''}{dated}"
@@ -50,13 +56,16 @@ event = st.dataframe(
     on_select="rerun", selection_mode="single-row",
     column_order=["published", "title", "source", "format", "strikes", "reports", "diagnostics", "id"],
     column_config={
-        "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-        "title": st.column_config.TextColumn("title", width="large"),
-        "source": st.column_config.LinkColumn("source", width="medium"),
-        "strikes": st.column_config.NumberColumn("strikes", help="Sum of the release's strike reports, all blocks"),
-        "reports": st.column_config.NumberColumn("reports", help="Strike reports parsed from the release"),
-        "diagnostics": st.column_config.NumberColumn("diagnostics", help="Things the parser flagged in the release"),
-        "id": st.column_config.NumberColumn("id", format="%d"),
+        "published": st.column_config.DateColumn("published", format="YYYY-MM-DD", width=90),
+        "title": st.column_config.TextColumn("title", width=240),
+        "source": st.column_config.LinkColumn("source", width=150),
+        "format": st.column_config.TextColumn("format", width=55),
+        "strikes": st.column_config.NumberColumn("strikes", help="Sum of the release's strike reports, all blocks",
+                                                 width=60),
+        "reports": st.column_config.NumberColumn("reports", help="Strike reports parsed from the release", width=60),
+        "diagnostics": st.column_config.NumberColumn("diagnostics", help="Things the parser flagged in the release",
+                                                     width=80),
+        "id": st.column_config.NumberColumn("id", format="%d", width=50),
     },
 )
 
@@ -93,19 +102,22 @@ if not release.is_current:
         + (f" ([open the counted version](releases?release={current.id}))." if current else ".")
     )
 
-facts = st.columns(4)
-facts[0].metric("Published", f"{release.published:%d %b %Y}" if release.published else "–")
 if release.period_start and release.period_end and release.period_start != release.period_end:
     period_text = f"{release.period_start:%d %b} – {release.period_end:%d %b %Y}"
 elif release.period_start:
     period_text = f"{release.period_start:%d %b %Y}"
 else:
     period_text = "–"
-facts[1].metric("Strike period", period_text, help="The days the release reports strikes for.")
-facts[2].metric("Format", release.format)
-facts[3].metric("Strike reports", f"{len(detail.reports):,}")
+facts = [
+    f"**Published** {release.published:%d %b %Y}" if release.published else "**Published** –",
+    f"**Strikes on** {period_text}",
+    f"**Format** {release.format}",
+    f"**Strike reports** {len(detail.reports):,}",
+    f"**Diagnostics** {len(detail.diagnostics):,}",
+]
+st.markdown(" &nbsp;·&nbsp; ".join(facts))
 if release.source_url:
-    st.markdown(f"Source: [{release.source_url}]({release.source_url})")
+    st.markdown(f"**Source** [{release.source_url}]({release.source_url})")
 st.caption(f"File: {release.source} · release id {release.id}")
 
 st.subheader("Stated and parsed totals")
@@ -121,7 +133,8 @@ st.dataframe(
     },
 )
 st.caption("Stated: the totals the release gives. Parsed: the sum of its strike reports in the main list "
-           "(late “Additionally …” blocks report earlier days and are not in the stated totals). Empty: not stated.")
+           "(late “Additionally …” blocks report earlier days and are not in the stated totals). None: the release "
+           "states no such total, or no parsed line states engagements.")
 
 
 def targets_text(report) -> str:
@@ -173,12 +186,17 @@ if reports.empty:
     st.caption("No strike reports were parsed from this release.")
 else:
     st.dataframe(
-        reports, hide_index=True, width="stretch", key="releases_reports",
+        reports, hide_index=True, width="stretch", key="releases_reports", height=min(38 + 35 * len(reports), 600),
         column_config={
-            "#": st.column_config.NumberColumn("#", help="The number of the highlighted sentence", width="small"),
-            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD"),
+            "#": st.column_config.NumberColumn("#", help="The number of the highlighted sentence", width=40),
+            "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width=95),
+            "country": st.column_config.TextColumn("country", width=70),
+            "place": st.column_config.TextColumn("place", width=130),
+            "strikes": st.column_config.NumberColumn("strikes", width=65),
+            "engagements": st.column_config.NumberColumn("engagements", width=95),
             "targets": st.column_config.TextColumn("targets", width="large"),
-            "block": st.column_config.TextColumn("block", help="main list, or a late block reporting earlier days"),
+            "block": st.column_config.TextColumn("block", help="main list, or a late block reporting earlier days",
+                                                 width=60),
         },
     )
 
@@ -187,36 +205,39 @@ if not detail.diagnostics:
     st.caption("The parser flagged nothing in this release.")
 else:
     st.dataframe(
-        pd.DataFrame(
-            [{"kind": d.kind, "meaning": DIAGNOSTIC_KINDS.get(d.kind, ""), "message": d.message, "text": d.text}
-             for d in detail.diagnostics],
-            columns=["kind", "meaning", "message", "text"],
-        ),
+        pd.DataFrame([{"kind": d.kind, "message": d.message, "text": d.text} for d in detail.diagnostics],
+                     columns=["kind", "message", "text"]),
         hide_index=True, width="stretch", key="releases_diagnostics",
-        column_config={"text": st.column_config.TextColumn("text", width="large")},
+        column_config={"kind": st.column_config.TextColumn("kind", width=140),
+                       "message": st.column_config.TextColumn("message", width="medium"),
+                       "text": st.column_config.TextColumn("text", width="large")},
     )
+    kinds = dict.fromkeys(d.kind for d in detail.diagnostics)
+    st.caption(" · ".join(f"**{kind}**: {DIAGNOSTIC_KINDS.get(kind, 'see the Data quality page')}" for kind in kinds))
 
 st.subheader("Versions")
 versions = pd.DataFrame(
     [
         {
-            "id": version.id,
-            "open": f"releases?release={version.id}",
-            "loaded": version.created_at,
+            "release": f"releases?release={version.id}",
+            "counted": ("counted" if version.is_current else "replaced") + (" (shown)" if version.id == release.id else ""),
             "format": version.format,
+            "loaded": version.created_at,
             "source": version.source,
-            "counted": "counted" if version.is_current else "replaced",
-            "this page": "◀" if version.id == release.id else "",
         }
         for version in detail.versions
     ],
-    columns=["id", "open", "loaded", "format", "source", "counted", "this page"],
+    columns=["release", "counted", "format", "loaded", "source"],
 )
 st.dataframe(
     versions, hide_index=True, width="stretch", key="releases_versions",
     column_config={
-        "open": st.column_config.LinkColumn("open", display_text=r"release=(\d+)"),
-        "loaded": st.column_config.DatetimeColumn("loaded", format="YYYY-MM-DD HH:mm"),
+        "release": st.column_config.LinkColumn("release", display_text=r"release=(\d+)", width=70,
+                                               help="Open this version"),
+        "counted": st.column_config.TextColumn("counted", width=140),
+        "format": st.column_config.TextColumn("format", width=70),
+        "loaded": st.column_config.DatetimeColumn("loaded", format="YYYY-MM-DD HH:mm", width=140),
+        "source": st.column_config.TextColumn("source", width="large"),
     },
 )
 st.caption("Only the counted version enters the charts; a re-imported or corrected copy of a release replaces "

@@ -34,7 +34,8 @@ figure = charts.grouped_ranking(top, "type", "targets", "category", title,
 show_chart(figure, top[["category", "type", "targets", "mentions"]], title, key="targets_types")
 
 title = "Targets hit, by category and type"
-figure = charts.treemap(by_type, title, charts.subtitle(period, filters.describe(), LOWER_BOUND + "; area ∝ targets"), source)
+figure = charts.fit_source(
+    charts.treemap(by_type, title, charts.subtitle(period, filters.describe(), LOWER_BOUND + "; area ∝ targets"), source), 14)
 show_chart(figure, by_type[["category", "type", "targets", "mentions"]], title, key="targets_treemap")
 st.caption("Click a category in the treemap to open it; click its header to go back.")
 

@@ -4,10 +4,11 @@ country, province, place or target category, with the days that have a release b
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 from dashboard.view_state import grain_from_params, split_from_params
 from db.queries import GRAINS, SPLITS
 
+page_frame()
 filters = filter_bar()
 period = period_of(filters)
 params = st.query_params.to_dict()
@@ -45,6 +46,8 @@ if points:
 else:
     drill = filters
     st.caption("Click a bar to list the strike reports behind it; below, the first reports of the filtered period.")
+totals = data.query("headline", drill)
+st.markdown(f"**{totals.reports:,} strike reports, {totals.strikes:,} strikes** in {totals.releases:,} releases")
 reports = data.query("strike_reports", drill, limit=300)
 st.dataframe(
     reports, hide_index=True, width="stretch", key="timeline_reports",

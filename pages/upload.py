@@ -8,11 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
+from dashboard.frame import page_frame
 from db import accounts, management
 from db.engine import session_factory
 from db.queries import imports_log
 from db.settings import get_settings
 
+page_frame()
 factory = session_factory(data.engine())
 settings = get_settings()
 st.session_state.setdefault("upload_staff", None)

