@@ -45,7 +45,8 @@ def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 46
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         annotations=[
             *figure.layout.annotations,
-            {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": -0.2, "showarrow": False,
+            # pinned in pixels below the plot, so it stays inside charts of any height
+            {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -58, "showarrow": False,
              "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#52606D"}},
         ],
     )
@@ -285,13 +286,11 @@ def actions_by_category(data: pd.DataFrame, title: str, sub: str, source: str) -
 
 
 def fit_source(figure: go.Figure, below: int = 58) -> go.Figure:
-    """Keep the source line inside the figure at any height: frame() places it at a fraction
-    of the plot height, which falls off the bottom of tall charts (rankings, maps). Pinned
-    here at a fixed distance in pixels below the plot area; below ~58 clears an x axis title,
-    ~20 suits charts without axes (maps, treemaps)."""
+    """Move the source line (frame() pins it 58 px below the plot, clearing an x axis title)
+    to another distance: ~20 px suits charts without axes (maps, treemaps)."""
     for annotation in figure.layout.annotations:
-        if annotation.xref == "paper" and annotation.yref == "paper" and annotation.y is not None and annotation.y < 0:
-            annotation.update(y=0, yshift=-below, yanchor="top")
+        if annotation.yref == "paper" and annotation.y == 0 and (annotation.yshift or 0) < 0:
+            annotation.update(yshift=-below)
     margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
     figure.update_layout(margin={"b": max(margin, below + 22)})
     return figure

@@ -103,7 +103,7 @@ def bump_data_version(session: Session) -> str:
 def _place(session: Session, cache: dict, report) -> models.Place | None:
     if not report.location:
         return None
-    key = (report.location, report.country or "", report.location_precision)
+    key = (report.location, report.location_country or report.country or "", report.location_precision)
     if key in cache:
         return cache[key]
     place = session.scalar(

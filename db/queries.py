@@ -115,8 +115,11 @@ def _report_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     if filters.places:
         conditions.append(Place.name.in_(filters.places))
     if filters.has_target_filter:
+        # correlate on the report only: target queries join Target in the outer query too
         conditions.append(
-            exists().where(Target.strike_report_id == StrikeReport.id, _target_condition(filters))
+            exists(
+                select(Target.id).where(Target.strike_report_id == StrikeReport.id, _target_condition(filters))
+            ).correlate_except(Target)
         )
     return conditions
 

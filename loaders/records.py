@@ -22,6 +22,7 @@ class StrikeReport:
     country: str | None
     location_raw: str | None  # the place as written, e.g. "Dayr Az Zawr" or "west of Baghdad"
     location: str | None  # canonical gazetteer name
+    location_country: str | None  # the country the gazetteer puts that place in
     province: str | None
     lat: float | None
     lon: float | None

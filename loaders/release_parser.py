@@ -187,6 +187,7 @@ class _Walker:
                 country=report_country,
                 location_raw=place_raw,
                 location=place.name if place and place.precision != "unresolved" else None,
+                location_country=place.country if place and place.precision != "unresolved" else None,
                 province=place.province if place else None,
                 lat=place.lat if place else None,
                 lon=place.lon if place else None,
