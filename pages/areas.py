@@ -7,9 +7,10 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 from db.queries import Filters
 
+page_frame()
 filters = filter_bar()
 period = period_of(filters)
 params = st.query_params.to_dict()

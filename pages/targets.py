@@ -5,8 +5,9 @@ does not know, shown rather than hidden."""
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 
+page_frame()
 filters = filter_bar()
 period = period_of(filters)
 params = st.query_params.to_dict()
