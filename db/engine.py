@@ -10,6 +10,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import NullPool
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.settings import get_settings
@@ -65,10 +66,21 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to the latest revision (a no-op when it is there already)."""
-    with engine.begin() as connection:
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrator = engine
+    if engine.dialect.name == "sqlite":
+        # A plain connection, foreign keys off: SQLite alters a table by copying and dropping
+        # it, and with foreign keys on that drop would cascade into every child row.
+        migrator = create_engine(engine.url, poolclass=NullPool)
+    try:
+        with migrator.begin() as connection:
+            if engine.dialect.name == "sqlite":
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            config = alembic_config(engine)
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if migrator is not engine:
+            migrator.dispose()
 
 
 @cache

@@ -192,3 +192,31 @@ def test_migrations_match_the_models(database_url):
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_schema_upgrades_keep_the_data(tmp_path):
+    """A database made at the first revision keeps every row through later migrations
+    (on SQLite a column change rebuilds the table: no cascade may fire)."""
+    from alembic import command
+
+    from db.engine import alembic_config, make_engine, session_factory, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = make_engine(url)
+    config = alembic_config(engine)
+    command.upgrade(config, "0001")
+    from sqlalchemy import text
+
+    with engine.begin() as connection:  # a release with a strike report and a target, at 0001
+        connection.execute(text(
+            "INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
+            "VALUES (1, 'k', 'h', 's', 'txt', '{}', 1, '2020-01-01')"
+        ))
+        connection.execute(text(
+            "INSERT INTO strike_report (id, release_id, position, date_stated, block) VALUES (1, 1, 0, 1, 'main')"
+        ))
+        connection.execute(text("INSERT INTO target (id, strike_report_id, action) VALUES (1, 1, 'destroyed')"))
+    upgrade(engine)
+    factory = session_factory(engine)
+    assert (_count(factory, models.Release), _count(factory, models.StrikeReport), _count(factory, models.Target)) == (1, 1, 1)
+    engine.dispose()
