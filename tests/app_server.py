@@ -77,7 +77,7 @@ def running_app(database_url: str, log_path: Path, **extra_env: str):
 
 def wait_for_app(page, timeout_ms: int = 90_000) -> None:
     """Wait until the script run finished (no running indicator) and the page has content."""
-    page.wait_for_selector("[data-testid='stMain']", timeout=timeout_ms)
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
         " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",

@@ -119,9 +119,8 @@ def _strikes_metric(page) -> int:
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # the shared, multi-process deployment
 def test_two_app_processes_share_one_postgres_database(browser, database_url, tmp_path):
-    if not database_url.startswith("postgresql"):
-        pytest.skip("the multi-process deployment is PostgreSQL; SQLite is single-machine")
     _make_staff(database_url)
     with running_app(database_url, tmp_path / "a.log") as first, running_app(database_url, tmp_path / "b.log") as second:
         reader = browser.new_page(viewport={"width": 1280, "height": 720})
