@@ -122,8 +122,9 @@ def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str
         hovertemplate="%{y}: %{x:,}<extra></extra>",
     ))
     if color and color in ordered:
-        categories = list(dict.fromkeys(ordered[color]))
-        figure.data[0].marker.color = [PALETTE[categories.index(c) % len(PALETTE)] for c in ordered[color]]
+        fixed = category_colours() if color == "category" else {}
+        seen = list(dict.fromkeys(ordered[color]))
+        figure.data[0].marker.color = [fixed.get(c, PALETTE[seen.index(c) % len(PALETTE)]) for c in ordered[color]]
     figure.update_xaxes(title_text=value, tickformat=",d")
     return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160))
 
@@ -252,10 +253,12 @@ def grouped_ranking(data: pd.DataFrame, label: str, value: str, group: str, titl
     ordered = data.sort_values(value)
     groups = data.groupby(group, dropna=False)[value].sum().sort_values(ascending=False).index.tolist()
     figure = go.Figure()
+    fixed = category_colours() if group == "category" else {}
     for index, name in enumerate(groups):
         part = ordered[ordered[group] == name] if name == name else ordered[ordered[group].isna()]
         figure.add_bar(
-            x=part[value], y=part[label], orientation="h", name=str(name), marker_color=PALETTE[index % len(PALETTE)],
+            x=part[value], y=part[label], orientation="h", name=str(name),
+            marker_color=fixed.get(name, PALETTE[index % len(PALETTE)]),
             customdata=part[[group]].fillna("none"), hovertemplate=f"%{{y}} ({name}): %{{x:,}} {unit}<extra></extra>",
         )
     figure.update_yaxes(categoryorder="array", categoryarray=ordered[label].tolist(), title_text=None)
@@ -305,6 +308,13 @@ def legend_inside(figure: go.Figure, title: str = "") -> go.Figure:
         "title": {"text": title, "font": {"size": 12}},
     })
     return figure
+
+
+def category_colours() -> dict[str, str]:
+    """One colour per target category, the same in every chart and every filtered view."""
+    from loaders.taxonomy import categories
+
+    return colours_for([*categories(), "unclassified"])
 
 
 def colours_for(groups: list[str]) -> dict[str, str]:

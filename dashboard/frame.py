@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,6 +16,8 @@ from dashboard.view_state import filters_from_params
 from db.engine import session_factory
 from db.queries import Filters
 from db.starter import database_is_empty, load_starter_data
+
+FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"
 
 # The pages, in navigation order: (script, title, icon, section). The sidebar is drawn from
 # this list (Streamlit's own page list is switched off in .streamlit/config.toml).
@@ -32,7 +35,8 @@ PAGES = [
 def page_frame() -> None:
     """The frame every page opens with: page set-up, the starter data on an empty database,
     staff accounts from secrets, the data version for the caches, and the navigation."""
-    st.set_page_config(page_title="Strike Report Dashboard", page_icon=":material/bar_chart:", layout="wide")
+    # a local icon: a named icon would be fetched from a font CDN, unreachable offline
+    st.set_page_config(page_title="Strike Report Dashboard", page_icon=str(FAVICON), layout="wide")
     _ensure_data()
     if not st.session_state.get("staff_accounts_checked"):
         _staff_from_secrets()
@@ -99,8 +103,10 @@ def filter_bar() -> Filters:
     )
     if isinstance(chosen, tuple) and len(chosen) == 2:
         start, end = chosen
-        _set_param("start", start.isoformat() if start != first else None)
-        _set_param("end", end.isoformat() if end != last else None)
+        # A date equal to the data's first (last) day is left out of the URL unless the view
+        # already names one, so an unpinned view grows with new data.
+        _set_param("start", start.isoformat() if start != first or "start" in st.query_params else None)
+        _set_param("end", end.isoformat() if end != last or "end" in st.query_params else None)
     for param, label, field, choices in (
         ("country", "Country", "countries", options["countries"]),
         ("province", "Province", "provinces", options["provinces"]),

@@ -100,6 +100,11 @@ def compound_terms() -> list[str]:
     return sorted(terms, key=len, reverse=True)
 
 
+def categories() -> list[str]:
+    """The taxonomy's categories, sorted."""
+    return sorted(set(_categories().values()))
+
+
 def category_of(type_name: str) -> str:
     """Return the category of a canonical type, "unclassified" for anything else."""
     return _categories().get(type_name, UNCLASSIFIED)

@@ -1,6 +1,8 @@
 """Overview: headline figures for the filtered period against the previous period of equal
 length, a small trend, and what the data covers."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from dashboard import charts, data
@@ -13,14 +15,16 @@ st.title("Coalition strikes against ISIS, 2014–2019")
 st.caption(charts.subtitle(period, filters.describe()))
 
 current = data.query("headline", filters)
-previous_filters = filters.previous_period()
+# compare with the period of equal length before the one shown (open ends resolved to the data's)
+narrowed = bool(filters.start or filters.end) and all(period)
+previous_filters = replace(filters, start=period[0], end=period[1]).previous_period() if narrowed else None
 previous = data.query("headline", previous_filters) if previous_filters else None
 
 
 def delta(now: int, before: int | None) -> str | None:
     if before is None:
         return None
-    return f"{now - before:+,} vs previous {(filters.end - filters.start).days + 1} days"
+    return f"{now - before:+,} vs previous {(period[1] - period[0]).days + 1} days"
 
 
 columns = st.columns(4)
