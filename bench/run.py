@@ -364,12 +364,24 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
                 db["bulk_s"] += time.perf_counter() - t
                 db["bulk_n"] += len(parsed)
             elif start == profile_batch:
+                from sqlalchemy import event
+
                 key = f"ingest_{backend}"
-                with profiled(profiles, key):
-                    db["outcomes"].append(ingest_parsed(db["factory"], f"synthetic batch {start // batch}", parsed,
-                                                        db["import_id"]))
+                statements = Counter()
+
+                def count(_conn, _cursor, statement, _parameters, _context, executemany, statements=statements):
+                    statements[statement.split(None, 1)[0].upper() + (" (executemany)" if executemany else "")] += 1
+
+                event.listen(db["engine"], "before_cursor_execute", count)
+                try:
+                    with profiled(profiles, key):
+                        db["outcomes"].append(ingest_parsed(db["factory"], f"synthetic batch {start // batch}", parsed,
+                                                            db["import_id"]))
+                finally:
+                    event.remove(db["engine"], "before_cursor_execute", count)
                 profiles[key]["releases"] = len(parsed)
                 profiles[key]["scale"] = label
+                profiles[key]["statements"] = dict(statements)
             else:
                 t, c = time.perf_counter(), time.process_time()
                 db["outcomes"].append(
@@ -1060,7 +1072,14 @@ def write_markdown(results: dict, path: Path) -> None:
             if not prof:
                 continue
             what = f"{prof.get('releases', '')} releases" if "releases" in prof else f"page {prof.get('page')}, default filters, warm"
-            lines += [f"### {title} ({what}, {prof['total_s']:.2f} s profiled)", "",
+            lines += [f"### {title} ({what}, {prof['total_s']:.2f} s profiled)", ""]
+            if prof.get("statements"):
+                total_statements = sum(prof["statements"].values())
+                lines += [f"SQL statements sent for the {prof['releases']} releases: {total_statements:,} "
+                          f"({total_statements / prof['releases']:.1f} per release; "
+                          + ", ".join(f"{k} {v:,}" for k, v in sorted(prof["statements"].items(), key=lambda x: -x[1]))
+                          + ").", ""]
+            lines += [
                       "| own time, top functions | calls | own s | share |", "| --- | ---: | ---: | ---: |"]
             for r in prof["by_own"][:10]:
                 lines.append(f"| `{r['function']}` | {r['calls']:,} | {r['own_s']:.3f} | {r['own_s'] / prof['total_s']:.0%} |")
@@ -1098,11 +1117,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--batch", type=int, default=200, help="releases per ingest_parsed call")
-    parser.add_argument("--ingest-slice", type=int, default=4000,
+    parser.add_argument("--ingest-slice", type=int, default=2000,
                         help="above this many releases, time ingest_parsed on the last this-many only")
     parser.add_argument("--full-ingest", action="store_true", help="time ingest_parsed over every release")
-    parser.add_argument("--repeats", type=int, default=5, help="warm repeats per page")
-    parser.add_argument("--repeats-largest", type=int, default=3, help="warm repeats per page at the largest scale")
+    parser.add_argument("--repeats", type=int, default=3, help="warm repeats per page")
+    parser.add_argument("--repeats-largest", type=int, default=2, help="warm repeats per page at the largest scale")
     parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file to write")
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     parser.add_argument("--probe-memory", metavar="URL", help=argparse.SUPPRESS)

@@ -371,6 +371,8 @@ class _Writer:
                     continue
                 used.add(phrase.type)
                 count = self._count()
+                if count is None and phrase.plural == phrase.singular:
+                    count = 2  # "ISIL aircraft" without a number reads as one: write a number
                 items.append(self._item(phrase, count, owned=self.era == "2015" or rng.random() < 0.5))
                 expected.append(ExpectedTarget("destroyed", count, phrase.type))
             clauses.append(("destroying " if self.era == "2018" else "destroyed ") + _list(items, self.era == "2015"))

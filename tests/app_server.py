@@ -22,16 +22,18 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--no-first-run", "--disable-sync",
 ]
+VIEWPORT = {"width": 1280, "height": 720}
+WAIT_MS = 120_000
 
 
 def browser_available() -> str | None:
     """None when the browser tests can run, else the reason they cannot."""
     if not Path(CHROMIUM).exists():
-        return "Chromium not installed (apt-get install -y chromium)"
+        return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "playwright (python) not installed"
+        return "playwright (python) is not installed in this environment"
     return None
 
 
@@ -46,48 +48,71 @@ def free_port() -> int:
 
 @contextmanager
 def running_app(database_url: str, log_path: Path, **extra_env: str):
-    """Start `streamlit run app.py` on a free port against the database; yield its base URL."""
+    """Start `streamlit run app.py` on a free port against the database; yield its base URL;
+    stop it at the end."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1", **extra_env}
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1"],
+             "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
-        try:
-            deadline = time.time() + 90
-            while time.time() < deadline:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.5)
-            else:
-                raise RuntimeError(f"the app did not start: {log_path.read_text()[-2000:]}")
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            process.terminate()
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"the app exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
             try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not answer on /_stcore/health:\n{log_path.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
 
 
-def wait_for_app(page, timeout_ms: int = 90_000) -> None:
-    """Wait until the script run finished (no running indicator) and the page has content."""
-    page.wait_for_selector("[data-testid='stMain'] h1", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
-        " && document.querySelectorAll('[data-testid=\"stSkeleton\"]').length === 0",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(1500)  # plotly draws after the run
+_SETTLED = """() => {
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    const running = status && status.offsetParent !== null && /running|connecting/i.test(status.innerText || 'running');
+    const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
+    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+    const drawn = charts.every(c => c.querySelector('.main-svg'));
+    return !running && skeletons === 0 && drawn && document.querySelector('[data-testid="stMain"] h1') !== null;
+}"""
 
 
-def screenshot(page, name: str) -> Path:
+def wait_for_app(tab) -> None:
+    """Wait until the script run has finished: a title on the page, no running indicator, no
+    placeholders, every chart drawn, and the page text unchanged for a moment."""
+    tab.wait_for_selector("[data-testid='stMain'] h1", timeout=WAIT_MS)
+    tab.wait_for_function(_SETTLED, timeout=WAIT_MS)
+    previous = None
+    for _ in range(60):  # settle: the same text twice in a row, half a second apart
+        text = tab.inner_text("[data-testid='stMain']")
+        if text == previous and tab.evaluate(_SETTLED):
+            break
+        previous = text
+        tab.wait_for_timeout(500)
+
+
+def visit(tab, url: str) -> None:
+    tab.goto(url, wait_until="domcontentloaded", timeout=WAIT_MS)
+    wait_for_app(tab)
+
+
+def screenshot(tab, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path))
+    tab.screenshot(path=str(path))
     return path

@@ -9,62 +9,26 @@ Chromium is Debian's (/usr/bin/chromium) driven through Playwright; no browser i
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from app_server import VIEWPORT, WAIT_MS, browser_available, running_app, screenshot, visit
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--no-first-run", "--disable-sync",
-]
-VIEWPORT = {"width": 1280, "height": 720}
-WAIT_MS = 120_000
-
-
-def _missing() -> str | None:
-    if not CHROMIUM.exists():
-        return f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        return "playwright (python) is not installed in this environment"
-    return None
-
-
-MISSING = _missing()
+MISSING = browser_available()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
 
 
 def _page_paths() -> dict[str, str]:
     """URL path -> page file, for every page the app serves (Streamlit's auto-discovered
     pages: the URL is the file name without .py)."""
-    try:
-        from dashboard.frame import PAGES
+    from dashboard.frame import PAGES
 
-        files = [entry[0] if isinstance(entry, tuple) else entry for entry in PAGES]
-    except Exception:  # noqa: BLE001 - the frame is being edited: fall back to the folder
-        files = sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
-    return {Path(file).stem: file for file in files}
+    return {Path(entry[0]).stem: entry[0] for entry in PAGES}
 
 
 PAGE_PATHS = _page_paths()
 EXPLORE_PAGES = ["overview", "timeline", "areas", "targets", "releases", "data_quality"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -73,51 +37,13 @@ def database_file(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def app_url(database_file, tmp_path_factory):
-    """The real app on a free port against a fresh SQLite file; stopped at the end."""
-    port = _free_port()
+def app_url(database_file, tmp_path_factory, monkeypatch_module):
+    """The real app on a free port against a fresh SQLite file; the first start loads the
+    bundled starter data."""
+    monkeypatch_module.delenv("STRIKES_STARTER_DATA", raising=False)
     log_path = tmp_path_factory.mktemp("browser-log") / "streamlit.log"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{database_file}", "PYTHONUNBUFFERED": "1"}
-    env.pop("STRIKES_STARTER_DATA", None)  # the first start loads the bundled starter data
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the app exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"the app did not answer on /_stcore/health:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with running_app(f"sqlite:///{database_file}", log_path) as url:
+        yield url
 
 
 @pytest.fixture
@@ -128,46 +54,8 @@ def page(browser):
     context.close()
 
 
-# --- helpers ------------------------------------------------------------------------------
-
-_SETTLED = """() => {
-    const status = document.querySelector('[data-testid="stStatusWidget"]');
-    const running = status && status.offsetParent !== null && /running|connecting/i.test(status.innerText || 'running');
-    const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
-    const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
-    const drawn = charts.every(c => c.querySelector('.main-svg'));
-    return !running && skeletons === 0 && drawn && document.querySelector('[data-testid="stMain"] h1') !== null;
-}"""
-
-
-def wait_for_app(tab) -> None:
-    """Wait until the script run has finished: a title on the page, no running indicator, no
-    placeholders, every chart drawn, and the page text unchanged for a moment."""
-    tab.wait_for_selector("[data-testid='stMain'] h1", timeout=WAIT_MS)
-    tab.wait_for_function(_SETTLED, timeout=WAIT_MS)
-    previous = None
-    for _ in range(60):  # settle: the same text twice in a row, half a second apart
-        text = tab.inner_text("[data-testid='stMain']")
-        if text == previous and tab.evaluate(_SETTLED):
-            break
-        previous = text
-        tab.wait_for_timeout(500)
-
-
-def visit(tab, url: str) -> None:
-    tab.goto(url, wait_until="domcontentloaded", timeout=WAIT_MS)
-    wait_for_app(tab)
-
-
 def exceptions(tab) -> list[str]:
     return [e.inner_text() for e in tab.query_selector_all("[data-testid='stException']")]
-
-
-def screenshot(tab, name: str) -> Path:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    path = SCREENSHOTS / f"{name}.png"
-    tab.screenshot(path=str(path))
-    return path
 
 
 def metrics(tab) -> dict[str, str]:

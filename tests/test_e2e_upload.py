@@ -8,8 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from app_server import CHROMIUM, CHROMIUM_ARGS, needs_browser, running_app, screenshot, wait_for_app
+from app_server import needs_browser, running_app, screenshot, wait_for_app
 from conftest import RELEASES, needs_corpus
 from sample_releases import DAY_ONE
 
@@ -51,16 +50,6 @@ def _sign_in(page, base: str) -> None:
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for(timeout=60_000)
     wait_for_app(page)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @needs_corpus
