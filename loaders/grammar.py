@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from loaders.dates import DAY_PATTERN
 from loaders.numbers import COUNT_PATTERN, ORDINAL_PATTERN, parse_count
@@ -92,6 +93,8 @@ BOILERPLATE_RE = re.compile(
     r"refers\s+to\s+one\s+or\s+more|classified\s+as\s+a\s+strike|list\s+above\s+contains",
     re.IGNORECASE,
 )
+_ITEM_SEPARATOR = re.compile(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+")
+_LEADING_FILLER = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
 _MASS_NOUNS = {"equipment", "infrastructure", "materiel", "ammunition", "fire", "personnel", "explosives"}
 _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
 # ", which represents part of ..." / ", that was firing on ..." describe, they list no targets
@@ -160,18 +163,25 @@ def _split_places(place: str) -> list[str]:
     return [part.strip(" ,") for part in parts if part.strip(" ,")]
 
 
+@cache
+def _compound_pattern() -> re.Pattern[str]:
+    """One pattern for every known phrase that contains "and" ("command and control node")."""
+    alternatives = [re.escape(term).replace(r"\ ", r"[\s-]+") for term in compound_terms()]
+    return re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
+
+
+_INNER_AND = re.compile(r"(?<=[\s-])and(?=[\s-])", re.IGNORECASE)
+
+
 def _split_items(objects: str) -> list[str]:
-    protected = objects
-    for number, term in enumerate(compound_terms()):
-        protected = re.sub(
-            re.escape(term).replace(r"\ ", r"[\s-]+"), f"\x00{number}\x00", protected, flags=re.IGNORECASE
-        )
-    terms = compound_terms()
+    """Split a verb's object list into target phrases, never inside a known compound."""
+    # the "and" inside a compound becomes a NUL while splitting, then comes back as written
+    protected = _compound_pattern().sub(lambda match: _INNER_AND.sub("\x00", match.group(0)), objects)
     items = []
-    for chunk in re.split(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+", protected):
+    for chunk in _ITEM_SEPARATOR.split(protected):
         for piece in _MIDLIST_NUMBER.split(chunk):
-            restored = re.sub(r"\x00(\d+)\x00", lambda m: terms[int(m[1])], piece).strip(" .:")
-            restored = re.sub(r"^(?:and|also|an?\s+additional)\s+", "", restored, flags=re.IGNORECASE)
+            restored = piece.replace("\x00", "and").strip(" .:")
+            restored = _LEADING_FILLER.sub("", restored)
             if restored.lower() in {"a", "an", "the", "also", "then"}:
                 continue  # "a six fighting positions": the article is a typo
             if restored:
@@ -282,6 +292,9 @@ def _continuation(sentence: str) -> Statement | None:
 
 def analyse(sentence: str) -> Statement:
     """Return what one sentence says about strikes (see module docstring)."""
+    lowered = sentence.lower()
+    if "strike" not in lowered and "stike" not in lowered:
+        return Statement("other")  # every statement we read names strikes ("airstike": a typo)
     if BOILERPLATE_RE.search(sentence):
         return Statement("boilerplate")
     count_match = STRIKE_COUNT_RE.search(sentence)
