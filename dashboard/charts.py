@@ -187,18 +187,6 @@ def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figur
     return frame(figure, title, sub, source, height=560)
 
 
-def line_over_time(data: pd.DataFrame, x: str, y: str, color: str, title: str, sub: str, source: str, y_title: str) -> go.Figure:
-    if data.empty:
-        return empty(title, sub, source)
-    figure = go.Figure()
-    for index, group in enumerate(data[color].unique()):
-        part = data[data[color] == group]
-        figure.add_scatter(x=part[x], y=part[y], name=str(group), mode="lines+markers",
-                           line={"color": PALETTE[index % len(PALETTE)], "width": 2})
-    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
-    return frame(figure, title, sub, source)
-
-
 # --- areas and targets pages ----------------------------------------------------------------
 
 GRAIN_STEP_DAYS = {"day": 1, "week": 7, "month": 31}

@@ -4,8 +4,6 @@ once in every app process."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
@@ -39,7 +37,3 @@ def run(query_name: str, version: str, filters: Filters | None = None, **kwargs)
 
 def query(query_name: str, filters: Filters | None = None, **kwargs):
     return run(query_name, st.session_state.get("data_version") or data_version(), filters, **kwargs)
-
-
-def parsed_on() -> datetime | None:
-    return st.session_state.get("parsed_on")

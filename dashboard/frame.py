@@ -136,7 +136,7 @@ def period_of(filters: Filters) -> tuple[date | None, date | None]:
 
 def source_text() -> str:
     coverage = data.query("coverage", Filters())
-    return charts.source_line(coverage.releases, date.today())
+    return charts.source_line(coverage.releases, data.query("last_import_day"))
 
 
 def slug(text: str) -> str:

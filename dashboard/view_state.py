@@ -41,20 +41,6 @@ def _one(value):
     return value[0] if isinstance(value, list) and value else value
 
 
-def filters_to_params(filters: Filters) -> dict[str, str]:
-    """Return the query parameters for Filters (only what differs from "all")."""
-    params: dict[str, str] = {}
-    if filters.start:
-        params["start"] = filters.start.isoformat()
-    if filters.end:
-        params["end"] = filters.end.isoformat()
-    for param, field in LIST_PARAMS.items():
-        values = getattr(filters, field)
-        if values:
-            params[param] = ",".join(values)
-    return params
-
-
 def grain_from_params(params: Mapping[str, str], default: str = "week") -> str:
     grain = _one(params.get("grain"))
     return grain if grain in GRAINS else default

@@ -575,6 +575,15 @@ def _stated_strikes(stated_totals: dict) -> int | None:
     return sum(known) if known else None
 
 
+def last_import_day(session: Session) -> date | None:
+    """The day of the latest import still in force (the "parsed" date of the source line)."""
+    moment = session.scalar(select(func.max(ImportBatch.created_at)).where(ImportBatch.undone_at.is_(None),
+                                                                           ImportBatch.origin != "undo"))
+    if moment is None:
+        return None
+    return moment.date() if hasattr(moment, "date") else date.fromisoformat(str(moment)[:10])
+
+
 def imports_log(session: Session, limit: int = 100) -> pd.DataFrame:
     """Columns id, when, who, origin, files, undone."""
     rows = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)).all()
