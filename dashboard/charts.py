@@ -33,15 +33,28 @@ def subtitle(period: tuple[date | None, date | None], filters_text: str, extra: 
     return " · ".join(part for part in (span, filters_text, extra) if part)
 
 
+def _wrap(text: str, width: int = 64) -> list[str]:
+    """Subtitle parts (" · "-separated) packed into lines, so narrow charts do not clip them."""
+    lines: list[str] = []
+    for part in text.split(" · "):
+        if lines and len(lines[-1]) + len(part) + 3 <= width:
+            lines[-1] += " · " + part
+        else:
+            lines.append(part)
+    return lines
+
+
 def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 460) -> go.Figure:
     """Title, subtitle, source line, palette and fonts shared by every chart."""
+    sub_lines = _wrap(sub)
+    subtitle_html = "<br>".join(f"<span style='font-size:13px;color:#52606D'>{line}</span>" for line in sub_lines)
     figure.update_layout(
-        title={"text": f"<b>{title}</b><br><span style='font-size:13px;color:#52606D'>{sub}</span>", "x": 0.01, "xanchor": "left"},
+        title={"text": f"<b>{title}</b><br>{subtitle_html}", "x": 0.01, "xanchor": "left"},
         font={"family": FONT, "size": 13, "color": "#1F2933"},
         colorway=PALETTE,
         template="plotly_white",
         height=height,
-        margin={"l": 60, "r": 30, "t": 90, "b": 80},
+        margin={"l": 60, "r": 30, "t": 72 + 18 * len(sub_lines), "b": 80},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         annotations=[
             *figure.layout.annotations,

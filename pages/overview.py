@@ -28,11 +28,12 @@ def delta(now: int, before: int | None) -> str | None:
 
 
 columns = st.columns(4)
-columns[0].metric("Strikes", f"{current.strikes:,}", delta(current.strikes, previous.strikes if previous else None))
+# a rise or fall in strikes is neither good nor bad: neutral colours
+columns[0].metric("Strikes", f"{current.strikes:,}", delta(current.strikes, previous.strikes if previous else None), delta_color="off")
 columns[1].metric("Engagements", f"{current.engagements:,}", delta(current.engagements, previous.engagements if previous else None),
-                  help="Reported from 2017 on; earlier releases counted strikes only.")
-columns[2].metric("Releases", f"{current.releases:,}", delta(current.releases, previous.releases if previous else None))
-columns[3].metric("Places", f"{current.places:,}", delta(current.places, previous.places if previous else None))
+                  help="Reported from 2017 on; earlier releases counted strikes only.", delta_color="off")
+columns[2].metric("Releases", f"{current.releases:,}", delta(current.releases, previous.releases if previous else None), delta_color="off")
+columns[3].metric("Places", f"{current.places:,}", delta(current.places, previous.places if previous else None), delta_color="off")
 if previous is None:
     st.caption("Choose a start and end date to compare with the previous period of the same length.")
 
