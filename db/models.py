@@ -83,7 +83,8 @@ class Release(Base):
     period_end: Mapped[date | None] = mapped_column(Date)
     stated_totals: Mapped[dict] = mapped_column(JSON, default=dict)
     raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
-    is_current: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    # no index of its own: nearly every row is current, and such an index misleads the planner
+    is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("release.id", ondelete="SET NULL"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
