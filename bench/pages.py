@@ -92,6 +92,7 @@ def _frame(q: Runner) -> None:
 def overview(q: Runner, f: Filters) -> None:
     _frame(q)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
+    q("last_import_day")  # the source line's date
     q("headline", f)
     previous = f.previous_period()
     if previous:
@@ -106,6 +107,7 @@ def timeline(q: Runner, f: Filters) -> None:
     q("strikes_over_time", f, grain="week", split="country")  # view_state defaults
     q("release_days", f)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
+    q("last_import_day")  # the source line's date
     q("headline", f)  # the drill-down totals: the page's filters until a bar is clicked
     q("strike_reports", f, limit=300)
 
@@ -113,6 +115,7 @@ def timeline(q: Runner, f: Filters) -> None:
 def areas(q: Runner, f: Filters) -> None:
     _frame(q)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
+    q("last_import_day")  # the source line's date
     q("places_summary", f)
     q("headline", f)
     q("ranking", f, by="province", limit=20)
@@ -131,6 +134,7 @@ def areas(q: Runner, f: Filters) -> None:
 def targets(q: Runner, f: Filters) -> None:
     _frame(q)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
+    q("last_import_day")  # the source line's date
     q("target_counts", f)
     by_type = q("targets_by_type", f)
     q("targets_by_action", f)
@@ -163,6 +167,7 @@ def data_quality(q: Runner, f: Filters) -> None:
     q("unclassified_targets", f)
     q("totals_check", f)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
+    q("last_import_day")  # the source line's date
     q("diagnostics_over_time", f)
     q("diagnostics_list", f, kind="unparsed_sentence")
     present = list(by_kind["kind"]) if not by_kind.empty else []
@@ -189,7 +194,7 @@ PAGES: dict[str, tuple[str, Callable[[Runner, Filters], None]]] = {
 }
 # Calls a page makes only after a click (drill-downs): not part of a first render.
 _AFTER_A_CLICK = {"pages/areas.py": {"strike_reports"}}
-_FRAME_CALLS = {"page_frame": {"database_is_empty", "data_version"}, "filter_bar": {"filter_options"}, "period_of": {"filter_options"}, "source_text": {"coverage"}}
+_FRAME_CALLS = {"page_frame": {"database_is_empty", "data_version"}, "filter_bar": {"filter_options"}, "period_of": {"filter_options"}, "source_text": {"coverage", "last_import_day"}}
 
 
 def run_page(engine: Engine, page: str, filters: Filters) -> list[Call]:

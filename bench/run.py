@@ -22,8 +22,9 @@ many SYNTHETIC releases (bench/synthetic.py), then measures, in one process:
 Once per run: the import paths on real data (the bundled starter facts, the real corpus
 beside the project through ingest_files, 1x synthetic files one transaction per file),
 profiles (cProfile) of parsing, of one ingest batch and of the slowest page at the largest
-scale, query plans of the slowest queries, and two bench-only experiments that show what the
-proposed fixes gain (nothing in db/ or loaders/ is changed on disk).
+scale, query plans of the slowest queries, and bench-only experiments that show what the
+proposed fixes would gain (parsing in worker processes; the filter options and the target
+aggregate without joins; SQLite after ANALYZE). Nothing in db/ or loaders/ is changed.
 
 Scratch databases are dropped at the end (--keep keeps them). Timings are figures to read,
 never assertions: no test depends on them.
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import functools
 import io
 import json
 import os
@@ -268,7 +268,7 @@ def profile_summary(profile: cProfile.Profile, top: int = 12) -> dict:
     rows = []
     for (file, line, name), (_cc, calls, tottime, cumtime, _callers) in stats.stats.items():
         rows.append({"function": f"{_short(file)}:{line}({name})", "calls": calls, "own_s": tottime, "cum_s": cumtime,
-                     "project": file.startswith(str(ROOT)) and ".venv" not in file})
+                     "project": file.startswith(str(ROOT)) and ".venv" not in file and not file.endswith("bench/run.py")})
     by_own = sorted(rows, key=lambda r: r["own_s"], reverse=True)[:top]
     by_cum = sorted((r for r in rows if r["project"]), key=lambda r: r["cum_s"], reverse=True)[:top]
     return {"total_s": total, "by_own": by_own, "project_by_cum": by_cum}
@@ -452,6 +452,9 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         if largest:
             out["backends"][backend]["slowest"] = slowest_queries(db["url"], out["backends"][backend]["pages"])
             profile_slowest_page(db["url"], out["backends"][backend]["pages"], profiles, backend, label)
+            out["backends"][backend]["experiments"] = query_experiments(db["url"])
+            log(f"   {backend}: query experiments " + ", ".join(
+                f"{e['name']} {e['ms']:.0f} ms" for e in out["backends"][backend]["experiments"]))
         backends.drop(db["url"])
     return out
 
@@ -550,6 +553,113 @@ def slowest_queries(url: str, pages: dict, top: int = 4) -> list[dict]:
         out.append({"label": label, "page": page, "warm_s": seconds, "db_s": db_s, "statements": len(main),
                     "rows": rows, "plan": plan[:40], "sql": main[0][0] if main else ""})
     engine.dispose()
+    return out
+
+
+# Bench-only SQL for the query experiments: the filter options without the joins to release
+# and strike_report (all synthetic releases are current, so the answer is the same here; in
+# general it would also list values only non-current versions have).
+_FACETS_SQL = {
+    "bounds": "SELECT min(strike_date), max(strike_date) FROM strike_report",
+    "countries": "SELECT DISTINCT country FROM strike_report WHERE country IS NOT NULL",
+    "provinces": "SELECT DISTINCT province FROM place WHERE province IS NOT NULL "
+                 "AND EXISTS (SELECT 1 FROM strike_report r WHERE r.place_id = place.id)",
+    "places": "SELECT DISTINCT name FROM place WHERE EXISTS (SELECT 1 FROM strike_report r WHERE r.place_id = place.id)",
+    "categories and types": "SELECT DISTINCT category, type FROM target WHERE category IS NOT NULL",
+    "actions": "SELECT DISTINCT action FROM target",
+}
+_TARGETS_ALONE_SQL = (
+    "SELECT category, type, coalesce(sum(coalesce(count, 1)), 0) AS targets, count(*) AS mentions FROM target "
+    "WHERE type IS NOT NULL GROUP BY category, type ORDER BY targets DESC"
+)
+
+
+def _captured_select(engine, function) -> tuple[str, object]:
+    """The last SELECT a query function sends, with its parameters."""
+    from sqlalchemy import event
+
+    statements: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        function()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    return [s for s in statements if s[0].lstrip().upper().startswith("SELECT")][-1]
+
+
+def _raw_variant(engine, name: str, sql: str, parameters, variant: str, timed) -> dict:
+    """Time a rewritten statement through the driver; check it returns what the original does."""
+    with engine.connect() as connection:
+        original = sorted(map(repr, connection.exec_driver_sql(sql, parameters).fetchall()))
+        rewritten = sorted(map(repr, connection.exec_driver_sql(variant, parameters).fetchall()))
+        ms = timed(lambda: connection.exec_driver_sql(variant, parameters).fetchall())
+        original_ms = timed(lambda: connection.exec_driver_sql(sql, parameters).fetchall())
+    return {"name": name + ("" if variant != sql else " (rewrite did not apply)"), "ms": ms,
+            "original_ms": original_ms, "same_result": original == rewritten}
+
+
+def query_experiments(url: str) -> list[dict]:
+    """What the proposed query fixes would cost, measured on the same database (warm,
+    median of 3): the filter options from the small tables and without joins; one row read
+    from the meta table (a per-data-version cache of the options); the target aggregate over
+    the target table alone (the floor for any query that groups all targets: above it, only
+    a pre-aggregated table helps) and without its unused join to place; on SQLite, narrow
+    queries with the is_current test kept off ix_release_is_current; and, on SQLite, the
+    queries after ANALYZE (last: it changes the database)."""
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from bench.pages import NARROW
+    from db import queries
+    from db.engine import make_engine
+    from db.queries import Filters
+
+    def timed(function) -> float:
+        values = []
+        for _ in range(3):
+            start = time.perf_counter()
+            function()
+            values.append(time.perf_counter() - start)
+        return statistics.median(values) * 1000
+
+    out = []
+    engine = make_engine(url)
+    with Session(engine) as session:
+        out.append({"name": "filter_options as is", "ms": timed(lambda: queries.filter_options(session))})
+        facets = sum(timed(lambda sql=sql: session.execute(text(sql)).all()) for sql in _FACETS_SQL.values())
+        out.append({"name": "filter options from the small tables, no joins (6 queries)", "ms": facets})
+        out.append({"name": "one row from the meta table (options cached per data version)",
+                    "ms": timed(lambda: session.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).all())})
+        out.append({"name": "targets_by_type as is", "ms": timed(lambda: queries.targets_by_type(session, Filters()))})
+        out.append({"name": "the same aggregate over the target table alone, no joins",
+                    "ms": timed(lambda: session.execute(text(_TARGETS_ALONE_SQL)).all())})
+        sql, parameters = _captured_select(engine, lambda: queries.targets_by_type(session, Filters()))
+        out.append(_raw_variant(engine, "targets_by_type without its unused LEFT JOIN place", sql, parameters,
+                                sql.replace("LEFT OUTER JOIN place ON place.id = strike_report.place_id ", ""), timed))
+        for name in ("headline", "targets_by_type"):
+            out.append({"name": f"{name}, narrow filter, as is", "ms": timed(lambda name=name: getattr(queries, name)(session, NARROW))})
+            if engine.dialect.name == "sqlite":
+                sql, parameters = _captured_select(engine, lambda name=name: getattr(queries, name)(session, NARROW))
+                out.append(_raw_variant(
+                    engine, f"{name}, narrow filter, with the is_current test hidden from the index (+release.is_current)",
+                    sql, parameters, sql.replace("WHERE release.is_current IS 1", "WHERE +release.is_current IS 1"), timed))
+    engine.dispose()
+    if url.startswith("sqlite:///"):
+        engine = make_engine(url)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.commit()
+        engine.dispose()
+        engine = make_engine(url)
+        with Session(engine) as session:
+            out.append({"name": "filter_options after ANALYZE", "ms": timed(lambda: queries.filter_options(session))})
+            out.append({"name": "targets_by_type after ANALYZE",
+                        "ms": timed(lambda: queries.targets_by_type(session, Filters()))})
+        engine.dispose()
     return out
 
 
@@ -664,77 +774,54 @@ def import_paths(backends: Backends, args) -> dict:
     return out
 
 
-def _split_items_one_pattern():
-    """loaders.grammar._split_items with the compound terms protected by one precompiled
-    alternation instead of one re.sub per term per call (bench-only, for the experiment)."""
-    from loaders import grammar, taxonomy
+def _warm_worker() -> None:
+    from loaders import parse_release
 
-    terms = taxonomy.compound_terms()
-    index = {term: number for number, term in enumerate(terms)}
-    pattern = re.compile("|".join(re.escape(term).replace(r"\ ", r"[\s-]+") for term in terms), re.IGNORECASE)
-    splitter = re.compile(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+")
-    restore = re.compile(r"\x00(\d+)\x00")
-    leading = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
+    parse_release("SOUTHWEST ASIA, July 21, 2017 — warm-up.\n-- Near Mosul, a strike destroyed a vehicle.\n")
 
-    spaces = re.compile(r"[\s-]+")
 
-    def protect(match: re.Match) -> str:
-        return "\x00%d\x00" % index[" ".join(spaces.split(match[0].lower()))]
+def _parse_chunk(texts: list[str]) -> list:
+    from loaders import parse_release
 
-    def split_items(objects: str) -> list[str]:
-        protected = pattern.sub(protect, objects) if terms else objects
-        items = []
-        for chunk in splitter.split(protected):
-            for piece in grammar._MIDLIST_NUMBER.split(chunk):
-                restored = restore.sub(lambda m: terms[int(m[1])], piece).strip(" .:")
-                restored = leading.sub("", restored)
-                if restored.lower() in {"a", "an", "the", "also", "then"}:
-                    continue
-                if restored:
-                    items.append(restored)
-        return items
-
-    return split_items
+    return [parse_release(text) for text in texts]
 
 
 def parse_experiment(args) -> dict:
-    """Parse the same texts as they are, then with a fix applied in this process only (a
-    monkeypatch of loaders.grammar, undone at once; nothing changes on disk), CPU time, best
-    of two alternating rounds: what each fix gains, and whether the readings stay the same."""
-    from bench.synthetic import generate, scale_size
-    from loaders import grammar, parse_release, taxonomy
+    """The same texts parsed in this process, then spread over one worker process per CPU
+    (what ingest_files or the CLI could do for a batch of files): wall-clock rates, the
+    workers started and warmed (gazetteer index built) before the clock starts, the parsed
+    releases pickled back to this process as an importer would need them."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
 
-    texts = [item.text for item in generate(scale_size(1), args.seed + 2)]
-    variants = {
-        "as is": {},
-        "compound_terms cached": {"compound_terms": functools.cache(taxonomy.compound_terms)},
-        "compound terms as one precompiled pattern": {"_split_items": _split_items_one_pattern()},
-    }
+    from bench.synthetic import generate, scale_size
+
+    texts = [item.text for item in generate(scale_size(2), args.seed + 2)]
+    workers = machine()["nproc"] or 1
 
     def reading(parsed) -> list:
         return [[(r.location_raw, r.date, r.strikes, [(t.action, t.count, t.type) for t in r.targets])
                  for r in p.strikes] for p in parsed]
 
-    best: dict[str, float] = {}
-    readings: dict[str, list] = {}
-    for _round in range(2):
-        for name, patches in variants.items():
-            saved = {attr: getattr(grammar, attr) for attr in patches}
-            try:
-                for attr, value in patches.items():
-                    setattr(grammar, attr, value)
-                start = time.process_time()
-                parsed = [parse_release(text) for text in texts]
-                elapsed = time.process_time() - start
-            finally:
-                for attr, value in saved.items():
-                    setattr(grammar, attr, value)
-            best[name] = min(best.get(name, elapsed), elapsed)
-            readings.setdefault(name, reading(parsed))
+    start, cpu = time.perf_counter(), time.process_time()
+    single = _parse_chunk(texts)
+    single_wall, single_cpu = time.perf_counter() - start, time.process_time() - cpu
+    chunks = [texts[i:i + 25] for i in range(0, len(texts), 25)]
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"), initializer=_warm_worker) as pool:
+        list(pool.map(_parse_chunk, [[]] * workers * 2))  # start and warm every worker
+        start = time.perf_counter()
+        pooled = [release for chunk in pool.map(_parse_chunk, chunks) for release in chunk]
+        pooled_wall = time.perf_counter() - start
     return {
         "releases": len(texts),
-        "variants": {name: {"cpu_rate": len(texts) / best[name], "same_result": readings[name] == readings["as is"]}
-                     for name in variants},
+        "workers": workers,
+        "variants": {
+            "one process (as the importers run today)": {
+                "wall_rate": len(texts) / single_wall, "cpu_rate": len(texts) / single_cpu, "same_result": True},
+            f"{workers} worker processes (ProcessPoolExecutor, results pickled back)": {
+                "wall_rate": len(texts) / pooled_wall, "cpu_rate": None,
+                "same_result": reading(pooled) == reading(single)},
+        },
     }
 
 
@@ -742,7 +829,7 @@ def bulk_check(args) -> dict:
     """The bench bulk loader must write what ingest_parsed writes: load the 1x set both ways
     into two SQLite files and compare every page query's result (ids and stamps aside)."""
     from bench.bulkload import BulkLoader
-    from bench.pages import FILTER_SETS, PAGES, Runner
+    from bench.pages import FILTER_SETS, PAGES
     from bench.synthetic import generate, scale_size
     from db.ingest import ingest_parsed, start_import
     from loaders import parse_release
@@ -915,17 +1002,24 @@ def write_markdown(results: dict, path: Path) -> None:
         lines.append(f"- {meta['pg_note']}")
     scales = results["scales"]
     lines += ["", "Scales (1x = the releases of the bundled starter data, `data/starter.json.gz`):", "",
-              "| scale | releases | strike reports | targets | diagnostics | timed through ingest_parsed | laid down by the bench bulk loader |",
+              "| scale | releases | strike reports | targets | diagnostics | through ingest_parsed | laid down by the bench bulk loader |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in scales:
         p = s["parse"]
         lines.append(f"| {s['label']} | {s['releases']:,} | {p['reports']:,} | {p['targets']:,} | {p['diagnostics']:,} | "
                      f"{s['measured_releases']:,} | {s['bulk_releases']:,} |")
+    if scales:
+        big = scales[-1]
+        lines += ["", f"The largest scale, {big['label']}, holds {big['releases']:,} releases, {big['parse']['reports']:,} "
+                  f"strike reports and {big['parse']['targets']:,} target rows ({big['label']} of the {scales[0]['releases']:,} "
+                  f"releases at {scales[0]['label']}): chosen so the whole run fits in about a quarter of an hour on "
+                  "this machine."] if scales[0]["scale"] == 1 else []
     if any(s["bulk_releases"] for s in scales):
         check = results.get("bulk_check", {})
         lines += ["", "At the largest scale the first releases are laid down by `bench/bulkload.py` (the rows "
-                  "`db.ingest.store` writes, inserted with Core executemany) and `ingest_parsed` is timed on the last "
-                  f"{scales[-1]['measured_releases']:,} releases, on top of a database that already holds the rest: "
+                  "`db.ingest.store` writes, inserted with Core executemany) and the last "
+                  f"{scales[-1]['measured_releases']:,} releases go through `ingest_parsed` (timed; at the largest scale "
+                  "the last batch is profiled instead), on top of a database that already holds the rest: "
                   "ingesting all of it through the ORM path would take most of the run time budget (see the ingest "
                   "rate). `--full-ingest` times ingest_parsed over everything. The bulk loader is checked in every "
                   f"such run: 1x loaded both ways gives the same result for {check.get('compared', 0)} page queries "
@@ -956,11 +1050,14 @@ def write_markdown(results: dict, path: Path) -> None:
             f"{a.get('reports_exact', 0):,} / {a.get('reports_expected', 0):,} | {a.get('targets_exact', 0):,} / {a.get('targets_expected', 0):,} |")
     experiment = results.get("parse_experiment")
     if experiment:
-        lines += ["", f"Experiments on {experiment['releases']} synthetic texts, in the bench process only (a monkeypatch "
-                  "of `loaders.grammar`, undone at once; nothing changed on disk), CPU time, best of two rounds:", "",
-                  "| variant | parse releases/s (CPU) | same readings |", "| --- | ---: | --- |"]
+        lines += ["", f"Experiment on {experiment['releases']} synthetic texts: parsing in this process, and spread over "
+                  f"{experiment['workers']} worker processes (what `ingest_files` or the command line could do with a "
+                  "batch of files; the workers are started and warmed before the clock starts, the parsed releases "
+                  "are pickled back):", "",
+                  "| variant | releases per wall second | releases per CPU second | same readings |",
+                  "| --- | ---: | ---: | --- |"]
         for name, v in experiment["variants"].items():
-            lines.append(f"| {name} | {_rate(v['cpu_rate'])} | {v['same_result']} |")
+            lines.append(f"| {name} | {_rate(v['wall_rate'])} | {_rate(v['cpu_rate'])} | {v['same_result']} |")
     warm = results.get("warm_up")
     if warm:
         lines += ["", f"One-off cost in a new process, before the first release is parsed: {warm['first_parse_s']:.2f} s "
@@ -969,7 +1066,7 @@ def write_markdown(results: dict, path: Path) -> None:
     # ingest
     lines += ["", "## Ingest", "",
               "`db.ingest.ingest_parsed`, one call (one transaction) per batch of parsed releases, after parsing "
-              "(parse time not included). The database grows through the run: the rate is over the releases timed.",
+              "(parse time not included). The database grows through the run: the rate is over the releases timed.", "",
               "client CPU = CPU time of the benchmark process over the wall time of the timed ingest (the rest is "
               "waiting: for the database server, the disk, or another process on the CPU). The bulk loader "
               "(bench/bulkload.py) writes the same rows with Core executemany: what a bulk path would reach.",
@@ -1009,7 +1106,7 @@ def write_markdown(results: dict, path: Path) -> None:
               "**cold** = a fresh engine (new connection, empty statement cache), first run; **warm** = the same engine "
               "again, median. The operating system's file cache and PostgreSQL's shared buffers are warm in both (the "
               "data was just written). Streamlit's `st.cache_data` is not involved: a rerun of an unchanged view is served "
-              "from it in well under a millisecond, so these are the costs of a first visit, a new filter or the first "
+              "from it without touching the database, so these are the costs of a first visit, a new filter or the first "
               f"view after an import. Narrow filter: {NARROW_DESCRIPTION}.", ""]
     if results.get("page_check"):
         lines += ["Page drift found by `bench.pages.check_pages`: " + "; ".join(results["page_check"]), ""]
@@ -1036,6 +1133,28 @@ def write_markdown(results: dict, path: Path) -> None:
             for sec, page, q, cold in sorted(rows, reverse=True)[:25]:
                 lines.append(f"| {page} | `{q}` | {_ms(sec)} | {_ms(cold)} |")
             lines.append("")
+        if largest.get("pages"):
+            frame_labels = {"database_is_empty", "data_version", "filter_options", "coverage(everything, source line)",
+                            "last_import_day"}
+            lines += [f"Where each page's warm time goes at {scales[-1]['label']}: the frame every page runs (data version, "
+                      "empty-database check, `filter_options` for the filter bar, `coverage` of everything and `last_import_day` for the "
+                      "source line) and the page's own queries, in milliseconds:", "",
+                      "| page | filter | warm total | frame | own queries |", "| --- | --- | ---: | ---: | ---: |"]
+            for filter_name in ("default", "narrow"):
+                for page, v in largest["pages"][filter_name].items():
+                    frame = sum(sec for q, sec in v["warm_queries"].items() if q in frame_labels)
+                    own = sum(sec for q, sec in v["warm_queries"].items() if q not in frame_labels)
+                    lines.append(f"| {page} | {filter_name} | {_ms(v['warm_s'])} | {_ms(frame)} | {_ms(own)} |")
+            lines.append("")
+        experiments = largest.get("experiments")
+        if experiments:
+            lines += [f"Query experiments at {scales[-1]['label']} (bench-only SQL on the same database, warm, median of 3; "
+                      "see `query_experiments` in bench/run.py):", "", "| variant | ms |", "| --- | ---: |"]
+            lines += [f"| {e['name']}" + ("" if e.get("same_result", True) else " (**different result**)")
+                      + f" | {e['ms']:,.1f}"
+                      + (f" (the original SQL through the driver: {e['original_ms']:,.1f})" if "original_ms" in e else "")
+                      + " |" for e in experiments]
+            lines.append("")
         slow = largest.get("slowest")
         if slow:
             lines += [f"Slowest queries at {scales[-1]['label']}: the database's own time for the same SQL (execute and "
@@ -1043,14 +1162,15 @@ def write_markdown(results: dict, path: Path) -> None:
             for q in slow:
                 lines += [f"- `{q['label']}` ({q['page']}): {_ms(q['warm_s'])} ms in all, {_ms(q['db_s'])} ms in the database, "
                           f"{q['rows']:,} rows, {q['statements']} statement(s)",
-                          "", "  <details><summary>plan</summary>", "", "  ```", *[f"  {line}" for line in q["plan"]],
+                          "", "  <details><summary>plan of its longest statement</summary>", "", "  ```", *[f"  {line}" for line in q["plan"]],
                           "  ```", "", "  </details>", ""]
 
     # memory
     lines += ["## Memory", "", "Peak RSS (`VmHWM` from /proc/self/status) of a new process that imports the app's "
               "query layer and runs every page's query set with both filters, once. Baseline = the peak after the "
-              "imports, before the first query. The Streamlit server process adds its own footprint and its "
-              "`st.cache_data` entries (max 256 results) on top.", "",
+              "imports, before the first query. (`resource.getrusage(...).ru_maxrss` is not used: on Linux it "
+              "keeps the parent's peak across fork and exec, here the benchmark process's own.) The Streamlit "
+              "server process adds its own footprint and its `st.cache_data` entries (max 256 results) on top.", "",
               "| scale | backend | baseline MB | peak MB | seconds |", "| --- | --- | ---: | ---: | ---: |"]
     for s in scales:
         for backend, b in s["backends"].items():
@@ -1166,7 +1286,7 @@ def main(argv: list[str] | None = None) -> int:
         log("== import paths on real data")
         results["import_paths"] = import_paths(backends, args)
         results["parse_experiment"] = parse_experiment(args)
-        log("   parse experiment: " + "; ".join(f"{k} {v['cpu_rate']:.0f}/s (same: {v['same_result']})"
+        log("   parse experiment: " + "; ".join(f"{k} {v['wall_rate']:.0f}/s (same: {v['same_result']})"
                                                for k, v in results["parse_experiment"]["variants"].items()))
         for index, scale in enumerate(scales):
             largest = index == len(scales) - 1
