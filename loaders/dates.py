@@ -12,6 +12,8 @@ _MONTHS = {
     "dec": 12, "december": 12,
 }
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# "yesterday", "today" or a weekday: days named relative to the release date
+RELATIVE_DAY_PATTERN = "yesterday|today|" + "|".join(_WEEKDAYS)
 
 MONTH_PATTERN = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"

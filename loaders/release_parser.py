@@ -8,7 +8,7 @@ import hashlib
 import re
 from datetime import date, timedelta
 
-from loaders.dates import DAY_PATTERN, parse_day, relative_day
+from loaders.dates import DAY_PATTERN, RELATIVE_DAY_PATTERN, parse_day, relative_day
 from loaders.gazetteer import resolve_place
 from loaders.grammar import Statement, TargetPhrase, analyse
 from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, StrikeReport, Target, Totals
@@ -37,11 +37,10 @@ _CLOSING_RE = re.compile(
     r"The\s+destruction\s+of|define\s+a\s+strike",
     re.IGNORECASE,
 )
-_WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|yesterday|today|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b", re.IGNORECASE)
+_WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|{RELATIVE_DAY_PATTERN})\b", re.IGNORECASE)
 _LEAD_WORDS_RE = re.compile(r"\b(?:continued?\s+to\s+attack|strikes|airstrikes?|conduct\w*)\b", re.IGNORECASE)
 _REPORTED_RE = re.compile(
-    r"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:yesterday|today|Monday|Tuesday|Wednesday|"
-    r"Thursday|Friday|Saturday|Sunday)\b",
+    rf"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:{RELATIVE_DAY_PATTERN})\b",
     re.IGNORECASE,
 )
 # "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes.
