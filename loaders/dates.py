@@ -19,6 +19,9 @@ MONTH_PATTERN = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?"
     r"|Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 )
+# Every MONTH_PATTERN alternative starts with one of these, as written: a text without any of
+# them holds no day for a case-sensitive pattern built on MONTH_PATTERN.
+MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 # "Nov. 1", "Nov. 1, 2015", "November 02, 2015", "July 19-20", "Aug. 28-29"
 DAY_PATTERN = rf"{MONTH_PATTERN}\s+\d{{1,2}}(?:\s*-\s*\d{{1,2}})?(?:,?\s+\d{{4}})?"
 _DAY_RE = re.compile(

@@ -10,13 +10,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
-from loaders.dates import DAY_PATTERN
+from loaders.dates import DAY_PATTERN, MONTH_PREFIXES
 from loaders.numbers import COUNT_PATTERN, ORDINAL_PATTERN, parse_count
 from loaders.taxonomy import compound_terms
 
 COUNTRY_PATTERN = r"(?:Syria|Iraq)"
+
+# Under re.IGNORECASE, besides the usual upper and lower case, "İ" and the dotless "ı" match
+# "i" and the long "ſ" matches "s" ("K", the Kelvin sign, lower-cases to "k" by itself).
+_IGNORECASE_LETTERS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
+
+
+def keyword_text(text: str) -> str:
+    """Return the text lower-cased as re.IGNORECASE compares letters: a lower-case word that an
+    IGNORECASE pattern requires is a substring of it whenever the pattern matches the text, so a
+    missing word lets a caller skip the pattern."""
+    if text.isascii():
+        return text.lower()
+    return text.translate(_IGNORECASE_LETTERS).lower()
+
+
 _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east|west)ern"
 
 # "four strikes", "an Aug. 6 strike", "A fifth airstrike", "21 airstrikes", "fives strikes"
@@ -74,25 +89,36 @@ _CUMULATIVE_RE = re.compile(
     r"a\s+total\s+of|across\s+(?:Iraq|Syria))\b",
     re.IGNORECASE,
 )
+# One word each alternative of _CUMULATIVE_RE requires, lower case: without any of them it cannot match.
+_CUMULATIVE_WORDS = (
+    "date", "first", "all", "percent", "since", "tempo", "total", "cumulative", "over", "during", "across",
+)
 LATE_BLOCK_RE = re.compile(
     r"\b(?:Additionally|other\s+recent|previous(?:ly)?|closed\s+within|were\s*n[o’']t\s+available|"
     r"details\s+were\s+unavailable|not\s+available\s+in\s+time|Additional\s+Strikes|late)\b",
     re.IGNORECASE,
 )
+_LATE_BLOCK_WORDS = ("additional", "other", "previous", "closed", "available", "late")
 NO_STRIKES_RE = re.compile(r"\b(?:no|zero)\s+(?:reported\s+)?strikes\b|\bno\s+strikes\s+were\b", re.IGNORECASE)
+_NO_STRIKES_WORDS = ("no", "zero")
 _LEADING_DATE_RE = re.compile(rf"^(?:On\s+(?P<day>{DAY_PATTERN})|(?P<rel>Yesterday|Today))\b")
+_INNER_DATE_RE = re.compile(rf"\b(?:on|On|between|from)\s+(?P<day>{DAY_PATTERN})")
+_RELATIVE_DAY_RE = re.compile(r"\b(yesterday|today)\b", re.IGNORECASE)
+_ONGOING_RE = re.compile(r"\bcontinue[sd]?\s+to\s+attack\b", re.IGNORECASE)
 _TARGET_TAIL_RE = re.compile(
     r"\s*(?:,?\s*(?:consisting\s+of|with)\s+(?:" + COUNT_PATTERN + r")\s+engagements?)"
     r"|\s+against\s+(?:ISIS|ISIL|Daesh)\s+(?:targets|terrorists)\b"
     rf"|\s+(?:in|near)\s+(?:{COUNTRY_PATTERN})\b",
     re.IGNORECASE,
 )
+_TARGET_TAIL_WORDS = ("engagement", "against", "syria", "iraq")
 # Boilerplate that defines a strike; it counts nothing.
 BOILERPLATE_RE = re.compile(
     r"define\s+a\s+strike|a\s+single\s+aircraft\s+delivering|is\s+one\s+strike|as\s+defined\s+by|"
     r"refers\s+to\s+one\s+or\s+more|classified\s+as\s+a\s+strike|list\s+above\s+contains",
     re.IGNORECASE,
 )
+_BOILERPLATE_WORDS = ("defin", "deliver", "one", "refers", "classified", "list")
 _ITEM_SEPARATOR = re.compile(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+")
 _LEADING_FILLER = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
 _MASS_NOUNS = {"equipment", "infrastructure", "materiel", "ammunition", "fire", "personnel", "explosives"}
@@ -101,11 +127,26 @@ _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
 _RELATIVE_CLAUSE_RE = re.compile(
     r",?\s+(?:which|that\s+was|who|and\s+initial\s+indications|in\s+support\s+of)\s+", re.IGNORECASE
 )
+_RELATIVE_CLAUSE_WORDS = ("which", "that", "who", "initial", "support")
 _COUNT_WORD_START = re.compile(rf"^(?P<count>{COUNT_PATTERN})\s+(?P<rest>.*)$", re.IGNORECASE)
 _MIDLIST_NUMBER = re.compile(
     r"(?<=[a-z])\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[A-Za-z])"
 )
 _ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
+_OWNER_PREFIX = re.compile(r"^(?:ISIS|ISIL|Daesh)\s+")
+_SIZE_PREFIX = re.compile(r"^(?:large|small|medium|heavy|light)\s+", re.IGNORECASE)
+_DANGLING_WORD = re.compile(r"\b(?:that|which|and|then)\s*$")
+_DANGLING_WORDS = ("that", "which", "and", "then")
+_QUOTES = re.compile(r"[\"“”]")
+_ANOTHER_START = re.compile(r"^another\b", re.IGNORECASE)
+_QUANTITY_OF = re.compile(r"^(?:pieces?\s+of|units?\s+of|sets?\s+of)\s+", re.IGNORECASE)
+_OTHER_START = re.compile(r"^other\s+(?=\S)", re.IGNORECASE)
+_ON_TYPO = re.compile(r"^on\s+(?P<rest>.+)$")
+_PLACE_THEN_COUNTRY = re.compile(rf"^(?P<place>.+?)(?:,|\s+in)\s*(?P<country>{COUNTRY_PATTERN})$")
+_COUNTRY_BEFORE = re.compile(rf"\s+in\s+{COUNTRY_PATTERN}\s*$")
+_LEADING_THE = re.compile(r"^(?:the\s+)", re.IGNORECASE)
+_PLACE_AND = re.compile(r"\s+and\s+(?=[A-Z])")
+_ADDITIONAL_START = re.compile(r"^an?\s+additional\s+", re.IGNORECASE)
 
 
 @dataclass
@@ -138,7 +179,7 @@ def _place_mentions(sentence: str) -> tuple[list[str], str | None, tuple[int, in
         place = match["place"].strip().strip(",")
         # Missing comma: "Near Dayr Az Zawr, Syria six strikes"
         country = match["country"]
-        tail = re.match(rf"^(?P<place>.+?)(?:,|\s+in)\s*(?P<country>{COUNTRY_PATTERN})$", place)
+        tail = _PLACE_THEN_COUNTRY.match(place) if "Syria" in place or "Iraq" in place else None
         if tail:
             place, country = tail["place"], tail["country"]
         return _split_places(place), country, match.span()
@@ -153,13 +194,13 @@ def _place_mentions(sentence: str) -> tuple[list[str], str | None, tuple[int, in
 
 def _with_country(sentence: str, span: tuple[int, int]) -> tuple[int, int]:
     """Widen a mid-sentence place span over an "in Syria" right before it."""
-    before = re.search(rf"\s+in\s+{COUNTRY_PATTERN}\s*$", sentence[: span[0]])
+    before = _COUNTRY_BEFORE.search(sentence[: span[0]])
     return (before.start() if before else span[0], span[1])
 
 
 def _split_places(place: str) -> list[str]:
-    place = re.sub(r"^(?:the\s+)", "", place.strip(), flags=re.IGNORECASE)
-    parts = re.split(r"\s+and\s+(?=[A-Z])", place)
+    place = _LEADING_THE.sub("", place.strip())
+    parts = _PLACE_AND.split(place) if "and" in place else [place]
     return [part.strip(" ,") for part in parts if part.strip(" ,")]
 
 
@@ -173,10 +214,19 @@ def _compound_pattern() -> re.Pattern[str]:
 _INNER_AND = re.compile(r"(?<=[\s-])and(?=[\s-])", re.IGNORECASE)
 
 
+def _has_any(text: str, words: tuple[str, ...]) -> bool:
+    """True if any of the words is a substring of the text."""
+    return any(map(text.__contains__, words))
+
+
 def _split_items(objects: str) -> list[str]:
     """Split a verb's object list into target phrases, never inside a known compound."""
-    # the "and" inside a compound becomes a NUL while splitting, then comes back as written
-    protected = _compound_pattern().sub(lambda match: _INNER_AND.sub("\x00", match.group(0)), objects)
+    # the "and" inside a compound becomes a NUL while splitting, then comes back as written;
+    # every compound contains "and", so without one there is nothing to protect
+    if "and" in objects.lower():
+        protected = _compound_pattern().sub(lambda match: _INNER_AND.sub("\x00", match.group(0)), objects)
+    else:
+        protected = objects
     items = []
     for chunk in _ITEM_SEPARATOR.split(protected):
         for piece in _MIDLIST_NUMBER.split(chunk):
@@ -189,10 +239,25 @@ def _split_items(objects: str) -> list[str]:
     return items
 
 
+@lru_cache(maxsize=65536)
+def _object_list(objects: str) -> tuple[tuple[str, int | None, str, bool], ...]:
+    """Return (item as written, count, text without its count, whether the text is only a size
+    word) for each target phrase of one verb. Object lists repeat from release to release."""
+    readings = []
+    for item in _split_items(objects):
+        count, text = _count_of(item)
+        adjective_only = bool(_ADJECTIVE_ONLY.match(_OWNER_PREFIX.sub("", text)))
+        readings.append((item, count, text, adjective_only))
+    return tuple(readings)
+
+
 def _target_phrases(action_text: str) -> list[TargetPhrase]:
     """Return the targets of a verb list: "engaged three units and destroyed two X, a Y"."""
-    cleaned = _TARGET_TAIL_RE.sub("", _PARENTHETICAL_RE.sub("", action_text))
-    cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
+    cleaned = _PARENTHETICAL_RE.sub("", action_text) if "(" in action_text else action_text
+    if _has_any(keyword_text(cleaned), _TARGET_TAIL_WORDS):
+        cleaned = _TARGET_TAIL_RE.sub("", cleaned)
+    if _has_any(keyword_text(cleaned), _RELATIVE_CLAUSE_WORDS):
+        cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
     verbs = list(ACTION_RE.finditer(cleaned))
     targets: list[TargetPhrase] = []
     previous_text = ""
@@ -202,16 +267,16 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
             continue
         action = _ACTIONS[verb["verb"].lower()]
         end = verbs[index + 1].start() if index + 1 < len(verbs) else len(cleaned)
-        objects = cleaned[verb.end() : end]
-        objects = re.sub(r"\b(?:that|which|and|then)\s*$", "", objects.strip(" ,;.")).strip(" ,;.")
+        objects = cleaned[verb.end() : end].strip(" ,;.")
+        if objects.rstrip().endswith(_DANGLING_WORDS):  # the pattern's word ends the text
+            objects = _DANGLING_WORD.sub("", objects)
+        objects = objects.strip(" ,;.")
         if action == "denied access":
             targets.append(TargetPhrase(action, 1, objects or "access"))
             continue
-        items = _split_items(objects)
         pending_adjective: list[tuple[int | None, str]] = []
-        for item in items:
-            count, text = _count_of(item)
-            if _ADJECTIVE_ONLY.match(re.sub(r"^(?:ISIS|ISIL|Daesh)\s+", "", text)):
+        for item, count, text, adjective_only in _object_list(objects):
+            if adjective_only:
                 pending_adjective.append((count, item))  # "one large and three small units"
                 continue
             same_as = None
@@ -228,22 +293,22 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
 
 
 def _head(text: str) -> str:
-    return re.sub(r"^(?:large|small|medium|heavy|light)\s+", "", text, flags=re.IGNORECASE)
+    return _SIZE_PREFIX.sub("", text)
 
 
 def _count_of(item: str) -> tuple[int | None, str]:
     lowered = item.strip().strip("\"“”'’")
-    lowered = re.sub(r"[\"“”]", "", lowered)
-    if re.match(r"^another\b", lowered, re.IGNORECASE):
+    lowered = _QUOTES.sub("", lowered)
+    if _ANOTHER_START.match(lowered):
         return 1, lowered
     match = _COUNT_WORD_START.match(lowered)
     if match and parse_count(match["count"]) is not None:
-        rest = re.sub(r"^(?:pieces?\s+of|units?\s+of|sets?\s+of)\s+", "", match["rest"], flags=re.IGNORECASE)
-        rest = re.sub(r"^other\s+(?=\S)", "", rest, flags=re.IGNORECASE)  # "one other ISIL vehicle"
+        rest = _QUANTITY_OF.sub("", match["rest"])
+        rest = _OTHER_START.sub("", rest)  # "one other ISIL vehicle"
         if rest.lower() in {"others", "other"}:
             return parse_count(match["count"]), "others"
         return parse_count(match["count"]), rest
-    typo = re.match(r"^on\s+(?P<rest>.+)$", lowered)  # "damaged on oil wellhead": "an"
+    typo = _ON_TYPO.match(lowered)  # "damaged on oil wellhead": "an"
     if typo:
         return 1, typo["rest"]
     # A singular without a number is one ("suppressed ISIL movement"); a plural or a mass
@@ -254,13 +319,15 @@ def _count_of(item: str) -> tuple[int | None, str]:
     return 1, lowered
 
 
-def _leading_date(sentence: str) -> tuple[str | None, str | None]:
+def _leading_date(sentence: str, keywords: str) -> tuple[str | None, str | None]:
+    """Return (day as written, relative day word) of a sentence; keywords is its keyword_text."""
     match = _LEADING_DATE_RE.match(sentence)
     if not match:
-        inner = re.search(rf"\b(?:on|On|between|from)\s+(?P<day>{DAY_PATTERN})", sentence)
+        # a day is written with its month's name, and the pattern is case-sensitive
+        inner = _INNER_DATE_RE.search(sentence) if _has_any(sentence, MONTH_PREFIXES) else None
         if inner:
             return inner["day"], None
-        relative = re.search(r"\b(yesterday|today)\b", sentence, re.IGNORECASE)
+        relative = _RELATIVE_DAY_RE.search(sentence) if "yesterday" in keywords or "today" in keywords else None
         return None, relative[1].lower() if relative else None
     if match["day"]:
         return match["day"], None
@@ -282,7 +349,7 @@ def _continuation(sentence: str) -> Statement | None:
     the statement before."""
     passive = _PASSIVE_RE.match(sentence)
     if passive:
-        objects = re.sub(r"^an?\s+additional\s+", "", passive["objects"], flags=re.IGNORECASE)
+        objects = _ADDITIONAL_START.sub("", passive["objects"])
         return Statement("continuation", targets=_target_phrases(f"{passive['verb']} {objects}"))
     follow = _FOLLOW_ON_RE.match(sentence)
     if follow and ACTION_RE.match(sentence, follow.end()):
@@ -290,32 +357,38 @@ def _continuation(sentence: str) -> Statement | None:
     return None
 
 
+def _country_in(sentence: str) -> str | None:
+    """The country of "in Syria" / "In Iraq" in the sentence, if any."""
+    if "Syria" not in sentence and "Iraq" not in sentence:
+        return None  # the pattern is case-sensitive
+    match = _COUNTRY_IN_RE.search(sentence)
+    return match["country"] if match else None
+
+
 def analyse(sentence: str) -> Statement:
     """Return what one sentence says about strikes (see module docstring)."""
     lowered = sentence.lower()
     if "strike" not in lowered and "stike" not in lowered:
         return Statement("other")  # every statement we read names strikes ("airstike": a typo)
-    if BOILERPLATE_RE.search(sentence):
+    # Each rarely matching pattern below runs only when the text holds a word it requires.
+    keywords = keyword_text(sentence)
+    if _has_any(keywords, _BOILERPLATE_WORDS) and BOILERPLATE_RE.search(sentence):
         return Statement("boilerplate")
     count_match = STRIKE_COUNT_RE.search(sentence)
     if not count_match:
         continuation = _continuation(sentence)
         if continuation is not None:
             return continuation
-    if NO_STRIKES_RE.search(sentence) and not count_match:
-        day, relative = _leading_date(sentence)
-        country = _COUNTRY_IN_RE.search(sentence)
-        return Statement("no_strikes", country=country["country"] if country else None,
-                         day_text=day, relative_day=relative)
-    if not count_match:
+        if _has_any(keywords, _NO_STRIKES_WORDS) and NO_STRIKES_RE.search(sentence):
+            day, relative = _leading_date(sentence, keywords)
+            return Statement("no_strikes", country=_country_in(sentence), day_text=day, relative_day=relative)
         return Statement("other")
     strikes = 1 if count_match["another"] else parse_count(count_match["count"])
-    engagement_match = ENGAGEMENTS_RE.search(sentence)
+    engagement_match = ENGAGEMENTS_RE.search(sentence) if "eng" in keywords else None
     engagements = parse_count(engagement_match["count"]) if engagement_match else None
     places, place_country, place_span = _place_mentions(sentence)
-    country_in = _COUNTRY_IN_RE.search(sentence)
-    country = place_country or (country_in["country"] if country_in else None)
-    day, relative = _leading_date(sentence)
+    country = place_country or _country_in(sentence)
+    day, relative = _leading_date(sentence, keywords)
     if count_match["date"] and not count_match["another"]:
         day = count_match["date"]
     statement = Statement(
@@ -324,18 +397,17 @@ def analyse(sentence: str) -> Statement:
         engagements=engagements,
         places=places,
         country=country,
-        both_countries=bool(_BOTH_COUNTRIES_RE.search(sentence)),
+        # the pattern is case-sensitive and names both countries
+        both_countries="Syria" in sentence and "Iraq" in sentence and bool(_BOTH_COUNTRIES_RE.search(sentence)),
         day_text=day,
         relative_day=relative,
     )
-    action_start = None
-    for verb in ACTION_RE.finditer(sentence, count_match.end()):
-        action_start = verb.start()
-        break
-    if _CUMULATIVE_RE.search(sentence) and not places:
+    verb = ACTION_RE.search(sentence, count_match.end())
+    action_start = verb.start() if verb else None
+    if not places and _has_any(keywords, _CUMULATIVE_WORDS) and _CUMULATIVE_RE.search(sentence):
         statement.kind = "cumulative"
         return statement
-    ongoing = re.search(r"\bcontinue[sd]?\s+to\s+attack\b", sentence, re.IGNORECASE)
+    ongoing = "continue" in keywords and bool(_ONGOING_RE.search(sentence))
     single_country = statement.country is not None and not statement.both_countries
     one_day = bool(_LEADING_DATE_RE.match(sentence)) and single_country and not ongoing
     is_header = sentence.rstrip().endswith(":")
@@ -351,7 +423,7 @@ def analyse(sentence: str) -> Statement:
                 action_text = action_text[: cut.start] + action_text[cut.stop :]
             statement.targets = _target_phrases(action_text)
         return statement
-    statement.late = bool(LATE_BLOCK_RE.search(sentence))
+    statement.late = _has_any(keywords, _LATE_BLOCK_WORDS) and bool(LATE_BLOCK_RE.search(sentence))
     statement.kind = "header" if is_header else "totals"
     statement.day_paragraph = bool(_LEADING_DATE_RE.match(sentence)) and not statement.both_countries and not ongoing
     return statement
