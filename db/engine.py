@@ -65,7 +65,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest revision (a no-op when it is there already)."""
+    """Bring the schema to the latest revision (a no-op when it is there already), then
+    the summaries to their current definition (db.summaries)."""
     migrator = engine
     if engine.dialect.name == "sqlite":
         # A plain connection, foreign keys off: SQLite alters a table by copying and dropping
@@ -81,6 +82,35 @@ def upgrade(engine: Engine) -> None:
     finally:
         if migrator is not engine:
             migrator.dispose()
+    from db.summaries import ensure_built
+
+    ensure_built(engine)
+
+
+def execute_many(session: Session, statement, rows: list[dict]) -> None:
+    """Run an INSERT (or an upsert) of many rows through the driver's executemany: values are
+    bound with their column types' processors, once per column, without SQLAlchemy's
+    per-row parameter work (most of the cost of a bulk insert). All rows have the same keys."""
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    compiled = statement.compile(dialect=dialect, column_keys=names)
+    columns = statement.table.c
+    processors = [(name, processor) for name in names
+                  if (processor := columns[name].type._cached_bind_processor(dialect)) is not None]
+    if processors:
+        rows = [dict(row) for row in rows]
+        for row in rows:
+            for name, processor in processors:
+                row[name] = processor(row[name])
+    if compiled.positional:
+        order = compiled.positiontup
+        parameters = [tuple(row[name] for name in order) for row in rows]
+    else:
+        parameters = rows
+    connection.exec_driver_sql(compiled.string, parameters)
 
 
 @cache

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import models
+from db import models, summaries
 from db.engine import write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.readers import DEFAULT_MAX_BYTES
@@ -68,25 +68,82 @@ def _is_complete(parsed: ParsedRelease) -> bool:
     return not any(d.kind == "incomplete_list" for d in parsed.diagnostics)
 
 
-def _stored_is_complete(session: Session, release: models.Release) -> bool:
+def _stored_is_complete(session: Session, release_id: int) -> bool:
     return not session.scalar(
         select(models.Diagnostic.id)
-        .where(models.Diagnostic.release_id == release.id, models.Diagnostic.kind == "incomplete_list")
+        .where(models.Diagnostic.release_id == release_id, models.Diagnostic.kind == "incomplete_list")
         .limit(1)
     )
 
 
-def plan(session: Session, parsed: ParsedRelease) -> tuple[str, models.Release | None]:
-    """Return what storing this release would do: (new | duplicate | revision, existing row)."""
-    existing = session.scalar(select(models.Release).where(models.Release.content_hash == parsed.content_hash))
-    if existing is not None:
-        return DUPLICATE, existing
-    current = session.scalar(
-        select(models.Release).where(
-            models.Release.release_key == release_key(parsed), models.Release.is_current.is_(True)
-        )
-    )
-    return (REVISION, current) if current is not None else (NEW, None)
+@dataclass
+class _Version:
+    """The counted version of a release, as the planner knows it."""
+
+    id: int
+    format: str
+    complete: bool | None  # None: not known yet (stored before this file; looked up when needed)
+
+
+class _Planner:
+    """What storing each release of one file does: two look-ups for the whole file, then kept
+    up to date as the file's own releases are stored (a file may hold two copies of one)."""
+
+    def __init__(self, session: Session, parsed_list: list[ParsedRelease]):
+        self.session = session
+        self.by_hash: dict[str, int] = {}
+        self.current: dict[str, _Version] = {}
+        release = models.Release
+        hashes = [parsed.content_hash for parsed in parsed_list]
+        keys = [release_key(parsed) for parsed in parsed_list]
+        for chunk in _chunks(hashes):
+            self.by_hash.update(session.execute(select(release.content_hash, release.id)
+                                                .where(release.content_hash.in_(chunk))).all())
+        for chunk in _chunks(keys):
+            for key, release_id, format in session.execute(
+                select(release.release_key, release.id, release.format)
+                .where(release.release_key.in_(chunk), release.is_current.is_(True))
+            ):
+                self.current[key] = _Version(release_id, format, None)
+
+    def outcome(self, parsed: ParsedRelease) -> tuple[str, _Version | None]:
+        """(new | duplicate | revision, the version it meets: the stored copy or the counted one)."""
+        if parsed.content_hash in self.by_hash:
+            return DUPLICATE, _Version(self.by_hash[parsed.content_hash], parsed.format, None)
+        current = self.current.get(release_key(parsed))
+        return (REVISION, current) if current is not None else (NEW, None)
+
+    def counts_over(self, parsed: ParsedRelease, current: _Version) -> bool:
+        """Whether a new version is counted instead of the current one: not when it is a weaker
+        copy of the same release (an archive line after the full text, a cut copy after a
+        complete one); then it is kept as history."""
+        if current.complete is None:
+            current.complete = _stored_is_complete(self.session, current.id)
+        return _standing(parsed.format, _is_complete(parsed)) >= _standing(current.format, current.complete)
+
+    def stored(self, parsed: ParsedRelease, release_id: int, counted: bool) -> None:
+        self.by_hash[parsed.content_hash] = release_id
+        if counted:
+            self.current[release_key(parsed)] = _Version(release_id, parsed.format, _is_complete(parsed))
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def plan(session: Session, parsed_list: list[ParsedRelease]) -> list[str]:
+    """What storing these releases (one file) would do, one outcome each: new, duplicate or
+    revision. Nothing is written."""
+    planner = _Planner(session, parsed_list)
+    outcomes = []
+    for parsed in parsed_list:
+        outcome, current = planner.outcome(parsed)
+        outcomes.append(outcome)
+        if outcome != DUPLICATE:
+            # as if stored: a later copy in the same file meets this one
+            planner.stored(parsed, -1, current is None or planner.counts_over(parsed, current))
+    return outcomes
 
 
 def bump_data_version(session: Session) -> str:
@@ -100,120 +157,152 @@ def bump_data_version(session: Session) -> str:
     return version
 
 
-def _place(session: Session, cache: dict, report) -> models.Place | None:
-    if not report.location:
-        return None
-    key = (report.location, report.location_country or report.country or "", report.location_precision)
-    if key in cache:
-        return cache[key]
-    place = session.scalar(
-        select(models.Place).where(
-            models.Place.name == key[0], models.Place.country == key[1], models.Place.precision == key[2]
-        )
-    )
-    if place is None:
-        place = models.Place(
-            name=key[0], country=key[1], province=report.province, lat=report.lat, lon=report.lon,
-            precision=key[2], source="",
-        )
+class PlaceIds:
+    """Gazetteer places by (name, country, precision) -> place.id, created on first use."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        place = models.Place
+        self.ids = {(name, country, precision): place_id for place_id, name, country, precision in
+                    session.execute(select(place.id, place.name, place.country, place.precision))}
+
+    def id_for(self, report) -> int | None:
+        if not report.location:
+            return None
+        key = (report.location, report.location_country or report.country or "", report.location_precision)
+        place_id = self.ids.get(key)
+        if place_id is None:
+            place_id = self.ids[key] = self._create(key, report)
+        return place_id
+
+    def _create(self, key: tuple[str, str, str], report) -> int:
+        place = models.Place.__table__
         try:
-            with session.begin_nested():
-                session.add(place)
-                session.flush()
+            with self.session.begin_nested():
+                return self.session.execute(
+                    place.insert().returning(place.c.id),
+                    {"name": key[0], "country": key[1], "province": report.province, "lat": report.lat,
+                     "lon": report.lon, "precision": key[2], "source": ""},
+                ).scalar_one()
         except IntegrityError:  # another session created it meanwhile
-            place = session.scalar(
-                select(models.Place).where(
-                    models.Place.name == key[0], models.Place.country == key[1], models.Place.precision == key[2]
-                )
+            return self.session.scalar(
+                select(place.c.id).where(place.c.name == key[0], place.c.country == key[1], place.c.precision == key[2])
             )
-    cache[key] = place
-    return place
 
 
-def add_derived_rows(
-    session: Session, release: models.Release, parsed: ParsedRelease, place_cache: dict, keep_text: bool = True
+def write_derived_rows(
+    session: Session, releases: list[tuple[int, ParsedRelease]], places: PlaceIds, keep_text: bool = True
 ) -> None:
-    """Attach the strike reports, targets and diagnostics of a parse to a release row."""
-    fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
-    rows = parsed.archive_rows or []
-    for position, report in enumerate(parsed.strikes):
-        strike_report = models.StrikeReport(
-            position=position,
-            country=report.country,
-            location_raw=report.location_raw,
-            place=_place(session, place_cache, report),
-            strike_date=report.date or fallback_day,
-            date_stated=report.date is not None,
-            strikes=report.strikes,
-            engagements=report.engagements,
-            block=report.block,
-            sentence=report.sentence if keep_text else None,
-            span_start=report.span[0] if keep_text else None,
-            span_end=report.span[1] if keep_text else None,
-            archive_row=rows[position] if position < len(rows) else None,
-            targets=[
-                models.Target(
-                    action=target.action, count=target.count, text=target.text if keep_text else None,
-                    type=target.type, category=target.category,
-                )
-                for target in report.targets
-            ],
-        )
-        release.strike_reports.append(strike_report)
-    for diagnostic in parsed.diagnostics:
-        release.diagnostics.append(
-            models.Diagnostic(
-                kind=diagnostic.kind,
-                message=diagnostic.message,
-                text=diagnostic.text if keep_text else None,
-                span_start=diagnostic.span[0] if diagnostic.span and keep_text else None,
-                span_end=diagnostic.span[1] if diagnostic.span and keep_text else None,
-            )
-        )
+    """Insert the strike reports, targets and diagnostics of parsed releases under their
+    stored release ids: one executemany per table."""
+    reports, diagnostics = [], []
+    for release_id, parsed in releases:
+        fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
+        rows = parsed.archive_rows or []
+        for position, report in enumerate(parsed.strikes):
+            reports.append({
+                "release_id": release_id, "position": position, "country": report.country,
+                "location_raw": report.location_raw, "place_id": places.id_for(report),
+                "strike_date": report.date or fallback_day, "date_stated": report.date is not None,
+                "strikes": report.strikes, "engagements": report.engagements, "block": report.block,
+                "sentence": report.sentence if keep_text else None,
+                "span_start": report.span[0] if keep_text else None,
+                "span_end": report.span[1] if keep_text else None,
+                "archive_row": rows[position] if position < len(rows) else None,
+            })
+        for diagnostic in parsed.diagnostics:
+            with_span = bool(diagnostic.span) and keep_text
+            diagnostics.append({
+                "release_id": release_id, "kind": diagnostic.kind, "message": diagnostic.message,
+                "text": diagnostic.text if keep_text else None,
+                "span_start": diagnostic.span[0] if with_span else None,
+                "span_end": diagnostic.span[1] if with_span else None,
+            })
+    if reports:
+        session.execute(models.StrikeReport.__table__.insert(), reports)
+    if diagnostics:
+        session.execute(models.Diagnostic.__table__.insert(), diagnostics)
+    report_ids = _report_ids(session, [release_id for release_id, _parsed in releases])
+    targets = [
+        {"strike_report_id": report_ids[release_id, position], "action": target.action, "count": target.count,
+         "text": target.text if keep_text else None, "type": target.type, "category": target.category}
+        for release_id, parsed in releases
+        for position, report in enumerate(parsed.strikes)
+        for target in report.targets
+    ]
+    if targets:
+        session.execute(models.Target.__table__.insert(), targets)
 
 
-def store(
+def _report_ids(session: Session, release_ids: list[int]) -> dict[tuple[int, int], int]:
+    """(release id, position) -> strike_report.id: ids the database assigned, read back
+    (SQLite cannot return the keys of a batched insert in order)."""
+    report = models.StrikeReport
+    ids = {}
+    for chunk in _chunks(release_ids):
+        for report_id, release_id, position in session.execute(
+            select(report.id, report.release_id, report.position).where(report.release_id.in_(chunk))
+        ):
+            ids[release_id, position] = report_id
+    return ids
+
+
+@dataclass
+class StoredRelease:
+    outcome: str  # new, duplicate, revision
+    release_id: int  # the stored row (for a duplicate: the copy already there)
+    replaced_id: int | None = None  # for a revision: the version counted until then
+
+
+def store_releases(
     session: Session,
-    parsed: ParsedRelease,
+    parsed_list: list[ParsedRelease],
     import_id: int | None,
     source_url: str | None = None,
-    place_cache: dict | None = None,
     keep_text: bool = True,
-) -> tuple[str, models.Release]:
-    """Add one parsed release inside the caller's transaction; return (outcome, row)."""
-    outcome, existing = plan(session, parsed)
-    if outcome == DUPLICATE:
-        return outcome, existing
-    place_cache = {} if place_cache is None else place_cache
-    release = models.Release(
-        release_key=release_key(parsed),
-        content_hash=parsed.content_hash,
-        source=parsed.source,
-        source_url=source_url,
-        format=parsed.format,
-        title=parsed.title,
-        published=parsed.published,
-        period_start=parsed.period_start,
-        period_end=parsed.period_end,
-        stated_totals={key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
-        raw_text=parsed.raw_text if keep_text else None,
-        is_current=True,
-        replaces_id=existing.id if existing is not None else None,
-        import_id=import_id,
-    )
-    if existing is not None:
-        # A newer version is counted unless it is a weaker copy of the same release (an archive
-        # line after the full text, a cut copy after a complete one): then it is kept as history.
-        incoming = _standing(parsed.format, _is_complete(parsed))
-        current = _standing(existing.format, _stored_is_complete(session, existing))
-        if incoming >= current:
-            existing.is_current = False
-        else:
-            release.is_current = False
-    add_derived_rows(session, release, parsed, place_cache, keep_text)
-    session.add(release)
-    session.flush()
-    return outcome, release
+) -> list[StoredRelease]:
+    """Add the releases of one file inside the caller's transaction, summaries included."""
+    planner = _Planner(session, parsed_list)
+    places = PlaceIds(session)
+    release = models.Release.__table__
+    results: list[StoredRelease] = []
+    written: list[tuple[int, ParsedRelease]] = []
+    counted_in: dict[int, None] = {}  # ordered set
+    counted_out: list[int] = []
+    for parsed in parsed_list:
+        outcome, current = planner.outcome(parsed)
+        if outcome == DUPLICATE:
+            results.append(StoredRelease(DUPLICATE, current.id))
+            continue
+        counted = current is None or planner.counts_over(parsed, current)
+        release_id = session.execute(
+            release.insert().returning(release.c.id),
+            {
+                "release_key": release_key(parsed), "content_hash": parsed.content_hash, "source": parsed.source,
+                "source_url": source_url, "format": parsed.format, "title": parsed.title,
+                "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
+                "stated_totals": {key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
+                "raw_text": parsed.raw_text if keep_text else None, "is_current": counted,
+                "replaces_id": current.id if current is not None else None, "import_id": import_id,
+            },
+        ).scalar_one()
+        if current is not None and counted:
+            session.execute(release.update().where(release.c.id == current.id).values(is_current=False))
+            if current.id in counted_in:  # a copy stored earlier in this file: never counted
+                del counted_in[current.id]
+            else:
+                counted_out.append(current.id)
+        if counted:
+            counted_in[release_id] = None
+        planner.stored(parsed, release_id, counted)
+        written.append((release_id, parsed))
+        results.append(StoredRelease(outcome, release_id, current.id if current is not None else None))
+    if written:
+        summaries.count_out(session, counted_out)
+        write_derived_rows(session, written, places, keep_text)
+        summaries.refresh_release_totals(session, [release_id for release_id, _parsed in written])
+        summaries.count_in(session, list(counted_in))
+    return results
 
 
 def start_import(factory: sessionmaker[Session], user_name: str, origin: str) -> int:
@@ -246,14 +335,12 @@ def ingest_parsed(
         outcomes = []
         try:
             with write_transaction(factory) as session:
-                place_cache: dict = {}
-                for parsed in parsed_list:
-                    result, release = store(session, parsed, import_id, source_url, place_cache, keep_text)
-                    outcomes.append(result)
-                    if result != DUPLICATE:
-                        outcome.release_ids.append(release.id)
-                        if release.replaces_id:
-                            outcome.replaced_ids.append(release.replaces_id)
+                for stored in store_releases(session, parsed_list, import_id, source_url, keep_text):
+                    outcomes.append(stored.outcome)
+                    if stored.outcome != DUPLICATE:
+                        outcome.release_ids.append(stored.release_id)
+                        if stored.replaced_id:
+                            outcome.replaced_ids.append(stored.replaced_id)
                 if outcome.release_ids:
                     bump_data_version(session)
         except IntegrityError:

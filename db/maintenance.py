@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from db import models
+from db import models, summaries
 from db.engine import write_transaction
-from db.ingest import add_derived_rows, bump_data_version
+from db.ingest import PlaceIds, bump_data_version, write_derived_rows
 from db.models import utcnow as utc_now
 from loaders import parse_release
 from loaders.archive import reparse_archive_day
@@ -41,17 +41,20 @@ def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) 
         if batch.undone_at is not None:
             raise UndoError(f"import {import_id} was undone already ({batch.undone_at:%Y-%m-%d %H:%M})")
         added = list(session.scalars(select(models.Release).where(models.Release.import_id == import_id)))
-        restored = 0
+        summaries.count_out(session, [release.id for release in added if release.is_current])
+        restored_ids = []
         for release in added:
             if release.replaces_id is not None and release.is_current:
                 replaced = session.get(models.Release, release.replaces_id)
                 if replaced is not None:
                     replaced.is_current = True
-                    restored += 1
+                    restored_ids.append(replaced.id)
+        restored = len(restored_ids)
         ids = [release.id for release in added]
         session.flush()
         if ids:
             session.execute(delete(models.Release).where(models.Release.id.in_(ids)))
+        summaries.count_in(session, restored_ids)
         batch.undone_at = utc_now()
         batch.undone_by = user_name
         session.add(
@@ -76,11 +79,16 @@ def reparse_all(factory: sessionmaker[Session]) -> int:
                 parsed = reparse_archive_day(release.raw_text, release.source, release.published)
             else:
                 parsed = parse_release(release.raw_text, release.source, release.format, release.published, release.title)
-            release.strike_reports.clear()
-            release.diagnostics.clear()
-            session.flush()
+            if release.is_current:
+                summaries.count_out(session, [release_id])
+            session.execute(delete(models.StrikeReport).where(models.StrikeReport.release_id == release_id))
+            session.execute(delete(models.Diagnostic).where(models.Diagnostic.release_id == release_id))
             release.stated_totals = {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}
             release.period_start, release.period_end = parsed.period_start, parsed.period_end
-            add_derived_rows(session, release, parsed, {})
+            session.flush()
+            write_derived_rows(session, [(release_id, parsed)], PlaceIds(session))
+            summaries.refresh_release_totals(session, [release_id])
+            if release.is_current:
+                summaries.count_in(session, [release_id])
             bump_data_version(session)
     return len(ids)

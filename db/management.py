@@ -43,7 +43,7 @@ def preview(factory: sessionmaker[Session], files: list[tuple[str, bytes]]) -> l
             previews.append(FilePreview(name, FAILED, str(error)))
             continue
         with factory() as session:
-            outcomes = [plan(session, release)[0] for release in releases]
+            outcomes = plan(session, releases)
         outcome = max(set(outcomes), key=outcomes.count) if outcomes else FAILED
         previews.append(FilePreview(name, outcome, None, releases, outcomes))
     return previews

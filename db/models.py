@@ -82,6 +82,10 @@ class Release(Base):
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     stated_totals: Mapped[dict] = mapped_column(JSON, default=dict)
+    # the overall strikes the release states, and the sum of its main-list reports: kept in
+    # columns (db.summaries) so the totals check compares in SQL instead of reading every JSON
+    stated_strikes: Mapped[int | None] = mapped_column(Integer)
+    parsed_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
     # no index of its own: nearly every row is current, and such an index misleads the planner
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -166,6 +170,59 @@ class Diagnostic(Base):
     span_end: Mapped[int | None] = mapped_column(Integer)
 
     release: Mapped[Release] = relationship(back_populates="diagnostics")
+
+
+# --- summaries of the current releases, kept by db.summaries in the transaction that changes
+# the detail rows; the charts read these instead of aggregating every strike report and
+# target. `key` joins the dimension values (nullable, so no composite unique index can
+# match them) for the upserts.
+
+
+class StrikeDay(Base):
+    """Strike reports of current releases summed per strike day, country and place."""
+
+    __tablename__ = "strike_day"
+    __table_args__ = (Index("ix_strike_day_day", "day", "country"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    day: Mapped[date | None] = mapped_column(Date)
+    week: Mapped[date | None] = mapped_column(Date)  # the Monday of the day's week
+    month: Mapped[date | None] = mapped_column(Date)  # the first of the day's month
+    country: Mapped[str | None] = mapped_column(String(40))
+    place_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    strikes: Mapped[int] = mapped_column(Integer, default=0)
+    engagements: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReleaseDay(Base):
+    """Which current release reports strikes on which day in which country: counts releases."""
+
+    __tablename__ = "release_day"
+    __table_args__ = (Index("ix_release_day_day", "day", "country", "release_id"),)
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    release_id: Mapped[int] = mapped_column(Integer, index=True)
+    day: Mapped[date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(40))
+
+
+class TargetMonth(Base):
+    """Targets of current releases summed per strike month, country, place, type and action."""
+
+    __tablename__ = "target_month"
+    __table_args__ = (Index("ix_target_month_month", "month"),)
+
+    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    month: Mapped[date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(40))
+    place_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(80))
+    type: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))
+    targets: Mapped[int] = mapped_column(Integer, default=0)  # a plural without a number counts one
+    mentions: Mapped[int] = mapped_column(Integer, default=0)
+    numbered: Mapped[int] = mapped_column(Integer, default=0)  # mentions that carry a number
 
 
 class FailedFile(Base):

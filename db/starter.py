@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from db import models
+from db import models, summaries
 from db.engine import make_engine, session_factory, upgrade, write_transaction
 from db.ingest import bump_data_version
 from db.settings import STARTER_DATA_PATH, get_settings
@@ -197,6 +197,10 @@ def _load(factory, path: Path, releases: list[dict], on_progress) -> int:
             session.add(release)
             if on_progress and index % 50 == 0:
                 on_progress(index, len(releases))
+        session.flush()
+        loaded = list(session.scalars(select(models.Release.id).where(models.Release.import_id == batch.id)))
+        summaries.refresh_release_totals(session, loaded)
+        summaries.count_in(session, loaded)
         bump_data_version(session)
     if on_progress:
         on_progress(len(releases), len(releases))

@@ -97,14 +97,14 @@ def test_bad_file_does_not_stop_the_batch(factory):
 def test_failure_midway_leaves_nothing(factory, monkeypatch):
     import db.ingest as ingest
 
-    original = ingest.add_derived_rows
+    original = ingest.write_derived_rows
 
-    def explode(session, release, parsed, *args, **kwargs):
-        original(session, release, parsed, *args, **kwargs)
+    def explode(session, *args, **kwargs):
+        original(session, *args, **kwargs)
         session.flush()
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "add_derived_rows", explode)
+    monkeypatch.setattr(ingest, "write_derived_rows", explode)
     result = ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
     assert result.files[0].outcome == FAILED
     assert "disk full" in result.files[0].reason

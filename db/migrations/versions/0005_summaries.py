@@ -1,0 +1,69 @@
+"""summaries of the current releases for the charts (strike_day, release_day, target_month)
+and each release's stated and parsed overall strikes; db.summaries.ensure_built fills them
+from the detail rows after the upgrade
+
+Revision ID: 0005
+Revises: 0004
+Create Date: 2026-12-02 00:50:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0004"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("release") as batch_op:
+        batch_op.add_column(sa.Column("stated_strikes", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("parsed_strikes", sa.Integer(), nullable=False, server_default="0"))
+    op.create_table(
+        "strike_day",
+        sa.Column("key", sa.String(length=80), primary_key=True),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.Column("week", sa.Date(), nullable=True),
+        sa.Column("month", sa.Date(), nullable=True),
+        sa.Column("country", sa.String(length=40), nullable=True),
+        sa.Column("place_id", sa.Integer(), nullable=True),
+        sa.Column("strikes", sa.Integer(), nullable=False),
+        sa.Column("engagements", sa.Integer(), nullable=False),
+        sa.Column("reports", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_strike_day_day", "strike_day", ["day", "country"])
+    op.create_index("ix_strike_day_place_id", "strike_day", ["place_id"])
+    op.create_table(
+        "release_day",
+        sa.Column("key", sa.String(length=80), primary_key=True),
+        sa.Column("release_id", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=True),
+        sa.Column("country", sa.String(length=40), nullable=True),
+    )
+    op.create_index("ix_release_day_day", "release_day", ["day", "country", "release_id"])
+    op.create_index("ix_release_day_release_id", "release_day", ["release_id"])
+    op.create_table(
+        "target_month",
+        sa.Column("key", sa.String(length=500), primary_key=True),
+        sa.Column("month", sa.Date(), nullable=True),
+        sa.Column("country", sa.String(length=40), nullable=True),
+        sa.Column("place_id", sa.Integer(), nullable=True),
+        sa.Column("category", sa.String(length=80), nullable=True),
+        sa.Column("type", sa.String(length=200), nullable=True),
+        sa.Column("action", sa.String(length=30), nullable=False),
+        sa.Column("targets", sa.Integer(), nullable=False),
+        sa.Column("mentions", sa.Integer(), nullable=False),
+        sa.Column("numbered", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_target_month_month", "target_month", ["month"])
+    op.execute("DELETE FROM meta WHERE key = 'summary_version'")
+
+
+def downgrade() -> None:
+    op.drop_table("target_month")
+    op.drop_table("release_day")
+    op.drop_table("strike_day")
+    with op.batch_alter_table("release") as batch_op:
+        batch_op.drop_column("parsed_strikes")
+        batch_op.drop_column("stated_strikes")
