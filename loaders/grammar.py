@@ -18,18 +18,17 @@ from loaders.taxonomy import compound_terms
 
 COUNTRY_PATTERN = r"(?:Syria|Iraq)"
 
-# Under re.IGNORECASE, besides the usual upper and lower case, "İ" and the dotless "ı" match
-# "i" and the long "ſ" matches "s" ("K", the Kelvin sign, lower-cases to "k" by itself).
-_IGNORECASE_LETTERS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s"})
 
 
 def keyword_text(text: str) -> str:
     """Return the text lower-cased as re.IGNORECASE compares letters: a lower-case word that an
     IGNORECASE pattern requires is a substring of it whenever the pattern matches the text, so a
     missing word lets a caller skip the pattern."""
-    if text.isascii():
-        return text.lower()
-    return text.translate(_IGNORECASE_LETTERS).lower()
+    # Besides upper and lower case, IGNORECASE matches "İ" and the dotless "ı" to "i" and the
+    # long "ſ" to "s" ("K", the Kelvin sign, lower-cases to "k" by itself).
+    if not text.isascii() and ("İ" in text or "ı" in text or "ſ" in text):
+        text = text.replace("İ", "i").replace("ı", "i").replace("ſ", "s")
+    return text.lower()
 
 
 _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east|west)ern"
@@ -367,6 +366,27 @@ def _country_in(sentence: str) -> str | None:
 
 def analyse(sentence: str) -> Statement:
     """Return what one sentence says about strikes (see module docstring)."""
+    # Releases repeat whole sentences (boilerplate, recurring lines): each is read once. The
+    # caller may change its statement, so it gets its own copy of the lists; the target phrases
+    # in them are only read.
+    statement = _analysed(sentence)
+    return Statement(
+        statement.kind,
+        strikes=statement.strikes,
+        engagements=statement.engagements,
+        places=list(statement.places),
+        country=statement.country,
+        both_countries=statement.both_countries,
+        day_text=statement.day_text,
+        relative_day=statement.relative_day,
+        late=statement.late,
+        day_paragraph=statement.day_paragraph,
+        targets=list(statement.targets),
+    )
+
+
+@lru_cache(maxsize=16384)
+def _analysed(sentence: str) -> Statement:
     lowered = sentence.lower()
     if "strike" not in lowered and "stike" not in lowered:
         return Statement("other")  # every statement we read names strikes ("airstike": a typo)

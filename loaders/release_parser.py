@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from loaders.dates import DAY_PATTERN, RELATIVE_DAY_PATTERN, parse_day, relative_day
 from loaders.gazetteer import resolve_place
-from loaders.grammar import Statement, TargetPhrase, analyse
+from loaders.grammar import Statement, TargetPhrase, analyse, keyword_text
 from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, StrikeReport, Target, Totals
 from loaders.segmenter import Sentence, segment
 from loaders.taxonomy import UNCLASSIFIED, classify
@@ -46,6 +46,15 @@ _REPORTED_RE = re.compile(
 # "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes.
 _DATELINE_RE = re.compile(rf"^.{{0,300}}?\b{DAY_PATTERN}\s*(?:[—–]|-\s)\s*")
 _TITLE_LINE_RE = re.compile(r"^\s*(?P<title>[^\n]{12,160})\n")
+_NOT_A_TITLE_RE = re.compile(r"\d{4}$|^From a|^Press Release")
+_OPENING_COUNTRY_RE = re.compile(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b")
+_LEAD_COUNTRY_RE = re.compile(r"\b(?:in|against\s+ISI[LS]\s+in)\s+(Syria|Iraq)\b")
+_LEAD_BOTH_COUNTRIES_RE = re.compile(r"Syria\s+and\s+Iraq|Iraq\s+and\s+Syria")
+_BLANK_LINE_RE = re.compile(r"\n\s*\n")
+_ENDS_IN_WORD_RE = re.compile(r"\w$")
+_RESULT_VERB_RE = re.compile(r"\b(?:destroyed|engaged|struck|damaged|suppressed)\b")
+_RESULT_VERBS = ("destroyed", "engaged", "struck", "damaged", "suppressed")
+_GROUP_NAME_RE = re.compile(r"\b(?:ISIS|ISIL|Daesh)\b")
 
 
 def content_hash(text: str) -> str:
@@ -70,12 +79,14 @@ def _title(raw: str, hint: str | None) -> str | None:
     if hint:
         return hint.strip()
     match = _TITLE_LINE_RE.match(raw)
-    if match and not re.search(r"\d{4}$|^From a|^Press Release", match["title"]):
+    if match and not _NOT_A_TITLE_RE.search(match["title"]):
         return match["title"].strip()
     return None
 
 
 def _normalise(text: str) -> str:
+    if "islamic state" not in keyword_text(text):
+        return text  # every name in _ORG_NAMES starts "Islamic State"
     for pattern, replacement in _ORG_NAMES:
         text = pattern.sub(replacement, text)
     return text
@@ -112,6 +123,9 @@ class _Walker:
 
     def lead(self, sentence: Sentence) -> None:
         """The first sentences set the period the release covers and its default day."""
+        keywords = keyword_text(sentence.text)
+        if "strike" not in keywords and "conduct" not in keywords and "continue" not in keywords:
+            return  # each alternative of _LEAD_WORDS_RE holds one of these words
         if not _LEAD_WORDS_RE.search(sentence.text):
             return
         # "officials reported today" dates the report, not the strikes.
@@ -131,8 +145,8 @@ class _Walker:
             return
         self.window.extend(days)
         if not self.seen_statement:
-            country = re.search(r"\b(?:in|against\s+ISI[LS]\s+in)\s+(Syria|Iraq)\b", text)
-            key = country[1] if country and not re.search(r"Syria\s+and\s+Iraq|Iraq\s+and\s+Syria", text) else "all"
+            country = _LEAD_COUNTRY_RE.search(text)
+            key = country[1] if country and not _LEAD_BOTH_COUNTRIES_RE.search(text) else "all"
             self.lead_days.setdefault(key, days[0] if len(set(days)) == 1 else None)
 
     def default_day(self, country: str | None) -> date | None:
@@ -246,8 +260,10 @@ class _Walker:
             if sentence.heading and self.heading(sentence):
                 continue
             statement = analyse(text)
-            opening = re.match(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b", text)
-            if opening and statement.kind == "strike" and not sentence.bulleted:
+            opening = (
+                _OPENING_COUNTRY_RE.match(text) if statement.kind == "strike" and not sentence.bulleted else None
+            )
+            if opening:
                 self.country = opening[1]  # prose: "In Iraq, three airstrikes ... One airstrike ..."
             if not self.seen_statement and statement.kind in ("other", "totals", "header"):
                 self.lead(sentence)
@@ -313,21 +329,23 @@ def _fill_countries_from_neighbours(raw: str, reports: list[StrikeReport]) -> No
             continue
         previous = reports[index - 1] if index > 0 else None
         following = reports[index + 1] if index + 1 < len(reports) else None
-        if previous and previous.country and not re.search(r"\n\s*\n", raw[previous.span[1] : report.span[0]]):
+        if previous and previous.country and not _BLANK_LINE_RE.search(raw[previous.span[1] : report.span[0]]):
             report.country = previous.country
-        elif following and following.country and not re.search(r"\n\s*\n", raw[report.span[1] : following.span[0]]):
+        elif following and following.country and not _BLANK_LINE_RE.search(raw[report.span[1] : following.span[0]]):
             report.country = following.country
 
 
 def _cut_off(raw: str, sentence: Sentence) -> bool:
     """True if the copy ends inside this sentence (no end punctuation, nothing after it)."""
-    return not raw[sentence.end :].strip() and bool(re.search(r"\w$", sentence.text))
+    return not raw[sentence.end :].strip() and bool(_ENDS_IN_WORD_RE.search(sentence.text))
 
 
 def _mentions_strike_numbers(text: str) -> bool:
+    # both patterns are case-sensitive: a verb they name must be in the text as written
     return bool(
-        re.search(r"\b(?:destroyed|engaged|struck|damaged|suppressed)\b", text)
-        and re.search(r"\b(?:ISIS|ISIL|Daesh)\b", text)
+        any(map(text.__contains__, _RESULT_VERBS))
+        and _RESULT_VERB_RE.search(text)
+        and _GROUP_NAME_RE.search(text)
     )
 
 

@@ -10,6 +10,7 @@ _BULLET = re.compile(r"^\s*(?:--|[-*•o·▪–—](?=\s))\s*")
 # Unmarked bullets ("Near Mosul, ..." on a line of its own) start a new unit too.
 _UNIT_START = re.compile(r"^\s*(?:--|[-*•o·▪–—]\s|Near\s|On\s|Yesterday\b|There\s+w(?:ere|as)\s)")
 _TERMINAL = re.compile(r"[.:;!?\"”)]\s*$")
+_BULLET_MARKS = "-*•o·▪–—"  # a bullet, after any leading space, starts with one of these
 _FUNCTION_WORDS = {
     "a", "an", "the", "in", "of", "and", "to", "on", "at", "near", "by", "for", "with", "from",
     "against", "as", "that", "this", "these", "conducted", "were", "was", "one", "two", "three",
@@ -41,9 +42,15 @@ def _lines_with_offsets(raw: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _ends_complete(text: str) -> bool:
+    """True if the text ends in end punctuation, trailing space aside (_TERMINAL)."""
+    # \s is exactly what str.rstrip() strips, so a match can only start at the last non-space
+    return bool(_TERMINAL.search(text, len(text.rstrip()) - 1))
+
+
 def _is_heading(text: str) -> bool:
     words = text.split()
-    return 0 < len(words) <= 6 and not _TERMINAL.search(text) and not _BULLET.match(text)
+    return 0 < len(words) <= 6 and not _ends_complete(text) and not _BULLET.match(text)
 
 
 def _units(raw: str) -> list[tuple[int, int]]:
@@ -58,10 +65,10 @@ def _units(raw: str) -> list[tuple[int, int]]:
         following = lines[index + 1][2] if index + 1 < len(lines) else ""
         return not following.strip() or bool(_UNIT_START.match(following))
 
-    def complete_at(index: int, line: str) -> bool:
+    def complete_at(index: int, line: str, heading: bool) -> bool:
         """A line ends its unit at end punctuation, or when it is a short header line (title,
         dateline, "By ...") followed by a capitalised line; not when it ends on a function word."""
-        if heading_at(index) or _TERMINAL.search(line):
+        if heading or _ends_complete(line):
             return True
         following = lines[index + 1][2].lstrip() if index + 1 < len(lines) else ""
         last_word = line.split()[-1].lower() if line.split() else ""
@@ -85,7 +92,7 @@ def _units(raw: str) -> list[tuple[int, int]]:
         else:
             units[-1][1] = end
         open_unit = True
-        previous_complete = complete_at(index, line)
+        previous_complete = complete_at(index, line, heading)
     return [(start, end) for start, end in units]
 
 
@@ -94,9 +101,12 @@ def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
     text = raw[start:end]
     for match in _SENTENCE_END.finditer(text):
         cut = start + match.end()
-        candidate = raw[cursor : start + match.start() + 1].rstrip()
-        if match.group(0)[0] == "." and _ABBREVIATIONS.search(candidate):
-            continue
+        if match.group(0)[0] == ".":
+            dot = start + match.start()
+            # an abbreviation ends at the dot and is at most 8 characters long: the last 16
+            # characters of the sentence so far hold it and the character before it (for \b)
+            if _ABBREVIATIONS.search(raw[max(cursor, dot - 15) : dot + 1]):
+                continue
         spans.append((cursor, start + match.start() + len(match.group(0).rstrip())))
         cursor = cut
     if cursor < end:
@@ -119,7 +129,8 @@ def segment(raw: str) -> list[Sentence]:
                 continue
             sentences.append(
                 Sentence(
-                    text=_BULLET.sub("", text, count=1),
+                    # text is stripped, so a bullet starts at its first character
+                    text=_BULLET.sub("", text, count=1) if text[0] in _BULLET_MARKS else text,
                     start=s_start + lead,
                     end=s_end,
                     unit=unit_index,
