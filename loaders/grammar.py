@@ -218,36 +218,32 @@ def _has_any(text: str, words: tuple[str, ...]) -> bool:
     return any(map(text.__contains__, words))
 
 
-def _split_items(objects: str) -> list[str]:
-    """Split a verb's object list into target phrases, never inside a known compound."""
-    # the "and" inside a compound becomes a NUL while splitting, then comes back as written;
+def _object_pieces(objects: str) -> list[str]:
+    """Split a verb's object list into pieces, never inside a known compound; a compound's own
+    "and" is a NUL in its piece."""
     # every compound contains "and", so without one there is nothing to protect
     if "and" in objects.lower():
-        protected = _compound_pattern().sub(lambda match: _INNER_AND.sub("\x00", match.group(0)), objects)
-    else:
-        protected = objects
-    items = []
-    for chunk in _ITEM_SEPARATOR.split(protected):
-        for piece in _MIDLIST_NUMBER.split(chunk):
-            restored = piece.replace("\x00", "and").strip(" .:")
-            restored = _LEADING_FILLER.sub("", restored)
-            if restored.lower() in {"a", "an", "the", "also", "then"}:
-                continue  # "a six fighting positions": the article is a typo
-            if restored:
-                items.append(restored)
-    return items
+        objects = _compound_pattern().sub(lambda match: _INNER_AND.sub("\x00", match.group(0)), objects)
+    return [piece for chunk in _ITEM_SEPARATOR.split(objects) for piece in _MIDLIST_NUMBER.split(chunk)]
+
+
+@lru_cache(maxsize=65536)
+def _item_reading(piece: str) -> tuple[str, int | None, str, bool] | None:
+    """Return (target phrase as written, count, text without its count, whether that text is
+    only a size word) for one piece of an object list; None for an empty piece or a stray word.
+    Target phrases repeat from release to release."""
+    item = _LEADING_FILLER.sub("", piece.replace("\x00", "and").strip(" .:"))
+    if not item or item.lower() in {"a", "an", "the", "also", "then"}:
+        return None  # "a six fighting positions": the article is a typo
+    count, text = _count_of(item)
+    return item, count, text, bool(_ADJECTIVE_ONLY.match(_OWNER_PREFIX.sub("", text)))
 
 
 @lru_cache(maxsize=65536)
 def _object_list(objects: str) -> tuple[tuple[str, int | None, str, bool], ...]:
-    """Return (item as written, count, text without its count, whether the text is only a size
-    word) for each target phrase of one verb. Object lists repeat from release to release."""
-    readings = []
-    for item in _split_items(objects):
-        count, text = _count_of(item)
-        adjective_only = bool(_ADJECTIVE_ONLY.match(_OWNER_PREFIX.sub("", text)))
-        readings.append((item, count, text, adjective_only))
-    return tuple(readings)
+    """Return the _item_reading of each target phrase of one verb's object list."""
+    readings = (_item_reading(piece) for piece in _object_pieces(objects))
+    return tuple(reading for reading in readings if reading is not None)
 
 
 def _target_phrases(action_text: str) -> list[TargetPhrase]:

@@ -20,7 +20,9 @@ _ABBREVIATIONS = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Fla|No|Gen|Lt|Col|Maj|Sgt|Dr|Mr|Mrs|"
     r"St|Ft|Inc|Co|vs|approx|etc)|\b[A-Z]|\b[a-z]\.[a-z]|U\.S|U\.K|a\.m|p\.m)\.$"
 )
-_SENTENCE_END = re.compile(r"[.!?](?:[\"”’)]*)\s+(?=[\"“(]?[A-Z0-9])|:\s+(?=\S)")
+# ". " / "! " / "? " (closing quotes allowed) before a capital or a digit, or ": " before anything.
+# One character class first lets re skip quickly to the candidates.
+_SENTENCE_END = re.compile(r"[.!?:](?:(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])|(?<=:)\s+(?=\S))")
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,13 @@ def _ends_complete(text: str) -> bool:
     return bool(_TERMINAL.search(text, len(text.rstrip()) - 1))
 
 
+def _few_words(text: str) -> bool:
+    """True if the text has one to six words (without splitting a long text to count them)."""
+    return 0 < len(text.split(None, 6)) <= 6
+
+
 def _is_heading(text: str) -> bool:
-    words = text.split()
-    return 0 < len(words) <= 6 and not _ends_complete(text) and not _BULLET.match(text)
+    return _few_words(text) and not _ends_complete(text) and not _BULLET.match(text)
 
 
 def _units(raw: str) -> list[tuple[int, int]]:
@@ -120,7 +126,11 @@ def segment(raw: str) -> list[Sentence]:
     for unit_index, (start, end) in enumerate(_units(raw)):
         unit_text = raw[start:end]
         bulleted = bool(_BULLET.match(unit_text))
-        heading = "\n" not in unit_text.strip() and _is_heading(" ".join(unit_text.split()))
+        heading = (
+            "\n" not in unit_text.strip()
+            and _few_words(unit_text)  # _is_heading's first test, before the text is rebuilt
+            and _is_heading(" ".join(unit_text.split()))
+        )
         for s_start, s_end in _split_sentences(raw, start, end):
             piece = raw[s_start:s_end]
             lead = len(piece) - len(piece.lstrip())
