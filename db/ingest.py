@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
-from db.engine import write_transaction
+from db.engine import execute_many, write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.readers import DEFAULT_MAX_BYTES
 
@@ -80,9 +80,10 @@ def _stored_is_complete(session: Session, release_id: int) -> bool:
 class _Version:
     """The counted version of a release, as the planner knows it."""
 
-    id: int
+    id: int | None  # None: stored by this file but not inserted yet
     format: str
     complete: bool | None  # None: not known yet (stored before this file; looked up when needed)
+    counted: bool = True
 
 
 class _Planner:
@@ -91,14 +92,16 @@ class _Planner:
 
     def __init__(self, session: Session, parsed_list: list[ParsedRelease]):
         self.session = session
-        self.by_hash: dict[str, int] = {}
+        self.by_hash: dict[str, _Version] = {}
         self.current: dict[str, _Version] = {}
         release = models.Release
         hashes = [parsed.content_hash for parsed in parsed_list]
         keys = [release_key(parsed) for parsed in parsed_list]
         for chunk in _chunks(hashes):
-            self.by_hash.update(session.execute(select(release.content_hash, release.id)
-                                                .where(release.content_hash.in_(chunk))).all())
+            for content_hash, release_id, format in session.execute(
+                select(release.content_hash, release.id, release.format).where(release.content_hash.in_(chunk))
+            ):
+                self.by_hash[content_hash] = _Version(release_id, format, None)
         for chunk in _chunks(keys):
             for key, release_id, format in session.execute(
                 select(release.release_key, release.id, release.format)
@@ -109,7 +112,7 @@ class _Planner:
     def outcome(self, parsed: ParsedRelease) -> tuple[str, _Version | None]:
         """(new | duplicate | revision, the version it meets: the stored copy or the counted one)."""
         if parsed.content_hash in self.by_hash:
-            return DUPLICATE, _Version(self.by_hash[parsed.content_hash], parsed.format, None)
+            return DUPLICATE, self.by_hash[parsed.content_hash]
         current = self.current.get(release_key(parsed))
         return (REVISION, current) if current is not None else (NEW, None)
 
@@ -121,10 +124,13 @@ class _Planner:
             current.complete = _stored_is_complete(self.session, current.id)
         return _standing(parsed.format, _is_complete(parsed)) >= _standing(current.format, current.complete)
 
-    def stored(self, parsed: ParsedRelease, release_id: int, counted: bool) -> None:
-        self.by_hash[parsed.content_hash] = release_id
+    def stored(self, parsed: ParsedRelease, counted: bool) -> _Version:
+        """Note a release of this file as stored; returns its version (id None until inserted)."""
+        version = _Version(None, parsed.format, _is_complete(parsed), counted)
+        self.by_hash[parsed.content_hash] = version
         if counted:
-            self.current[release_key(parsed)] = _Version(release_id, parsed.format, _is_complete(parsed))
+            self.current[release_key(parsed)] = version
+        return version
 
 
 def _chunks(values: list, size: int = 500):
@@ -142,7 +148,7 @@ def plan(session: Session, parsed_list: list[ParsedRelease]) -> list[str]:
         outcomes.append(outcome)
         if outcome != DUPLICATE:
             # as if stored: a later copy in the same file meets this one
-            planner.stored(parsed, -1, current is None or planner.counts_over(parsed, current))
+            planner.stored(parsed, current is None or planner.counts_over(parsed, current))
     return outcomes
 
 
@@ -190,9 +196,17 @@ class PlaceIds:
             )
 
 
+@dataclass
+class DerivedRows:
+    """The rows write_derived_rows inserted, for the summaries."""
+
+    reports: list[dict]
+    targets: list[tuple[dict, dict]]  # (report row, target row)
+
+
 def write_derived_rows(
     session: Session, releases: list[tuple[int, ParsedRelease]], places: PlaceIds, keep_text: bool = True
-) -> None:
+) -> DerivedRows:
     """Insert the strike reports, targets and diagnostics of parsed releases under their
     stored release ids: one executemany per table."""
     reports, diagnostics = [], []
@@ -218,20 +232,22 @@ def write_derived_rows(
                 "span_start": diagnostic.span[0] if with_span else None,
                 "span_end": diagnostic.span[1] if with_span else None,
             })
-    if reports:
-        session.execute(models.StrikeReport.__table__.insert(), reports)
-    if diagnostics:
-        session.execute(models.Diagnostic.__table__.insert(), diagnostics)
+    execute_many(session, models.StrikeReport.__table__.insert(), reports)
+    execute_many(session, models.Diagnostic.__table__.insert(), diagnostics)
     report_ids = _report_ids(session, [release_id for release_id, _parsed in releases])
-    targets = [
-        {"strike_report_id": report_ids[release_id, position], "action": target.action, "count": target.count,
-         "text": target.text if keep_text else None, "type": target.type, "category": target.category}
-        for release_id, parsed in releases
-        for position, report in enumerate(parsed.strikes)
-        for target in report.targets
-    ]
-    if targets:
-        session.execute(models.Target.__table__.insert(), targets)
+    targets = []
+    report_rows = iter(reports)
+    for release_id, parsed in releases:
+        for position, report in enumerate(parsed.strikes):
+            report_row = next(report_rows)
+            for target in report.targets:
+                targets.append((report_row, {
+                    "strike_report_id": report_ids[release_id, position], "action": target.action,
+                    "count": target.count, "text": target.text if keep_text else None, "type": target.type,
+                    "category": target.category,
+                }))
+    execute_many(session, models.Target.__table__.insert(), [target for _report, target in targets])
+    return DerivedRows(reports, targets)
 
 
 def _report_ids(session: Session, release_ids: list[int]) -> dict[tuple[int, int], int]:
@@ -250,7 +266,7 @@ def _report_ids(session: Session, release_ids: list[int]) -> dict[tuple[int, int
 @dataclass
 class StoredRelease:
     outcome: str  # new, duplicate, revision
-    release_id: int  # the stored row (for a duplicate: the copy already there)
+    release_id: int | None  # the stored row (for a duplicate: the copy already there)
     replaced_id: int | None = None  # for a revision: the version counted until then
 
 
@@ -263,45 +279,63 @@ def store_releases(
 ) -> list[StoredRelease]:
     """Add the releases of one file inside the caller's transaction, summaries included."""
     planner = _Planner(session, parsed_list)
-    places = PlaceIds(session)
     release = models.Release.__table__
     results: list[StoredRelease] = []
-    written: list[tuple[int, ParsedRelease]] = []
-    counted_in: dict[int, None] = {}  # ordered set
+    pending: list[tuple[dict, _Version, StoredRelease]] = []  # release rows not inserted yet
+    written: list[tuple[_Version, ParsedRelease]] = []
     counted_out: list[int] = []
+
+    def insert_pending() -> None:
+        execute_many(session, release.insert(), [row for row, _version, _result in pending])
+        ids = {}
+        for chunk in _chunks([row["content_hash"] for row, _version, _result in pending]):
+            ids.update(session.execute(select(release.c.content_hash, release.c.id)
+                                       .where(release.c.content_hash.in_(chunk))).all())
+        for row, version, result in pending:
+            version.id = result.release_id = ids[row["content_hash"]]
+        pending.clear()
+
     for parsed in parsed_list:
-        outcome, current = planner.outcome(parsed)
+        outcome, met = planner.outcome(parsed)
+        if met is not None and met.id is None:
+            insert_pending()  # it meets a copy stored just before in this file: that one needs its id
         if outcome == DUPLICATE:
-            results.append(StoredRelease(DUPLICATE, current.id))
+            results.append(StoredRelease(DUPLICATE, met.id))
             continue
-        counted = current is None or planner.counts_over(parsed, current)
-        release_id = session.execute(
-            release.insert().returning(release.c.id),
-            {
-                "release_key": release_key(parsed), "content_hash": parsed.content_hash, "source": parsed.source,
-                "source_url": source_url, "format": parsed.format, "title": parsed.title,
-                "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
-                "stated_totals": {key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
-                "raw_text": parsed.raw_text if keep_text else None, "is_current": counted,
-                "replaces_id": current.id if current is not None else None, "import_id": import_id,
-            },
-        ).scalar_one()
-        if current is not None and counted:
-            session.execute(release.update().where(release.c.id == current.id).values(is_current=False))
-            if current.id in counted_in:  # a copy stored earlier in this file: never counted
-                del counted_in[current.id]
+        counted = met is None or planner.counts_over(parsed, met)
+        if met is not None and counted:
+            session.execute(release.update().where(release.c.id == met.id).values(is_current=False))
+            if met.counted and any(version is met for version, _parsed in written):
+                met.counted = False  # stored earlier in this file: never counted
             else:
-                counted_out.append(current.id)
-        if counted:
-            counted_in[release_id] = None
-        planner.stored(parsed, release_id, counted)
-        written.append((release_id, parsed))
-        results.append(StoredRelease(outcome, release_id, current.id if current is not None else None))
+                counted_out.append(met.id)
+        version = planner.stored(parsed, counted)
+        result = StoredRelease(outcome, None, met.id if met is not None else None)
+        results.append(result)
+        written.append((version, parsed))
+        pending.append(({
+            "release_key": release_key(parsed), "content_hash": parsed.content_hash, "source": parsed.source,
+            "source_url": source_url, "format": parsed.format, "title": parsed.title,
+            "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
+            "stated_totals": {key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
+            "stated_strikes": summaries.stated_overall_strikes(
+                {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}),
+            "parsed_strikes": parsed.parsed_totals()["all"].strikes or 0,
+            "raw_text": parsed.raw_text if keep_text else None, "is_current": counted,
+            "replaces_id": met.id if met is not None else None, "import_id": import_id,
+            "created_at": models.utcnow(),
+        }, version, result))
+    if pending:
+        insert_pending()
     if written:
         summaries.count_out(session, counted_out)
-        write_derived_rows(session, written, places, keep_text)
-        summaries.refresh_release_totals(session, [release_id for release_id, _parsed in written])
-        summaries.count_in(session, list(counted_in))
+        rows = write_derived_rows(session, [(version.id, parsed) for version, parsed in written], PlaceIds(session),
+                                  keep_text)
+        counted = {version.id for version, _parsed in written if version.counted}
+        summaries.count_written(
+            session, [report for report in rows.reports if report["release_id"] in counted],
+            [(report, target) for report, target in rows.targets if report["release_id"] in counted],
+        )
     return results
 
 

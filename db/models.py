@@ -175,14 +175,14 @@ class Diagnostic(Base):
 # --- summaries of the current releases, kept by db.summaries in the transaction that changes
 # the detail rows; the charts read these instead of aggregating every strike report and
 # target. `key` joins the dimension values (nullable, so no composite unique index can
-# match them) for the upserts.
+# match them) for the upserts; on SQLite the tables are clustered on it (WITHOUT ROWID).
 
 
 class StrikeDay(Base):
     """Strike reports of current releases summed per strike day, country and place."""
 
     __tablename__ = "strike_day"
-    __table_args__ = (Index("ix_strike_day_day", "day", "country"),)
+    __table_args__ = (Index("ix_strike_day_day", "day", "country"), {"sqlite_with_rowid": False})
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     day: Mapped[date | None] = mapped_column(Date)
@@ -199,7 +199,7 @@ class ReleaseDay(Base):
     """Which current release reports strikes on which day in which country: counts releases."""
 
     __tablename__ = "release_day"
-    __table_args__ = (Index("ix_release_day_day", "day", "country", "release_id"),)
+    __table_args__ = (Index("ix_release_day_day", "day", "country", "release_id"), {"sqlite_with_rowid": False})
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     release_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -211,7 +211,7 @@ class TargetMonth(Base):
     """Targets of current releases summed per strike month, country, place, type and action."""
 
     __tablename__ = "target_month"
-    __table_args__ = (Index("ix_target_month_month", "month"),)
+    __table_args__ = (Index("ix_target_month_month", "month"), {"sqlite_with_rowid": False})
 
     key: Mapped[str] = mapped_column(String(500), primary_key=True)
     month: Mapped[date | None] = mapped_column(Date)

@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db import models
+from db.engine import execute_many, session_factory, write_transaction
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
 SUMMARY_VERSION = "1"
@@ -48,7 +49,7 @@ def stated_overall_strikes(stated_totals: dict) -> int | None:
 
 
 def _key(*values) -> str:
-    return _SEPARATOR.join("" if value is None else str(value) for value in values)
+    return _SEPARATOR.join(map(str, values))  # None becomes "None": no name is that
 
 
 def _chunks(values: Iterable) -> Iterable[list]:
@@ -66,90 +67,122 @@ def _upsert(session: Session, table, rows: list[dict], measures: tuple[str, ...]
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key], set_={name: table.c[name] + statement.excluded[name] for name in measures}
     )
-    session.execute(statement, rows)
+    execute_many(session, statement, rows)
 
 
-def _strike_rows(session: Session, ids: list[int], sign: int) -> list[dict]:
-    report = models.StrikeReport
-    grouped = session.execute(
-        select(report.strike_date, report.country, report.place_id, func.coalesce(func.sum(report.strikes), 0),
-               func.coalesce(func.sum(report.engagements), 0), func.count())
-        .where(report.release_id.in_(ids))
-        .group_by(report.strike_date, report.country, report.place_id)
-    )
+# What a summary is made of, whether read from the database or from rows just written:
+# strikes: (day, country, place_id, strikes, engagements, reports)
+# targets: (day, country, place_id, category, type, action, targets, mentions, numbered)
+# release days: (release_id, day, country)
+
+
+def _strike_day_rows(strikes: Iterable[tuple], sign: int) -> list[dict]:
+    sums: dict[tuple, list[int]] = {}
+    for day, country, place_id, strike_count, engagements, reports in strikes:
+        total = sums.setdefault((day, country, place_id), [0, 0, 0])
+        total[0] += strike_count or 0
+        total[1] += engagements or 0
+        total[2] += reports
     return [
-        {"key": _key(day, country, place_id), "day": day, "week": week_of(day), "month": month_of(day),
-         "country": country, "place_id": place_id, "strikes": sign * int(strikes),
-         "engagements": sign * int(engagements), "reports": sign * reports}
-        for day, country, place_id, strikes, engagements, reports in grouped
+        {"key": _key(*dimensions), "day": dimensions[0], "week": week_of(dimensions[0]),
+         "month": month_of(dimensions[0]), "country": dimensions[1], "place_id": dimensions[2],
+         "strikes": sign * strike_count, "engagements": sign * engagements, "reports": sign * reports}
+        for dimensions, (strike_count, engagements, reports) in sums.items()
     ]
 
 
-def _target_rows(session: Session, ids: list[int], sign: int) -> list[dict]:
+def _target_month_rows(targets: Iterable[tuple], sign: int) -> list[dict]:
+    by_day: dict[tuple, list[int]] = {}
+    for day, country, place_id, category, type_, action, target_count, mentions, numbered in targets:
+        dimensions = (day, country, place_id, category, type_, action)
+        total = by_day.get(dimensions)
+        if total is None:
+            by_day[dimensions] = [target_count, mentions, numbered]
+        else:
+            total[0] += target_count
+            total[1] += mentions
+            total[2] += numbered
+    sums: dict[tuple, list[int]] = {}
+    for (day, *rest), (target_count, mentions, numbered) in by_day.items():
+        total = sums.setdefault((month_of(day), *rest), [0, 0, 0])
+        total[0] += target_count
+        total[1] += mentions
+        total[2] += numbered
+    return [
+        {"key": _key(*dimensions), "month": dimensions[0], "country": dimensions[1], "place_id": dimensions[2],
+         "category": dimensions[3], "type": dimensions[4], "action": dimensions[5],
+         "targets": sign * target_count, "mentions": sign * mentions, "numbered": sign * numbered}
+        for dimensions, (target_count, mentions, numbered) in sums.items()
+    ]
+
+
+def _apply(session: Session, strikes: Iterable[tuple], targets: Iterable[tuple], release_days: Iterable[tuple],
+           sign: int) -> None:
+    strike_rows = _strike_day_rows(strikes, sign)
+    target_rows = _target_month_rows(targets, sign)
+    _upsert(session, models.StrikeDay.__table__, strike_rows, ("strikes", "engagements", "reports"))
+    _upsert(session, models.TargetMonth.__table__, target_rows, ("targets", "mentions", "numbered"))
+    days = [{"key": _key(release_id, day, country), "release_id": release_id, "day": day, "country": country}
+            for release_id, day, country in set(release_days)]
+    if sign > 0:
+        execute_many(session, models.ReleaseDay.__table__.insert(), days)
+        return
+    for keys in _chunks([row["key"] for row in days]):
+        session.execute(delete(models.ReleaseDay).where(models.ReleaseDay.key.in_(keys)))
+    # keys whose last report went: gone, so filters and counts of places never show them
+    for keys in _chunks([row["key"] for row in strike_rows]):
+        session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.reports <= 0))
+    for keys in _chunks([row["key"] for row in target_rows]):
+        session.execute(delete(models.TargetMonth).where(models.TargetMonth.key.in_(keys), models.TargetMonth.mentions <= 0))
+
+
+def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """The summary ingredients of stored releases, summed per day in SQL."""
     report, target = models.StrikeReport, models.Target
-    # grouped by day (portable SQL), folded into months here
-    grouped = session.execute(
+    strikes = session.execute(
+        select(report.strike_date, report.country, report.place_id, func.sum(report.strikes),
+               func.sum(report.engagements), func.count())
+        .where(report.release_id.in_(ids))
+        .group_by(report.strike_date, report.country, report.place_id)
+    ).all()
+    targets = session.execute(
         select(report.strike_date, report.country, report.place_id, target.category, target.type, target.action,
                func.sum(func.coalesce(target.count, 1)), func.count(), func.count(target.count))
         .join(report, report.id == target.strike_report_id)
         .where(report.release_id.in_(ids))
         .group_by(report.strike_date, report.country, report.place_id, target.category, target.type, target.action)
-    )
-    rows: dict[str, dict] = {}
-    for day, country, place_id, category, type_, action, targets, mentions, numbered in grouped:
-        month = month_of(day)
-        key = _key(month, country, place_id, category, type_, action)
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = {"key": key, "month": month, "country": country, "place_id": place_id,
-                               "category": category, "type": type_, "action": action,
-                               "targets": 0, "mentions": 0, "numbered": 0}
-        row["targets"] += sign * int(targets)
-        row["mentions"] += sign * mentions
-        row["numbered"] += sign * numbered
-    return list(rows.values())
-
-
-def _release_day_rows(session: Session, ids: list[int]) -> list[dict]:
-    report = models.StrikeReport
-    pairs = session.execute(
+    ).all()
+    release_days = session.execute(
         select(report.release_id, report.strike_date, report.country).distinct().where(report.release_id.in_(ids))
-    )
-    return [{"key": _key(release_id, day, country), "release_id": release_id, "day": day, "country": country}
-            for release_id, day, country in pairs]
-
-
-def _change(session: Session, release_ids: Iterable[int], sign: int) -> None:
-    for ids in _chunks(release_ids):
-        strike_rows = _strike_rows(session, ids, sign)
-        target_rows = _target_rows(session, ids, sign)
-        _upsert(session, models.StrikeDay.__table__, strike_rows, ("strikes", "engagements", "reports"))
-        _upsert(session, models.TargetMonth.__table__, target_rows, ("targets", "mentions", "numbered"))
-        if sign > 0:
-            rows = _release_day_rows(session, ids)
-            if rows:
-                session.execute(models.ReleaseDay.__table__.insert(), rows)
-            continue
-        session.execute(delete(models.ReleaseDay).where(models.ReleaseDay.release_id.in_(ids)))
-        # keys whose last report went: gone, so filters and counts of places never show them
-        for keys in _chunks([row["key"] for row in strike_rows]):
-            session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.reports <= 0))
-        for keys in _chunks([row["key"] for row in target_rows]):
-            session.execute(
-                delete(models.TargetMonth).where(models.TargetMonth.key.in_(keys), models.TargetMonth.mentions <= 0)
-            )
+    ).all()
+    return strikes, targets, release_days
 
 
 def count_in(session: Session, release_ids: Iterable[int]) -> None:
     """Add these releases' stored strike reports and targets to the summaries (they became
-    current: new, restored, or reparsed)."""
-    _change(session, release_ids, +1)
+    counted: restored, reparsed, loaded)."""
+    for ids in _chunks(release_ids):
+        _apply(session, *_stored(session, ids), sign=+1)
 
 
 def count_out(session: Session, release_ids: Iterable[int]) -> None:
     """Take these releases' strike reports and targets out of the summaries (they stop being
     counted: replaced, removed, or about to be reparsed). Call while their rows are stored."""
-    _change(session, release_ids, -1)
+    for ids in _chunks(release_ids):
+        _apply(session, *_stored(session, ids), sign=-1)
+
+
+def count_written(session: Session, reports: list[dict], targets: list[tuple[dict, dict]]) -> None:
+    """Add rows just written for counted releases (strike_report rows, and (report, target)
+    row pairs, as given to the inserts) without reading them back."""
+    _apply(
+        session,
+        ((r["strike_date"], r["country"], r["place_id"], r["strikes"], r["engagements"], 1) for r in reports),
+        ((r["strike_date"], r["country"], r["place_id"], t["category"], t["type"], t["action"],
+          1 if t["count"] is None else t["count"], 1, 0 if t["count"] is None else 1) for r, t in targets),
+        ((r["release_id"], r["strike_date"], r["country"]) for r in reports),
+        sign=+1,
+    )
 
 
 def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None:
@@ -188,8 +221,6 @@ def rebuild(session: Session) -> None:
 def ensure_built(engine: Engine) -> bool:
     """Rebuild the summaries if they were made by another version of them (or never);
     returns True when it rebuilt."""
-    from db.engine import session_factory, write_transaction
-
     with write_transaction(session_factory(engine)) as session:
         row = session.get(models.Meta, _VERSION_KEY)
         if row is not None and row.value == SUMMARY_VERSION:

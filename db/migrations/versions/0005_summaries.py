@@ -31,6 +31,7 @@ def upgrade() -> None:
         sa.Column("strikes", sa.Integer(), nullable=False),
         sa.Column("engagements", sa.Integer(), nullable=False),
         sa.Column("reports", sa.Integer(), nullable=False),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_strike_day_day", "strike_day", ["day", "country"])
     op.create_index("ix_strike_day_place_id", "strike_day", ["place_id"])
@@ -40,6 +41,7 @@ def upgrade() -> None:
         sa.Column("release_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=True),
         sa.Column("country", sa.String(length=40), nullable=True),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_release_day_day", "release_day", ["day", "country", "release_id"])
     op.create_index("ix_release_day_release_id", "release_day", ["release_id"])
@@ -55,6 +57,7 @@ def upgrade() -> None:
         sa.Column("targets", sa.Integer(), nullable=False),
         sa.Column("mentions", sa.Integer(), nullable=False),
         sa.Column("numbered", sa.Integer(), nullable=False),
+        sqlite_with_rowid=False,
     )
     op.create_index("ix_target_month_month", "target_month", ["month"])
     op.execute("DELETE FROM meta WHERE key = 'summary_version'")
