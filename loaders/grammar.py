@@ -25,10 +25,60 @@ def keyword_text(text: str) -> str:
     IGNORECASE pattern requires is a substring of it whenever the pattern matches the text, so a
     missing word lets a caller skip the pattern."""
     # Besides upper and lower case, IGNORECASE matches "İ" and the dotless "ı" to "i" and the
-    # long "ſ" to "s" ("K", the Kelvin sign, lower-cases to "k" by itself).
+    # long "ſ" to "s" (the Kelvin sign, U+212A, lower-cases to "k" by itself).
     if not text.isascii() and ("İ" in text or "ı" in text or "ſ" in text):
         text = text.replace("İ", "i").replace("ı", "i").replace("ſ", "s")
     return text.lower()
+
+
+# Characters IGNORECASE equates with an ASCII letter although they are not ASCII themselves:
+# "İ" and the dotless "ı" (i), the long "ſ" (s) and the Kelvin sign (k).
+_ASCII_CASE_PARTNERS = "\u0130\u0131\u017f\u212a"
+
+
+def _lower_case_twin(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    """Return the case-sensitive twin of an IGNORECASE pattern, for lower-cased ASCII text.
+
+    On ASCII text, IGNORECASE compares letters exactly as lower-casing both sides does, and
+    lower-casing ASCII text keeps every position: the twin run on text.lower() matches at the
+    spans the pattern matches on text, several times faster (re can skip ahead only through
+    case-sensitive patterns). Only literal capitals are lowered; escapes (\\S, \\W, \\b, ...)
+    keep their meaning, which does not depend on case.
+    """
+    source = pattern.pattern
+    # an escape naming a character by its code, an inline flag, or a non-ASCII letter that
+    # IGNORECASE pairs with an ASCII one would not be lowered correctly
+    if re.search(r"\\[xuUN0-7]|\(\?[a-zA-Z-]+[:)]", source) or any(map(source.__contains__, _ASCII_CASE_PARTNERS)):
+        raise ValueError(f"no lower-case twin for {source!r}")
+    # an escape or a group's "(?P<" / "(?P=" is kept as it is; a lone capital is lowered
+    twin_source = re.sub(
+        r"\\.|\(\?P[<=]|[A-Z]",
+        lambda match: match.group(0).lower() if len(match.group(0)) == 1 else match.group(0),
+        source,
+    )
+    twin = re.compile(twin_source, pattern.flags & ~re.IGNORECASE)
+    if twin.groupindex != pattern.groupindex:
+        raise ValueError(f"group names of {source!r} must be lower case")
+    return twin
+
+
+class CaselessPattern:
+    """An IGNORECASE pattern that runs on ASCII text through its lower-case twin. Callers read a
+    match through its spans (the twin's groups hold the lower-cased text)."""
+
+    def __init__(self, pattern: re.Pattern[str]):
+        self.pattern = pattern
+        self.twin = _lower_case_twin(pattern)
+
+    def on(self, text: str, lowered: str) -> tuple[re.Pattern[str], str]:
+        """Return the pattern to run and the string to run it on; lowered is text.lower()."""
+        return (self.twin, lowered) if text.isascii() else (self.pattern, text)
+
+
+def group_text(text: str, match: re.Match[str], group: str) -> str | None:
+    """Return what a group of a match found in text (or in its lower-cased twin) says in text."""
+    start, end = match.span(group)
+    return text[start:end] if start >= 0 else None
 
 
 _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east|west)ern"
@@ -131,6 +181,8 @@ _COUNT_WORD_START = re.compile(rf"^(?P<count>{COUNT_PATTERN})\s+(?P<rest>.*)$", 
 _MIDLIST_NUMBER = re.compile(
     r"(?<=[a-z])\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[A-Za-z])"
 )
+_STRIKE_COUNT = CaselessPattern(STRIKE_COUNT_RE)
+_ACTION = CaselessPattern(ACTION_RE)
 _ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
 _OWNER_PREFIX = re.compile(r"^(?:ISIS|ISIL|Daesh)\s+")
 _SIZE_PREFIX = re.compile(r"^(?:large|small|medium|heavy|light)\s+", re.IGNORECASE)
@@ -253,12 +305,13 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
         cleaned = _TARGET_TAIL_RE.sub("", cleaned)
     if _has_any(keyword_text(cleaned), _RELATIVE_CLAUSE_WORDS):
         cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
-    verbs = list(ACTION_RE.finditer(cleaned))
+    pattern, subject = _ACTION.on(cleaned, cleaned.lower())
+    verbs = list(pattern.finditer(subject))
     targets: list[TargetPhrase] = []
     previous_text = ""
     for index, verb in enumerate(verbs):
         if verb["inconclusive"]:
-            targets.append(TargetPhrase("inconclusive", None, verb.group(0)))
+            targets.append(TargetPhrase("inconclusive", None, cleaned[verb.start() : verb.end()]))
             continue
         action = _ACTIONS[verb["verb"].lower()]
         end = verbs[index + 1].start() if index + 1 < len(verbs) else len(cleaned)
@@ -339,15 +392,16 @@ _PASSIVE_RE = re.compile(
 )
 
 
-def _continuation(sentence: str) -> Statement | None:
+def _continuation(sentence: str, lowered: str) -> Statement | None:
     """ "The strikes engaged ..." / "As part of these strikes, ... were struck": more targets of
-    the statement before."""
+    the statement before. lowered is sentence.lower()."""
     passive = _PASSIVE_RE.match(sentence)
     if passive:
         objects = _ADDITIONAL_START.sub("", passive["objects"])
         return Statement("continuation", targets=_target_phrases(f"{passive['verb']} {objects}"))
     follow = _FOLLOW_ON_RE.match(sentence)
-    if follow and ACTION_RE.match(sentence, follow.end()):
+    action, subject = _ACTION.on(sentence, lowered)
+    if follow and action.match(subject, follow.end()):
         return Statement("continuation", targets=_target_phrases(sentence[follow.end():]))
     return None
 
@@ -390,23 +444,24 @@ def _analysed(sentence: str) -> Statement:
     keywords = keyword_text(sentence)
     if _has_any(keywords, _BOILERPLATE_WORDS) and BOILERPLATE_RE.search(sentence):
         return Statement("boilerplate")
-    count_match = STRIKE_COUNT_RE.search(sentence)
+    pattern, subject = _STRIKE_COUNT.on(sentence, lowered)
+    count_match = pattern.search(subject)
     if not count_match:
-        continuation = _continuation(sentence)
+        continuation = _continuation(sentence, lowered)
         if continuation is not None:
             return continuation
         if _has_any(keywords, _NO_STRIKES_WORDS) and NO_STRIKES_RE.search(sentence):
             day, relative = _leading_date(sentence, keywords)
             return Statement("no_strikes", country=_country_in(sentence), day_text=day, relative_day=relative)
         return Statement("other")
-    strikes = 1 if count_match["another"] else parse_count(count_match["count"])
+    strikes = 1 if count_match["another"] else parse_count(group_text(sentence, count_match, "count"))
     engagement_match = ENGAGEMENTS_RE.search(sentence) if "eng" in keywords else None
     engagements = parse_count(engagement_match["count"]) if engagement_match else None
     places, place_country, place_span = _place_mentions(sentence)
     country = place_country or _country_in(sentence)
     day, relative = _leading_date(sentence, keywords)
     if count_match["date"] and not count_match["another"]:
-        day = count_match["date"]
+        day = group_text(sentence, count_match, "date")
     statement = Statement(
         "other",
         strikes=strikes,
@@ -418,7 +473,8 @@ def _analysed(sentence: str) -> Statement:
         day_text=day,
         relative_day=relative,
     )
-    verb = ACTION_RE.search(sentence, count_match.end())
+    action, subject = _ACTION.on(sentence, lowered)
+    verb = action.search(subject, count_match.end())
     action_start = verb.start() if verb else None
     if not places and _has_any(keywords, _CUMULATIVE_WORDS) and _CUMULATIVE_RE.search(sentence):
         statement.kind = "cumulative"

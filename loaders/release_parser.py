@@ -8,9 +8,9 @@ import hashlib
 import re
 from datetime import date, timedelta
 
-from loaders.dates import DAY_PATTERN, RELATIVE_DAY_PATTERN, parse_day, relative_day
+from loaders.dates import DAY_PATTERN, MONTH_PREFIXES, RELATIVE_DAY_PATTERN, parse_day, relative_day
 from loaders.gazetteer import resolve_place
-from loaders.grammar import Statement, TargetPhrase, analyse, keyword_text
+from loaders.grammar import CaselessPattern, Statement, TargetPhrase, analyse, keyword_text
 from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, StrikeReport, Target, Totals
 from loaders.segmenter import Sentence, segment
 from loaders.taxonomy import UNCLASSIFIED, classify
@@ -38,13 +38,16 @@ _CLOSING_RE = re.compile(
     re.IGNORECASE,
 )
 _WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|{RELATIVE_DAY_PATTERN})\b", re.IGNORECASE)
+_WINDOW_WORDS = CaselessPattern(_WINDOW_WORDS_RE)
 _LEAD_WORDS_RE = re.compile(r"\b(?:continued?\s+to\s+attack|strikes|airstrikes?|conduct\w*)\b", re.IGNORECASE)
 _REPORTED_RE = re.compile(
     rf"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:{RELATIVE_DAY_PATTERN})\b",
     re.IGNORECASE,
 )
+_REPORTED_WORDS = ("reported", "announced", "said", "released")
 # "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes.
 _DATELINE_RE = re.compile(rf"^.{{0,300}}?\b{DAY_PATTERN}\s*(?:[—–]|-\s)\s*")
+_DATELINE_DASHES = ("—", "–", "-")
 _TITLE_LINE_RE = re.compile(r"^\s*(?P<title>[^\n]{12,160})\n")
 _NOT_A_TITLE_RE = re.compile(r"\d{4}$|^From a|^Press Release")
 _OPENING_COUNTRY_RE = re.compile(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b")
@@ -128,9 +131,15 @@ class _Walker:
             return  # each alternative of _LEAD_WORDS_RE holds one of these words
         if not _LEAD_WORDS_RE.search(sentence.text):
             return
+        text = sentence.text
+        # A dateline names a month (its pattern is case-sensitive) and a dash.
+        if any(map(text.__contains__, MONTH_PREFIXES)) and any(map(text.__contains__, _DATELINE_DASHES)):
+            text = _DATELINE_RE.sub("", text)
         # "officials reported today" dates the report, not the strikes.
-        text = _REPORTED_RE.sub(" ", _DATELINE_RE.sub("", sentence.text))
-        words = [match.group(0) for match in _WINDOW_WORDS_RE.finditer(text)]
+        if any(map(keyword_text(text).__contains__, _REPORTED_WORDS)):
+            text = _REPORTED_RE.sub(" ", text)
+        pattern, subject = _WINDOW_WORDS.on(text, text.lower())
+        words = [text[match.start() : match.end()] for match in pattern.finditer(subject)]
         days: list[date] = []
         for word in words:
             first, last = parse_day(word, self.published)
