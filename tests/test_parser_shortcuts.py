@@ -1,0 +1,72 @@
+"""The parser's shortcuts give the answers of the patterns they stand for: the keyword text
+that lets a pattern be skipped, and the lower-case twins of IGNORECASE patterns."""
+
+from __future__ import annotations
+
+import re
+import string
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from loaders.grammar import ACTION_RE, STRIKE_COUNT_RE, CaselessPattern, keyword_text
+from loaders.release_parser import _WINDOW_WORDS_RE
+
+
+def test_keyword_text_holds_every_letter_ignorecase_reads_as_ascii():
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    for code in range(sys.maxunicode + 1):
+        character = chr(code)
+        if letter.fullmatch(character):
+            ascii_letters = [a for a in string.ascii_lowercase if re.fullmatch(a, character, re.IGNORECASE)]
+            assert keyword_text(character) in ascii_letters, hex(code)
+
+
+SHAPES = [
+    "Near Mosul, four strikes destroyed an ISIL tunnel.",
+    "On Nov. 1, coalition forces conducted Twenty-Three AIRSTRIKES had inconclusive results.",
+    "Another Strike struck two ISIS units; yesterday an Aug. 6 strike hit a cache. Today Monday",
+    "A fifth airstrike Damaged an ISIL vehicle and SUPPRESSED an ISIL mortar team, July 19-20",
+]
+ascii_text = st.lists(
+    st.sampled_from([*" ".join(SHAPES).split(), " ", ",", ".", "-", "\n", "_", "strike", "Strikes"]),
+    max_size=40,
+).map(" ".join)
+
+
+PATTERNS = [STRIKE_COUNT_RE, ACTION_RE, _WINDOW_WORDS_RE]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:20])
+@settings(max_examples=300, deadline=None)
+@given(text=ascii_text)
+def test_lower_case_twin_matches_where_the_pattern_does(pattern, text):
+    caseless = CaselessPattern(pattern)
+    twin, subject = caseless.on(text, text.lower())
+    assert twin is caseless.twin
+    assert [m.span() for m in twin.finditer(subject)] == [m.span() for m in pattern.finditer(text)]
+
+
+@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:20])
+@pytest.mark.parametrize("text", SHAPES)
+def test_lower_case_twin_groups_read_back_from_the_text(pattern, text):
+    twin, subject = CaselessPattern(pattern).on(text, text.lower())
+    expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
+    found = [
+        (m.span(), {name: text[slice(*m.span(name))] if m.span(name)[0] >= 0 else None for name in m.groupdict()})
+        for m in twin.finditer(subject)
+    ]
+    assert found == expected
+
+
+def test_non_ascii_text_keeps_the_pattern():
+    text = "Near Qa’im, four strikes"
+    caseless = CaselessPattern(STRIKE_COUNT_RE)
+    assert caseless.on(text, text.lower()) == (STRIKE_COUNT_RE, text)
+
+
+def test_a_pattern_that_cannot_be_lowered_is_refused():
+    with pytest.raises(ValueError):
+        CaselessPattern(re.compile(r"\x41rea", re.IGNORECASE))
