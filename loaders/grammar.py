@@ -75,6 +75,12 @@ class CaselessPattern:
         return (self.twin, lowered) if text.isascii() else (self.pattern, text)
 
 
+def _search(caseless: CaselessPattern, text: str, lowered: str, pos: int = 0) -> re.Match[str] | None:
+    """Search text for a CaselessPattern (lowered is text.lower()); read the match by its spans."""
+    pattern, subject = caseless.on(text, lowered)
+    return pattern.search(subject, pos)
+
+
 def group_text(text: str, match: re.Match[str], group: str) -> str | None:
     """Return what a group of a match found in text (or in its lower-cased twin) says in text."""
     start, end = match.span(group)
@@ -183,6 +189,8 @@ _MIDLIST_NUMBER = re.compile(
 )
 _STRIKE_COUNT = CaselessPattern(STRIKE_COUNT_RE)
 _ACTION = CaselessPattern(ACTION_RE)
+_BOILERPLATE = CaselessPattern(BOILERPLATE_RE)
+_ENGAGEMENTS = CaselessPattern(ENGAGEMENTS_RE)
 _ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
 _OWNER_PREFIX = re.compile(r"^(?:ISIS|ISIL|Daesh)\s+")
 _SIZE_PREFIX = re.compile(r"^(?:large|small|medium|heavy|light)\s+", re.IGNORECASE)
@@ -256,10 +264,10 @@ def _split_places(place: str) -> list[str]:
 
 
 @cache
-def _compound_pattern() -> re.Pattern[str]:
+def _compound_pattern() -> CaselessPattern:
     """One pattern for every known phrase that contains "and" ("command and control node")."""
     alternatives = [re.escape(term).replace(r"\ ", r"[\s-]+") for term in compound_terms()]
-    return re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE)
+    return CaselessPattern(re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE))
 
 
 _INNER_AND = re.compile(r"(?<=[\s-])and(?=[\s-])", re.IGNORECASE)
@@ -274,8 +282,14 @@ def _object_pieces(objects: str) -> list[str]:
     """Split a verb's object list into pieces, never inside a known compound; a compound's own
     "and" is a NUL in its piece."""
     # every compound contains "and", so without one there is nothing to protect
-    if "and" in objects.lower():
-        objects = _compound_pattern().sub(lambda match: _INNER_AND.sub("\x00", match.group(0)), objects)
+    lowered = objects.lower()
+    if "and" in lowered:
+        pattern, subject = _compound_pattern().on(objects, lowered)
+        protected, done = [], 0
+        for match in pattern.finditer(subject):
+            protected += [objects[done : match.start()], _INNER_AND.sub("\x00", objects[match.start() : match.end()])]
+            done = match.end()
+        objects = "".join(protected) + objects[done:]
     return [piece for chunk in _ITEM_SEPARATOR.split(objects) for piece in _MIDLIST_NUMBER.split(chunk)]
 
 
@@ -442,7 +456,7 @@ def _analysed(sentence: str) -> Statement:
         return Statement("other")  # every statement we read names strikes ("airstike": a typo)
     # Each rarely matching pattern below runs only when the text holds a word it requires.
     keywords = keyword_text(sentence)
-    if _has_any(keywords, _BOILERPLATE_WORDS) and BOILERPLATE_RE.search(sentence):
+    if _has_any(keywords, _BOILERPLATE_WORDS) and _search(_BOILERPLATE, sentence, lowered):
         return Statement("boilerplate")
     pattern, subject = _STRIKE_COUNT.on(sentence, lowered)
     count_match = pattern.search(subject)
@@ -455,8 +469,8 @@ def _analysed(sentence: str) -> Statement:
             return Statement("no_strikes", country=_country_in(sentence), day_text=day, relative_day=relative)
         return Statement("other")
     strikes = 1 if count_match["another"] else parse_count(group_text(sentence, count_match, "count"))
-    engagement_match = ENGAGEMENTS_RE.search(sentence) if "eng" in keywords else None
-    engagements = parse_count(engagement_match["count"]) if engagement_match else None
+    engagement_match = _search(_ENGAGEMENTS, sentence, lowered) if "eng" in keywords else None
+    engagements = parse_count(group_text(sentence, engagement_match, "count")) if engagement_match else None
     places, place_country, place_span = _place_mentions(sentence)
     country = place_country or _country_in(sentence)
     day, relative = _leading_date(sentence, keywords)
