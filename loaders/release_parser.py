@@ -100,6 +100,7 @@ class _Walker:
 
     def __init__(self, raw: str, published: date | None, sentences: list[Sentence]):
         self.raw = raw
+        self.text_end = len(raw.rstrip())  # where the copy's last words end
         self.published = published
         self.sentences = sentences
         self.country: str | None = None
@@ -182,7 +183,7 @@ class _Walker:
 
 
     def strike(self, statement: Statement, sentence: Sentence) -> None:
-        if statement.targets and _cut_off(self.raw, sentence):
+        if statement.targets and _cut_off(self.text_end, sentence):
             dropped = statement.targets.pop()  # the copy stops inside this target's words
             self.diagnostics.append(
                 Diagnostic("incomplete_list", f"the copy stops inside a target: {dropped.text!r}",
@@ -344,9 +345,10 @@ def _fill_countries_from_neighbours(raw: str, reports: list[StrikeReport]) -> No
             report.country = following.country
 
 
-def _cut_off(raw: str, sentence: Sentence) -> bool:
-    """True if the copy ends inside this sentence (no end punctuation, nothing after it)."""
-    return not raw[sentence.end :].strip() and bool(_ENDS_IN_WORD_RE.search(sentence.text))
+def _cut_off(text_end: int, sentence: Sentence) -> bool:
+    """True if the copy ends inside this sentence (no end punctuation, nothing after it);
+    text_end is the length of the raw text without its trailing space."""
+    return sentence.end >= text_end and bool(_ENDS_IN_WORD_RE.search(sentence.text))
 
 
 def _mentions_strike_numbers(text: str) -> bool:

@@ -76,14 +76,13 @@ def _units(raw: str) -> list[tuple[int, int]]:
         dateline, "By ...") followed by a capitalised line; not when it ends on a function word."""
         if heading or _ends_complete(line):
             return True
+        if len(line) >= 160 or line.rstrip().endswith(","):
+            return False
         following = lines[index + 1][2].lstrip() if index + 1 < len(lines) else ""
-        last_word = line.split()[-1].lower() if line.split() else ""
-        return (
-            len(line) < 160
-            and bool(following[:1].isupper() or following[:1].isdigit())
-            and last_word not in _FUNCTION_WORDS
-            and not line.rstrip().endswith(",")
-        )
+        if not (following[:1].isupper() or following[:1].isdigit()):
+            return False
+        last_words = line.rsplit(None, 1)
+        return (last_words[-1].lower() if last_words else "") not in _FUNCTION_WORDS
 
     units: list[list[int]] = []
     open_unit = False
@@ -125,7 +124,7 @@ def segment(raw: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     for unit_index, (start, end) in enumerate(_units(raw)):
         unit_text = raw[start:end]
-        bulleted = bool(_BULLET.match(unit_text))
+        bulleted = unit_text.lstrip()[:1] in _BULLET_MARKS and bool(_BULLET.match(unit_text))
         heading = (
             "\n" not in unit_text.strip()
             and _few_words(unit_text)  # _is_heading's first test, before the text is rebuilt
