@@ -4,19 +4,36 @@ Every query counts only the current version of each release. Strike-level filter
 country, province, place) select strike reports; target-level filters (category, type,
 action) keep the strike reports that have a matching target and, in target charts, only the
 matching targets.
+
+Most queries read the summaries of db.summaries instead of every strike report and target:
+strike charts read strike_day (exact for any dates; the detail rows only where a target
+filter asks which reports hit what), target charts read target_month for the whole months
+of the period and the detail rows for the days at its ends. Both paths give the same
+numbers (tests/test_queries.py runs every query both ways).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, String, and_, cast, distinct, exists, func, literal, or_, select
+from sqlalchemy import Date, Integer, String, and_, cast, desc, distinct, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
-from db.models import Diagnostic, ImportBatch, Place, Release, StrikeReport, Target
+from db.models import (
+    Diagnostic,
+    ImportBatch,
+    Place,
+    Release,
+    ReleaseDay,
+    StrikeDay,
+    StrikeReport,
+    Target,
+    TargetMonth,
+)
 
 GRAINS = ("day", "week", "month")
 SPLITS = ("none", "country", "province", "place", "category")
@@ -154,6 +171,158 @@ def _bucket(session: Session, grain: str) -> ColumnElement:
     return func.date(column, literal("-").concat(cast(days_back, String)).concat(" days"))
 
 
+# --- where the numbers come from: detail rows or summaries ----------------------------------
+
+@dataclass(frozen=True)
+class _StrikeSource:
+    """Strike-level columns of one source, so each query is written once for both."""
+
+    select: Callable[..., Select]  # (filters, *columns) -> filtered SELECT
+    day: ColumnElement
+    country: ColumnElement
+    place_id: ColumnElement
+    strikes: ColumnElement  # aggregates
+    engagements: ColumnElement
+    reports: ColumnElement
+    periods: Callable[[Session, str], ColumnElement]  # (session, grain) -> first day of the period
+
+
+def _strike_days(filters: Filters, *columns) -> Select:
+    """SELECT columns FROM strike_day (with its place), filtered: the summary twin of _reports."""
+    conditions = []
+    if filters.start:
+        conditions.append(StrikeDay.day >= filters.start)
+    if filters.end:
+        conditions.append(StrikeDay.day <= filters.end)
+    if filters.countries:
+        conditions.append(StrikeDay.country.in_(filters.countries))
+    if filters.provinces:
+        conditions.append(Place.province.in_(filters.provinces))
+    if filters.places:
+        conditions.append(Place.name.in_(filters.places))
+    return select(*columns).select_from(StrikeDay).outerjoin(Place, Place.id == StrikeDay.place_id).where(*conditions)
+
+
+_DETAIL_STRIKES = _StrikeSource(
+    _reports, StrikeReport.strike_date, StrikeReport.country, StrikeReport.place_id,
+    func.coalesce(func.sum(StrikeReport.strikes), 0), func.coalesce(func.sum(StrikeReport.engagements), 0),
+    func.count(), lambda session, grain: _bucket(session, grain),
+)
+_SUMMARY_STRIKES = _StrikeSource(
+    _strike_days, StrikeDay.day, StrikeDay.country, StrikeDay.place_id,
+    func.coalesce(func.sum(StrikeDay.strikes), 0), func.coalesce(func.sum(StrikeDay.engagements), 0),
+    func.coalesce(func.sum(StrikeDay.reports), 0),
+    lambda _session, grain: {"day": StrikeDay.day, "week": StrikeDay.week, "month": StrikeDay.month}[grain],
+)
+
+
+def _strike_source(filters: Filters) -> _StrikeSource:
+    """strike_day holds every strike-level dimension; which reports hit which target it does not."""
+    return _DETAIL_STRIKES if filters.has_target_filter or not summaries_enabled() else _SUMMARY_STRIKES
+
+
+def summaries_enabled() -> bool:
+    """Whether queries may read the summaries (tests switch it off to check both paths agree)."""
+    return True
+
+
+@dataclass(frozen=True)
+class _TargetSource:
+    select: Callable[..., Select]  # (filters, *columns) -> filtered SELECT over targets
+    category: ColumnElement
+    type: ColumnElement
+    action: ColumnElement
+    month: Callable[[Session], ColumnElement]
+    measures: dict[str, ColumnElement]  # targets, mentions, numbered: aggregates
+
+
+def _target_months(filters: Filters, *columns) -> Select:
+    """SELECT columns FROM target_month (with its place), filtered; the dates must be whole months."""
+    conditions = []
+    if filters.start:
+        conditions.append(TargetMonth.month >= filters.start)
+    if filters.end:
+        conditions.append(TargetMonth.month <= filters.end)
+    if filters.countries:
+        conditions.append(TargetMonth.country.in_(filters.countries))
+    if filters.provinces:
+        conditions.append(Place.province.in_(filters.provinces))
+    if filters.places:
+        conditions.append(Place.name.in_(filters.places))
+    if filters.categories:
+        conditions.append(TargetMonth.category.in_(filters.categories))
+    if filters.types:
+        conditions.append(TargetMonth.type.in_(filters.types))
+    if filters.actions:
+        conditions.append(TargetMonth.action.in_(filters.actions))
+    return (select(*columns).select_from(TargetMonth).outerjoin(Place, Place.id == TargetMonth.place_id)
+            .where(*conditions))
+
+
+# A plural without a number ("destroyed fighting positions") counts one: a lower bound.
+_DETAIL_TARGETS = _TargetSource(
+    lambda filters, *columns: _targets(filters, *columns), Target.category, Target.type, Target.action,
+    lambda session: _bucket(session, "month"),
+    {"targets": func.coalesce(func.sum(func.coalesce(Target.count, 1)), 0), "mentions": func.count(),
+     "numbered": func.count(Target.count)},
+)
+_SUMMARY_TARGETS = _TargetSource(
+    _target_months, TargetMonth.category, TargetMonth.type, TargetMonth.action, lambda _session: TargetMonth.month,
+    {name: func.coalesce(func.sum(getattr(TargetMonth, name)), 0) for name in ("targets", "mentions", "numbered")},
+)
+
+
+def _month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def _target_pieces(filters: Filters, by_month: bool = True) -> list[tuple[_TargetSource, Filters]]:
+    """The sources that together count the filtered targets: target_month for the whole
+    months of the period, the detail rows for the days before the first and after the last."""
+    if not (by_month and summaries_enabled()):
+        return [(_DETAIL_TARGETS, filters)]
+    low, high = filters.start, filters.end
+    whole_low = low if low is None or low.day == 1 else _next_month(low)
+    whole_high = high if high is None or (high + timedelta(days=1)).day == 1 else _month_start(high) - timedelta(days=1)
+    if whole_low is not None and whole_high is not None and whole_low > whole_high:
+        return [(_DETAIL_TARGETS, filters)]  # no whole month in the period
+    pieces = [(_SUMMARY_TARGETS, replace(filters, start=whole_low, end=whole_high))]
+    if low is not None and whole_low != low:
+        pieces.append((_DETAIL_TARGETS, replace(filters, start=low, end=whole_low - timedelta(days=1))))
+    if high is not None and whole_high != high:
+        pieces.append((_DETAIL_TARGETS, replace(filters, start=whole_high + timedelta(days=1), end=high)))
+    return pieces
+
+
+def _target_totals(
+    session: Session,
+    filters: Filters,
+    dimensions: Callable[[_TargetSource], list[ColumnElement]],
+    measures: tuple[str, ...],
+    where: Callable[[_TargetSource], list[ColumnElement]] = lambda source: [],
+    by_month: bool = True,
+) -> Select:
+    """SELECT the dimensions (labelled) and the summed measures of the filtered targets,
+    over every piece of _target_pieces, one row per combination of dimension values."""
+    selects = []
+    for source, piece in _target_pieces(filters, by_month):
+        columns = dimensions(source)
+        selects.append(
+            source.select(piece, *columns, *(source.measures[name].label(name) for name in measures))
+            .where(*where(source)).group_by(*columns)
+        )
+    if len(selects) == 1:
+        return selects[0]
+    pieces = union_all(*selects).subquery()
+    names = [column.name for column in dimensions(_DETAIL_TARGETS)]
+    return select(*(pieces.c[name] for name in names), *(func.sum(pieces.c[name]).label(name) for name in measures)) \
+        .group_by(*(pieces.c[name] for name in names))
+
+
 # --- what the data covers ---------------------------------------------------------------
 
 def data_version(session: Session) -> str:
@@ -165,8 +334,9 @@ def data_version(session: Session) -> str:
 
 def coverage(session: Session, filters: Filters) -> Coverage:
     """First and last strike day, releases, and days with and without a release."""
+    source = _strike_source(filters)
     first, last, reports = session.execute(
-        _reports(filters, func.min(StrikeReport.strike_date), func.max(StrikeReport.strike_date), func.count())
+        source.select(filters, func.min(source.day), func.max(source.day), source.reports)
     ).one()
     release_conditions = [Release.is_current.is_(True)]
     if filters.start:
@@ -184,49 +354,54 @@ def coverage(session: Session, filters: Filters) -> Coverage:
 
 def headline(session: Session, filters: Filters) -> Headline:
     """Totals of the filtered strike reports."""
-    strikes, engagements, releases, places, reports = session.execute(
-        _reports(
-            filters,
-            func.coalesce(func.sum(StrikeReport.strikes), 0),
-            func.coalesce(func.sum(StrikeReport.engagements), 0),
-            func.count(distinct(StrikeReport.release_id)),
-            func.count(distinct(StrikeReport.place_id)),
-            func.count(),
-        )
+    source = _strike_source(filters)
+    strikes, engagements, places, reports = session.execute(
+        source.select(filters, source.strikes, source.engagements, func.count(distinct(source.place_id)), source.reports)
     ).one()
-    return Headline(int(strikes), int(engagements), int(releases), int(places), int(reports))
+    return Headline(int(strikes), int(engagements), _releases_reporting(session, filters), int(places), int(reports))
+
+
+def _releases_reporting(session: Session, filters: Filters) -> int:
+    """How many current releases have a strike report among the filtered ones."""
+    if _strike_source(filters) is _DETAIL_STRIKES or filters.provinces or filters.places:
+        # release_day knows days and countries, not places
+        return int(session.scalar(_reports(filters, func.count(distinct(StrikeReport.release_id)))) or 0)
+    conditions = []
+    if filters.start:
+        conditions.append(ReleaseDay.day >= filters.start)
+    if filters.end:
+        conditions.append(ReleaseDay.day <= filters.end)
+    if filters.countries:
+        conditions.append(ReleaseDay.country.in_(filters.countries))
+    return int(session.scalar(select(func.count(distinct(ReleaseDay.release_id))).where(*conditions)) or 0)
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
-    """The values each filter can take, from the current data."""
-    current = Release.is_current.is_(True)
+    """The values each filter can take, from the current data (its summaries)."""
 
-    def values(column, *joins) -> list[str]:
-        statement = select(column).distinct().select_from(StrikeReport).join(Release).where(current, column.is_not(None))
-        for join in joins:
-            statement = statement.join(join)
+    def values(column, *conditions) -> list[str]:
+        statement = select(column).distinct().where(column.is_not(None), *conditions)
         return sorted(v for (v,) in session.execute(statement) if v)
 
-    bounds = session.execute(
-        select(func.min(StrikeReport.strike_date), func.max(StrikeReport.strike_date)).join(Release).where(current)
-    ).one()
+    reported = Place.id.in_(select(StrikeDay.place_id).where(StrikeDay.place_id.is_not(None)))
+    bounds = session.execute(select(func.min(StrikeDay.day), func.max(StrikeDay.day))).one()
     return {
-        "countries": values(StrikeReport.country),
-        "provinces": values(Place.province, Place),
-        "places": values(Place.name, Place),
-        "categories": values(Target.category, Target),
-        "types": values(Target.type, Target),
-        "actions": values(Target.action, Target),
+        "countries": values(StrikeDay.country),
+        "provinces": values(Place.province, reported),
+        "places": values(Place.name, reported),
+        "categories": values(TargetMonth.category),
+        "types": values(TargetMonth.type),
+        "actions": values(TargetMonth.action),
         "bounds": list(bounds),
     }
 
 
 # --- strikes over time and by area -------------------------------------------------------
 
-def _split_column(split: str) -> ColumnElement:
+def _split_column(split: str, source: _StrikeSource) -> ColumnElement:
     return {
         "none": literal("all"),
-        "country": func.coalesce(StrikeReport.country, "unknown"),
+        "country": func.coalesce(source.country, "unknown"),
         "province": func.coalesce(Place.province, "unknown"),
         "place": func.coalesce(Place.name, "unresolved"),
     }[split]
@@ -236,8 +411,8 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
     """Columns period, group, strikes, engagements, reports: one row per period and group."""
     if grain not in GRAINS or split not in SPLITS:
         raise ValueError(f"unknown grain {grain!r} or split {split!r}")
-    period = _bucket(session, grain).label("period")
     if split == "category":
+        period = _bucket(session, grain).label("period")
         # a report counts once in each category it hit
         categories = select(Target.strike_report_id.label("report_id"), Target.category.label("category")).distinct()
         if filters.has_target_filter:
@@ -256,14 +431,12 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
             .order_by(period)
         )
         return _dates(_frame(session, statement))
-    group = _split_column(split).label("group")
-    statement = _reports(
-        filters,
-        period,
-        group,
-        func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"),
-        func.coalesce(func.sum(StrikeReport.engagements), 0).label("engagements"),
-        func.count().label("reports"),
+    source = _strike_source(filters)
+    period = source.periods(session, grain).label("period")
+    group = _split_column(split, source).label("group")
+    statement = source.select(
+        filters, period, group, source.strikes.label("strikes"), source.engagements.label("engagements"),
+        source.reports.label("reports"),
     ).group_by(period, group).order_by(period)
     return _dates(_frame(session, statement))
 
@@ -293,7 +466,8 @@ def release_days(session: Session, filters: Filters) -> pd.DataFrame:
 
 def places_summary(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns place, country, province, lat, lon, precision, strikes, reports: one row per place."""
-    statement = _reports(
+    source = _strike_source(filters)
+    statement = source.select(
         filters,
         Place.name.label("place"),
         Place.country.label("country"),
@@ -301,23 +475,23 @@ def places_summary(session: Session, filters: Filters) -> pd.DataFrame:
         Place.lat.label("lat"),
         Place.lon.label("lon"),
         Place.precision.label("precision"),
-        func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"),
-        func.count().label("reports"),
-    ).where(StrikeReport.place_id.is_not(None)).group_by(
+        source.strikes.label("strikes"),
+        source.reports.label("reports"),
+    ).where(source.place_id.is_not(None)).group_by(
         Place.id, Place.name, Place.country, Place.province, Place.lat, Place.lon, Place.precision
-    ).order_by(func.sum(StrikeReport.strikes).desc())
+    ).order_by(desc("strikes"), Place.name)
     return _frame(session, statement)
 
 
 def ranking(session: Session, filters: Filters, by: str = "province", limit: int = 20) -> pd.DataFrame:
     """Columns name, country, strikes, reports: the top provinces or places by strikes."""
-    column = {"province": Place.province, "place": Place.name, "country": StrikeReport.country}[by]
+    source = _strike_source(filters)
+    column = {"province": Place.province, "place": Place.name, "country": source.country}[by]
     name = func.coalesce(column, "unknown").label("name")
     statement = (
-        _reports(filters, name, func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"),
-                 func.count().label("reports"))
+        source.select(filters, name, source.strikes.label("strikes"), source.reports.label("reports"))
         .group_by(name)
-        .order_by(func.sum(StrikeReport.strikes).desc(), name)
+        .order_by(desc("strikes"), name)
         .limit(limit)
     )
     return _frame(session, statement)
@@ -332,43 +506,36 @@ def _targets(filters: Filters, *columns) -> Select:
     return statement
 
 
-# A plural without a number ("destroyed fighting positions") counts one: a lower bound.
-_TARGET_COUNT = func.coalesce(func.sum(func.coalesce(Target.count, 1)), 0)
-
-
 def targets_by_type(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns category, type, targets, mentions: targets hit, by canonical type."""
-    statement = (
-        _targets(filters, Target.category.label("category"), Target.type.label("type"),
-                 _TARGET_COUNT.label("targets"), func.count().label("mentions"))
-        .where(Target.type.is_not(None))
-        .group_by(Target.category, Target.type)
-        .order_by(_TARGET_COUNT.desc())
+    statement = _target_totals(
+        session, filters, lambda source: [source.category.label("category"), source.type.label("type")],
+        ("targets", "mentions"), where=lambda source: [source.type.is_not(None)],
     )
-    return _frame(session, statement)
+    frame = _frame(session, statement)
+    return frame.sort_values(["targets", "category", "type"], ascending=[False, True, True], ignore_index=True)
 
 
 def targets_by_action(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns category, action, targets."""
-    statement = (
-        _targets(filters, func.coalesce(Target.category, "no target named").label("category"),
-                 Target.action.label("action"), _TARGET_COUNT.label("targets"))
-        .group_by(Target.category, Target.action)
-        .order_by(Target.category, Target.action)
+    statement = _target_totals(
+        session, filters,
+        lambda source: [func.coalesce(source.category, "no target named").label("category"), source.action.label("action")],
+        ("targets",),
     )
-    return _frame(session, statement)
+    return _frame(session, statement).sort_values(["category", "action"], ignore_index=True)
 
 
 def target_type_over_time(session: Session, filters: Filters, target_type: str, grain: str = "month") -> pd.DataFrame:
     """Columns period, action, targets: one target type over time."""
-    period = _bucket(session, grain).label("period")
-    statement = (
-        _targets(filters, period, Target.action.label("action"), _TARGET_COUNT.label("targets"))
-        .where(Target.type == target_type)
-        .group_by(period, Target.action)
-        .order_by(period)
+    statement = _target_totals(
+        session, filters,
+        lambda source: [(source.month(session) if source is _SUMMARY_TARGETS else _bucket(session, grain)).label("period"),
+                        source.action.label("action")],
+        ("targets",), where=lambda source: [source.type == target_type], by_month=grain == "month",
     )
-    return _dates(_frame(session, statement))
+    frame = _dates(_frame(session, statement))
+    return frame.sort_values(["period", "action"], ignore_index=True) if not frame.empty else frame
 
 
 def unclassified_targets(session: Session, filters: Filters) -> pd.DataFrame:
@@ -525,12 +692,15 @@ def diagnostics_list(session: Session, filters: Filters, kind: str | None = None
 
 def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns location_raw, country, mentions, strikes: places the gazetteer did not resolve."""
+    # two index look-ups (no place, a place without coordinates) rather than one OR over every report
+    without_coordinates = select(Place.id).where(Place.lat.is_(None))
+    unresolved = or_(StrikeReport.place_id.is_(None), StrikeReport.place_id.in_(without_coordinates))
     statement = (
         _reports(filters, StrikeReport.location_raw.label("location_raw"), StrikeReport.country.label("country"),
                  func.count().label("mentions"), func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
-        .where(or_(StrikeReport.place_id.is_(None), Place.lat.is_(None)), StrikeReport.location_raw.is_not(None))
+        .where(unresolved, StrikeReport.location_raw.is_not(None))
         .group_by(StrikeReport.location_raw, StrikeReport.country)
-        .order_by(func.count().desc())
+        .order_by(func.count().desc(), StrikeReport.location_raw)
     )
     return _frame(session, statement)
 
@@ -538,41 +708,22 @@ def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
 def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns release_id, published, source, stated, parsed, flag: releases whose stated
     overall strikes differ from the sum of their main-list reports."""
-    parsed = (
-        select(StrikeReport.release_id.label("release_id"), func.coalesce(func.sum(StrikeReport.strikes), 0).label("parsed"))
-        .where(StrikeReport.block == "main")
-        .group_by(StrikeReport.release_id).subquery()
+    flagged = (
+        select(Diagnostic.id)
+        .where(Diagnostic.release_id == Release.id, Diagnostic.kind.in_(("incomplete_list", "totals_mismatch")))
+        .exists()
     )
-    rows = session.execute(
-        select(Release.id, Release.published, Release.source, Release.stated_totals, func.coalesce(parsed.c.parsed, 0))
-        .outerjoin(parsed, parsed.c.release_id == Release.id)
-        .where(*_release_period(filters))
-    ).all()
-    flagged = {
-        release_id for (release_id,) in session.execute(
-            select(Diagnostic.release_id).distinct().where(Diagnostic.kind.in_(("incomplete_list", "totals_mismatch")))
-        )
-    }
-    records = []
-    for release_id, published, source, stated_totals, parsed_strikes in rows:
-        stated = _stated_strikes(stated_totals or {})
-        if stated is None or stated == parsed_strikes:
-            continue
-        records.append({
-            "release_id": release_id, "published": published, "source": source, "stated": stated,
-            "parsed": int(parsed_strikes),
-            "flag": "incomplete copy or mismatch flagged" if release_id in flagged else "not flagged",
-        })
-    return pd.DataFrame(records, columns=["release_id", "published", "source", "stated", "parsed", "flag"])
-
-
-def _stated_strikes(stated_totals: dict) -> int | None:
-    overall = (stated_totals.get("all") or {}).get("strikes")
-    if overall is not None:
-        return overall
-    countries = [(stated_totals.get(c) or {}).get("strikes") for c in ("Iraq", "Syria")]
-    known = [value for value in countries if value is not None]
-    return sum(known) if known else None
+    statement = (
+        select(Release.id.label("release_id"), Release.published.label("published"), Release.source.label("source"),
+               Release.stated_strikes.label("stated"), Release.parsed_strikes.label("parsed"),
+               flagged.label("flagged"))
+        .where(*_release_period(filters), Release.stated_strikes.is_not(None),
+               Release.stated_strikes != Release.parsed_strikes)
+        .order_by(Release.published, Release.id)
+    )
+    frame = _frame(session, statement)
+    frame["flag"] = ["incomplete copy or mismatch flagged" if flagged else "not flagged" for flagged in frame.pop("flagged")]
+    return frame
 
 
 def last_import_day(session: Session) -> date | None:
@@ -647,8 +798,10 @@ def _reported_periods(session: Session, filters: Filters, grain: str) -> list[da
     """The periods in the filtered date range that have any strike report at all, whatever
     the place or target: a zero there means "none reported here", a missing period means
     "nothing in the data" (a gap in reporting, not a lull)."""
-    period = _bucket(session, grain).label("period")
-    statement = _reports(Filters(start=filters.start, end=filters.end), period).group_by(period).order_by(period)
+    dates_only = Filters(start=filters.start, end=filters.end)
+    source = _strike_source(dates_only)
+    period = source.periods(session, grain).label("period")
+    statement = source.select(dates_only, period).group_by(period).order_by(period)
     return sorted(pd.to_datetime([value for (value,) in session.execute(statement) if value is not None]).date)
 
 
@@ -672,9 +825,10 @@ def place_trend(session: Session, filters: Filters, places: tuple[str, ...] | li
     places = [place for place in dict.fromkeys(places) if place]
     if not places:
         return _fill_reported(pd.DataFrame(), [], "place", [], "strikes")
-    period = _bucket(session, grain).label("period")
+    source = _strike_source(filters)
+    period = source.periods(session, grain).label("period")
     statement = (
-        _reports(filters, period, Place.name.label("place"), func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
+        source.select(filters, period, Place.name.label("place"), source.strikes.label("strikes"))
         .where(Place.name.in_(places))
         .group_by(period, Place.name)
         .order_by(period)
@@ -704,7 +858,9 @@ class TargetCounts:
 
 def target_counts(session: Session, filters: Filters) -> TargetCounts:
     """How many target mentions carry no number and so count one: the basis of the lower bound."""
-    mentions, without_number, targets = session.execute(
-        _targets(filters, func.count(), func.count() - func.count(Target.count), _TARGET_COUNT)
+    totals = session.execute(
+        select(*(func.coalesce(func.sum(column), 0) for column in
+                 _target_totals(session, filters, lambda source: [], ("mentions", "numbered", "targets")).subquery().c))
     ).one()
-    return TargetCounts(int(mentions), int(without_number), int(targets))
+    mentions, numbered, targets = (int(value) for value in totals)
+    return TargetCounts(mentions, mentions - numbered, targets)
