@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
@@ -51,6 +52,7 @@ def _infer_year(month: int, day: int, reference: date | None) -> date | None:
         return None
 
 
+@lru_cache(maxsize=8192)  # the same few days are named again and again
 def parse_day(text: str, reference: date | None) -> tuple[date | None, date | None]:
     """Return (first day, last day) of the first date or range in text, the year taken from
     the text or inferred from the reference (release) date; (None, None) if none."""

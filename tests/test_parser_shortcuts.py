@@ -11,7 +11,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from loaders.grammar import ACTION_RE, STRIKE_COUNT_RE, CaselessPattern, keyword_text
+from loaders.grammar import (
+    ACTION_RE,
+    BOILERPLATE_RE,
+    ENGAGEMENTS_RE,
+    STRIKE_COUNT_RE,
+    CaselessPattern,
+    _compound_pattern,
+    keyword_text,
+)
 from loaders.release_parser import _WINDOW_WORDS_RE
 
 
@@ -29,6 +37,7 @@ SHAPES = [
     "On Nov. 1, coalition forces conducted Twenty-Three AIRSTRIKES had inconclusive results.",
     "Another Strike struck two ISIS units; yesterday an Aug. 6 strike hit a cache. Today Monday",
     "A fifth airstrike Damaged an ISIL vehicle and SUPPRESSED an ISIL mortar team, July 19-20",
+    "Conducted 12 strikes consisting of 20 Engagements; a Command and Control node, A strike IS ONE STRIKE",
 ]
 ascii_text = st.lists(
     st.sampled_from([*" ".join(SHAPES).split(), " ", ",", ".", "-", "\n", "_", "strike", "Strikes"]),
@@ -36,7 +45,7 @@ ascii_text = st.lists(
 ).map(" ".join)
 
 
-PATTERNS = [STRIKE_COUNT_RE, ACTION_RE, _WINDOW_WORDS_RE]
+PATTERNS = [STRIKE_COUNT_RE, ACTION_RE, _WINDOW_WORDS_RE, BOILERPLATE_RE, ENGAGEMENTS_RE, _compound_pattern().pattern]
 
 
 @pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:20])
