@@ -270,6 +270,12 @@ def _compound_pattern() -> CaselessPattern:
     return CaselessPattern(re.compile("|".join(alternatives) or r"(?!)", re.IGNORECASE))
 
 
+@cache
+def _compound_first_words() -> tuple[str, ...]:
+    """The first word of every known compound, lower case: the pattern requires one of them."""
+    return tuple(sorted({term.split()[0] for term in compound_terms()}))
+
+
 _INNER_AND = re.compile(r"(?<=[\s-])and(?=[\s-])", re.IGNORECASE)
 
 
@@ -281,10 +287,8 @@ def _has_any(text: str, words: tuple[str, ...]) -> bool:
 def _object_pieces(objects: str) -> list[str]:
     """Split a verb's object list into pieces, never inside a known compound; a compound's own
     "and" is a NUL in its piece."""
-    # every compound contains "and", so without one there is nothing to protect
-    lowered = objects.lower()
-    if "and" in lowered:
-        pattern, subject = _compound_pattern().on(objects, lowered)
+    if _has_any(keyword_text(objects), _compound_first_words()):
+        pattern, subject = _compound_pattern().on(objects, objects.lower())
         protected, done = [], 0
         for match in pattern.finditer(subject):
             protected += [objects[done : match.start()], _INNER_AND.sub("\x00", objects[match.start() : match.end()])]

@@ -35,13 +35,14 @@ class Sentence:
     heading: bool  # a short line without end punctuation: "Syria", "Strikes in Iraq"
 
 
-def _lines_with_offsets(raw: str) -> list[tuple[int, int]]:
-    spans, offset = [], 0
+def _lines_with_offsets(raw: str) -> list[tuple[int, int, str]]:
+    """Return (start, end, text) of each line of raw, without its line break."""
+    lines, offset = [], 0
     for line in raw.splitlines(keepends=True):
         body = line.rstrip("\r\n")
-        spans.append((offset, offset + len(body)))
+        lines.append((offset, offset + len(body), body))
         offset += len(line)
-    return spans
+    return lines
 
 
 def _ends_complete(text: str) -> bool:
@@ -62,7 +63,7 @@ def _is_heading(text: str) -> bool:
 def _units(raw: str) -> list[tuple[int, int]]:
     """Spans of units: consecutive non-blank lines joined unless a line starts a bullet or a
     heading, or the previous line was complete (hard-wrapped copies break sentences anywhere)."""
-    lines = [(start, end, raw[start:end]) for start, end in _lines_with_offsets(raw)]
+    lines = _lines_with_offsets(raw)
 
     def heading_at(index: int) -> bool:
         text = lines[index][2].strip()
