@@ -69,6 +69,11 @@ class Release(Base):
     __table_args__ = (
         UniqueConstraint("content_hash", name="uq_release_content_hash"),
         Index("ix_release_key_current", "release_key", "is_current"),
+        # covering indexes: a row carries the whole release text, so SQLite reads is_current
+        # (and the day) from these instead of from the rows; is_current never leads an index
+        # (nearly every row is current, and a leading is_current misleads the planner)
+        Index("ix_release_published_current", "published", "is_current"),
+        Index("ix_release_id_current", "id", "is_current"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,7 +83,7 @@ class Release(Base):
     source_url: Mapped[str | None] = mapped_column(String(1000))
     format: Mapped[str] = mapped_column(String(20))  # txt, html, pdf, paste, archive, starter
     title: Mapped[str | None] = mapped_column(String(500))
-    published: Mapped[date | None] = mapped_column(Date, index=True)
+    published: Mapped[date | None] = mapped_column(Date)
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     stated_totals: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -208,21 +213,39 @@ class ReleaseDay(Base):
 
 
 class TargetMonth(Base):
-    """Targets of current releases summed per strike month, country, place, type and action."""
+    """Targets of current releases summed per strike month, country, type and action."""
 
     __tablename__ = "target_month"
     __table_args__ = (Index("ix_target_month_month", "month"), {"sqlite_with_rowid": False})
 
-    key: Mapped[str] = mapped_column(String(500), primary_key=True)
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
     month: Mapped[date | None] = mapped_column(Date)
     country: Mapped[str | None] = mapped_column(String(40))
-    place_id: Mapped[int | None] = mapped_column(Integer)
     category: Mapped[str | None] = mapped_column(String(80))
     type: Mapped[str | None] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(30))
     targets: Mapped[int] = mapped_column(Integer, default=0)  # a plural without a number counts one
     mentions: Mapped[int] = mapped_column(Integer, default=0)
     numbered: Mapped[int] = mapped_column(Integer, default=0)  # mentions that carry a number
+
+
+class TargetPlaceMonth(Base):
+    """target_month by place as well: read when a view is narrowed to provinces or places
+    (several times larger, so the unnarrowed views read target_month)."""
+
+    __tablename__ = "target_place_month"
+    __table_args__ = (Index("ix_target_place_month_place", "place_id", "month"), {"sqlite_with_rowid": False})
+
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    month: Mapped[date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(40))
+    place_id: Mapped[int | None] = mapped_column(Integer)
+    category: Mapped[str | None] = mapped_column(String(80))
+    type: Mapped[str | None] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(30))
+    targets: Mapped[int] = mapped_column(Integer, default=0)
+    mentions: Mapped[int] = mapped_column(Integer, default=0)
+    numbered: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class FailedFile(Base):

@@ -33,6 +33,7 @@ from db.models import (
     StrikeReport,
     Target,
     TargetMonth,
+    TargetPlaceMonth,
 )
 
 GRAINS = ("day", "week", "month")
@@ -127,10 +128,11 @@ def _report_conditions(filters: Filters) -> list[ColumnElement[bool]]:
         conditions.append(StrikeReport.strike_date <= filters.end)
     if filters.countries:
         conditions.append(StrikeReport.country.in_(filters.countries))
+    # places by id: the strike reports' place index finds them, instead of a pass over all
     if filters.provinces:
-        conditions.append(Place.province.in_(filters.provinces))
+        conditions.append(StrikeReport.place_id.in_(select(Place.id).where(Place.province.in_(filters.provinces))))
     if filters.places:
-        conditions.append(Place.name.in_(filters.places))
+        conditions.append(StrikeReport.place_id.in_(select(Place.id).where(Place.name.in_(filters.places))))
     if filters.has_target_filter:
         # correlate on the report only: target queries join Target in the outer query too
         conditions.append(
@@ -187,20 +189,32 @@ class _StrikeSource:
     periods: Callable[[Session, str], ColumnElement]  # (session, grain) -> first day of the period
 
 
-def _strike_days(filters: Filters, *columns) -> Select:
-    """SELECT columns FROM strike_day (with its place), filtered: the summary twin of _reports."""
+def _summary_select(table, filters: Filters, columns, day, country, place_id, kind=None) -> Select:
+    """SELECT columns FROM a summary table, filtered; its place is joined only where a filter
+    or a column needs it (a join per row costs more than the whole aggregate)."""
     conditions = []
     if filters.start:
-        conditions.append(StrikeDay.day >= filters.start)
+        conditions.append(day >= filters.start)
     if filters.end:
-        conditions.append(StrikeDay.day <= filters.end)
+        conditions.append(day <= filters.end)
     if filters.countries:
-        conditions.append(StrikeDay.country.in_(filters.countries))
+        conditions.append(country.in_(filters.countries))
     if filters.provinces:
         conditions.append(Place.province.in_(filters.provinces))
     if filters.places:
         conditions.append(Place.name.in_(filters.places))
-    return select(*columns).select_from(StrikeDay).outerjoin(Place, Place.id == StrikeDay.place_id).where(*conditions)
+    for values, column in zip((filters.categories, filters.types, filters.actions), kind or (), strict=False):
+        if values:
+            conditions.append(column.in_(values))
+    statement = select(*columns).select_from(table)
+    if filters.provinces or filters.places or Place.__table__ in statement.get_final_froms():
+        statement = statement.outerjoin(Place, Place.id == place_id)
+    return statement.where(*conditions)
+
+
+def _strike_days(filters: Filters, *columns) -> Select:
+    """SELECT columns FROM strike_day, filtered: the summary twin of _reports."""
+    return _summary_select(StrikeDay, filters, columns, StrikeDay.day, StrikeDay.country, StrikeDay.place_id)
 
 
 _DETAIL_STRIKES = _StrikeSource(
@@ -236,27 +250,13 @@ class _TargetSource:
     measures: dict[str, ColumnElement]  # targets, mentions, numbered: aggregates
 
 
-def _target_months(filters: Filters, *columns) -> Select:
-    """SELECT columns FROM target_month (with its place), filtered; the dates must be whole months."""
-    conditions = []
-    if filters.start:
-        conditions.append(TargetMonth.month >= filters.start)
-    if filters.end:
-        conditions.append(TargetMonth.month <= filters.end)
-    if filters.countries:
-        conditions.append(TargetMonth.country.in_(filters.countries))
-    if filters.provinces:
-        conditions.append(Place.province.in_(filters.provinces))
-    if filters.places:
-        conditions.append(Place.name.in_(filters.places))
-    if filters.categories:
-        conditions.append(TargetMonth.category.in_(filters.categories))
-    if filters.types:
-        conditions.append(TargetMonth.type.in_(filters.types))
-    if filters.actions:
-        conditions.append(TargetMonth.action.in_(filters.actions))
-    return (select(*columns).select_from(TargetMonth).outerjoin(Place, Place.id == TargetMonth.place_id)
-            .where(*conditions))
+def _target_months(model):
+    """(filters, *columns) -> SELECT FROM target_month or target_place_month; the dates must
+    be whole months."""
+    def target_months(filters: Filters, *columns) -> Select:
+        return _summary_select(model, filters, columns, model.month, model.country,
+                               getattr(model, "place_id", None), (model.category, model.type, model.action))
+    return target_months
 
 
 # A plural without a number ("destroyed fighting positions") counts one: a lower bound.
@@ -266,9 +266,12 @@ _DETAIL_TARGETS = _TargetSource(
     {"targets": func.coalesce(func.sum(func.coalesce(Target.count, 1)), 0), "mentions": func.count(),
      "numbered": func.count(Target.count)},
 )
-_SUMMARY_TARGETS = _TargetSource(
-    _target_months, TargetMonth.category, TargetMonth.type, TargetMonth.action, lambda _session: TargetMonth.month,
-    {name: func.coalesce(func.sum(getattr(TargetMonth, name)), 0) for name in ("targets", "mentions", "numbered")},
+_SUMMARY_TARGETS, _PLACE_SUMMARY_TARGETS = (
+    _TargetSource(
+        _target_months(model), model.category, model.type, model.action, lambda _session, model=model: model.month,
+        {name: func.coalesce(func.sum(getattr(model, name)), 0) for name in ("targets", "mentions", "numbered")},
+    )
+    for model in (TargetMonth, TargetPlaceMonth)
 )
 
 
@@ -290,7 +293,8 @@ def _target_pieces(filters: Filters, by_month: bool = True) -> list[tuple[_Targe
     whole_high = high if high is None or (high + timedelta(days=1)).day == 1 else _month_start(high) - timedelta(days=1)
     if whole_low is not None and whole_high is not None and whole_low > whole_high:
         return [(_DETAIL_TARGETS, filters)]  # no whole month in the period
-    pieces = [(_SUMMARY_TARGETS, replace(filters, start=whole_low, end=whole_high))]
+    summary = _PLACE_SUMMARY_TARGETS if filters.provinces or filters.places else _SUMMARY_TARGETS
+    pieces = [(summary, replace(filters, start=whole_low, end=whole_high))]
     if low is not None and whole_low != low:
         pieces.append((_DETAIL_TARGETS, replace(filters, start=low, end=whole_low - timedelta(days=1))))
     if high is not None and whole_high != high:
@@ -530,7 +534,7 @@ def target_type_over_time(session: Session, filters: Filters, target_type: str, 
     """Columns period, action, targets: one target type over time."""
     statement = _target_totals(
         session, filters,
-        lambda source: [(source.month(session) if source is _SUMMARY_TARGETS else _bucket(session, grain)).label("period"),
+        lambda source: [(_bucket(session, grain) if source is _DETAIL_TARGETS else source.month(session)).label("period"),
                         source.action.label("action")],
         ("targets",), where=lambda source: [source.type == target_type], by_month=grain == "month",
     )
@@ -578,16 +582,6 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
 
 def releases_list(session: Session, filters: Filters, search: str = "", limit: int = 500) -> pd.DataFrame:
     """Columns id, published, title, source, format, strikes, reports, diagnostics."""
-    report_totals = (
-        select(StrikeReport.release_id.label("release_id"),
-               func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"),
-               func.count().label("reports"))
-        .group_by(StrikeReport.release_id).subquery()
-    )
-    diagnostic_totals = (
-        select(Diagnostic.release_id.label("release_id"), func.count().label("diagnostics"))
-        .group_by(Diagnostic.release_id).subquery()
-    )
     conditions = [Release.is_current.is_(True)]
     if filters.start:
         conditions.append(Release.published >= filters.start)
@@ -602,21 +596,26 @@ def releases_list(session: Session, filters: Filters, search: str = "", limit: i
                 func.lower(func.coalesce(Release.raw_text, "")).like(pattern),
             )
         )
-    statement = (
-        select(
-            Release.id.label("id"), Release.published.label("published"), Release.title.label("title"),
-            func.coalesce(Release.source_url, Release.source).label("source"), Release.format.label("format"),
-            func.coalesce(report_totals.c.strikes, 0).label("strikes"),
-            func.coalesce(report_totals.c.reports, 0).label("reports"),
-            func.coalesce(diagnostic_totals.c.diagnostics, 0).label("diagnostics"),
-        )
-        .outerjoin(report_totals, report_totals.c.release_id == Release.id)
-        .outerjoin(diagnostic_totals, diagnostic_totals.c.release_id == Release.id)
+    listed = _frame(session, (
+        select(Release.id.label("id"), Release.published.label("published"), Release.title.label("title"),
+               func.coalesce(Release.source_url, Release.source).label("source"), Release.format.label("format"))
         .where(*conditions)
         .order_by(Release.published.desc(), Release.id.desc())
         .limit(limit)
-    )
-    return _frame(session, statement)
+    ))
+    # the totals of the listed releases only
+    ids = [int(value) for value in listed["id"]]
+    reports = {release_id: (strikes, count) for release_id, strikes, count in session.execute(
+        select(StrikeReport.release_id, func.coalesce(func.sum(StrikeReport.strikes), 0), func.count())
+        .where(StrikeReport.release_id.in_(ids)).group_by(StrikeReport.release_id)
+    )} if ids else {}
+    diagnostics = dict(session.execute(
+        select(Diagnostic.release_id, func.count()).where(Diagnostic.release_id.in_(ids)).group_by(Diagnostic.release_id)
+    ).all()) if ids else {}
+    listed["strikes"] = [int(reports.get(release_id, (0, 0))[0]) for release_id in ids]
+    listed["reports"] = [int(reports.get(release_id, (0, 0))[1]) for release_id in ids]
+    listed["diagnostics"] = [int(diagnostics.get(release_id, 0)) for release_id in ids]
+    return listed
 
 
 def release_detail(session: Session, release_id: int) -> ReleaseDetail | None:

@@ -1,6 +1,7 @@
 """Summaries of the current releases, for the charts: strike reports per day, country and
 place (strike_day), releases per day and country (release_day), targets per month, country,
-place, type and action (target_month), and each release's stated and parsed overall strikes.
+type and action (target_month; by place too in target_place_month), and each release's
+stated and parsed overall strikes.
 
 They change in the same transaction as the detail rows they sum: every writer (ingest,
 undo, reparse, starter data) calls ``count_in`` for the releases that become counted and
@@ -91,7 +92,8 @@ def _strike_day_rows(strikes: Iterable[tuple], sign: int) -> list[dict]:
     ]
 
 
-def _target_month_rows(targets: Iterable[tuple], sign: int) -> list[dict]:
+def _target_month_rows(targets: Iterable[tuple], sign: int) -> tuple[list[dict], list[dict]]:
+    """The rows of target_place_month and of target_month."""
     by_day: dict[tuple, list[int]] = {}
     for day, country, place_id, category, type_, action, target_count, mentions, numbered in targets:
         dimensions = (day, country, place_id, category, type_, action)
@@ -102,26 +104,33 @@ def _target_month_rows(targets: Iterable[tuple], sign: int) -> list[dict]:
             total[0] += target_count
             total[1] += mentions
             total[2] += numbered
-    sums: dict[tuple, list[int]] = {}
-    for (day, *rest), (target_count, mentions, numbered) in by_day.items():
-        total = sums.setdefault((month_of(day), *rest), [0, 0, 0])
-        total[0] += target_count
-        total[1] += mentions
-        total[2] += numbered
-    return [
-        {"key": _key(*dimensions), "month": dimensions[0], "country": dimensions[1], "place_id": dimensions[2],
-         "category": dimensions[3], "type": dimensions[4], "action": dimensions[5],
-         "targets": sign * target_count, "mentions": sign * mentions, "numbered": sign * numbered}
-        for dimensions, (target_count, mentions, numbered) in sums.items()
-    ]
+    by_place: dict[tuple, list[int]] = {}
+    by_country: dict[tuple, list[int]] = {}
+    for (day, country, place_id, *kind), (target_count, mentions, numbered) in by_day.items():
+        month = month_of(day)
+        for sums, dimensions in ((by_place, (month, country, place_id, *kind)), (by_country, (month, country, *kind))):
+            total = sums.setdefault(dimensions, [0, 0, 0])
+            total[0] += target_count
+            total[1] += mentions
+            total[2] += numbered
+
+    def rows(sums: dict[tuple, list[int]], names: tuple[str, ...]) -> list[dict]:
+        return [{"key": _key(*dimensions), **dict(zip(names, dimensions, strict=True)),
+                 "targets": sign * target_count, "mentions": sign * mentions, "numbered": sign * numbered}
+                for dimensions, (target_count, mentions, numbered) in sums.items()]
+
+    kind = ("category", "type", "action")
+    return rows(by_place, ("month", "country", "place_id", *kind)), rows(by_country, ("month", "country", *kind))
 
 
 def _apply(session: Session, strikes: Iterable[tuple], targets: Iterable[tuple], release_days: Iterable[tuple],
            sign: int) -> None:
     strike_rows = _strike_day_rows(strikes, sign)
-    target_rows = _target_month_rows(targets, sign)
+    place_rows, country_rows = _target_month_rows(targets, sign)
+    target_measures = ("targets", "mentions", "numbered")
     _upsert(session, models.StrikeDay.__table__, strike_rows, ("strikes", "engagements", "reports"))
-    _upsert(session, models.TargetMonth.__table__, target_rows, ("targets", "mentions", "numbered"))
+    _upsert(session, models.TargetPlaceMonth.__table__, place_rows, target_measures)
+    _upsert(session, models.TargetMonth.__table__, country_rows, target_measures)
     days = [{"key": _key(release_id, day, country), "release_id": release_id, "day": day, "country": country}
             for release_id, day, country in set(release_days)]
     if sign > 0:
@@ -132,8 +141,9 @@ def _apply(session: Session, strikes: Iterable[tuple], targets: Iterable[tuple],
     # keys whose last report went: gone, so filters and counts of places never show them
     for keys in _chunks([row["key"] for row in strike_rows]):
         session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.reports <= 0))
-    for keys in _chunks([row["key"] for row in target_rows]):
-        session.execute(delete(models.TargetMonth).where(models.TargetMonth.key.in_(keys), models.TargetMonth.mentions <= 0))
+    for model, rows in ((models.TargetPlaceMonth, place_rows), (models.TargetMonth, country_rows)):
+        for keys in _chunks([row["key"] for row in rows]):
+            session.execute(delete(model).where(model.key.in_(keys), model.mentions <= 0))
 
 
 def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple], list[tuple]]:
@@ -206,7 +216,7 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
 
 def rebuild(session: Session) -> None:
     """Recompute every summary from the detail rows (current releases only)."""
-    for model in (models.StrikeDay, models.ReleaseDay, models.TargetMonth):
+    for model in (models.StrikeDay, models.ReleaseDay, models.TargetMonth, models.TargetPlaceMonth):
         session.execute(delete(model))
     current = list(session.scalars(select(models.Release.id).where(models.Release.is_current.is_(True))))
     count_in(session, current)

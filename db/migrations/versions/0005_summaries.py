@@ -1,6 +1,6 @@
-"""summaries of the current releases for the charts (strike_day, release_day, target_month)
-and each release's stated and parsed overall strikes; db.summaries.ensure_built fills them
-from the detail rows after the upgrade
+"""summaries of the current releases for the charts (strike_day, release_day, target_month,
+target_place_month) and each release's stated and parsed overall strikes, filled by
+db.summaries.ensure_built from the detail rows after the upgrade; covering indexes on release
 
 Revision ID: 0005
 Revises: 0004
@@ -45,25 +45,36 @@ def upgrade() -> None:
     )
     op.create_index("ix_release_day_day", "release_day", ["day", "country", "release_id"])
     op.create_index("ix_release_day_release_id", "release_day", ["release_id"])
-    op.create_table(
-        "target_month",
-        sa.Column("key", sa.String(length=500), primary_key=True),
-        sa.Column("month", sa.Date(), nullable=True),
-        sa.Column("country", sa.String(length=40), nullable=True),
-        sa.Column("place_id", sa.Integer(), nullable=True),
-        sa.Column("category", sa.String(length=80), nullable=True),
-        sa.Column("type", sa.String(length=200), nullable=True),
-        sa.Column("action", sa.String(length=30), nullable=False),
-        sa.Column("targets", sa.Integer(), nullable=False),
-        sa.Column("mentions", sa.Integer(), nullable=False),
-        sa.Column("numbered", sa.Integer(), nullable=False),
-        sqlite_with_rowid=False,
-    )
+    for name, with_place in (("target_month", False), ("target_place_month", True)):
+        op.create_table(
+            name,
+            sa.Column("key", sa.String(length=400), primary_key=True),
+            sa.Column("month", sa.Date(), nullable=True),
+            sa.Column("country", sa.String(length=40), nullable=True),
+            *([sa.Column("place_id", sa.Integer(), nullable=True)] if with_place else []),
+            sa.Column("category", sa.String(length=80), nullable=True),
+            sa.Column("type", sa.String(length=200), nullable=True),
+            sa.Column("action", sa.String(length=30), nullable=False),
+            sa.Column("targets", sa.Integer(), nullable=False),
+            sa.Column("mentions", sa.Integer(), nullable=False),
+            sa.Column("numbered", sa.Integer(), nullable=False),
+            sqlite_with_rowid=False,
+        )
     op.create_index("ix_target_month_month", "target_month", ["month"])
+    op.create_index("ix_target_place_month_place", "target_place_month", ["place_id", "month"])
+    with op.batch_alter_table("release") as batch_op:
+        batch_op.drop_index("ix_release_published")
+        batch_op.create_index("ix_release_published_current", ["published", "is_current"])
+        batch_op.create_index("ix_release_id_current", ["id", "is_current"])
     op.execute("DELETE FROM meta WHERE key = 'summary_version'")
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("release") as batch_op:
+        batch_op.drop_index("ix_release_id_current")
+        batch_op.drop_index("ix_release_published_current")
+        batch_op.create_index("ix_release_published", ["published"])
+    op.drop_table("target_place_month")
     op.drop_table("target_month")
     op.drop_table("release_day")
     op.drop_table("strike_day")
