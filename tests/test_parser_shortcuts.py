@@ -45,10 +45,17 @@ ascii_text = st.lists(
 ).map(" ".join)
 
 
-PATTERNS = [STRIKE_COUNT_RE, ACTION_RE, _WINDOW_WORDS_RE, BOILERPLATE_RE, ENGAGEMENTS_RE, _compound_pattern().pattern]
+PATTERNS = {
+    "strike count": STRIKE_COUNT_RE,
+    "action": ACTION_RE,
+    "window words": _WINDOW_WORDS_RE,
+    "boilerplate": BOILERPLATE_RE,
+    "engagements": ENGAGEMENTS_RE,
+    "compound": _compound_pattern().pattern,
+}
 
 
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:20])
+@pytest.mark.parametrize("pattern", PATTERNS.values(), ids=PATTERNS.keys())
 @settings(max_examples=300, deadline=None)
 @given(text=ascii_text)
 def test_lower_case_twin_matches_where_the_pattern_does(pattern, text):
@@ -58,8 +65,8 @@ def test_lower_case_twin_matches_where_the_pattern_does(pattern, text):
     assert [m.span() for m in twin.finditer(subject)] == [m.span() for m in pattern.finditer(text)]
 
 
-@pytest.mark.parametrize("pattern", PATTERNS, ids=lambda p: p.pattern[:20])
-@pytest.mark.parametrize("text", SHAPES)
+@pytest.mark.parametrize("pattern", PATTERNS.values(), ids=PATTERNS.keys())
+@pytest.mark.parametrize("text", SHAPES, ids=range(len(SHAPES)))
 def test_lower_case_twin_groups_read_back_from_the_text(pattern, text):
     twin, subject = CaselessPattern(pattern).on(text, text.lower())
     expected = [(m.span(), m.groupdict()) for m in pattern.finditer(text)]
