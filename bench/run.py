@@ -9,11 +9,8 @@ many SYNTHETIC releases (bench/synthetic.py), then measures, in one process:
   texts read with loaders.read_bytes, against a lower bound measured on the same bytes in
   the same run (decode + one compiled regular expression's findall);
 - ingest: releases/s of db.ingest.ingest_parsed, one call (one transaction) per batch of
-  parsed releases, into a scratch SQLite file and a scratch PostgreSQL database. Above
-  --ingest-slice releases, the first part of a scale is laid down by the bench's Core bulk
-  loader (bench/bulkload.py, checked against ingest_parsed at 1x) and ingest_parsed is timed
-  on the last --ingest-slice releases, on top of a database that already holds the rest
-  (--full-ingest times ingest_parsed over everything);
+  parsed releases, into a scratch SQLite file and a scratch PostgreSQL database, over every
+  release of the scale (the database grows through the run);
 - pages: the query set of every page (bench/pages.py) with default filters and with a narrow
   filter, cold (a fresh engine, first call) and warm (the same engine, median of repeats);
   Streamlit's cache is not involved: these are the uncached costs;
@@ -22,9 +19,8 @@ many SYNTHETIC releases (bench/synthetic.py), then measures, in one process:
 Once per run: the import paths on real data (the bundled starter facts, the real corpus
 beside the project through ingest_files, 1x synthetic files one transaction per file),
 profiles (cProfile) of parsing, of one ingest batch and of the slowest page at the largest
-scale, query plans of the slowest queries, and bench-only experiments that show what the
-proposed fixes would gain (parsing in worker processes; the filter options and the target
-aggregate without joins; SQLite after ANALYZE). Nothing in db/ or loaders/ is changed.
+scale, query plans of the slowest queries, and an experiment: parsing in worker processes.
+Nothing in db/ or loaders/ is changed.
 
 Scratch databases are dropped at the end (--keep keeps them). Timings are figures to read,
 never assertions: no test depends on them.
@@ -49,7 +45,6 @@ import tempfile
 import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
-from dataclasses import asdict, is_dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -289,7 +284,6 @@ def profiled(store: dict, key: str):
 
 
 def run_scale(scale: float, args, backends: Backends, largest: bool, results: dict) -> dict:
-    from bench.bulkload import BulkLoader
     from bench.synthetic import check, generate, scale_size
     from db.ingest import finish_import, ingest_parsed, start_import
     from loaders import parse_document, read_bytes
@@ -297,11 +291,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
     label = f"{scale:g}x"
     total = scale_size(scale)
     batch = args.batch
-    measured = total if (args.full_ingest or total <= args.ingest_slice) else args.ingest_slice
-    bulk_until = total - measured
-    bulk_until -= bulk_until % batch
-    log(f"== {label}: {total:,} synthetic releases; ingest_parsed timed on {total - bulk_until:,}"
-        + (f", the first {bulk_until:,} by the bench bulk loader" if bulk_until else ""))
+    log(f"== {label}: {total:,} synthetic releases")
 
     dbs = {}
     for backend in backends.names:
@@ -310,14 +300,13 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         dbs[backend] = {
             "url": url, "engine": engine, "factory": factory, "migrate_s": migrate_s,
             "import_id": start_import(factory, "bench", "cli"), "outcomes": [],
-            "ingest_s": 0.0, "ingest_cpu_s": 0.0, "ingest_n": 0, "bulk_s": 0.0, "bulk_n": 0, "batch_s": [],
+            "ingest_s": 0.0, "ingest_cpu_s": 0.0, "ingest_n": 0, "batch_s": [],
         }
-        dbs[backend]["bulk"] = BulkLoader(engine, dbs[backend]["import_id"]) if bulk_until else None
 
     parse = Counter()
     times = defaultdict(float)
     agreement = Counter()
-    profile_batch = (total - 1) // batch * batch if largest and total - bulk_until >= 2 * batch else None
+    profile_batch = (total - 1) // batch * batch if largest and total >= 2 * batch else None
     profiles = results.setdefault("profiles", {})
     report_every = max(batch, (total // 10) // batch * batch)
     for start in range(0, total, batch):
@@ -358,12 +347,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
             parse["diagnostics"] += len(release.diagnostics)
 
         for backend, db in dbs.items():
-            if start < bulk_until:
-                t = time.perf_counter()
-                db["bulk"].load(parsed)
-                db["bulk_s"] += time.perf_counter() - t
-                db["bulk_n"] += len(parsed)
-            elif start == profile_batch:
+            if start == profile_batch:
                 from sqlalchemy import event
 
                 key = f"ingest_{backend}"
@@ -394,15 +378,14 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
                 db["batch_s"].append(elapsed / len(parsed))
         if (start + batch) % report_every == 0 or start + batch >= total:
             rates = ", ".join(
-                f"{b} {db['ingest_n'] / db['ingest_s']:.0f}/s" if db["ingest_s"] else f"{b} bulk {db['bulk_n']:,}"
+                f"{b} {db['ingest_n'] / db['ingest_s']:.0f}/s" if db["ingest_s"] else f"{b} –"
                 for b, db in dbs.items()
             )
             log(f"   {min(start + batch, total):,}/{total:,} parsed {parse['releases'] / times['parse']:.0f}/s; "
                 f"ingest {rates}; load {_loadavg()}")
 
     out = {
-        "label": label, "scale": scale, "releases": total, "measured_releases": total - bulk_until,
-        "bulk_releases": bulk_until, "batch": batch,
+        "label": label, "scale": scale, "releases": total, "batch": batch,
         "parse": {
             **dict(parse),
             "generate_s": times["generate"], "bound_s": times["bound"], "read_s": times["read"],
@@ -433,15 +416,12 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
             "ingest_s": db["ingest_s"], "ingest_n": db["ingest_n"], "ingest_cpu_s": db["ingest_cpu_s"],
             "ingest_rate": db["ingest_n"] / db["ingest_s"] if db["ingest_s"] else None,
             "ingest_median_batch_rate": 1 / statistics.median(per_batch) if per_batch else None,
-            "bulk_s": db["bulk_s"], "bulk_n": db["bulk_n"],
-            "bulk_rate": db["bulk_n"] / db["bulk_s"] if db["bulk_s"] else None,
             "finish_import_s": finish_s, "vacuum_analyze_s": analyze_s,
             "rows": counts, "size_mb": backends.size_mb(db["url"]),
         }
         if counts["current"] != counts["release"] or counts["release"] != total:
             log(f"   WARNING {backend}: {counts['release']} releases stored, {counts['current']} current, {total} generated")
         log(f"   {backend}: ingest_parsed {out['backends'][backend]['ingest_rate'] or 0:.0f} releases/s"
-            + (f", bulk loader {out['backends'][backend]['bulk_rate']:.0f}/s" if db["bulk_s"] else "")
             + f"; rows {counts}; {out['backends'][backend]['size_mb']:.0f} MB")
         db["engine"].dispose()
 
@@ -452,9 +432,6 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         if largest:
             out["backends"][backend]["slowest"] = slowest_queries(db["url"], out["backends"][backend]["pages"])
             profile_slowest_page(db["url"], out["backends"][backend]["pages"], profiles, backend, label)
-            out["backends"][backend]["experiments"] = query_experiments(db["url"])
-            log(f"   {backend}: query experiments " + ", ".join(
-                f"{e['name']} {e['ms']:.0f} ms" for e in out["backends"][backend]["experiments"]))
         backends.drop(db["url"])
     return out
 
@@ -553,113 +530,6 @@ def slowest_queries(url: str, pages: dict, top: int = 4) -> list[dict]:
         out.append({"label": label, "page": page, "warm_s": seconds, "db_s": db_s, "statements": len(main),
                     "rows": rows, "plan": plan[:40], "sql": main[0][0] if main else ""})
     engine.dispose()
-    return out
-
-
-# Bench-only SQL for the query experiments: the filter options without the joins to release
-# and strike_report (all synthetic releases are current, so the answer is the same here; in
-# general it would also list values only non-current versions have).
-_FACETS_SQL = {
-    "bounds": "SELECT min(strike_date), max(strike_date) FROM strike_report",
-    "countries": "SELECT DISTINCT country FROM strike_report WHERE country IS NOT NULL",
-    "provinces": "SELECT DISTINCT province FROM place WHERE province IS NOT NULL "
-                 "AND EXISTS (SELECT 1 FROM strike_report r WHERE r.place_id = place.id)",
-    "places": "SELECT DISTINCT name FROM place WHERE EXISTS (SELECT 1 FROM strike_report r WHERE r.place_id = place.id)",
-    "categories and types": "SELECT DISTINCT category, type FROM target WHERE category IS NOT NULL",
-    "actions": "SELECT DISTINCT action FROM target",
-}
-_TARGETS_ALONE_SQL = (
-    "SELECT category, type, coalesce(sum(coalesce(count, 1)), 0) AS targets, count(*) AS mentions FROM target "
-    "WHERE type IS NOT NULL GROUP BY category, type ORDER BY targets DESC"
-)
-
-
-def _captured_select(engine, function) -> tuple[str, object]:
-    """The last SELECT a query function sends, with its parameters."""
-    from sqlalchemy import event
-
-    statements: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        function()
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    return [s for s in statements if s[0].lstrip().upper().startswith("SELECT")][-1]
-
-
-def _raw_variant(engine, name: str, sql: str, parameters, variant: str, timed) -> dict:
-    """Time a rewritten statement through the driver; check it returns what the original does."""
-    with engine.connect() as connection:
-        original = sorted(map(repr, connection.exec_driver_sql(sql, parameters).fetchall()))
-        rewritten = sorted(map(repr, connection.exec_driver_sql(variant, parameters).fetchall()))
-        ms = timed(lambda: connection.exec_driver_sql(variant, parameters).fetchall())
-        original_ms = timed(lambda: connection.exec_driver_sql(sql, parameters).fetchall())
-    return {"name": name + ("" if variant != sql else " (rewrite did not apply)"), "ms": ms,
-            "original_ms": original_ms, "same_result": original == rewritten}
-
-
-def query_experiments(url: str) -> list[dict]:
-    """What the proposed query fixes would cost, measured on the same database (warm,
-    median of 3): the filter options from the small tables and without joins; one row read
-    from the meta table (a per-data-version cache of the options); the target aggregate over
-    the target table alone (the floor for any query that groups all targets: above it, only
-    a pre-aggregated table helps) and without its unused join to place; on SQLite, narrow
-    queries with the is_current test kept off ix_release_is_current; and, on SQLite, the
-    queries after ANALYZE (last: it changes the database)."""
-    from sqlalchemy import text
-    from sqlalchemy.orm import Session
-
-    from bench.pages import NARROW
-    from db import queries
-    from db.engine import make_engine
-    from db.queries import Filters
-
-    def timed(function) -> float:
-        values = []
-        for _ in range(3):
-            start = time.perf_counter()
-            function()
-            values.append(time.perf_counter() - start)
-        return statistics.median(values) * 1000
-
-    out = []
-    engine = make_engine(url)
-    with Session(engine) as session:
-        out.append({"name": "filter_options as is", "ms": timed(lambda: queries.filter_options(session))})
-        facets = sum(timed(lambda sql=sql: session.execute(text(sql)).all()) for sql in _FACETS_SQL.values())
-        out.append({"name": "filter options from the small tables, no joins (6 queries)", "ms": facets})
-        out.append({"name": "one row from the meta table (options cached per data version)",
-                    "ms": timed(lambda: session.execute(text("SELECT value FROM meta WHERE key = 'data_version'")).all())})
-        out.append({"name": "targets_by_type as is", "ms": timed(lambda: queries.targets_by_type(session, Filters()))})
-        out.append({"name": "the same aggregate over the target table alone, no joins",
-                    "ms": timed(lambda: session.execute(text(_TARGETS_ALONE_SQL)).all())})
-        sql, parameters = _captured_select(engine, lambda: queries.targets_by_type(session, Filters()))
-        out.append(_raw_variant(engine, "targets_by_type without its unused LEFT JOIN place", sql, parameters,
-                                sql.replace("LEFT OUTER JOIN place ON place.id = strike_report.place_id ", ""), timed))
-        for name in ("headline", "targets_by_type"):
-            out.append({"name": f"{name}, narrow filter, as is", "ms": timed(lambda name=name: getattr(queries, name)(session, NARROW))})
-            if engine.dialect.name == "sqlite":
-                sql, parameters = _captured_select(engine, lambda name=name: getattr(queries, name)(session, NARROW))
-                out.append(_raw_variant(
-                    engine, f"{name}, narrow filter, with the is_current test hidden from the index (+release.is_current)",
-                    sql, parameters, sql.replace("WHERE release.is_current IS 1", "WHERE +release.is_current IS 1"), timed))
-    engine.dispose()
-    if url.startswith("sqlite:///"):
-        engine = make_engine(url)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("ANALYZE")
-            connection.commit()
-        engine.dispose()
-        engine = make_engine(url)
-        with Session(engine) as session:
-            out.append({"name": "filter_options after ANALYZE", "ms": timed(lambda: queries.filter_options(session))})
-            out.append({"name": "targets_by_type after ANALYZE",
-                        "ms": timed(lambda: queries.targets_by_type(session, Filters()))})
-        engine.dispose()
     return out
 
 
@@ -825,76 +695,6 @@ def parse_experiment(args) -> dict:
     }
 
 
-def bulk_check(args) -> dict:
-    """The bench bulk loader must write what ingest_parsed writes: load the 1x set both ways
-    into two SQLite files and compare every page query's result (ids and stamps aside)."""
-    from bench.bulkload import BulkLoader
-    from bench.pages import FILTER_SETS, PAGES
-    from bench.synthetic import generate, scale_size
-    from db.ingest import ingest_parsed, start_import
-    from loaders import parse_release
-
-    parsed = [parse_release(item.text, source=item.source, format="txt") for item in generate(scale_size(1), args.seed)]
-    scratch = Path(tempfile.mkdtemp(prefix="strikes-bench-check-"))
-    try:
-        engines = {}
-        for how in ("ingest_parsed", "bulk"):
-            engine, factory, _ = open_db(f"sqlite:///{scratch / how}.db")
-            import_id = start_import(factory, "bench", "cli")
-            for start in range(0, len(parsed), args.batch):
-                chunk = parsed[start:start + args.batch]
-                if how == "bulk":
-                    BulkLoader(engine, import_id).load(chunk)
-                else:
-                    ingest_parsed(factory, f"batch {start}", chunk, import_id)
-            engines[how] = engine
-        differences = []
-        compared = 0
-        for filter_name, filters in FILTER_SETS.items():
-            for page, (_file, function) in PAGES.items():
-                answers = {}
-                for how, engine in engines.items():
-                    runner = _Recording(engine)
-                    function(runner, filters)
-                    answers[how] = runner.answers
-                for key, value in answers["ingest_parsed"].items():
-                    compared += 1
-                    if _comparable(value) != _comparable(answers["bulk"].get(key)):
-                        differences.append(f"{filter_name} {page} {key}")
-        for engine in engines.values():
-            engine.dispose()
-        return {"compared": compared, "differences": differences[:20], "equal": not differences}
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-
-
-class _Recording:
-    def __init__(self, engine):
-        from bench.pages import Runner
-
-        self.runner = Runner(engine)
-        self.answers: dict = {}
-
-    def __call__(self, name, filters=None, label=None, **kwargs):
-        result = self.runner(name, filters, label, **kwargs)
-        if name not in ("data_version", "imports_log"):
-            self.answers[label or f"{name} {filters} {sorted(kwargs.items())}"] = result
-        return result
-
-
-def _comparable(value):
-    import pandas as pd
-
-    if isinstance(value, pd.DataFrame):
-        frame = value.drop(columns=[c for c in value.columns if c in ("id", "release_id", "report_id")])
-        return sorted(map(repr, frame.astype(str).itertuples(index=False)))
-    if hasattr(value, "reports") and hasattr(value, "release"):  # ReleaseDetail
-        return (len(value.reports), len(value.diagnostics), value.release.content_hash)
-    if is_dataclass(value):
-        return asdict(value)
-    return value
-
-
 # --- report --------------------------------------------------------------------------------------------
 
 
@@ -1002,30 +802,17 @@ def write_markdown(results: dict, path: Path) -> None:
         lines.append(f"- {meta['pg_note']}")
     scales = results["scales"]
     lines += ["", "Scales (1x = the releases of the bundled starter data, `data/starter.json.gz`):", "",
-              "| scale | releases | strike reports | targets | diagnostics | through ingest_parsed | laid down by the bench bulk loader |",
-              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "| scale | releases | strike reports | targets | diagnostics |",
+              "| --- | ---: | ---: | ---: | ---: |"]
     for s in scales:
         p = s["parse"]
-        lines.append(f"| {s['label']} | {s['releases']:,} | {p['reports']:,} | {p['targets']:,} | {p['diagnostics']:,} | "
-                     f"{s['measured_releases']:,} | {s['bulk_releases']:,} |")
+        lines.append(f"| {s['label']} | {s['releases']:,} | {p['reports']:,} | {p['targets']:,} | {p['diagnostics']:,} |")
     if scales:
         big = scales[-1]
         lines += ["", f"The largest scale, {big['label']}, holds {big['releases']:,} releases, {big['parse']['reports']:,} "
                   f"strike reports and {big['parse']['targets']:,} target rows ({big['label']} of the {scales[0]['releases']:,} "
                   f"releases at {scales[0]['label']}): chosen so the whole run fits in about a quarter of an hour on "
                   "this machine."] if scales[0]["scale"] == 1 else []
-    if any(s["bulk_releases"] for s in scales):
-        check = results.get("bulk_check", {})
-        lines += ["", "At the largest scale the first releases are laid down by `bench/bulkload.py` (the rows "
-                  "`db.ingest.store` writes, inserted with Core executemany) and the last "
-                  f"{scales[-1]['measured_releases']:,} releases go through `ingest_parsed` (timed; at the largest scale "
-                  "the last batch is profiled instead), on top of a database that already holds the rest: "
-                  "ingesting all of it through the ORM path would take most of the run time budget (see the ingest "
-                  "rate). `--full-ingest` times ingest_parsed over everything. The bulk loader is checked in every "
-                  f"such run: 1x loaded both ways gives the same result for {check.get('compared', 0)} page queries "
-                  f"(equal: {check.get('equal')}" + (f"; differences: {check.get('differences')}" if check.get("differences") else "")
-                  + ")."]
-
     lines += ["", "## Targets", "", "| target | measured | result |", "| --- | --- | --- |"]
     for row in results["evaluation"]:
         lines.append(f"| {row['target']} | {row['figure']} | {_ok(row['met'])} |")
@@ -1068,15 +855,14 @@ def write_markdown(results: dict, path: Path) -> None:
               "`db.ingest.ingest_parsed`, one call (one transaction) per batch of parsed releases, after parsing "
               "(parse time not included). The database grows through the run: the rate is over the releases timed.", "",
               "client CPU = CPU time of the benchmark process over the wall time of the timed ingest (the rest is "
-              "waiting: for the database server, the disk, or another process on the CPU). The bulk loader "
-              "(bench/bulkload.py) writes the same rows with Core executemany: what a bulk path would reach.",
-              "", "| scale | backend | releases timed | seconds | releases/s | client CPU | bulk loader releases/s | finish_import s | VACUUM ANALYZE s | database MB |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "waiting: for the database server, the disk, or another process on the CPU).",
+              "", "| scale | backend | releases timed | seconds | releases/s | client CPU | finish_import s | VACUUM ANALYZE s | database MB |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in scales:
         for backend, b in s["backends"].items():
             lines.append(f"| {s['label']} | {backend} | {b['ingest_n']:,} | {b['ingest_s']:.1f} | {_rate(b['ingest_rate'])} | "
                          f"{b.get('ingest_cpu_s', 0) / max(b['ingest_s'], 1e-9):.0%} | "
-                         f"{_rate(b['bulk_rate'])} | {b['finish_import_s']:.2f} | "
+                         f"{b['finish_import_s']:.2f} | "
                          f"{_seconds(b['vacuum_analyze_s'])} | {b['size_mb']:.0f} |")
     paths = results.get("import_paths", {})
     if paths:
@@ -1145,15 +931,6 @@ def write_markdown(results: dict, path: Path) -> None:
                     frame = sum(sec for q, sec in v["warm_queries"].items() if q in frame_labels)
                     own = sum(sec for q, sec in v["warm_queries"].items() if q not in frame_labels)
                     lines.append(f"| {page} | {filter_name} | {_ms(v['warm_s'])} | {_ms(frame)} | {_ms(own)} |")
-            lines.append("")
-        experiments = largest.get("experiments")
-        if experiments:
-            lines += [f"Query experiments at {scales[-1]['label']} (bench-only SQL on the same database, warm, median of 3; "
-                      "see `query_experiments` in bench/run.py):", "", "| variant | ms |", "| --- | ---: |"]
-            lines += [f"| {e['name']}" + ("" if e.get("same_result", True) else " (**different result**)")
-                      + f" | {e['ms']:,.1f}"
-                      + (f" (the original SQL through the driver: {e['original_ms']:,.1f})" if "original_ms" in e else "")
-                      + " |" for e in experiments]
             lines.append("")
         slow = largest.get("slowest")
         if slow:
@@ -1237,9 +1014,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--skip-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--seed", type=int, default=2024)
     parser.add_argument("--batch", type=int, default=200, help="releases per ingest_parsed call")
-    parser.add_argument("--ingest-slice", type=int, default=2000,
-                        help="above this many releases, time ingest_parsed on the last this-many only")
-    parser.add_argument("--full-ingest", action="store_true", help="time ingest_parsed over every release")
     parser.add_argument("--repeats", type=int, default=3, help="warm repeats per page")
     parser.add_argument("--repeats-largest", type=int, default=2, help="warm repeats per page at the largest scale")
     parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file to write")
@@ -1295,10 +1069,6 @@ def main(argv: list[str] | None = None) -> int:
             results["meta"]["load_end"] = _loadavg()
             results["evaluation"] = evaluate(results)
             _save(results, args)  # after each scale: a partial report survives an interruption
-        if any(s["bulk_releases"] for s in results["scales"]):
-            log("== bulk loader check (1x both ways)")
-            results["bulk_check"] = bulk_check(args)
-            log(f"   {results['bulk_check']}")
     finally:
         backends.close()
     results["meta"]["runtime_s"] = time.perf_counter() - _T0

@@ -190,8 +190,9 @@ class _StrikeSource:
 
 
 def _summary_select(table, filters: Filters, columns, day, country, place_id, kind=None) -> Select:
-    """SELECT columns FROM a summary table, filtered; its place is joined only where a filter
-    or a column needs it (a join per row costs more than the whole aggregate)."""
+    """SELECT columns FROM a summary table, filtered. Places are filtered by id, and a query
+    that shows place names joins them after aggregating (a join per row costs more than the
+    aggregate itself)."""
     conditions = []
     if filters.start:
         conditions.append(day >= filters.start)
@@ -200,16 +201,13 @@ def _summary_select(table, filters: Filters, columns, day, country, place_id, ki
     if filters.countries:
         conditions.append(country.in_(filters.countries))
     if filters.provinces:
-        conditions.append(Place.province.in_(filters.provinces))
+        conditions.append(place_id.in_(select(Place.id).where(Place.province.in_(filters.provinces))))
     if filters.places:
-        conditions.append(Place.name.in_(filters.places))
+        conditions.append(place_id.in_(select(Place.id).where(Place.name.in_(filters.places))))
     for values, column in zip((filters.categories, filters.types, filters.actions), kind or (), strict=False):
         if values:
             conditions.append(column.in_(values))
-    statement = select(*columns).select_from(table)
-    if filters.provinces or filters.places or Place.__table__ in statement.get_final_froms():
-        statement = statement.outerjoin(Place, Place.id == place_id)
-    return statement.where(*conditions)
+    return select(*columns).select_from(table).where(*conditions)
 
 
 def _strike_days(filters: Filters, *columns) -> Select:
@@ -402,15 +400,6 @@ def filter_options(session: Session) -> dict[str, list[str]]:
 
 # --- strikes over time and by area -------------------------------------------------------
 
-def _split_column(split: str, source: _StrikeSource) -> ColumnElement:
-    return {
-        "none": literal("all"),
-        "country": func.coalesce(source.country, "unknown"),
-        "province": func.coalesce(Place.province, "unknown"),
-        "place": func.coalesce(Place.name, "unresolved"),
-    }[split]
-
-
 def strikes_over_time(session: Session, filters: Filters, grain: str = "week", split: str = "none") -> pd.DataFrame:
     """Columns period, group, strikes, engagements, reports: one row per period and group."""
     if grain not in GRAINS or split not in SPLITS:
@@ -437,11 +426,23 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
         return _dates(_frame(session, statement))
     source = _strike_source(filters)
     period = source.periods(session, grain).label("period")
-    group = _split_column(split, source).label("group")
-    statement = source.select(
-        filters, period, group, source.strikes.label("strikes"), source.engagements.label("engagements"),
-        source.reports.label("reports"),
-    ).group_by(period, group).order_by(period)
+    measures = (source.strikes.label("strikes"), source.engagements.label("engagements"), source.reports.label("reports"))
+    if split in ("none", "country"):
+        group = (literal("all") if split == "none" else func.coalesce(source.country, "unknown")).label("group")
+        statement = source.select(filters, period, group, *measures).group_by(period, group).order_by(period)
+        return _dates(_frame(session, statement))
+    # by place id first (few rows), then by the place's province or name
+    by_place = (source.select(filters, period, source.place_id.label("place_id"), *measures)
+                .group_by(period, source.place_id).subquery())
+    group = (func.coalesce(Place.province, "unknown") if split == "province"
+             else func.coalesce(Place.name, "unresolved")).label("group")
+    statement = (
+        select(by_place.c.period, group, *(func.sum(by_place.c[name]).label(name)
+                                           for name in ("strikes", "engagements", "reports")))
+        .select_from(by_place).outerjoin(Place, Place.id == by_place.c.place_id)
+        .group_by(by_place.c.period, group)
+        .order_by(by_place.c.period)
+    )
     return _dates(_frame(session, statement))
 
 
@@ -470,34 +471,51 @@ def release_days(session: Session, filters: Filters) -> pd.DataFrame:
 
 def places_summary(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns place, country, province, lat, lon, precision, strikes, reports: one row per place."""
-    source = _strike_source(filters)
-    statement = source.select(
-        filters,
-        Place.name.label("place"),
-        Place.country.label("country"),
-        Place.province.label("province"),
-        Place.lat.label("lat"),
-        Place.lon.label("lon"),
-        Place.precision.label("precision"),
-        source.strikes.label("strikes"),
-        source.reports.label("reports"),
-    ).where(source.place_id.is_not(None)).group_by(
-        Place.id, Place.name, Place.country, Place.province, Place.lat, Place.lon, Place.precision
-    ).order_by(desc("strikes"), Place.name)
+    by_place = _by_place(filters)
+    statement = (
+        select(Place.name.label("place"), Place.country.label("country"), Place.province.label("province"),
+               Place.lat.label("lat"), Place.lon.label("lon"), Place.precision.label("precision"),
+               by_place.c.strikes, by_place.c.reports)
+        .join(by_place, by_place.c.place_id == Place.id)
+        .order_by(by_place.c.strikes.desc(), Place.name)
+    )
     return _frame(session, statement)
+
+
+def _by_place(filters: Filters):
+    """Subquery place_id, strikes, reports of the filtered strike reports that name a place."""
+    source = _strike_source(filters)
+    return (
+        source.select(filters, source.place_id.label("place_id"), source.strikes.label("strikes"),
+                      source.reports.label("reports"))
+        .where(source.place_id.is_not(None))
+        .group_by(source.place_id)
+        .subquery()
+    )
 
 
 def ranking(session: Session, filters: Filters, by: str = "province", limit: int = 20) -> pd.DataFrame:
     """Columns name, country, strikes, reports: the top provinces or places by strikes."""
+    if by not in ("province", "place", "country"):
+        raise ValueError(f"unknown ranking {by!r}")
     source = _strike_source(filters)
-    column = {"province": Place.province, "place": Place.name, "country": source.country}[by]
-    name = func.coalesce(column, "unknown").label("name")
-    statement = (
-        source.select(filters, name, source.strikes.label("strikes"), source.reports.label("reports"))
-        .group_by(name)
-        .order_by(desc("strikes"), name)
-        .limit(limit)
-    )
+    if by == "country":
+        name = func.coalesce(source.country, "unknown").label("name")
+        statement = source.select(filters, name, source.strikes.label("strikes"), source.reports.label("reports"))
+    else:
+        # by place id first (few rows), then by the place's name or province
+        by_place = (
+            source.select(filters, source.place_id.label("place_id"), source.strikes.label("strikes"),
+                          source.reports.label("reports"))
+            .group_by(source.place_id).subquery()
+        )
+        column = Place.province if by == "province" else Place.name
+        name = func.coalesce(column, "unknown").label("name")
+        statement = (
+            select(name, func.sum(by_place.c.strikes).label("strikes"), func.sum(by_place.c.reports).label("reports"))
+            .select_from(by_place).outerjoin(Place, Place.id == by_place.c.place_id)
+        )
+    statement = statement.group_by(name).order_by(desc("strikes"), name).limit(limit)
     return _frame(session, statement)
 
 
@@ -826,11 +844,17 @@ def place_trend(session: Session, filters: Filters, places: tuple[str, ...] | li
         return _fill_reported(pd.DataFrame(), [], "place", [], "strikes")
     source = _strike_source(filters)
     period = source.periods(session, grain).label("period")
+    by_place = (
+        source.select(filters, period, source.place_id.label("place_id"), source.strikes.label("strikes"))
+        .where(source.place_id.in_(select(Place.id).where(Place.name.in_(places))))
+        .group_by(period, source.place_id)
+        .subquery()
+    )
     statement = (
-        source.select(filters, period, Place.name.label("place"), source.strikes.label("strikes"))
-        .where(Place.name.in_(places))
-        .group_by(period, Place.name)
-        .order_by(period)
+        select(by_place.c.period, Place.name.label("place"), func.sum(by_place.c.strikes).label("strikes"))
+        .join(Place, Place.id == by_place.c.place_id)
+        .group_by(by_place.c.period, Place.name)
+        .order_by(by_place.c.period)
     )
     counted = _dates(_frame(session, statement))
     return _fill_reported(counted, _reported_periods(session, filters, grain), "place", places, "strikes")
