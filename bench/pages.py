@@ -118,8 +118,7 @@ def areas(q: Runner, f: Filters) -> None:
     q("last_import_day")  # the source line's date
     q("places_summary", f)
     q("headline", f)
-    q("ranking", f, by="province", limit=20)
-    q("ranking", f, by="place", limit=20)
+    q("ranking", f, by="province", limit=1000)  # the tabs show its first 20
     place_ranking = q("ranking", f, by="place", limit=1000)
     place_options = [name for name in place_ranking["name"] if name not in UNKNOWN]
     q("place_trend", f, places=tuple(place_options[:3]), grain="month")

@@ -381,16 +381,17 @@ def _releases_reporting(session: Session, filters: Filters) -> int:
 def filter_options(session: Session) -> dict[str, list[str]]:
     """The values each filter can take, from the current data (its summaries)."""
 
-    def values(column, *conditions) -> list[str]:
-        statement = select(column).distinct().where(column.is_not(None), *conditions)
-        return sorted(v for (v,) in session.execute(statement) if v)
+    def values(column) -> list[str]:
+        return sorted(v for (v,) in session.execute(select(column).distinct().where(column.is_not(None))) if v)
 
-    reported = Place.id.in_(select(StrikeDay.place_id).where(StrikeDay.place_id.is_not(None)))
+    reported = session.execute(
+        select(Place.province, Place.name).where(Place.id.in_(select(StrikeDay.place_id).distinct()))
+    ).all()
     bounds = session.execute(select(func.min(StrikeDay.day), func.max(StrikeDay.day))).one()
     return {
         "countries": values(StrikeDay.country),
-        "provinces": values(Place.province, reported),
-        "places": values(Place.name, reported),
+        "provinces": sorted({province for province, _name in reported if province}),
+        "places": sorted({name for _province, name in reported if name}),
         "categories": values(TargetMonth.category),
         "types": values(TargetMonth.type),
         "actions": values(TargetMonth.action),

@@ -63,7 +63,7 @@ st.subheader("Rankings")
 by_province, by_place = st.tabs(["Provinces", "Places"])
 for tab, by in ((by_province, "province"), (by_place, "place")):
     with tab:
-        top = data.query("ranking", filters, by=by, limit=20)
+        top = data.query("ranking", filters, by=by, limit=1000).head(20)  # the query the lists below share
         title = f"Strikes by {by} (top {min(len(top), 20)})"
         extra = "“unknown”: no place or province resolved" if (top["name"].isin(UNKNOWN)).any() else ""
         figure = charts.fit_source(

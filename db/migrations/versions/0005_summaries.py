@@ -34,7 +34,6 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_strike_day_day", "strike_day", ["day", "country"])
-    op.create_index("ix_strike_day_place_id", "strike_day", ["place_id"])
     op.create_table(
         "release_day",
         sa.Column("key", sa.String(length=80), primary_key=True),
@@ -62,6 +61,9 @@ def upgrade() -> None:
         )
     op.create_index("ix_target_month_month", "target_month", ["month"])
     op.create_index("ix_target_place_month_place", "target_place_month", ["place_id", "month"])
+    with op.batch_alter_table("strike_report") as batch_op:
+        batch_op.drop_index("ix_strike_report_place")
+        batch_op.create_index("ix_strike_report_place", ["place_id", "strike_date", "release_id"])
     with op.batch_alter_table("release") as batch_op:
         batch_op.drop_index("ix_release_published")
         batch_op.create_index("ix_release_published_current", ["published", "is_current"])
@@ -70,6 +72,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("strike_report") as batch_op:
+        batch_op.drop_index("ix_strike_report_place")
+        batch_op.create_index("ix_strike_report_place", ["place_id"])
     with op.batch_alter_table("release") as batch_op:
         batch_op.drop_index("ix_release_id_current")
         batch_op.drop_index("ix_release_published_current")
