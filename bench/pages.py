@@ -262,3 +262,70 @@ def check_pages() -> list[str]:
         if str(path.relative_to(ROOT)) not in by_file:
             notes.append(f"{path.relative_to(ROOT)}: a page without a benchmarked query set")
     return notes
+
+
+# --- whole page runs: Streamlit, queries and figures -------------------------------------------------
+
+# The URL query parameters of each filter set (dashboard/view_state.py reads them).
+FILTER_PARAMS = {"default": {}, "narrow": {"start": "2017-06-01", "end": "2017-06-30", "country": "Syria"}}
+APP_PAGES = ["pages/overview.py", "pages/timeline.py", "pages/areas.py", "pages/targets.py", "pages/releases.py",
+             "pages/data_quality.py"]
+
+
+def app_page_runs(url: str, repeats: int = 3) -> dict:
+    """Each page run through the entry point with Streamlit's AppTest against the database at
+    url: cold = the first run with every Streamlit cache and the engine cleared (what the first
+    visitor after a start or an import waits for); warm = a rerun of the same view (median of
+    repeats: a widget touched, the page drawn again, queries served from st.cache_data). Both
+    include the page script, every query, the Plotly figures and Streamlit's own work.
+    Returns {filter set: {page: {"cold_s", "warm_s", "errors"}}}."""
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from db.engine import default_engine
+
+    saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "STRIKES_STARTER_DATA")}
+    os.environ["DATABASE_URL"] = url
+    os.environ["STRIKES_STARTER_DATA"] = "none"
+    app = str(ROOT / "app.py")
+
+    def fresh(page: str, params: dict) -> AppTest:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        default_engine.cache_clear()
+        at = AppTest.from_file(app, default_timeout=600)
+        for key, value in params.items():
+            at.query_params[key] = value
+        at.switch_page(page)
+        return at
+
+    out: dict = {}
+    try:
+        fresh("pages/upload.py", {}).run()  # imports and Streamlit's first start: not a page's cost
+        for filter_name, params in FILTER_PARAMS.items():
+            for page in APP_PAGES:
+                at = fresh(page, params)
+                start = time.perf_counter()
+                at.run()
+                cold = time.perf_counter() - start
+                warm = []
+                for _ in range(repeats):
+                    start = time.perf_counter()
+                    at.run()
+                    warm.append(time.perf_counter() - start)
+                out.setdefault(filter_name, {})[page.removeprefix("pages/").removesuffix(".py")] = {
+                    "cold_s": cold, "warm_s": sorted(warm)[len(warm) // 2],
+                    "errors": [str(getattr(e, "value", e))[:200] for e in at.exception],
+                }
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        default_engine.cache_clear()
+    return out

@@ -50,8 +50,11 @@ def _wrap(text: str, width: int = 64) -> list[str]:
     return lines
 
 
-def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 460) -> go.Figure:
-    """Title, subtitle, source line, palette and fonts shared by every chart."""
+def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 460,
+          notes: list[dict] | None = None) -> go.Figure:
+    """Title, subtitle, source line, palette and fonts shared by every chart; notes are the
+    chart's own annotations, set together with the source line (setting annotations one
+    after another revalidates all of them each time)."""
     sub_lines = _wrap(sub)
     subtitle_html = "<br>".join(f"<span style='font-size:13px;color:#52606D'>{line}</span>" for line in sub_lines)
     figure.update_layout(
@@ -62,7 +65,7 @@ def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 46
         margin={"l": 60, "r": 30, "t": 72 + 18 * len(sub_lines), "b": 80},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
         annotations=[
-            *figure.layout.annotations,
+            *(figure.layout.annotations if notes is None else notes),
             # pinned in pixels below the plot, so it stays inside charts of any height
             {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -58, "showarrow": False,
              "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#52606D"}},
@@ -113,11 +116,7 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     start, end = data["period"].min(), data["period"].max()
     pad = {"day": 1, "week": 7, "month": 31}[grain]
     figure.update_xaxes(type="date", range=[start - timedelta(days=pad), end + timedelta(days=2 * pad)])
-    for day, label in FORMAT_CHANGES:
-        if start <= day <= end:
-            figure.add_vline(x=day, line_dash="dot", line_color="#9AA5B1")
-            figure.add_annotation(x=day, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
-                                  xanchor="right", yanchor="top", font={"size": 10, "color": "#52606D"})
+    notes = _format_changes(figure, start, end)
     if release_days is not None and not release_days.empty:
         figure.add_trace(go.Scatter(
             x=release_days["day"], y=[0] * len(release_days), mode="markers", yaxis="y2", name="days with a release",
@@ -128,7 +127,18 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
             yaxis2={"domain": [0, 0.07], "showticklabels": False, "showgrid": False, "zeroline": False,
                     "title": {"text": "releases", "font": {"size": 10}}},
         )
-    return frame(figure, title, sub, source)
+    return frame(figure, title, sub, source, notes=notes)
+
+
+def _format_changes(figure: go.Figure, start: date, end: date) -> list[dict]:
+    """Draw a dotted line at each change of format between start and end; return their labels
+    for frame() (one layout update for all: add_vline and add_annotation each revalidate the
+    figure's shapes and annotations)."""
+    shown = [(day, label) for day, label in FORMAT_CHANGES if start <= day <= end]
+    figure.update_layout(shapes=[{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+                                  "line": {"dash": "dot", "color": "#9AA5B1"}} for day, _label in shown])
+    return [{"x": day, "y": 1, "yref": "paper", "text": label, "showarrow": False, "textangle": -90,
+             "xanchor": "right", "yanchor": "top", "font": {"size": 10, "color": "#52606D"}} for day, label in shown]
 
 
 def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str, color: str | None = None) -> go.Figure:
@@ -366,12 +376,8 @@ def stacked_over_time(data: pd.DataFrame, x: str, y: str, group: str, title: str
     figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None, type="date")
     start, end = min(data[x]), max(data[x])
-    for day, label in FORMAT_CHANGES:
-        if start <= day <= end:
-            figure.add_vline(x=day, line_dash="dot", line_color="#9AA5B1")
-            figure.add_annotation(x=day, y=1, yref="paper", text=label, showarrow=False, textangle=-90,
-                                  xanchor="right", yanchor="top", font={"size": 10, "color": "#52606D"})
-    figure = frame(figure, title, sub, source)
+    notes = _format_changes(figure, start, end)
+    figure = frame(figure, title, sub, source, notes=notes)
     figure.update_layout(
         legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top", "traceorder": "normal"},
         margin={"r": 170},
