@@ -301,6 +301,11 @@ def app_page_runs(url: str, repeats: int = 3) -> dict:
         at.switch_page(page)
         return at
 
+    import logging
+
+    # outside a server Streamlit warns on every cache clear that it has no runtime: known here
+    for name in [name for name in logging.root.manager.loggerDict if name.startswith("streamlit")]:
+        logging.getLogger(name).setLevel(logging.ERROR)
     out: dict = {}
     try:
         fresh("pages/upload.py", {}).run()  # imports and Streamlit's first start: not a page's cost

@@ -427,6 +427,12 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
 
     for backend, db in dbs.items():
         out["backends"][backend]["pages"] = measure_pages(db["url"], args.repeats if not largest else args.repeats_largest)
+        from bench.pages import app_page_runs
+
+        out["backends"][backend]["app_pages"] = app_page_runs(db["url"], args.repeats)
+        log(f"   {backend}: page runs " + ", ".join(
+            f"{page} {v['warm_s'] * 1000:.0f}/{v['cold_s'] * 1000:.0f} ms"
+            for filter_name, pages in out["backends"][backend]["app_pages"].items() for page, v in pages.items()))
         out["backends"][backend]["memory"] = memory_probe(db["url"])
         log(f"   {backend}: peak RSS of the page-query process {out['backends'][backend]['memory'].get('peak_mb', 0):.0f} MB")
         if largest:
@@ -554,7 +560,8 @@ def profile_slowest_page(url: str, pages: dict, profiles: dict, backend: str, la
 
 
 def memory_probe(url: str) -> dict:
-    """Peak RSS of a fresh process that runs every page's query set with both filter sets."""
+    """Peak RSS of a fresh process that runs every page's query set with both filter sets, then
+    every page through Streamlit's AppTest (as the app process does)."""
     command = [sys.executable, "-m", "bench.run", "--probe-memory", url]
     try:
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=True)
@@ -576,6 +583,11 @@ def probe_memory(url: str) -> None:
     for filters in FILTER_SETS.values():
         for page in PAGES:
             run_page(engine, page, filters)
+    engine.dispose()
+    # and every page as the app runs it: Streamlit, the figures, results kept in st.cache_data
+    from bench.pages import app_page_runs
+
+    app_page_runs(url, repeats=1)
     elapsed = time.perf_counter() - start
     peak = _status_kb("VmHWM")
     print(json.dumps({
@@ -743,20 +755,25 @@ def evaluate(results: dict) -> list[dict]:
                                f"timed at {label})",
                      "met": (data["ingest_rate"] or 0) >= TARGETS["ingest_rate"], "key": f"ingest_{backend}"})
     for backend, data in largest["backends"].items():
-        warm = [(f, p, v["warm_s"]) for f, pages in data["pages"].items() for p, v in pages.items()]
-        cold = [(f, p, v["cold_s"]) for f, pages in data["pages"].items() for p, v in pages.items()]
-        worst_warm = max(warm, key=lambda x: x[2])
-        worst_cold = max(cold, key=lambda x: x[2])
-        over_warm = [f"{p} ({f})" for f, p, s in warm if s >= TARGETS["page_warm_s"]]
-        over_cold = [f"{p} ({f})" for f, p, s in cold if s >= TARGETS["page_cold_s"]]
-        rows.append({"target": f"every page warm < 300 ms at 100x ({backend})",
-                     "figure": f"slowest {worst_warm[1]} ({worst_warm[0]}) {_ms(worst_warm[2])} ms; "
-                               f"{len(over_warm)} of {len(warm)} over" + (f": {', '.join(over_warm)}" if over_warm else ""),
-                     "met": not over_warm, "key": f"warm_{backend}"})
-        rows.append({"target": f"every page cold < 2 s at 100x ({backend})",
-                     "figure": f"slowest {worst_cold[1]} ({worst_cold[0]}) {_ms(worst_cold[2])} ms; "
-                               f"{len(over_cold)} of {len(cold)} over" + (f": {', '.join(over_cold)}" if over_cold else ""),
-                     "met": not over_cold, "key": f"cold_{backend}"})
+        runs = data.get("app_pages") or {}
+        for kind, limit, what in (("warm_s", TARGETS["page_warm_s"], "warm rerun < 300 ms"),
+                                  ("cold_s", TARGETS["page_cold_s"], "cold < 2 s")):
+            timed = [(f, p, v[kind]) for f, pages in runs.items() for p, v in pages.items()]
+            if not timed:
+                continue
+            worst = max(timed, key=lambda x: x[2])
+            over = [f"{p} ({f})" for f, p, sec in timed if sec >= limit]
+            rows.append({"target": f"every page {what} at 100x ({backend})",
+                         "figure": f"slowest {worst[1]} ({worst[0]}) {_ms(worst[2])} ms (page run: Streamlit, queries, "
+                                   f"figures); {len(over)} of {len(timed)} over" + (f": {', '.join(over)}" if over else ""),
+                         "met": not over, "key": f"{kind}_{backend}"})
+        queries = [(f, p, v["warm_s"]) for f, pages in data["pages"].items() for p, v in pages.items()]
+        worst = max(queries, key=lambda x: x[2])
+        over = [f"{p} ({f})" for f, p, sec in queries if sec >= TARGETS["page_warm_s"]]
+        rows.append({"target": f"a new filter: every page's queries uncached < 300 ms at 100x ({backend})",
+                     "figure": f"slowest {worst[1]} ({worst[0]}) {_ms(worst[2])} ms; {len(over)} of {len(queries)} over"
+                               + (f": {', '.join(over)}" if over else ""),
+                     "met": not over, "key": f"queries_{backend}"})
     for backend, data in largest["backends"].items():
         peak = data["memory"].get("peak_mb")
         rows.append({"target": f"peak memory < 500 MB at 100x ({backend})",
@@ -886,7 +903,27 @@ def write_markdown(results: dict, path: Path) -> None:
     # pages
     from bench.pages import NARROW_DESCRIPTION, PAGES
 
-    lines += ["", "## Pages", "",
+    lines += ["", "## Page runs", "",
+              "Each page run through the entry point with Streamlit's AppTest (`bench.pages.app_page_runs`): the page "
+              "script, its queries, the Plotly figures and Streamlit's own work. **cold** = the first run with every "
+              "Streamlit cache and the engine cleared (the first visitor after a start or an import); **warm** = a rerun "
+              "of the same view (a widget touched; queries served from `st.cache_data`), median. Python's imports and "
+              "Streamlit's first start are paid before the clock starts, as a server pays them at start-up.", ""]
+    for backend in results["meta"]["backends"]:
+        lines += [f"### {backend}", "", "warm / cold, milliseconds", "",
+                  "| page | filter | " + " | ".join(s["label"] for s in scales) + " |",
+                  "| --- | --- | " + " | ".join("---:" for _ in scales) + " |"]
+        for filter_name in ("default", "narrow"):
+            for page in (scales[-1]["backends"].get(backend, {}).get("app_pages", {}).get(filter_name) or {}):
+                cells = []
+                for s in scales:
+                    v = s["backends"].get(backend, {}).get("app_pages", {}).get(filter_name, {}).get(page)
+                    cells.append("–" if v is None else f"{_ms(v['warm_s'])} / {_ms(v['cold_s'])}"
+                                 + (" (**errors**)" if v.get("errors") else ""))
+                lines.append(f"| {page} | {filter_name} | " + " | ".join(cells) + " |")
+        lines.append("")
+
+    lines += ["", "## Page queries, uncached", "",
               "The query set of each page's first render (`bench/pages.py`, read from `pages/*.py`), run through "
               "`db.queries` exactly as `dashboard.data.run` does: one new session per query, results as DataFrames. "
               "**cold** = a fresh engine (new connection, empty statement cache), first run; **warm** = the same engine "
@@ -944,10 +981,11 @@ def write_markdown(results: dict, path: Path) -> None:
 
     # memory
     lines += ["## Memory", "", "Peak RSS (`VmHWM` from /proc/self/status) of a new process that imports the app's "
-              "query layer and runs every page's query set with both filters, once. Baseline = the peak after the "
-              "imports, before the first query. (`resource.getrusage(...).ru_maxrss` is not used: on Linux it "
-              "keeps the parent's peak across fork and exec, here the benchmark process's own.) The Streamlit "
-              "server process adds its own footprint and its `st.cache_data` entries (max 256 results) on top.", "",
+              "query layer and runs every page's query set with both filters, then every page through Streamlit's "
+              "AppTest with both filters (Streamlit, Plotly and the cached results in memory, as in the app process). "
+              "Baseline = the peak after the imports, before the first query. (`resource.getrusage(...).ru_maxrss` "
+              "is not used: on Linux it keeps the parent's peak across fork and exec, here the benchmark process's "
+              "own.)", "",
               "| scale | backend | baseline MB | peak MB | seconds |", "| --- | --- | ---: | ---: | ---: |"]
     for s in scales:
         for backend, b in s["backends"].items():

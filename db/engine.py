@@ -111,6 +111,17 @@ def execute_many(session: Session, statement, rows: list[dict]) -> None:
         for row in rows:
             for name, processor in processors:
                 row[name] = processor(row[name])
+    if dialect.name == "postgresql" and statement._post_values_clause is None:  # no ON CONFLICT
+        # a plain INSERT: COPY streams the rows in one command (in the same transaction)
+        # instead of one INSERT each
+        quote = dialect.identifier_preparer
+        columns = ", ".join(quote.quote(name) for name in names)
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
+            f"COPY {quote.format_table(statement.table)} ({columns}) FROM STDIN"
+        ) as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in names])
+        return
     connection.exec_driver_sql(compiled.string, rows)
 
 

@@ -286,7 +286,9 @@ def store_releases(
     counted_out: list[int] = []
 
     def insert_pending() -> None:
-        execute_many(session, release.insert(), [row for row, _version, _result in pending])
+        # through SQLAlchemy, not execute_many: a copy stored meanwhile by another import must
+        # surface as its IntegrityError, which ingest_parsed answers by planning again
+        session.execute(release.insert(), [row for row, _version, _result in pending])
         ids = {}
         for chunk in _chunks([row["content_hash"] for row, _version, _result in pending]):
             ids.update(session.execute(select(release.c.content_hash, release.c.id)
