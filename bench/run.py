@@ -67,6 +67,10 @@ TARGETS = {
     "peak_mb": 500.0,
 }
 
+# The queries of the frame every page runs: the same whatever the filters (bench/pages.py).
+FRAME_QUERIES = {"database_is_empty", "data_version", "filter_options", "coverage(everything, source line)",
+                 "last_import_day"}
+
 _T0 = time.perf_counter()
 
 
@@ -432,7 +436,8 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         out["backends"][backend]["app_pages"] = app_page_runs(db["url"], args.repeats)
         log(f"   {backend}: page runs " + ", ".join(
             f"{page} {v['warm_s'] * 1000:.0f}/{v['cold_s'] * 1000:.0f} ms"
-            for filter_name, pages in out["backends"][backend]["app_pages"].items() for page, v in pages.items()))
+            for filter_name, pages in out["backends"][backend]["app_pages"].items() if isinstance(pages, dict)
+            for page, v in pages.items()))
         out["backends"][backend]["memory"] = memory_probe(db["url"])
         log(f"   {backend}: peak RSS of the page-query process {out['backends'][backend]['memory'].get('peak_mb', 0):.0f} MB")
         if largest:
@@ -755,7 +760,7 @@ def evaluate(results: dict) -> list[dict]:
                                f"timed at {label})",
                      "met": (data["ingest_rate"] or 0) >= TARGETS["ingest_rate"], "key": f"ingest_{backend}"})
     for backend, data in largest["backends"].items():
-        runs = data.get("app_pages") or {}
+        runs = {name: pages for name, pages in (data.get("app_pages") or {}).items() if isinstance(pages, dict)}
         for kind, limit, what in (("warm_s", TARGETS["page_warm_s"], "warm rerun < 300 ms"),
                                   ("cold_s", TARGETS["page_cold_s"], "cold < 2 s")):
             timed = [(f, p, v[kind]) for f, pages in runs.items() for p, v in pages.items()]
@@ -767,10 +772,12 @@ def evaluate(results: dict) -> list[dict]:
                          "figure": f"slowest {worst[1]} ({worst[0]}) {_ms(worst[2])} ms (page run: Streamlit, queries, "
                                    f"figures); {len(over)} of {len(timed)} over" + (f": {', '.join(over)}" if over else ""),
                          "met": not over, "key": f"{kind}_{backend}"})
-        queries = [(f, p, v["warm_s"]) for f, pages in data["pages"].items() for p, v in pages.items()]
+        # the frame's queries do not depend on the filters: a new filter is served them from the cache
+        queries = [(f, p, sum(sec for q, sec in v["warm_queries"].items() if q not in FRAME_QUERIES))
+                   for f, pages in data["pages"].items() for p, v in pages.items()]
         worst = max(queries, key=lambda x: x[2])
         over = [f"{p} ({f})" for f, p, sec in queries if sec >= TARGETS["page_warm_s"]]
-        rows.append({"target": f"a new filter: every page's queries uncached < 300 ms at 100x ({backend})",
+        rows.append({"target": f"a new filter: every page's own queries uncached < 300 ms at 100x ({backend})",
                      "figure": f"slowest {worst[1]} ({worst[0]}) {_ms(worst[2])} ms; {len(over)} of {len(queries)} over"
                                + (f": {', '.join(over)}" if over else ""),
                      "met": not over, "key": f"queries_{backend}"})
@@ -922,6 +929,11 @@ def write_markdown(results: dict, path: Path) -> None:
                                  + (" (**errors**)" if v.get("errors") else ""))
                 lines.append(f"| {page} | {filter_name} | " + " | ".join(cells) + " |")
         lines.append("")
+        firsts = [f"{s['label']} {_ms(s['backends'][backend]['app_pages']['first_page_after_start_s'])} ms"
+                  for s in scales if "first_page_after_start_s" in s["backends"].get(backend, {}).get("app_pages", {})]
+        if firsts:
+            lines += ["The first page a new process draws (overview, default filters) also pays one-time imports "
+                      "(Plotly loads its validators on first use): " + ", ".join(firsts) + ".", ""]
 
     lines += ["", "## Page queries, uncached", "",
               "The query set of each page's first render (`bench/pages.py`, read from `pages/*.py`), run through "
@@ -957,8 +969,7 @@ def write_markdown(results: dict, path: Path) -> None:
                 lines.append(f"| {page} | `{q}` | {_ms(sec)} | {_ms(cold)} |")
             lines.append("")
         if largest.get("pages"):
-            frame_labels = {"database_is_empty", "data_version", "filter_options", "coverage(everything, source line)",
-                            "last_import_day"}
+            frame_labels = FRAME_QUERIES
             lines += [f"Where each page's warm time goes at {scales[-1]['label']}: the frame every page runs (data version, "
                       "empty-database check, `filter_options` for the filter bar, `coverage` of everything and `last_import_day` for the "
                       "source line) and the page's own queries, in milliseconds:", "",

@@ -28,6 +28,7 @@ SUMMARY_VERSION = "1"
 _VERSION_KEY = "summary_version"
 _CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
+_REBUILD_LOCK = 0x5354524B  # PostgreSQL advisory lock key of ensure_built
 
 
 def month_of(day: date | None) -> date | None:
@@ -68,7 +69,9 @@ def _upsert(session: Session, table, rows: list[dict], measures: tuple[str, ...]
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key], set_={name: table.c[name] + statement.excluded[name] for name in measures}
     )
-    execute_many(session, statement, rows)
+    # in key order: two imports at once on PostgreSQL then lock shared rows in the same order
+    # (one waits for the other instead of both deadlocking); the deltas add up either way
+    execute_many(session, statement, sorted(rows, key=lambda row: row["key"]))
 
 
 # What a summary is made of, whether read from the database or from rows just written:
@@ -232,6 +235,9 @@ def ensure_built(engine: Engine) -> bool:
     """Rebuild the summaries if they were made by another version of them (or never);
     returns True when it rebuilt."""
     with write_transaction(session_factory(engine)) as session:
+        if engine.dialect.name == "postgresql":
+            # app processes starting together: one rebuilds, the others wait and then find it done
+            session.execute(select(func.pg_advisory_xact_lock(_REBUILD_LOCK)))
         row = session.get(models.Meta, _VERSION_KEY)
         if row is not None and row.value == SUMMARY_VERSION:
             return False

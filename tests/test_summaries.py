@@ -154,3 +154,33 @@ def test_filter_options_come_from_the_counted_releases(loaded):
         types = sorted({t.type for r in session.scalars(current) for t in r.targets if t.type})
     assert options["countries"] == countries
     assert options["types"] == types
+
+
+def test_app_processes_starting_together_rebuild_once(loaded):
+    """Two processes opening a database whose summaries are stale: one rebuilds, the other
+    finds them built (counted twice, every figure would double)."""
+    import threading
+
+    from db.engine import make_engine
+
+    kept = _snapshot(loaded)
+    url = loaded.kw["bind"].url
+    with write_transaction(loaded) as session:
+        session.execute(models.Meta.__table__.delete().where(models.Meta.key == "summary_version"))
+    engines = [make_engine(url.render_as_string(hide_password=False)) for _ in range(2)]
+    barrier = threading.Barrier(2)
+    rebuilt = []
+
+    def start(engine):
+        barrier.wait()
+        rebuilt.append(summaries.ensure_built(engine))
+
+    threads = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for engine in engines:
+        engine.dispose()
+    assert sorted(rebuilt) == [False, True]
+    assert _snapshot(loaded) == kept
