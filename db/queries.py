@@ -368,14 +368,9 @@ def _releases_reporting(session: Session, filters: Filters) -> int:
     if _strike_source(filters) is _DETAIL_STRIKES or filters.provinces or filters.places:
         # release_day knows days and countries, not places
         return int(session.scalar(_reports(filters, func.count(distinct(StrikeReport.release_id)))) or 0)
-    conditions = []
-    if filters.start:
-        conditions.append(ReleaseDay.day >= filters.start)
-    if filters.end:
-        conditions.append(ReleaseDay.day <= filters.end)
-    if filters.countries:
-        conditions.append(ReleaseDay.country.in_(filters.countries))
-    return int(session.scalar(select(func.count(distinct(ReleaseDay.release_id))).where(*conditions)) or 0)
+    statement = _summary_select(ReleaseDay, filters, [func.count(distinct(ReleaseDay.release_id))], ReleaseDay.day,
+                                ReleaseDay.country, place_id=None)
+    return int(session.scalar(statement) or 0)
 
 
 def filter_options(session: Session) -> dict[str, list[str]]:
