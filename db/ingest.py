@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
@@ -18,6 +18,7 @@ from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.readers import DEFAULT_MAX_BYTES
 
 NEW, DUPLICATE, REVISION, FAILED = "new", "duplicate", "revision", "failed"
+_DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction ended to break a deadlock
 
 
 @dataclass
@@ -172,10 +173,21 @@ class PlaceIds:
         self.ids = {(name, country, precision): place_id for place_id, name, country, precision in
                     session.execute(select(place.id, place.name, place.country, place.precision))}
 
+    @staticmethod
+    def _key(report) -> tuple[str, str, str]:
+        return report.location, report.location_country or report.country or "", report.location_precision
+
+    def create_missing(self, reports) -> None:
+        """Create the places these reports name that are not stored yet, in name order: two
+        imports at once then wait for each other on a shared new place instead of deadlocking."""
+        missing = {self._key(report): report for report in reports if report.location and self._key(report) not in self.ids}
+        for key in sorted(missing):
+            self.ids[key] = self._create(key, missing[key])
+
     def id_for(self, report) -> int | None:
         if not report.location:
             return None
-        key = (report.location, report.location_country or report.country or "", report.location_precision)
+        key = self._key(report)
         place_id = self.ids.get(key)
         if place_id is None:
             place_id = self.ids[key] = self._create(key, report)
@@ -209,6 +221,7 @@ def write_derived_rows(
 ) -> DerivedRows:
     """Insert the strike reports, targets and diagnostics of parsed releases under their
     stored release ids: one executemany per table."""
+    places.create_missing(report for _release_id, parsed in releases for report in parsed.strikes)
     reports, diagnostics = [], []
     for release_id, parsed in releases:
         fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
@@ -379,9 +392,12 @@ def ingest_parsed(
                             outcome.replaced_ids.append(stored.replaced_id)
                 if outcome.release_ids:
                     bump_data_version(session)
-        except IntegrityError:
-            if attempt == 0:
-                continue  # a concurrent import stored the same content: plan again
+        except (IntegrityError, OperationalError) as error:
+            # a concurrent import stored the same content, or PostgreSQL chose this import to
+            # end a deadlock with another one: plan again, once
+            retry = isinstance(error, IntegrityError) or getattr(error.orig, "sqlstate", None) == _DEADLOCK
+            if attempt == 0 and retry:
+                continue
             raise
         break
     if outcomes and all(result == DUPLICATE for result in outcomes):

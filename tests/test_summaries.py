@@ -184,3 +184,26 @@ def test_app_processes_starting_together_rebuild_once(loaded):
         engine.dispose()
     assert sorted(rebuilt) == [False, True]
     assert _snapshot(loaded) == kept
+
+
+def test_imports_at_the_same_time_add_up(factory):
+    """Two imports of different releases at once (on PostgreSQL two transactions updating the
+    same summary rows): both land and the summaries equal a rebuild."""
+    import threading
+
+    sets = [_files(30, 21), _files(30, 22)]
+    barrier = threading.Barrier(2)
+    results = []
+
+    def run(files):
+        barrier.wait()
+        results.append(ingest_files(factory, files))
+
+    threads = [threading.Thread(target=run, args=(files,)) for files in sets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [outcome.outcome for result in results for outcome in result.files].count("failed") == 0
+    kept = _snapshot(factory)
+    assert kept["strike_day"] and kept == _rebuilt(factory)
