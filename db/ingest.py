@@ -185,13 +185,8 @@ class PlaceIds:
             self.ids[key] = self._create(key, missing[key])
 
     def id_for(self, report) -> int | None:
-        if not report.location:
-            return None
-        key = self._key(report)
-        place_id = self.ids.get(key)
-        if place_id is None:
-            place_id = self.ids[key] = self._create(key, report)
-        return place_id
+        """The place id of a report (after create_missing for its release's reports)."""
+        return self.ids[self._key(report)] if report.location else None
 
     def _create(self, key: tuple[str, str, str], report) -> int:
         place = models.Place.__table__
