@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import models, summaries
 from db.engine import execute_many, write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
+from loaders.gc_pause import gc_paused
 from loaders.readers import DEFAULT_MAX_BYTES
 
 NEW, DUPLICATE, REVISION, FAILED = "new", "duplicate", "revision", "failed"
@@ -378,7 +379,7 @@ def ingest_parsed(
         outcome = FileOutcome(source, NEW, len(parsed_list), strikes, targets, warnings)
         outcomes = []
         try:
-            with write_transaction(factory) as session:
+            with gc_paused(), write_transaction(factory) as session:
                 for stored in store_releases(session, parsed_list, import_id, source_url, keep_text):
                     outcomes.append(stored.outcome)
                     if stored.outcome != DUPLICATE:

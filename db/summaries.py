@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import Engine, bindparam, delete, func, select, update
+from sqlalchemy import Column, Engine, MetaData, Table, bindparam, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -64,14 +65,40 @@ def _upsert(session: Session, table, rows: list[dict], measures: tuple[str, ...]
     """Add rows to a summary table: a new key is inserted, a known one has its measures added."""
     if not rows:
         return
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table)
+    # in key order: two imports at once on PostgreSQL then lock shared rows in the same order
+    # (one waits for the other instead of both deadlocking); the deltas add up either way
+    rows = sorted(rows, key=lambda row: row["key"])
+    if session.get_bind().dialect.name == "postgresql":
+        _upsert_by_copy(session, table, rows, measures)
+        return
+    statement = sqlite.insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=[table.c.key], set_={name: table.c[name] + statement.excluded[name] for name in measures}
     )
-    # in key order: two imports at once on PostgreSQL then lock shared rows in the same order
-    # (one waits for the other instead of both deadlocking); the deltas add up either way
-    execute_many(session, statement, sorted(rows, key=lambda row: row["key"]))
+    execute_many(session, statement, rows)
+
+
+@cache
+def _delta_table(table: Table) -> Table:
+    """A temporary table of the summary's columns (PostgreSQL), for the deltas of one upsert."""
+    return Table(f"{table.name}_delta", MetaData(), *(Column(column.name, column.type) for column in table.c),
+                 prefixes=["TEMPORARY"])
+
+
+def _upsert_by_copy(session: Session, table: Table, rows: list[dict], measures: tuple[str, ...]) -> None:
+    """PostgreSQL: the rows go by COPY into a temporary table, then into the summary in one
+    INSERT ... SELECT ... ON CONFLICT (one upsert statement per row cost the server a round of
+    planning and locking each, and most of an import's time)."""
+    delta = _delta_table(table)
+    session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {delta.name} (LIKE {table.name}) ON COMMIT DROP"))
+    execute_many(session, delta.insert(), rows)
+    names = list(rows[0])
+    statement = postgresql.insert(table).from_select(names, select(*(delta.c[name] for name in names))
+                                                      .order_by(delta.c.key))
+    session.execute(statement.on_conflict_do_update(
+        index_elements=[table.c.key], set_={name: table.c[name] + statement.excluded[name] for name in measures}
+    ))
+    session.execute(delete(delta))
 
 
 # What a summary is made of, whether read from the database or from rows just written:

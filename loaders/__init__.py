@@ -1,6 +1,7 @@
 """Loaders: release files (text, HTML, PDF, line-archive CSV) -> typed, traceable records."""
 
 from loaders.archive import archive_as_one, parse_archive_rows
+from loaders.gc_pause import gc_paused
 from loaders.readers import SourceDocument, UnreadableFile, read_bytes, read_path
 from loaders.records import Diagnostic, ParsedRelease, StrikeReport, Target, Totals
 from loaders.release_parser import parse_release
@@ -8,17 +9,18 @@ from loaders.release_parser import parse_release
 
 def parse_document(document: SourceDocument) -> list[ParsedRelease]:
     """Return the releases a read document holds: one for a release, one per day for an archive."""
-    if document.format == "archive":
-        return parse_archive_rows(document)
-    return [
-        parse_release(
-            document.text,
-            source=document.source,
-            format=document.format,
-            published_hint=document.published_hint,
-            title=document.title,
-        )
-    ]
+    with gc_paused():
+        if document.format == "archive":
+            return parse_archive_rows(document)
+        return [
+            parse_release(
+                document.text,
+                source=document.source,
+                format=document.format,
+                published_hint=document.published_hint,
+                title=document.title,
+            )
+        ]
 
 
 __all__ = [

@@ -20,6 +20,8 @@ ARCHIVE_COLUMNS = {"date", "country", "line"}
 _RELEASE_WORDS = re.compile(
     r"\b(?:air)?strikes?\b|\bengagements?\b|\bISIL\b|\bISIS\b|\bDaesh\b", re.IGNORECASE
 )
+# Bytes below 32 other than tab, line feed, form feed and carriage return: many mean binary.
+_CONTROL_BYTES = bytes(byte for byte in range(32) if byte not in (9, 10, 12, 13))
 _FILE_DATE = re.compile(r"(?<!\d)(20\d\d)-(\d\d)-(\d\d)(?!\d)")
 
 
@@ -71,7 +73,7 @@ def _looks_binary(data: bytes) -> bool:
         return False  # UTF-16 text: every other byte is zero
     if b"\x00" in sample:
         return True
-    controls = sum(1 for byte in sample if byte < 32 and byte not in (9, 10, 12, 13))
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     return controls > len(sample) * 0.05
 
 
