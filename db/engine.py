@@ -9,8 +9,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -108,9 +109,15 @@ def execute_many(session: Session, statement, rows: list[dict]) -> None:
                   if (processor := columns[name].type._cached_bind_processor(dialect)) is not None]
     if processors:
         rows = [row.copy() for row in rows]  # the caller's rows keep their Python values
-        for row in rows:
-            for name, processor in processors:
-                row[name] = processor(row[name])
+        for name, processor in processors:
+            # a column's values repeat (the same few days in a batch): each is converted once
+            converted: dict = {}
+            for row in rows:
+                value = row[name]
+                try:
+                    row[name] = converted[value]
+                except KeyError:
+                    row[name] = converted[value] = processor(value)
     if dialect.name == "postgresql" and statement._post_values_clause is None:  # no ON CONFLICT
         # a plain INSERT: COPY streams the rows in one command (in the same transaction)
         # instead of one INSERT each
@@ -126,6 +133,39 @@ def execute_many(session: Session, statement, rows: list[dict]) -> None:
 
 
 _NAMED_SQLITE = SQLiteDialect_pysqlite(paramstyle="named")
+
+# A table is analyzed again once it holds twice the pages its statistics counted (updates in
+# place, as the summaries' upserts make, do not change what the planner estimates). Its size
+# on disk is known at once; the server's row counters lag by up to a second.
+_GROWTH = 2.0
+_MIN_PAGES = 16
+_GROWN_TABLES = text("""
+    SELECT relname FROM pg_class
+    WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND relpersistence = 'p'
+      AND pg_relation_size(oid) / current_setting('block_size')::int > GREATEST(:min_pages, :growth * relpages)
+    ORDER BY relname
+""")
+
+
+def refresh_planner_statistics(factory: sessionmaker[Session]) -> list[str]:
+    """PostgreSQL: ANALYZE the tables that grew much since their statistics were taken; returns
+    their names. Without statistics the planner takes a look-up of a few hundred
+    release keys for most of the table and scans it, so an import of many files slowed down as
+    the database grew (autovacuum, where it runs, analyzes only after its next pause, and a
+    server may run without it). SQLite plans from its indexes alone: nothing to do.
+    Statistics only guide plans: a failure here is skipped, never an import's failure."""
+    with factory() as session:
+        if session.get_bind().dialect.name != "postgresql":
+            return []
+        try:
+            stale = list(session.execute(_GROWN_TABLES, {"growth": _GROWTH, "min_pages": _MIN_PAGES}).scalars())
+            for table in stale:
+                session.execute(text(f'ANALYZE "{table}"'))
+            session.commit()
+        except DBAPIError:
+            session.rollback()
+            return []
+    return stale
 
 
 @cache

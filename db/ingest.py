@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
-from db.engine import execute_many, write_transaction
+from db.engine import execute_many, refresh_planner_statistics, write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.gc_pause import gc_paused
 from loaders.readers import DEFAULT_MAX_BYTES
@@ -396,6 +396,8 @@ def ingest_parsed(
                 continue
             raise
         break
+    if outcome.release_ids:
+        refresh_planner_statistics(factory)
     if outcomes and all(result == DUPLICATE for result in outcomes):
         outcome.outcome = DUPLICATE
     elif REVISION in outcomes:

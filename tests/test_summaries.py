@@ -207,3 +207,25 @@ def test_imports_at_the_same_time_add_up(factory):
     assert [outcome.outcome for result in results for outcome in result.files].count("failed") == 0
     kept = _snapshot(factory)
     assert kept["strike_day"] and kept == _rebuilt(factory)
+
+
+def test_imports_keep_the_planner_statistics_current(loaded):
+    """PostgreSQL: an import leaves no table of more than 16 pages with more than twice the
+    pages its statistics counted (without statistics a release-key look-up scanned the whole
+    release table); a second call finds nothing to do. SQLite has nothing to refresh."""
+    from sqlalchemy import text
+
+    from db.engine import refresh_planner_statistics
+
+    with loaded() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            assert refresh_planner_statistics(loaded) == []
+            return
+        pages = {name: (counted, actual) for name, counted, actual in session.execute(text(
+            "SELECT relname, relpages, pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class"
+            " WHERE relname IN ('release', 'strike_report', 'target')"
+        ))}
+    assert pages["target"][1] > 16  # big enough to have been analyzed
+    for name, (counted, actual) in pages.items():
+        assert actual <= max(16, 2 * counted), (name, counted, actual)
+    assert refresh_planner_statistics(loaded) == []
