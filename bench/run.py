@@ -835,7 +835,7 @@ def write_markdown(results: dict, path: Path) -> None:
         big = scales[-1]
         lines += ["", f"The largest scale, {big['label']}, holds {big['releases']:,} releases, {big['parse']['reports']:,} "
                   f"strike reports and {big['parse']['targets']:,} target rows ({big['label']} of the {scales[0]['releases']:,} "
-                  f"releases at {scales[0]['label']}): chosen so the whole run fits in about a quarter of an hour on "
+                  f"releases at {scales[0]['label']}): chosen so the whole run fits in under a quarter of an hour on "
                   "this machine."] if scales[0]["scale"] == 1 else []
     lines += ["", "## Targets", "", "| target | measured | result |", "| --- | --- | --- |"]
     for row in results["evaluation"]:
