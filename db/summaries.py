@@ -71,11 +71,14 @@ def _upsert(session: Session, table, rows: list[dict], measures: tuple[str, ...]
     if session.get_bind().dialect.name == "postgresql":
         _upsert_by_copy(session, table, rows, measures)
         return
-    statement = sqlite.insert(table)
-    statement = statement.on_conflict_do_update(
+    execute_many(session, _adding_on_conflict(sqlite.insert(table), table, measures), rows)
+
+
+def _adding_on_conflict(statement, table: Table, measures: tuple[str, ...]):
+    """The insert with its upsert clause: a known key has the new measures added to its own."""
+    return statement.on_conflict_do_update(
         index_elements=[table.c.key], set_={name: table.c[name] + statement.excluded[name] for name in measures}
     )
-    execute_many(session, statement, rows)
 
 
 @cache
@@ -95,11 +98,8 @@ def _upsert_by_copy(session: Session, table: Table, rows: list[dict], measures: 
     session.execute(text(f"CREATE TEMPORARY TABLE IF NOT EXISTS {delta.name} (LIKE {table.name}) ON COMMIT DELETE ROWS"))
     execute_many(session, delta.insert(), rows)
     names = list(rows[0])
-    statement = postgresql.insert(table).from_select(names, select(*(delta.c[name] for name in names))
-                                                      .order_by(delta.c.key))
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[table.c.key], set_={name: table.c[name] + statement.excluded[name] for name in measures}
-    ))
+    merge = postgresql.insert(table).from_select(names, select(*(delta.c[name] for name in names)).order_by(delta.c.key))
+    session.execute(_adding_on_conflict(merge, table, measures))
     session.execute(delete(delta))
 
 
