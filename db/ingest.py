@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -218,13 +218,14 @@ def write_derived_rows(
     """Insert the strike reports, targets and diagnostics of parsed releases under their
     stored release ids: one executemany per table."""
     places.create_missing(report for _release_id, parsed in releases for report in parsed.strikes)
-    reports, diagnostics = [], []
+    report_ids = iter(_reserve_report_ids(session, sum(len(parsed.strikes) for _release_id, parsed in releases)))
+    reports, diagnostics, targets = [], [], []
     for release_id, parsed in releases:
         fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
         rows = parsed.archive_rows or []
         for position, report in enumerate(parsed.strikes):
-            reports.append({
-                "release_id": release_id, "position": position, "country": report.country,
+            report_row = {
+                "id": next(report_ids), "release_id": release_id, "position": position, "country": report.country,
                 "location_raw": report.location_raw, "place_id": places.id_for(report),
                 "strike_date": report.date or fallback_day, "date_stated": report.date is not None,
                 "strikes": report.strikes, "engagements": report.engagements, "block": report.block,
@@ -232,7 +233,13 @@ def write_derived_rows(
                 "span_start": report.span[0] if keep_text else None,
                 "span_end": report.span[1] if keep_text else None,
                 "archive_row": rows[position] if position < len(rows) else None,
-            })
+            }
+            reports.append(report_row)
+            for target in report.targets:
+                targets.append((report_row, {
+                    "strike_report_id": report_row["id"], "action": target.action, "count": target.count,
+                    "text": target.text if keep_text else None, "type": target.type, "category": target.category,
+                }))
         for diagnostic in parsed.diagnostics:
             with_span = bool(diagnostic.span) and keep_text
             diagnostics.append({
@@ -243,33 +250,25 @@ def write_derived_rows(
             })
     execute_many(session, models.StrikeReport.__table__.insert(), reports)
     execute_many(session, models.Diagnostic.__table__.insert(), diagnostics)
-    report_ids = _report_ids(session, [release_id for release_id, _parsed in releases])
-    targets = []
-    report_rows = iter(reports)
-    for release_id, parsed in releases:
-        for position, report in enumerate(parsed.strikes):
-            report_row = next(report_rows)
-            for target in report.targets:
-                targets.append((report_row, {
-                    "strike_report_id": report_ids[release_id, position], "action": target.action,
-                    "count": target.count, "text": target.text if keep_text else None, "type": target.type,
-                    "category": target.category,
-                }))
     execute_many(session, models.Target.__table__.insert(), [target for _report, target in targets])
     return DerivedRows(reports, targets)
 
 
-def _report_ids(session: Session, release_ids: list[int]) -> dict[tuple[int, int], int]:
-    """(release id, position) -> strike_report.id: ids the database assigned, read back
-    (SQLite cannot return the keys of a batched insert in order)."""
-    report = models.StrikeReport
-    ids = {}
-    for chunk in _chunks(release_ids):
-        for report_id, release_id, position in session.execute(
-            select(report.id, report.release_id, report.position).where(report.release_id.in_(chunk))
-        ):
-            ids[release_id, position] = report_id
-    return ids
+def _reserve_report_ids(session: Session, count: int) -> list[int]:
+    """Ids for the strike reports about to be inserted, taken before the insert so targets can
+    name them without reading them back: from the id sequence on PostgreSQL; on SQLite the
+    next ones after the largest (the write transaction holds the database's only write lock,
+    and a table without AUTOINCREMENT would give the same)."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(session.scalar(
+            text("SELECT array_agg(nextval(pg_get_serial_sequence('strike_report', 'id')))"
+                 " FROM generate_series(1, :count)"),
+            {"count": count},
+        ))
+    largest = session.scalar(select(func.coalesce(func.max(models.StrikeReport.id), 0)))
+    return list(range(largest + 1, largest + 1 + count))
 
 
 @dataclass
