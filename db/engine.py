@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 from alembic import command
@@ -126,8 +127,9 @@ def execute_many(session: Session, statement, rows: list[dict]) -> None:
         with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
             f"COPY {quote.format_table(statement.table)} ({columns}) FROM STDIN"
         ) as copy:
+            columns_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
             for row in rows:
-                copy.write_row([row[name] for name in names])
+                copy.write_row(columns_of(row))
         return
     connection.exec_driver_sql(compiled.string, rows)
 

@@ -124,32 +124,34 @@ def _strike_day_rows(strikes: Iterable[tuple], sign: int) -> list[dict]:
     ]
 
 
+def _add_to(sums: dict[tuple, list[int]], dimensions: tuple, target_count: int, mentions: int, numbered: int) -> None:
+    total = sums.get(dimensions)
+    if total is None:
+        sums[dimensions] = [target_count, mentions, numbered]
+    else:
+        total[0] += target_count
+        total[1] += mentions
+        total[2] += numbered
+
+
 def _target_month_rows(targets: Iterable[tuple], sign: int) -> tuple[list[dict], list[dict]]:
     """The rows of target_place_month and of target_month."""
-    by_day: dict[tuple, list[int]] = {}
-    for day, country, place_id, category, type_, action, target_count, mentions, numbered in targets:
-        dimensions = (day, country, place_id, category, type_, action)
-        total = by_day.get(dimensions)
-        if total is None:
-            by_day[dimensions] = [target_count, mentions, numbered]
-        else:
-            total[0] += target_count
-            total[1] += mentions
-            total[2] += numbered
     by_place: dict[tuple, list[int]] = {}
     by_country: dict[tuple, list[int]] = {}
-    for (day, country, place_id, *kind), (target_count, mentions, numbered) in by_day.items():
-        month = month_of(day)
-        for sums, dimensions in ((by_place, (month, country, place_id, *kind)), (by_country, (month, country, *kind))):
-            total = sums.setdefault(dimensions, [0, 0, 0])
-            total[0] += target_count
-            total[1] += mentions
-            total[2] += numbered
+    months: dict[date | None, date | None] = {}  # a batch names the same few days again and again
+    for day, country, place_id, category, type_, action, target_count, mentions, numbered in targets:
+        month = months[day] if day in months else months.setdefault(day, month_of(day))
+        _add_to(by_place, (month, country, place_id, category, type_, action), target_count, mentions, numbered)
+        _add_to(by_country, (month, country, category, type_, action), target_count, mentions, numbered)
 
     def rows(sums: dict[tuple, list[int]], names: tuple[str, ...]) -> list[dict]:
-        return [{"key": _key(*dimensions), **dict(zip(names, dimensions, strict=True)),
-                 "targets": sign * target_count, "mentions": sign * mentions, "numbered": sign * numbered}
-                for dimensions, (target_count, mentions, numbered) in sums.items()]
+        out = []
+        for dimensions, (target_count, mentions, numbered) in sums.items():
+            row = dict(zip(names, dimensions, strict=True))
+            row.update(key=_key(*dimensions), targets=sign * target_count, mentions=sign * mentions,
+                       numbered=sign * numbered)
+            out.append(row)
+        return out
 
     kind = ("category", "type", "action")
     return rows(by_place, ("month", "country", "place_id", *kind)), rows(by_country, ("month", "country", *kind))
