@@ -10,9 +10,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -119,27 +119,51 @@ def execute_many(session: Session, statement, rows: list[dict]) -> None:
                     row[name] = converted[value]
                 except KeyError:
                     row[name] = converted[value] = processor(value)
+                except TypeError:  # unhashable (a JSON document): converted each time
+                    row[name] = processor(value)
     if dialect.name == "postgresql" and statement._post_values_clause is None:  # no ON CONFLICT
         # a plain INSERT: COPY streams the rows in one command (in the same transaction)
         # instead of one INSERT each
         quote = dialect.identifier_preparer
         columns = ", ".join(quote.quote(name) for name in names)
-        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
-            f"COPY {quote.format_table(statement.table)} ({columns}) FROM STDIN"
-        ) as copy:
-            columns_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
-            for row in rows:
-                copy.write_row(columns_of(row))
+        from psycopg.errors import IntegrityError as DriverIntegrityError
+
+        copy_sql = f"COPY {quote.format_table(statement.table)} ({columns}) FROM STDIN"
+        try:
+            with connection.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                columns_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
+                for row in rows:
+                    copy.write_row(columns_of(row))
+        except DriverIntegrityError as error:
+            # as SQLAlchemy raises it for an INSERT: callers answer a duplicate the same way
+            raise IntegrityError(copy_sql, None, error) from error
         return
     connection.exec_driver_sql(compiled.string, rows)
 
 
 _NAMED_SQLITE = SQLiteDialect_pysqlite(paramstyle="named")
 
-# A table is analyzed again once it holds twice the pages its statistics counted (updates in
-# place, as the summaries' upserts make, do not change what the planner estimates). Its size
-# on disk is known at once; the server's row counters lag by up to a second.
-_GROWTH = 2.0
+
+def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
+    """Ids for rows about to be inserted into a table with an integer id, taken before the
+    insert so other rows can name them without reading them back: from the table's sequence on
+    PostgreSQL; on SQLite the next ones after the largest (a write transaction holds the
+    database's only write lock, and a table without AUTOINCREMENT would give the same)."""
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return sorted(session.scalar(
+            text("SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) FROM generate_series(1, :count)"),
+            {"table": table.name, "count": count},
+        ))
+    largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    return list(range(largest + 1, largest + 1 + count))
+
+# A table is analyzed again once it holds four times the pages its statistics counted. Any
+# statistics keep the planner's estimates in scale (it scales row counts by the table's current
+# size); a table never analyzed is what misleads it. Updates in place, as the summaries'
+# upserts make, do not count. The size on disk is known at once; the row counters lag.
+_GROWTH = 4.0
 _MIN_PAGES = 16
 _GROWN_TABLES = text("""
     SELECT relname FROM pg_class

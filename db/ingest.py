@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
-from db.engine import execute_many, refresh_planner_statistics, write_transaction
+from db.engine import execute_many, refresh_planner_statistics, reserve_ids, write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.gc_pause import gc_paused
 from loaders.readers import DEFAULT_MAX_BYTES
@@ -218,7 +218,8 @@ def write_derived_rows(
     """Insert the strike reports, targets and diagnostics of parsed releases under their
     stored release ids: one executemany per table."""
     places.create_missing(report for _release_id, parsed in releases for report in parsed.strikes)
-    report_ids = iter(_reserve_report_ids(session, sum(len(parsed.strikes) for _release_id, parsed in releases)))
+    report_ids = iter(reserve_ids(session, models.StrikeReport.__table__,
+                                  sum(len(parsed.strikes) for _release_id, parsed in releases)))
     reports, diagnostics, targets = [], [], []
     for release_id, parsed in releases:
         fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
@@ -254,23 +255,6 @@ def write_derived_rows(
     return DerivedRows(reports, targets)
 
 
-def _reserve_report_ids(session: Session, count: int) -> list[int]:
-    """Ids for the strike reports about to be inserted, taken before the insert so targets can
-    name them without reading them back: from the id sequence on PostgreSQL; on SQLite the
-    next ones after the largest (the write transaction holds the database's only write lock,
-    and a table without AUTOINCREMENT would give the same)."""
-    if count == 0:
-        return []
-    if session.get_bind().dialect.name == "postgresql":
-        return sorted(session.scalar(
-            text("SELECT array_agg(nextval(pg_get_serial_sequence('strike_report', 'id')))"
-                 " FROM generate_series(1, :count)"),
-            {"count": count},
-        ))
-    largest = session.scalar(select(func.coalesce(func.max(models.StrikeReport.id), 0)))
-    return list(range(largest + 1, largest + 1 + count))
-
-
 @dataclass
 class StoredRelease:
     outcome: str  # new, duplicate, revision
@@ -294,15 +278,12 @@ def store_releases(
     counted_out: list[int] = []
 
     def insert_pending() -> None:
-        # through SQLAlchemy, not execute_many: a copy stored meanwhile by another import must
-        # surface as its IntegrityError, which ingest_parsed answers by planning again
-        session.execute(release.insert(), [row for row, _version, _result in pending])
-        ids = {}
-        for chunk in _chunks([row["content_hash"] for row, _version, _result in pending]):
-            ids.update(session.execute(select(release.c.content_hash, release.c.id)
-                                       .where(release.c.content_hash.in_(chunk))).all())
-        for row, version, result in pending:
-            version.id = result.release_id = ids[row["content_hash"]]
+        # a copy stored meanwhile by another import surfaces as an IntegrityError, which
+        # ingest_parsed answers by planning again
+        for (row, version, result), release_id in zip(pending, reserve_ids(session, release, len(pending)),
+                                                      strict=True):
+            row["id"] = version.id = result.release_id = release_id
+        execute_many(session, release.insert(), [row for row, _version, _result in pending])
         pending.clear()
 
     for parsed in parsed_list:

@@ -210,8 +210,8 @@ def test_imports_at_the_same_time_add_up(factory):
 
 
 def test_imports_keep_the_planner_statistics_current(loaded):
-    """PostgreSQL: an import leaves no table of more than 16 pages with more than twice the
-    pages its statistics counted (without statistics a release-key look-up scanned the whole
+    """PostgreSQL: an import leaves no table of more than 16 pages with more than four times
+    the pages its statistics counted (without statistics a release-key look-up scanned the whole
     release table); a second call finds nothing to do. SQLite has nothing to refresh."""
     from sqlalchemy import text
 
@@ -227,5 +227,5 @@ def test_imports_keep_the_planner_statistics_current(loaded):
         ))}
     assert pages["target"][1] > 16  # big enough to have been analyzed
     for name, (counted, actual) in pages.items():
-        assert actual <= max(16, 2 * counted), (name, counted, actual)
+        assert actual <= max(16, 4 * counted), (name, counted, actual)
     assert refresh_planner_statistics(loaded) == []
