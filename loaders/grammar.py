@@ -433,24 +433,10 @@ def _country_in(sentence: str) -> str | None:
 
 
 def analyse(sentence: str) -> Statement:
-    """Return what one sentence says about strikes (see module docstring)."""
-    # Releases repeat whole sentences (boilerplate, recurring lines): each is read once. The
-    # caller may change its statement, so it gets its own copy of the lists; the target phrases
-    # in them are only read.
-    statement = _analysed(sentence)
-    return Statement(
-        statement.kind,
-        strikes=statement.strikes,
-        engagements=statement.engagements,
-        places=list(statement.places),
-        country=statement.country,
-        both_countries=statement.both_countries,
-        day_text=statement.day_text,
-        relative_day=statement.relative_day,
-        late=statement.late,
-        day_paragraph=statement.day_paragraph,
-        targets=list(statement.targets),
-    )
+    """Return what one sentence says about strikes (see module docstring). Releases repeat
+    whole sentences (boilerplate, recurring lines): each is read once, and callers get the same
+    Statement again, so they read it and never change it."""
+    return _analysed(sentence)
 
 
 @lru_cache(maxsize=16384)

@@ -183,8 +183,9 @@ class _Walker:
 
 
     def strike(self, statement: Statement, sentence: Sentence) -> None:
-        if statement.targets and _cut_off(self.text_end, sentence):
-            dropped = statement.targets.pop()  # the copy stops inside this target's words
+        phrases = statement.targets
+        if phrases and _cut_off(self.text_end, sentence):
+            dropped, phrases = phrases[-1], phrases[:-1]  # the copy stops inside this target's words
             self.diagnostics.append(
                 Diagnostic("incomplete_list", f"the copy stops inside a target: {dropped.text!r}",
                            sentence.text, (sentence.start, sentence.end))
@@ -222,7 +223,7 @@ class _Walker:
                 sentence=sentence.text,
                 span=(sentence.start, sentence.end),
                 block=self.block,
-                targets=[self._target(phrase, sentence) for phrase in statement.targets] if index == 0 else [],
+                targets=[self._target(phrase, sentence) for phrase in phrases] if index == 0 else [],
             )
             self.reports.append(report)
 
@@ -277,23 +278,24 @@ class _Walker:
                 self.country = opening[1]  # prose: "In Iraq, three airstrikes ... One airstrike ..."
             if not self.seen_statement and statement.kind in ("other", "totals", "header"):
                 self.lead(sentence)
-            if statement.kind == "totals" and statement.day_paragraph and self.seen_country_heading:
-                statement.kind = "strike"  # a day's paragraph under a country heading, cut before its place
-            if statement.kind == "strike":
+            kind = statement.kind
+            if kind == "totals" and statement.day_paragraph and self.seen_country_heading:
+                kind = "strike"  # a day's paragraph under a country heading, cut before its place
+            if kind == "strike":
                 if not statement.places and not (statement.day_text or statement.relative_day):
                     self.add_stated(statement, sentence)  # "In Syria, 575 strikes engaged ..."
                 self.seen_statement = True
                 self.strike(statement, sentence)
-            elif statement.kind in ("totals", "header"):
+            elif kind in ("totals", "header"):
                 self._context(statement, sentence)
-            elif statement.kind == "no_strikes":
+            elif kind == "no_strikes":
                 self._no_strikes(statement)
-            elif statement.kind == "continuation" and self.reports:
+            elif kind == "continuation" and self.reports:
                 last = self.reports[-1]
                 last.targets.extend(self._target(phrase, sentence) for phrase in statement.targets)
                 last.sentence = f"{last.sentence} {sentence.text}"
                 last.span = (last.span[0], sentence.end)
-            elif statement.kind == "cumulative":
+            elif kind == "cumulative":
                 self.diagnostics.append(
                     Diagnostic("cumulative_figure", "cumulative or month-to-date figure, not counted",
                                sentence.text, (sentence.start, sentence.end))

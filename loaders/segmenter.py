@@ -4,7 +4,7 @@ with its character span in the raw text, so every parsed number points back to i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _BULLET = re.compile(r"^\s*(?:--|[-*•o·▪–—](?=\s))\s*")
 # Unmarked bullets ("Near Mosul, ..." on a line of its own) start a new unit too.
@@ -25,8 +25,7 @@ _ABBREVIATIONS = re.compile(
 _SENTENCE_END = re.compile(r"[.!?:](?:(?<=[.!?])[\"”’)]*\s+(?=[\"“(]?[A-Z0-9])|(?<=:)\s+(?=\S))")
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):  # a tuple: a release makes dozens, and a frozen dataclass is slow to build
     text: str  # whitespace collapsed
     start: int  # span in the raw text
     end: int
