@@ -173,25 +173,26 @@ _GROWN_TABLES = text("""
 """)
 
 
-def refresh_planner_statistics(factory: sessionmaker[Session]) -> list[str]:
-    """PostgreSQL: ANALYZE the tables that grew much since their statistics were taken; returns
-    their names. Without statistics the planner takes a look-up of a few hundred
-    release keys for most of the table and scans it, so an import of many files slowed down as
-    the database grew (autovacuum, where it runs, analyzes only after its next pause, and a
-    server may run without it). SQLite plans from its indexes alone: nothing to do.
-    Statistics only guide plans: a failure here is skipped, never an import's failure."""
-    with factory() as session:
-        if session.get_bind().dialect.name != "postgresql":
-            return []
+def refresh_planner_statistics(session: Session) -> list[str]:
+    """PostgreSQL: ANALYZE, inside the caller's transaction, the tables that grew much since
+    their statistics were taken; returns their names. Without statistics the planner takes a
+    look-up of a few hundred release keys for most of the table and scans it, so an import of
+    many files slowed down as the database grew (autovacuum, where it runs, analyzes only after
+    its next pause, and a server may run without it). SQLite plans from its indexes alone:
+    nothing to do. Statistics only guide plans: a table that cannot be analyzed is skipped,
+    never the import's failure."""
+    if session.get_bind().dialect.name != "postgresql":
+        return []
+    stale = list(session.execute(_GROWN_TABLES, {"growth": _GROWTH, "min_pages": _MIN_PAGES}).scalars())
+    analyzed = []
+    for table in stale:
         try:
-            stale = list(session.execute(_GROWN_TABLES, {"growth": _GROWTH, "min_pages": _MIN_PAGES}).scalars())
-            for table in stale:
+            with session.begin_nested():
                 session.execute(text(f'ANALYZE "{table}"'))
-            session.commit()
+            analyzed.append(table)
         except DBAPIError:
-            session.rollback()
-            return []
-    return stale
+            continue
+    return analyzed
 
 
 @cache

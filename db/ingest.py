@@ -368,6 +368,7 @@ def ingest_parsed(
                             outcome.replaced_ids.append(stored.replaced_id)
                 if outcome.release_ids:
                     bump_data_version(session)
+                    refresh_planner_statistics(session)
         except (IntegrityError, OperationalError) as error:
             # a concurrent import stored the same content, or PostgreSQL chose this import to
             # end a deadlock with another one: plan again, once
@@ -376,8 +377,6 @@ def ingest_parsed(
                 continue
             raise
         break
-    if outcome.release_ids:
-        refresh_planner_statistics(factory)
     if outcomes and all(result == DUPLICATE for result in outcomes):
         outcome.outcome = DUPLICATE
     elif REVISION in outcomes:
