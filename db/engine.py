@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from operator import itemgetter
@@ -94,11 +94,15 @@ def upgrade(engine: Engine) -> None:
     ensure_built(engine)
 
 
-def execute_many(session: Session, statement, rows: list[dict]) -> None:
+def execute_many(session: Session, statement, rows: list[dict], meanwhile: Callable[[], None] | None = None) -> None:
     """Run an INSERT (or an upsert) of many rows through the driver's executemany: values are
     bound with their column types' processors, once per column, without SQLAlchemy's
-    per-row parameter work (most of the cost of a bulk insert). All rows have the same keys."""
+    per-row parameter work (most of the cost of a bulk insert). All rows have the same keys.
+    meanwhile, if given, runs once the rows are sent and before their insert is waited for: on
+    PostgreSQL the server stores them while it runs (on SQLite it simply runs after)."""
     if not rows:
+        if meanwhile:
+            meanwhile()
         return
     connection = session.connection()
     dialect = connection.dialect
@@ -134,11 +138,15 @@ def execute_many(session: Session, statement, rows: list[dict]) -> None:
                 columns_of = itemgetter(*names) if len(names) > 1 else (lambda row: (row[names[0]],))
                 for row in rows:
                     copy.write_row(columns_of(row))
+                if meanwhile:
+                    meanwhile()  # the client's work overlaps the server's, on another core
         except DriverIntegrityError as error:
             # as SQLAlchemy raises it for an INSERT: callers answer a duplicate the same way
             raise IntegrityError(copy_sql, None, error) from error
         return
     connection.exec_driver_sql(compiled.string, rows)
+    if meanwhile:
+        meanwhile()
 
 
 _NAMED_SQLITE = SQLiteDialect_pysqlite(paramstyle="named")

@@ -213,14 +213,16 @@ class DerivedRows:
 
 
 def write_derived_rows(
-    session: Session, releases: list[tuple[int, ParsedRelease]], places: PlaceIds, keep_text: bool = True
+    session: Session, releases: list[tuple[int, ParsedRelease]], places: PlaceIds, keep_text: bool = True,
+    meanwhile: Callable[[DerivedRows], None] | None = None,
 ) -> DerivedRows:
     """Insert the strike reports, targets and diagnostics of parsed releases under their
-    stored release ids: one executemany per table."""
+    stored release ids: one executemany per table. meanwhile, if given, gets the rows while
+    the database stores the targets (on PostgreSQL the two run at once)."""
     places.create_missing(report for _release_id, parsed in releases for report in parsed.strikes)
     report_ids = iter(reserve_ids(session, models.StrikeReport.__table__,
                                   sum(len(parsed.strikes) for _release_id, parsed in releases)))
-    reports, diagnostics, targets = [], [], []
+    reports, diagnostics, report_targets = [], [], []
     for release_id, parsed in releases:
         fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
         rows = parsed.archive_rows or []
@@ -236,11 +238,7 @@ def write_derived_rows(
                 "archive_row": rows[position] if position < len(rows) else None,
             }
             reports.append(report_row)
-            for target in report.targets:
-                targets.append((report_row, {
-                    "strike_report_id": report_row["id"], "action": target.action, "count": target.count,
-                    "text": target.text if keep_text else None, "type": target.type, "category": target.category,
-                }))
+            report_targets.extend((report_row, target) for target in report.targets)
         for diagnostic in parsed.diagnostics:
             with_span = bool(diagnostic.span) and keep_text
             diagnostics.append({
@@ -249,10 +247,19 @@ def write_derived_rows(
                 "span_start": diagnostic.span[0] if with_span else None,
                 "span_end": diagnostic.span[1] if with_span else None,
             })
-    execute_many(session, models.StrikeReport.__table__.insert(), reports)
+    derived = DerivedRows(reports, [])
+
+    def target_rows() -> None:
+        derived.targets.extend((report_row, {
+            "strike_report_id": report_row["id"], "action": target.action, "count": target.count,
+            "text": target.text if keep_text else None, "type": target.type, "category": target.category,
+        }) for report_row, target in report_targets)
+
+    execute_many(session, models.StrikeReport.__table__.insert(), reports, meanwhile=target_rows)
     execute_many(session, models.Diagnostic.__table__.insert(), diagnostics)
-    execute_many(session, models.Target.__table__.insert(), [target for _report, target in targets])
-    return DerivedRows(reports, targets)
+    execute_many(session, models.Target.__table__.insert(), [target for _report, target in derived.targets],
+                 meanwhile=(lambda: meanwhile(derived)) if meanwhile else None)
+    return derived
 
 
 @dataclass
@@ -320,13 +327,18 @@ def store_releases(
         insert_pending()
     if written:
         summaries.count_out(session, counted_out)
-        rows = write_derived_rows(session, [(version.id, parsed) for version, parsed in written], PlaceIds(session),
-                                  keep_text)
         counted = {version.id for version, _parsed in written if version.counted}
-        summaries.count_written(
-            session, [report for report in rows.reports if report["release_id"] in counted],
-            [(report, target) for report, target in rows.targets if report["release_id"] in counted],
-        )
+        deltas = []
+
+        def summary_deltas(rows: DerivedRows) -> None:
+            deltas.append(summaries.written_deltas(
+                [report for report in rows.reports if report["release_id"] in counted],
+                [(report, target) for report, target in rows.targets if report["release_id"] in counted],
+            ))
+
+        write_derived_rows(session, [(version.id, parsed) for version, parsed in written], PlaceIds(session),
+                           keep_text, meanwhile=summary_deltas)
+        summaries.write_deltas(session, deltas[0])
     return results
 
 

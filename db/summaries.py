@@ -14,6 +14,7 @@ from the detail rows; ``ensure_built`` runs it once after a migration that chang
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
@@ -163,25 +164,39 @@ def _target_month_rows(targets: Iterable[tuple], sign: int) -> tuple[list[dict],
     return rows(by_place, ("month", "country", "place_id", *kind)), rows(by_country, ("month", "country", *kind))
 
 
-def _apply(session: Session, strikes: Iterable[tuple], targets: Iterable[tuple], release_days: Iterable[tuple],
-           sign: int) -> None:
-    strike_rows = _strike_day_rows(strikes, sign)
+@dataclass
+class Deltas:
+    """What a change adds to (sign +1) or takes from (sign -1) each summary, as rows."""
+
+    sign: int
+    strike_days: list[dict]
+    target_place_months: list[dict]
+    target_months: list[dict]
+    release_days: list[dict]
+
+
+def _deltas(strikes: Iterable[tuple], targets: Iterable[tuple], release_days: Iterable[tuple], sign: int) -> Deltas:
     place_rows, country_rows = _target_month_rows(targets, sign)
-    target_measures = ("targets", "mentions", "numbered")
-    _upsert(session, models.StrikeDay.__table__, strike_rows, ("strikes", "engagements", "reports"))
-    _upsert(session, models.TargetPlaceMonth.__table__, place_rows, target_measures)
-    _upsert(session, models.TargetMonth.__table__, country_rows, target_measures)
     days = [{"key": _key(release_id, day, country), "release_id": release_id, "day": day, "country": country}
             for release_id, day, country in set(release_days)]
-    if sign > 0:
-        execute_many(session, models.ReleaseDay.__table__.insert(), days)
+    return Deltas(sign, _strike_day_rows(strikes, sign), place_rows, country_rows, days)
+
+
+def write_deltas(session: Session, deltas: Deltas) -> None:
+    """Write deltas to the summaries."""
+    target_measures = ("targets", "mentions", "numbered")
+    _upsert(session, models.StrikeDay.__table__, deltas.strike_days, ("strikes", "engagements", "reports"))
+    _upsert(session, models.TargetPlaceMonth.__table__, deltas.target_place_months, target_measures)
+    _upsert(session, models.TargetMonth.__table__, deltas.target_months, target_measures)
+    if deltas.sign > 0:
+        execute_many(session, models.ReleaseDay.__table__.insert(), deltas.release_days)
         return
-    for keys in _chunks([row["key"] for row in days]):
+    for keys in _chunks([row["key"] for row in deltas.release_days]):
         session.execute(delete(models.ReleaseDay).where(models.ReleaseDay.key.in_(keys)))
     # keys whose last report went: gone, so filters and counts of places never show them
-    for keys in _chunks([row["key"] for row in strike_rows]):
+    for keys in _chunks([row["key"] for row in deltas.strike_days]):
         session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.reports <= 0))
-    for model, rows in ((models.TargetPlaceMonth, place_rows), (models.TargetMonth, country_rows)):
+    for model, rows in ((models.TargetPlaceMonth, deltas.target_place_months), (models.TargetMonth, deltas.target_months)):
         for keys in _chunks([row["key"] for row in rows]):
             session.execute(delete(model).where(model.key.in_(keys), model.mentions <= 0))
 
@@ -212,21 +227,21 @@ def count_in(session: Session, release_ids: Iterable[int]) -> None:
     """Add these releases' stored strike reports and targets to the summaries (they became
     counted: restored, reparsed, loaded)."""
     for ids in _chunks(release_ids):
-        _apply(session, *_stored(session, ids), sign=+1)
+        write_deltas(session, _deltas(*_stored(session, ids), sign=+1))
 
 
 def count_out(session: Session, release_ids: Iterable[int]) -> None:
     """Take these releases' strike reports and targets out of the summaries (they stop being
     counted: replaced, removed, or about to be reparsed). Call while their rows are stored."""
     for ids in _chunks(release_ids):
-        _apply(session, *_stored(session, ids), sign=-1)
+        write_deltas(session, _deltas(*_stored(session, ids), sign=-1))
 
 
-def count_written(session: Session, reports: list[dict], targets: list[tuple[dict, dict]]) -> None:
-    """Add rows just written for counted releases (strike_report rows, and (report, target)
-    row pairs, as given to the inserts) without reading them back."""
-    _apply(
-        session,
+def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Deltas:
+    """What rows just written for counted releases add (strike_report rows, and (report,
+    target) row pairs, as given to the inserts), without reading them back or touching the
+    database: the caller can work it out while the server stores the rows."""
+    return _deltas(
         ((r["strike_date"], r["country"], r["place_id"], r["strikes"], r["engagements"], 1) for r in reports),
         ((r["strike_date"], r["country"], r["place_id"], t["category"], t["type"], t["action"],
           1 if t["count"] is None else t["count"], 1, 0 if t["count"] is None else 1) for r, t in targets),
