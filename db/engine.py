@@ -167,6 +167,7 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
     largest = session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
     return list(range(largest + 1, largest + 1 + count))
 
+
 # A table is analyzed again once it holds four times the pages its statistics counted. Any
 # statistics keep the planner's estimates in scale (it scales row counts by the table's current
 # size); a table never analyzed is what misleads it. Updates in place, as the summaries'
