@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,6 +62,9 @@ class Place(Base):
     source: Mapped[str] = mapped_column(String(300), default="")
 
 
+_TOTALS_DIFFER = "stated_strikes IS NOT NULL AND stated_strikes != parsed_strikes"
+
+
 class Release(Base):
     """One version of a release. Revisions of the same release share release_key; only the
     current one is counted."""
@@ -74,6 +78,10 @@ class Release(Base):
         # (nearly every row is current, and a leading is_current misleads the planner)
         Index("ix_release_published_current", "published", "is_current"),
         Index("ix_release_id_current", "id", "is_current"),
+        # the few releases whose stated total differs from the parsed one (the data-quality
+        # check), found without reading every release
+        Index("ix_release_totals_differ", "published", "id",
+              sqlite_where=text(_TOTALS_DIFFER), postgresql_where=text(_TOTALS_DIFFER)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
