@@ -432,15 +432,11 @@ def _country_in(sentence: str) -> str | None:
     return match["country"] if match else None
 
 
+@lru_cache(maxsize=16384)
 def analyse(sentence: str) -> Statement:
     """Return what one sentence says about strikes (see module docstring). Releases repeat
     whole sentences (boilerplate, recurring lines): each is read once, and callers get the same
     Statement again, so they read it and never change it."""
-    return _analysed(sentence)
-
-
-@lru_cache(maxsize=16384)
-def _analysed(sentence: str) -> Statement:
     lowered = sentence.lower()
     if "strike" not in lowered and "stike" not in lowered:
         return Statement("other")  # every statement we read names strikes ("airstike": a typo)
