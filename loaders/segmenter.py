@@ -9,7 +9,7 @@ from typing import NamedTuple
 _BULLET = re.compile(r"^\s*(?:--|[-*•o·▪–—](?=\s))\s*")
 # Unmarked bullets ("Near Mosul, ..." on a line of its own) start a new unit too.
 _UNIT_START = re.compile(r"^\s*(?:--|[-*•o·▪–—]\s|Near\s|On\s|Yesterday\b|There\s+w(?:ere|as)\s)")
-_TERMINAL = re.compile(r"[.:;!?\"”)]\s*$")
+_TERMINAL_CHARS = ".:;!?\"”)"  # end punctuation: a line ending in one (trailing space aside) is complete
 _BULLET_MARKS = "-*•o·▪–—"  # a bullet, after any leading space, starts with one of these
 _FUNCTION_WORDS = {
     "a", "an", "the", "in", "of", "and", "to", "on", "at", "near", "by", "for", "with", "from",
@@ -45,9 +45,9 @@ def _lines_with_offsets(raw: str) -> list[tuple[int, int, str]]:
 
 
 def _ends_complete(text: str) -> bool:
-    """True if the text ends in end punctuation, trailing space aside (_TERMINAL)."""
-    # \s is exactly what str.rstrip() strips, so a match can only start at the last non-space
-    return bool(_TERMINAL.search(text, len(text.rstrip()) - 1))
+    """True if the text ends in end punctuation, trailing space aside."""
+    stripped = text.rstrip()
+    return bool(stripped) and stripped[-1] in _TERMINAL_CHARS
 
 
 def _few_words(text: str) -> bool:
@@ -61,49 +61,51 @@ def _is_heading(text: str) -> bool:
 
 def _units(raw: str) -> list[tuple[int, int]]:
     """Spans of units: consecutive non-blank lines joined unless a line starts a bullet or a
-    heading, or the previous line was complete (hard-wrapped copies break sentences anywhere)."""
+    heading, or the previous line was complete (hard-wrapped copies break sentences anywhere).
+
+    A line is a heading when it is short, without end punctuation and not a bullet, and the line
+    after it is blank or starts a unit. A line ends its unit at end punctuation, or when it is a
+    short header line (title, dateline, "By ...") followed by a capitalised line; not when it
+    ends on a function word."""
     lines = _lines_with_offsets(raw)
-
-    def heading_at(index: int) -> bool:
-        text = lines[index][2].strip()
-        if not _is_heading(text):
-            return False
-        following = lines[index + 1][2] if index + 1 < len(lines) else ""
-        return not following.strip() or bool(_UNIT_START.match(following))
-
-    def complete_at(index: int, line: str, heading: bool) -> bool:
-        """A line ends its unit at end punctuation, or when it is a short header line (title,
-        dateline, "By ...") followed by a capitalised line; not when it ends on a function word."""
-        if heading or _ends_complete(line):
-            return True
-        if len(line) >= 160 or line.rstrip().endswith(","):
-            return False
-        following = lines[index + 1][2].lstrip() if index + 1 < len(lines) else ""
-        if not (following[:1].isupper() or following[:1].isdigit()):
-            return False
-        last_words = line.rsplit(None, 1)
-        return (last_words[-1].lower() if last_words else "") not in _FUNCTION_WORDS
-
+    last = len(lines) - 1
     units: list[list[int]] = []
     open_unit = False
     previous_complete = True
     for index, (start, end, line) in enumerate(lines):
-        if not line.strip():
+        stripped = line.strip()
+        if not stripped:
             open_unit = False
             continue
-        heading = heading_at(index)
+        following = lines[index + 1][2] if index < last else ""
+        complete = stripped[-1] in _TERMINAL_CHARS
+        heading = (
+            not complete
+            and len(stripped.split(None, 6)) <= 6
+            and not _BULLET.match(stripped)
+            and (not following.strip() or bool(_UNIT_START.match(following)))
+        )
         if not open_unit or previous_complete or heading or _UNIT_START.match(line):
             units.append([start, end])
         else:
             units[-1][1] = end
         open_unit = True
-        previous_complete = complete_at(index, line, heading)
+        if complete or heading:
+            previous_complete = True
+        elif len(line) >= 160 or stripped.endswith(","):
+            previous_complete = False
+        else:
+            following = following.lstrip()
+            if following[:1].isupper() or following[:1].isdigit():
+                previous_complete = stripped.rsplit(None, 1)[-1].lower() not in _FUNCTION_WORDS
+            else:
+                previous_complete = False
     return [(start, end) for start, end in units]
 
 
-def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+def _split_sentences(raw: str, start: int, end: int, text: str) -> list[tuple[int, int]]:
+    """Spans of the sentences of raw[start:end] (which is text)."""
     spans, cursor = [], start
-    text = raw[start:end]
     for match in _SENTENCE_END.finditer(text):
         cut = start + match.end()
         if match.group(0)[0] == ".":
@@ -122,29 +124,31 @@ def _split_sentences(raw: str, start: int, end: int) -> list[tuple[int, int]]:
 def segment(raw: str) -> list[Sentence]:
     """Return the sentences of a release in order, with spans into raw."""
     sentences: list[Sentence] = []
+    append = sentences.append
+    make = tuple.__new__  # Sentence's own __new__ takes keywords: slower, and called per sentence
     for unit_index, (start, end) in enumerate(_units(raw)):
         unit_text = raw[start:end]
         bulleted = unit_text.lstrip()[:1] in _BULLET_MARKS and bool(_BULLET.match(unit_text))
+        words = unit_text.split()
         heading = (
-            "\n" not in unit_text.strip()
-            and _few_words(unit_text)  # _is_heading's first test, before the text is rebuilt
-            and _is_heading(" ".join(unit_text.split()))
+            len(words) <= 6  # _is_heading's first test, before the text is rebuilt
+            and "\n" not in unit_text.strip()
+            and _is_heading(" ".join(words))
         )
-        for s_start, s_end in _split_sentences(raw, start, end):
-            piece = raw[s_start:s_end]
-            lead = len(piece) - len(piece.lstrip())
-            text = " ".join(piece.split())
-            if not text:
+        spans = _split_sentences(raw, start, end, unit_text)
+        for s_start, s_end in spans:
+            if s_start == start and s_end == end:
+                piece_words = words  # the unit is one sentence
+            else:
+                piece_words = raw[s_start:s_end].split()
+            if not piece_words:
                 continue
-            sentences.append(
-                Sentence(
-                    # text is stripped, so a bullet starts at its first character
-                    text=_BULLET.sub("", text, count=1) if text[0] in _BULLET_MARKS else text,
-                    start=s_start + lead,
-                    end=s_end,
-                    unit=unit_index,
-                    bulleted=bulleted,
-                    heading=heading,
-                )
-            )
+            text = " ".join(piece_words)
+            lead = s_start
+            while raw[lead].isspace():  # the piece holds a word: the loop stops inside it
+                lead += 1
+            # text is stripped, so a bullet starts at its first character
+            if text[0] in _BULLET_MARKS:
+                text = _BULLET.sub("", text, count=1)
+            append(make(Sentence, (text, lead, s_end, unit_index, bulleted, heading)))
     return sentences
