@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from loaders.dates import DAY_PATTERN, MONTH_PREFIXES
 from loaders.numbers import COUNT_PATTERN, ORDINAL_PATTERN, parse_count
@@ -208,8 +209,7 @@ _PLACE_AND = re.compile(r"\s+and\s+(?=[A-Z])")
 _ADDITIONAL_START = re.compile(r"^an?\s+additional\s+", re.IGNORECASE)
 
 
-@dataclass
-class TargetPhrase:
+class TargetPhrase(NamedTuple):  # a tuple: a release makes dozens, read and never changed
     action: str
     count: int | None
     text: str  # as written, with its count word
@@ -312,33 +312,43 @@ def _item_reading(piece: str) -> tuple[str, int | None, str, bool] | None:
 @lru_cache(maxsize=65536)
 def _object_list(objects: str) -> tuple[tuple[str, int | None, str, bool], ...]:
     """Return the _item_reading of each target phrase of one verb's object list."""
-    readings = (_item_reading(piece) for piece in _object_pieces(objects))
-    return tuple(reading for reading in readings if reading is not None)
+    readings = []
+    for piece in _object_pieces(objects):
+        reading = _item_reading(piece)
+        if reading is not None:
+            readings.append(reading)
+    return tuple(readings)
+
+
+_OTHER_WORDS = {"another", "others", "other"}
 
 
 def _target_phrases(action_text: str) -> list[TargetPhrase]:
     """Return the targets of a verb list: "engaged three units and destroyed two X, a Y"."""
     cleaned = _PARENTHETICAL_RE.sub("", action_text) if "(" in action_text else action_text
-    if _has_any(keyword_text(cleaned), _TARGET_TAIL_WORDS):
+    lowered = keyword_text(cleaned)
+    if _has_any(lowered, _TARGET_TAIL_WORDS):
         cleaned = _TARGET_TAIL_RE.sub("", cleaned)
-    if _has_any(keyword_text(cleaned), _RELATIVE_CLAUSE_WORDS):
+        lowered = keyword_text(cleaned)
+    if _has_any(lowered, _RELATIVE_CLAUSE_WORDS):
         cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
     pattern, subject = _ACTION.on(cleaned, cleaned.lower())
     verbs = list(pattern.finditer(subject))
     targets: list[TargetPhrase] = []
+    append = targets.append
+    make = tuple.__new__  # TargetPhrase's own __new__ takes keywords: slower, and called per target
     previous_text = ""
+    last = len(verbs) - 1
     for index, verb in enumerate(verbs):
         if verb["inconclusive"]:
-            targets.append(TargetPhrase("inconclusive", None, cleaned[verb.start() : verb.end()]))
+            append(make(TargetPhrase, ("inconclusive", None, cleaned[verb.start() : verb.end()], None)))
             continue
         action = _ACTIONS[verb["verb"].lower()]
-        end = verbs[index + 1].start() if index + 1 < len(verbs) else len(cleaned)
-        objects = cleaned[verb.end() : end].strip(" ,;.")
+        objects = cleaned[verb.end() : verbs[index + 1].start() if index < last else len(cleaned)].strip(" ,;.")
         if objects.rstrip().endswith(_DANGLING_WORDS):  # the pattern's word ends the text
-            objects = _DANGLING_WORD.sub("", objects)
-        objects = objects.strip(" ,;.")
+            objects = _DANGLING_WORD.sub("", objects).strip(" ,;.")
         if action == "denied access":
-            targets.append(TargetPhrase(action, 1, objects or "access"))
+            append(make(TargetPhrase, (action, 1, objects or "access", None)))
             continue
         pending_adjective: list[tuple[int | None, str]] = []
         for item, count, text, adjective_only in _object_list(objects):
@@ -346,15 +356,16 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
                 pending_adjective.append((count, item))  # "one large and three small units"
                 continue
             same_as = None
-            if text.lower() in {"another", "others", "other"} and previous_text:
+            if previous_text and text.lower() in _OTHER_WORDS:
                 text = same_as = previous_text
-            for adjective_count, adjective_item in pending_adjective:
-                targets.append(TargetPhrase(action, adjective_count, f"{adjective_item} {_head(text)}"))
-            pending_adjective = []
-            targets.append(TargetPhrase(action, count, item, same_as))
+            if pending_adjective:
+                for adjective_count, adjective_item in pending_adjective:
+                    append(make(TargetPhrase, (action, adjective_count, f"{adjective_item} {_head(text)}", None)))
+                pending_adjective = []
+            append(make(TargetPhrase, (action, count, item, same_as)))
             previous_text = text
         for adjective_count, adjective_item in pending_adjective:
-            targets.append(TargetPhrase(action, adjective_count, adjective_item))
+            append(make(TargetPhrase, (action, adjective_count, adjective_item, None)))
     return targets
 
 
