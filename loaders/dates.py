@@ -23,6 +23,13 @@ MONTH_PATTERN = (
 # Every MONTH_PATTERN alternative starts with one of these, as written: a text without any of
 # them holds no day for a case-sensitive pattern built on MONTH_PATTERN.
 MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_PREFIX_RE = re.compile("|".join(MONTH_PREFIXES))  # one scan, not twelve substring tests
+
+
+def names_a_month(text: str) -> bool:
+    """True if the text holds one of MONTH_PREFIXES as written: without one it holds no day."""
+    return _MONTH_PREFIX_RE.search(text) is not None
+
 # "Nov. 1", "Nov. 1, 2015", "November 02, 2015", "July 19-20", "Aug. 28-29"
 DAY_PATTERN = rf"{MONTH_PATTERN}\s+\d{{1,2}}(?:\s*-\s*\d{{1,2}})?(?:,?\s+\d{{4}})?"
 _DAY_RE = re.compile(

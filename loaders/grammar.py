@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from loaders.dates import DAY_PATTERN, MONTH_PREFIXES
+from loaders.dates import DAY_PATTERN, names_a_month
 from loaders.numbers import COUNT_PATTERN, ORDINAL_PATTERN, parse_count
 from loaders.taxonomy import compound_terms
 
@@ -401,7 +401,7 @@ def _leading_date(sentence: str, keywords: str) -> tuple[str | None, str | None]
     match = _LEADING_DATE_RE.match(sentence)
     if not match:
         # a day is written with its month's name, and the pattern is case-sensitive
-        inner = _INNER_DATE_RE.search(sentence) if _has_any(sentence, MONTH_PREFIXES) else None
+        inner = _INNER_DATE_RE.search(sentence) if names_a_month(sentence) else None
         if inner:
             return inner["day"], None
         relative = _RELATIVE_DAY_RE.search(sentence) if "yesterday" in keywords or "today" in keywords else None
@@ -466,7 +466,12 @@ def analyse(sentence: str) -> Statement:
             return Statement("no_strikes", country=_country_in(sentence), day_text=day, relative_day=relative)
         return Statement("other")
     strikes = 1 if count_match["another"] else parse_count(group_text(sentence, count_match, "count"))
-    engagement_match = _search(_ENGAGEMENTS, sentence, lowered) if "eng" in keywords else None
+    # the pattern requires "eng" and one of its two joining words ("engaged" alone is common)
+    engagement_match = (
+        _search(_ENGAGEMENTS, sentence, lowered)
+        if "eng" in keywords and ("consisting" in keywords or "with" in keywords)
+        else None
+    )
     engagements = parse_count(group_text(sentence, engagement_match, "count")) if engagement_match else None
     places, place_country, place_span = _place_mentions(sentence)
     country = place_country or _country_in(sentence)

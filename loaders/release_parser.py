@@ -8,7 +8,7 @@ import hashlib
 import re
 from datetime import date, timedelta
 
-from loaders.dates import DAY_PATTERN, MONTH_PREFIXES, RELATIVE_DAY_PATTERN, parse_day, relative_day
+from loaders.dates import DAY_PATTERN, RELATIVE_DAY_PATTERN, names_a_month, parse_day, relative_day
 from loaders.gazetteer import resolve_place
 from loaders.grammar import CaselessPattern, Statement, TargetPhrase, analyse, keyword_text
 from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, StrikeReport, Target, Totals
@@ -134,7 +134,7 @@ class _Walker:
             return
         text = sentence.text
         # A dateline names a month (its pattern is case-sensitive) and a dash.
-        if any(map(text.__contains__, MONTH_PREFIXES)) and any(map(text.__contains__, _DATELINE_DASHES)):
+        if names_a_month(text) and any(map(text.__contains__, _DATELINE_DASHES)):
             text = _DATELINE_RE.sub("", text)
         # "officials reported today" dates the report, not the strikes.
         if any(map(keyword_text(text).__contains__, _REPORTED_WORDS)):
