@@ -8,7 +8,7 @@ from datetime import date
 COUNTRIES = ("Iraq", "Syria")
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     action: str  # engaged, struck, destroyed, damaged, suppressed, denied access, wounded, ...
     count: int | None  # None: a plural without a number ("destroyed ISIL fighting positions")
@@ -17,7 +17,7 @@ class Target:
     category: str | None  # taxonomy category, "unclassified" when the phrase matched nothing
 
 
-@dataclass
+@dataclass(slots=True)
 class StrikeReport:
     country: str | None
     location_raw: str | None  # the place as written, e.g. "Dayr Az Zawr" or "west of Baghdad"
@@ -36,7 +36,7 @@ class StrikeReport:
     targets: list[Target] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Diagnostic:
     kind: str  # see DIAGNOSTIC_KINDS
     message: str
@@ -57,7 +57,7 @@ DIAGNOSTIC_KINDS = {
 }
 
 
-@dataclass
+@dataclass(slots=True)
 class Totals:
     strikes: int | None = None
     engagements: int | None = None
@@ -66,7 +66,7 @@ class Totals:
         return {"strikes": self.strikes, "engagements": self.engagements}
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedRelease:
     source: str
     format: str  # txt, html, pdf, paste, archive
