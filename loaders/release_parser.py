@@ -54,16 +54,23 @@ _OPENING_COUNTRY_RE = re.compile(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b")
 _LEAD_COUNTRY_RE = re.compile(r"\b(?:in|against\s+ISI[LS]\s+in)\s+(Syria|Iraq)\b")
 _LEAD_BOTH_COUNTRIES_RE = re.compile(r"Syria\s+and\s+Iraq|Iraq\s+and\s+Syria")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
+_TRAILING_SPACE_RE = re.compile(r"[^\S\n]+(?=\n)")
 _ENDS_IN_WORD_RE = re.compile(r"\w$")
 _RESULT_VERB_RE = re.compile(r"\b(?:destroyed|engaged|struck|damaged|suppressed)\b")
 _RESULT_VERBS = ("destroyed", "engaged", "struck", "damaged", "suppressed")
 _GROUP_NAME_RE = re.compile(r"\b(?:ISIS|ISIL|Daesh)\b")
 
 
+def canonical_text(text: str) -> str:
+    """The text as its content hash sees it: CRLF line ends as LF, each line without its trailing
+    space, the whole stripped (the same release copied twice hashes the same)."""
+    # one substitution, not a loop over lines: [^\S\n] is the space str.rstrip() removes, but \n
+    return _TRAILING_SPACE_RE.sub("", text.replace("\r\n", "\n")).strip()
+
+
 def content_hash(text: str) -> str:
-    """Return the SHA-256 of the text with line endings and trailing spaces normalised."""
-    canonical = "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    """Return the SHA-256 of the canonical text."""
+    return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()
 
 
 def find_release_date(raw: str) -> date | None:

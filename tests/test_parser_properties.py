@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from loaders import parse_release
 from loaders.numbers import parse_count
+from loaders.release_parser import canonical_text
 
 WORDS = [
     "Near", "near", "Mosul", "Raqqa", "Dayr", "Az", "Zawr", "Syria", "Iraq", "ISIS", "ISIL", "strike",
@@ -57,3 +58,15 @@ def test_release_like_text_never_raises(text):
 @given(st.text(max_size=400))
 def test_arbitrary_text_never_raises(text):
     _check(text)
+
+
+def _canonical_line_by_line(text: str) -> str:
+    """The definition of the canonical text, read one line at a time."""
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").split("\n")).strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \t\r\n\x0b\x0c\x1c\x85\u00a0\u2028\u3000")), max_size=60) | st.text())
+def test_canonical_text_is_each_line_without_trailing_space(text):
+    # the content hash, which finds duplicate uploads, must not change with how it is computed
+    assert canonical_text(text) == _canonical_line_by_line(text)
