@@ -137,10 +137,8 @@ def segment(raw: str) -> list[Sentence]:
         )
         spans = _split_sentences(raw, start, end, unit_text)
         for s_start, s_end in spans:
-            if s_start == start and s_end == end:
-                piece_words = words  # the unit is one sentence
-            else:
-                piece_words = raw[s_start:s_end].split()
+            # a unit of one sentence has its words already
+            piece_words = words if s_start == start and s_end == end else raw[s_start:s_end].split()
             if not piece_words:
                 continue
             text = " ".join(piece_words)
