@@ -192,6 +192,14 @@ _STRIKE_COUNT = CaselessPattern(STRIKE_COUNT_RE)
 _ACTION = CaselessPattern(ACTION_RE)
 _BOILERPLATE = CaselessPattern(BOILERPLATE_RE)
 _ENGAGEMENTS = CaselessPattern(ENGAGEMENTS_RE)
+
+
+def may_count_engagements(keywords: str) -> bool:
+    """False if ENGAGEMENTS_RE cannot match a text whose keyword_text is keywords: the pattern
+    requires "eng" and one of its joining words ("engaged" alone is common)."""
+    return "eng" in keywords and ("consisting" in keywords or "with" in keywords)
+
+
 _ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
 _OWNER_PREFIX = re.compile(r"^(?:ISIS|ISIL|Daesh)\s+")
 _SIZE_PREFIX = re.compile(r"^(?:large|small|medium|heavy|light)\s+", re.IGNORECASE)
@@ -466,12 +474,7 @@ def analyse(sentence: str) -> Statement:
             return Statement("no_strikes", country=_country_in(sentence), day_text=day, relative_day=relative)
         return Statement("other")
     strikes = 1 if count_match["another"] else parse_count(group_text(sentence, count_match, "count"))
-    # the pattern requires "eng" and one of its two joining words ("engaged" alone is common)
-    engagement_match = (
-        _search(_ENGAGEMENTS, sentence, lowered)
-        if "eng" in keywords and ("consisting" in keywords or "with" in keywords)
-        else None
-    )
+    engagement_match = _search(_ENGAGEMENTS, sentence, lowered) if may_count_engagements(keywords) else None
     engagements = parse_count(group_text(sentence, engagement_match, "count")) if engagement_match else None
     places, place_country, place_span = _place_mentions(sentence)
     country = place_country or _country_in(sentence)

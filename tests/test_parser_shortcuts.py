@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from loaders.dates import DAY_PATTERN, names_a_month
 from loaders.grammar import (
     ACTION_RE,
     BOILERPLATE_RE,
@@ -19,6 +20,7 @@ from loaders.grammar import (
     CaselessPattern,
     _compound_pattern,
     keyword_text,
+    may_count_engagements,
 )
 from loaders.release_parser import _WINDOW_WORDS_RE
 
@@ -75,6 +77,26 @@ def test_lower_case_twin_groups_read_back_from_the_text(pattern, text):
         for m in twin.finditer(subject)
     ]
     assert found == expected
+
+
+ENGAGEMENT_WORDS = ["with", "WITH", "consisting", "of", "two", "12", "engagements", "Engagement", "eng", ",", "strikes"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(ENGAGEMENT_WORDS), max_size=12).map(" ".join) | ascii_text | st.text())
+def test_engagements_pattern_runs_only_where_it_can_match(text):
+    if ENGAGEMENTS_RE.search(text):
+        assert may_count_engagements(keyword_text(text))
+
+
+MONTH_WORDS = ["Nov.", "nov.", "NOV", "November", "Sept.", "sept", "May", "may", "Mar", "MAR", "1", "19-20", "2015"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from([*MONTH_WORDS, *" ".join(SHAPES).split(), ","]), max_size=5).map(" ".join))
+def test_a_text_without_a_month_name_holds_no_day(text):
+    if re.search(DAY_PATTERN, text):
+        assert names_a_month(text)
 
 
 def test_non_ascii_text_keeps_the_pattern():
