@@ -54,7 +54,6 @@ _OPENING_COUNTRY_RE = re.compile(r"^(?:Separately,?\s+)?In\s+(Syria|Iraq)\b")
 _LEAD_COUNTRY_RE = re.compile(r"\b(?:in|against\s+ISI[LS]\s+in)\s+(Syria|Iraq)\b")
 _LEAD_BOTH_COUNTRIES_RE = re.compile(r"Syria\s+and\s+Iraq|Iraq\s+and\s+Syria")
 _BLANK_LINE_RE = re.compile(r"\n\s*\n")
-_TRAILING_SPACE_RE = re.compile(r"[^\S\n]+(?=\n)")
 _ENDS_IN_WORD_RE = re.compile(r"\w$")
 _RESULT_VERB_RE = re.compile(r"\b(?:destroyed|engaged|struck|damaged|suppressed)\b")
 _RESULT_VERBS = ("destroyed", "engaged", "struck", "damaged", "suppressed")
@@ -64,8 +63,7 @@ _GROUP_NAME_RE = re.compile(r"\b(?:ISIS|ISIL|Daesh)\b")
 def canonical_text(text: str) -> str:
     """The text as its content hash sees it: CRLF line ends as LF, each line without its trailing
     space, the whole stripped (the same release copied twice hashes the same)."""
-    # one substitution, not a loop over lines: [^\S\n] is the space str.rstrip() removes, but \n
-    return _TRAILING_SPACE_RE.sub("", text.replace("\r\n", "\n")).strip()
+    return "\n".join(map(str.rstrip, text.replace("\r\n", "\n").split("\n"))).strip()
 
 
 def content_hash(text: str) -> str:
