@@ -90,16 +90,57 @@ def _set_param(key: str, value: str | None) -> None:
         del st.query_params[key]
 
 
+# The filters every page shares, as URL parameters; a page's own controls have other names.
+FILTER_PARAMS = ("start", "end", "country", "province", "place", "category", "type", "action")
+_MULTISELECTS = (
+    ("country", "Country", "countries"),
+    ("province", "Province", "provinces"),
+    ("place", "Place", "places"),
+    ("category", "Target category", "categories"),
+    ("type", "Target type", "types"),
+    ("action", "Action", "actions"),
+)
+_VIEW_KEY = "shared_filters"  # the filters of the last page run in this session, as URL values
+_GENERATION_KEY = "filter_resets"  # how many times the filters were reset in this session
+
+
+def _carry_filters_over() -> None:
+    """A page reached through the sidebar opens with no URL parameters: it takes the filters of
+    the page before it, so a view survives moving between pages. A URL that names any filter
+    (a shared link, a reload) is left as it is."""
+    remembered = st.session_state.get(_VIEW_KEY)
+    if remembered and not any(param in st.query_params for param in FILTER_PARAMS):
+        for param, value in remembered.items():
+            st.query_params[param] = value
+
+
+def _reset_filters() -> None:
+    """Reset button callback: no filters in the URL, and new filter widgets. Clearing the old
+    widgets' state is not enough: the browser would keep showing their values and send them back
+    with the next change."""
+    for param in FILTER_PARAMS:
+        _set_param(param, None)
+    st.session_state.pop(_VIEW_KEY, None)
+    st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
+
+
+def _widget_key(name: str) -> str:
+    """The key of a filter widget: "filter_country", then "filter_country_1" after a reset, ..."""
+    generation = st.session_state.get(_GENERATION_KEY, 0)
+    return f"filter_{name}_{generation}" if generation else f"filter_{name}"
+
+
 def filter_bar() -> Filters:
     """The sidebar filters; each change is written to the URL so the view can be shared."""
     options = data.query("filter_options")
+    _carry_filters_over()
     filters = current_filters()
     first, last = options["bounds"] if options["bounds"][0] else (date(2014, 8, 8), date(2019, 3, 31))
     sidebar = st.sidebar
     sidebar.header("Filters")
     chosen = sidebar.date_input(
         "Strike dates", value=(filters.start or first, filters.end or last), min_value=date(2014, 1, 1),
-        max_value=date(2030, 12, 31), key="filter_dates", format="YYYY-MM-DD",
+        max_value=date(2030, 12, 31), key=_widget_key("dates"), format="YYYY-MM-DD",
     )
     if isinstance(chosen, tuple) and len(chosen) == 2:
         start, end = chosen
@@ -107,25 +148,14 @@ def filter_bar() -> Filters:
         # already names one, so an unpinned view grows with new data.
         _set_param("start", start.isoformat() if start != first or "start" in st.query_params else None)
         _set_param("end", end.isoformat() if end != last or "end" in st.query_params else None)
-    for param, label, field, choices in (
-        ("country", "Country", "countries", options["countries"]),
-        ("province", "Province", "provinces", options["provinces"]),
-        ("place", "Place", "places", options["places"]),
-        ("category", "Target category", "categories", options["categories"]),
-        ("type", "Target type", "types", options["types"]),
-        ("action", "Action", "actions", options["actions"]),
-    ):
+    for param, label, field in _MULTISELECTS:
+        choices = options[field]
         current = [value for value in getattr(filters, field) if value in choices]
-        picked = sidebar.multiselect(label, choices, default=current, key=f"filter_{param}", placeholder="All")
+        picked = sidebar.multiselect(label, choices, default=current, key=_widget_key(param), placeholder="All")
         _set_param(param, ",".join(sorted(picked)))
-    if sidebar.button("Reset filters", key="filter_reset", width="stretch"):
-        for param in ("start", "end", "country", "province", "place", "category", "type", "action"):
-            _set_param(param, None)
-        for key in list(st.session_state):
-            if key.startswith("filter_"):
-                del st.session_state[key]
-        st.rerun()
+    sidebar.button("Reset filters", key="filter_reset", width="stretch", on_click=_reset_filters)
     sidebar.caption("The view is in the address bar: copy the URL to share it.")
+    st.session_state[_VIEW_KEY] = {param: st.query_params[param] for param in FILTER_PARAMS if param in st.query_params}
     return current_filters()
 
 

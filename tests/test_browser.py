@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from app_server import VIEWPORT, WAIT_MS, browser_available, running_app, screenshot, visit
+from app_server import VIEWPORT, WAIT_MS, browser_available, running_app, screenshot, visit, wait_for_app
 
 MISSING = browser_available()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
@@ -129,6 +129,22 @@ def test_country_in_the_url_filters_the_figures(app_url, page, database_file):
     assert everything == headline(database_file).strikes
     assert iraq == headline(database_file, countries=("Iraq",)).strikes
     assert 0 < iraq < everything
+
+
+def test_filters_reset_and_follow_the_reader_between_pages(app_url, page):
+    visit(page, f"{app_url}/overview?country=Iraq&start=2015-01-01")
+    assert selected(page, "Country") == ["Iraq"]
+    page.get_by_role("button", name="Reset filters").click()
+    page.wait_for_function("() => !location.search.includes('country')", timeout=WAIT_MS)
+    wait_for_app(page)
+    # the sidebar shows the reset too, and the next change starts from it, not from Iraq
+    assert selected(page, "Country") == [], "the sidebar still shows the filter after a reset"
+    visit(page, f"{app_url}/overview?country=Syria")
+    page.locator("[data-testid='stSidebar'] a", has_text="Timeline").click()
+    page.wait_for_url(re.compile(r"/timeline"), timeout=WAIT_MS)
+    wait_for_app(page)
+    assert selected(page, "Country") == ["Syria"], "the filter was lost on the way to another page"
+    assert "country=Syria" in page.url
 
 
 def test_areas_map_draws_country_outlines_offline(app_url, page):

@@ -219,12 +219,38 @@ def test_overview_target_category_filter(two_days, use_database):
 
 def test_overview_reset_filters(two_days, use_database):
     use_database(two_days)
-    at = open_page("pages/overview.py", country="Iraq")
-    assert metric(at, "Strikes") == "5"
+    unfiltered_dates = open_page("pages/overview.py").date_input(key="filter_dates").value
+    at = open_page("pages/overview.py", country="Iraq", start="2017-07-21")
+    assert metric(at, "Strikes") == "3"  # Mosul on the 21st
     at.button(key="filter_reset").click().run()
     assert not at.exception, _errors(at)
     assert metric(at, "Strikes") == "10"
-    assert "country" not in at.query_params
+    assert "country" not in at.query_params and "start" not in at.query_params
+    # new widgets show the reset values (the browser would keep showing an old widget's values)
+    assert [m.value for m in at.multiselect if m.label == "Country"] == [[]]
+    assert [d.value for d in at.date_input if d.label == "Strike dates"] == [unfiltered_dates]
+    [country] = [m for m in at.multiselect if m.label == "Country"]
+    assert country.key != "filter_country"
+    country.select("Syria").run()
+    assert metric(at, "Strikes") == "5"
+    assert dict(at.query_params) in ({"country": "Syria"}, {"country": ["Syria"]})
+
+
+def test_filters_follow_the_reader_to_another_page(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/overview.py", country="Iraq")
+    # a sidebar link opens the next page without the URL's parameters
+    for key in list(at.query_params):
+        del at.query_params[key]
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, _errors(at)
+    assert at.multiselect(key="filter_country").value == ["Iraq"]
+    assert at.query_params["country"] in ("Iraq", ["Iraq"])
+    # a link that names its own filters keeps them
+    at.query_params["country"] = "Syria"
+    at.switch_page("pages/overview.py").run()
+    assert at.multiselect(key="filter_country").value == ["Syria"]
+    assert metric(at, "Strikes") == "5"
 
 
 # --- (c) a URL restores the view -----------------------------------------------------------
