@@ -39,7 +39,7 @@ def subtitle(period: tuple[date | None, date | None], filters_text: str, extra: 
     return " · ".join(part for part in (span, filters_text, extra) if part)
 
 
-def _wrap(text: str, width: int = 64) -> list[str]:
+def _wrap(text: str, width: int = 48) -> list[str]:
     """Subtitle parts (" · "-separated) packed into lines, so narrow charts do not clip them."""
     lines: list[str] = []
     for part in text.split(" · "):
@@ -50,25 +50,41 @@ def _wrap(text: str, width: int = 64) -> list[str]:
     return lines
 
 
+def _colour_key(key: dict[str, str]) -> list[str]:
+    """Lines of "■ name" in each name's colour, packed like the subtitle: a key that needs no
+    room beside the plot, for charts in a narrow column."""
+    lines = _wrap(" · ".join(key), width=44)
+    return [
+        "   ".join(f"<span style='color:{key[name]}'>■</span> {name}" for name in line.split(" · "))
+        for line in lines
+    ]
+
+
 def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 460,
-          notes: list[dict] | None = None) -> go.Figure:
+          notes: list[dict] | None = None, key: dict[str, str] | None = None) -> go.Figure:
     """Title, subtitle, source line, palette and fonts shared by every chart; notes are the
     chart's own annotations, set together with the source line (setting annotations one
-    after another revalidates all of them each time)."""
-    sub_lines = _wrap(sub)
+    after another revalidates all of them each time); key is a colour key {name: colour}
+    shown under the subtitle."""
+    sub_lines = _wrap(sub) + (_colour_key(key) if key else [])
     subtitle_html = "<br>".join(f"<span style='font-size:13px;color:#52606D'>{line}</span>" for line in sub_lines)
     figure.update_layout(
-        title={"text": f"<b>{title}</b><br>{subtitle_html}", "x": 0.01, "xanchor": "left"},
+        # hung from the top of the figure: centred in the top margin, a tall block ran into the plot
+        title={"text": f"<b>{title}</b><br>{subtitle_html}", "x": 0.01, "xanchor": "left",
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
         font={"family": FONT, "size": 13, "color": "#1F2933"},
         colorway=PALETTE,
         height=height,
         margin={"l": 60, "r": 30, "t": 72 + 18 * len(sub_lines), "b": 80},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+        # right of the plot: above it, a legend of many groups grew over the title
+        legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
         annotations=[
             *(figure.layout.annotations if notes is None else notes),
-            # pinned in pixels below the plot, so it stays inside charts of any height
-            {"text": source, "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -58, "showarrow": False,
-             "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#52606D"}},
+            # pinned in pixels below the plot, so it stays inside charts of any height; ending at
+            # the plot's right edge, as a plot that starts after long bar labels has no room to
+            # the right of its left edge for the whole line
+            {"text": source, "xref": "paper", "yref": "paper", "x": 1, "y": 0, "yshift": -58, "showarrow": False,
+             "xanchor": "right", "yanchor": "top", "font": {"size": 11, "color": "#52606D"}},
         ],
     )
     return figure
@@ -142,6 +158,8 @@ def _format_changes(figure: go.Figure, start: date, end: date) -> list[dict]:
 
 
 def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str, color: str | None = None) -> go.Figure:
+    """Horizontal bars, longest on top; with `color`, one colour per value of that column (the
+    category colours for "category"), named in a colour key under the subtitle."""
     if data.empty:
         return empty(title, sub, source)
     ordered = data.sort_values(value)
@@ -149,12 +167,13 @@ def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str
         x=ordered[value], y=ordered[label], orientation="h", marker_color=PALETTE[0],
         hovertemplate="%{y}: %{x:,}<extra></extra>",
     ))
+    key = None
     if color and color in ordered:
-        fixed = category_colours() if color == "category" else {}
-        seen = list(dict.fromkeys(ordered[color]))
-        figure.data[0].marker.color = [fixed.get(c, PALETTE[seen.index(c) % len(PALETTE)]) for c in ordered[color]]
+        fixed = category_colours() if color == "category" else colours_for(list(dict.fromkeys(ordered[color])))
+        figure.data[0].marker.color = [fixed.get(group, "#7B8794") for group in ordered[color]]
+        key = {group: fixed.get(group, "#7B8794") for group in reversed(list(dict.fromkeys(ordered[color])))}
     figure.update_xaxes(title_text=value, tickformat=",d")
-    return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160))
+    return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160), key=key)
 
 
 def treemap(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
@@ -166,9 +185,11 @@ def treemap(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
     ids = categories + [f"{c}/{t}" for c, t in zip(data["category"].fillna("unclassified"), data["type"], strict=True)]
     parent_ids = [""] * len(categories) + data["category"].fillna("unclassified").tolist()
     values = [int(data.loc[data["category"].fillna("unclassified") == c, "targets"].sum()) for c in categories] + data["targets"].astype(int).tolist()
+    colours = category_colours()
     figure = go.Figure(go.Treemap(
         ids=ids, labels=labels, parents=parent_ids, values=values, branchvalues="total",
-        marker={"colors": [PALETTE[categories.index(p or lab) % len(PALETTE)] for lab, p in zip(labels, parents, strict=True)]},
+        # the category colours of the other charts, so a category looks the same everywhere
+        marker={"colors": [colours.get(p or lab, "#7B8794") for lab, p in zip(labels, parents, strict=True)]},
         hovertemplate="%{label}: %{value:,} targets<extra></extra>",
     ))
     figure.update_layout(margin={"l": 10, "r": 10})
