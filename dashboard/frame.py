@@ -184,3 +184,26 @@ def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_s
         mime="text/csv", key=f"{key}_csv",
     )
     return event
+
+
+_REPORT_COLUMNS = ["date", "country", "place", "location_raw", "strikes", "engagements", "sentence", "source", "release_id"]
+_OPTIONAL_COLUMNS = ("engagements", "sentence")  # left out where no report has one
+
+
+def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
+    """The strike reports behind a figure, one row each with its sentence and release."""
+    if not reports.empty and reports["sentence"].isna().all():
+        st.caption("These strike reports come from the starter data, which keeps the facts but not the release "
+                   "text: “as written” is the place as the release named it, and the source link opens the release.")
+    columns = [column for column in _REPORT_COLUMNS
+               if not (column in _OPTIONAL_COLUMNS and reports[column].isna().all())]
+    st.dataframe(
+        reports[columns], hide_index=True, width="stretch", key=key,
+        column_config={
+            "date": st.column_config.DateColumn("date"),
+            "location_raw": st.column_config.TextColumn("as written"),
+            "sentence": st.column_config.TextColumn("sentence", width="large"),
+            "source": st.column_config.LinkColumn("source"),
+            "release_id": st.column_config.NumberColumn("release", format="%d"),
+        },
+    )

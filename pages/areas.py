@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, show_strike_reports, source_text
 from db.queries import Filters
 
 page_frame()
@@ -91,23 +91,7 @@ elif drill:
     if reports.empty:
         st.caption("No strike reports for it under the current filters.")
     else:
-        if reports["sentence"].isna().all():
-            st.caption("These strike reports come from the starter data, which keeps the facts but not the release "
-                       "text: “as written” is the place as the release named it, and the source link opens the release.")
-        columns = ["date", "country", "place", "location_raw", "strikes", "engagements", "sentence", "source", "release_id"]
-        if reports["sentence"].isna().all():
-            columns.remove("sentence")
-        st.dataframe(
-            reports[columns],
-            hide_index=True, width="stretch", key="areas_reports",
-            column_config={
-                "date": st.column_config.DateColumn("date"),
-                "location_raw": st.column_config.TextColumn("as written"),
-                "sentence": st.column_config.TextColumn("sentence", width="large"),
-                "source": st.column_config.LinkColumn("source"),
-                "release_id": st.column_config.NumberColumn("release", format="%d"),
-            },
-        )
+        show_strike_reports(reports, "areas_reports")
         st.page_link("pages/releases.py", label="Open the releases page to read a release in full", icon=":material/article:")
 else:
     st.caption("Click a circle on the map or a bar in a ranking to list the strike reports behind it.")

@@ -4,7 +4,7 @@ country, province, place or target category, with the days that have a release b
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, show_chart, show_strike_reports, source_text
 from dashboard.view_state import grain_from_params, split_from_params
 from db.queries import GRAINS, SPLITS
 
@@ -49,11 +49,6 @@ else:
 totals = data.query("headline", drill)
 st.markdown(f"**{totals.reports:,} strike reports, {totals.strikes:,} strikes** in {totals.releases:,} releases")
 reports = data.query("strike_reports", drill, limit=300)
-st.dataframe(
-    reports, hide_index=True, width="stretch", key="timeline_reports",
-    column_config={"sentence": st.column_config.TextColumn("sentence", width="large"),
-                   "release_id": st.column_config.NumberColumn("release"),
-                   "source": st.column_config.LinkColumn("source")},
-)
+show_strike_reports(reports, "timeline_reports")
 if not reports.empty:
     st.page_link("pages/releases.py", label="Open the releases page to read a release in full", icon=":material/article:")

@@ -176,6 +176,12 @@ def test_first_start_loads_the_starter_data(tmp_path, use_database, monkeypatch)
     assert expected.releases > 0
     assert metric(at, "Strikes") == f"{expected.strikes:,}"
     assert metric(at, "Releases") == f"{expected.releases:,}"
+    # the starter data keep facts, not sentences: the reports table leaves out what none has
+    at.switch_page("pages/timeline.py").run()
+    assert not at.exception, _errors(at)
+    reports = at.dataframe[0].value
+    assert len(reports) and "sentence" not in reports.columns
+    assert "location_raw" in reports.columns and reports["location_raw"].notna().any()
 
 
 def test_empty_database_overview_reads_zero(database_url, use_database, no_starter_data):
