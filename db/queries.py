@@ -595,7 +595,8 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
 
 
 def releases_list(session: Session, filters: Filters, search: str = "", limit: int = 500) -> pd.DataFrame:
-    """Columns id, published, title, source, format, strikes, reports, diagnostics."""
+    """Columns id, published, title, source, format, strikes, reports, diagnostics; search looks in
+    the title, the source, the text and the places the release reports."""
     conditions = [Release.is_current.is_(True)]
     if filters.start:
         conditions.append(Release.published >= filters.start)
@@ -603,11 +604,22 @@ def releases_list(session: Session, filters: Filters, search: str = "", limit: i
         conditions.append(Release.published <= filters.end + timedelta(days=1))
     if search:
         pattern = f"%{search.lower()}%"
+        # a place the release reports, as written or as the gazetteer names it: releases stored
+        # as facts only (the starter data) have no text to search
+        reports_place = (
+            select(StrikeReport.id)
+            .outerjoin(Place, Place.id == StrikeReport.place_id)
+            .where(StrikeReport.release_id == Release.id,
+                   or_(func.lower(func.coalesce(StrikeReport.location_raw, "")).like(pattern),
+                       func.lower(func.coalesce(Place.name, "")).like(pattern)))
+            .exists()
+        )
         conditions.append(
             or_(
                 func.lower(func.coalesce(Release.title, "")).like(pattern),
                 func.lower(Release.source).like(pattern),
                 func.lower(func.coalesce(Release.raw_text, "")).like(pattern),
+                reports_place,
             )
         )
     listed = _frame(session, (

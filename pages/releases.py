@@ -34,7 +34,7 @@ def _set_param(name: str, value: str | None) -> None:
 
 search = st.text_input(
     "Search the releases", value=st.query_params.get("q", ""), key="releases_search", type="search",
-    placeholder="a word of the title, file name or text, e.g. Raqqa", icon=":material/search:",
+    placeholder="a word of the title, file name or text, or a place reported, e.g. Raqqa", icon=":material/search:",
 ).strip()
 _set_param("q", search)
 

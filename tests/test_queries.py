@@ -417,6 +417,19 @@ def test_releases_list_search(two_days, search, published):
     assert list(q(two_days, "releases_list", Filters(), search=search)["published"]) == published
 
 
+def test_releases_list_search_finds_places_of_releases_without_text(two_days):
+    # the starter data keep a release's facts, not its text: its places are still searched
+    from sqlalchemy import update
+
+    with two_days() as session:
+        session.execute(update(models.Release).values(raw_text=None))
+        session.commit()
+    assert list(q(two_days, "releases_list", Filters(), search="two ISIS vehicles")["published"]) == []
+    assert list(q(two_days, "releases_list", Filters(), search="raqqa")["published"]) == [D21]
+    assert list(q(two_days, "releases_list", Filters(), search="Mosul")["published"]) == [D22, D21]
+    assert list(q(two_days, "releases_list", Filters(), search="Kobani")["published"]) == []
+
+
 def test_releases_list_by_period(two_days):
     # a release reports the day before its publication: the end date lets in the next day's
     assert list(q(two_days, "releases_list", Filters(end=D20))["published"]) == [D21]
