@@ -108,6 +108,20 @@ def empty(title: str, sub: str, source: str, message: str = "No strikes match th
     return frame(figure, title, sub, source)
 
 
+def top_groups(data: pd.DataFrame, measure: str, keep: int = len(PALETTE) - 1) -> pd.DataFrame:
+    """The `keep` largest groups (by their total of `measure`) as they are, the rest summed per
+    period into one "N others" group: more groups than colours would give two groups one colour.
+    Columns period, group and numbers; the totals per period stay the same."""
+    totals = data.groupby("group")[measure].sum().sort_values(ascending=False, kind="stable")
+    if len(totals) <= keep + 1:
+        return data
+    kept = data["group"].isin(totals.index[:keep])
+    numbers = [column for column in data.columns if column not in ("period", "group")]
+    others = data[~kept].groupby("period", as_index=False)[numbers].sum(min_count=1)
+    others.insert(1, "group", f"{len(totals) - keep} others")
+    return pd.concat([data[kept], others], ignore_index=True)[list(data.columns)]
+
+
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str,
              release_days: pd.DataFrame | None = None) -> go.Figure:
     """Bars of strikes (or engagements) per period, one trace per group, with format changes

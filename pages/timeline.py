@@ -22,7 +22,7 @@ measure = controls[2].segmented_control("Count", ["strikes", "engagements"], def
 stacked = controls[3].toggle("Stacked", value=params.get("stacked", "1") == "1", key="timeline_stacked")
 st.query_params.update({"grain": grain, "split": split, "measure": measure, "stacked": "1" if stacked else "0"})
 
-series = data.query("strikes_over_time", filters, grain=grain, split=split)
+series = charts.top_groups(data.query("strikes_over_time", filters, grain=grain, split=split), measure)
 days = data.query("release_days", filters)
 title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
 extra = "engagements are reported from Feb 2017 on" if measure == "engagements" else ""

@@ -63,3 +63,20 @@ def test_a_legend_of_many_groups_stays_clear_of_the_title():
     # to the right of the plot, from its top down: it grows downwards, never into the title
     assert legend.x >= 1 and legend.xanchor == "left"
     assert legend.y <= 1 and legend.yanchor == "top"
+
+
+def test_groups_beyond_the_palette_are_summed_as_others():
+    days = [date(2015, 1, day) for day in range(1, 4)]
+    data = pd.DataFrame([
+        {"period": day, "group": f"place {index:02d}", "strikes": 100 - index, "engagements": None, "reports": 1}
+        for index in range(12) for day in days
+    ])
+    folded = charts.top_groups(data, "strikes")
+    assert sorted(folded["group"].unique()) == ["5 others", *(f"place {i:02d}" for i in range(7))]
+    # nothing is lost: every period keeps its total
+    assert folded.groupby("period")["strikes"].sum().to_dict() == data.groupby("period")["strikes"].sum().to_dict()
+    assert folded.groupby("period")["reports"].sum().to_dict() == data.groupby("period")["reports"].sum().to_dict()
+    figure = charts.timeline(folded, "strikes", "day", True, "Strikes per day", SUB, SOURCE)
+    colours = [trace.marker.color for trace in figure.data]
+    assert len(colours) == len(set(colours)) == 8  # one colour per group
+    assert charts.top_groups(data[data["group"] < "place 08"], "strikes").equals(data[data["group"] < "place 08"])
