@@ -165,6 +165,7 @@ def data_quality(q: Runner, f: Filters) -> None:
     q("unresolved_places", f)
     q("unclassified_targets", f)
     q("totals_check", f)
+    q("undated_reports", f)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
     q("last_import_day")  # the source line's date
     q("diagnostics_over_time", f)

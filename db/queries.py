@@ -730,6 +730,24 @@ def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
     return _frame(session, statement)
 
 
+def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.DataFrame:
+    """Columns release_id, published, source, counted_on, reports, strikes: strike reports whose
+    release states no day for them, by release, most strikes first. They are counted on the
+    release's period start (else the day before publication), so an aggregate over several
+    days shows as one day's bar."""
+    statement = (
+        _reports(filters, Release.id.label("release_id"), Release.published.label("published"),
+                 func.coalesce(Release.source_url, Release.source).label("source"),
+                 StrikeReport.strike_date.label("counted_on"), func.count().label("reports"),
+                 func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
+        .where(StrikeReport.date_stated.is_(False))
+        .group_by(Release.id, Release.published, Release.source_url, Release.source, StrikeReport.strike_date)
+        .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Release.id)
+        .limit(limit)
+    )
+    return _frame(session, statement)
+
+
 def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns release_id, published, source, stated, parsed, flag: releases whose stated
     overall strikes differ from the sum of their main-list reports."""

@@ -133,6 +133,29 @@ else:
         },
     )
 
+st.subheader("Strikes without a stated day")
+undated = data.query("undated_reports", filters)
+st.caption(
+    "The release gives no day for these strike reports (an aggregate over several days, or a copy without its "
+    "lead sentence). Each is counted on the release's period start, or the day before publication: one such "
+    "release shows as a single day's bar. The filters apply; the releases with the most strikes come first."
+)
+if undated.empty:
+    st.success("Every strike report in view has a day its release states.", icon=":material/check_circle:")
+else:
+    shown = release_link(undated)
+    st.dataframe(
+        shown.drop(columns=["release_id"]), hide_index=True, width="stretch", key="quality_undated",
+        column_config={
+            "release": RELEASE_LINK,
+            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+            "source": st.column_config.LinkColumn("source", width=230),
+            "counted_on": st.column_config.DateColumn("counted on", format="YYYY-MM-DD"),
+            "reports": st.column_config.NumberColumn("strike reports", width=95),
+            "strikes": st.column_config.NumberColumn("strikes", format="%d", width=80),
+        },
+    )
+
 st.subheader("Sentences with numbers that gave no row")
 st.caption(DIAGNOSTIC_KINDS["unparsed_sentence"].capitalize() + ": their strikes are not in any count.")
 unparsed = data.query("diagnostics_list", filters, kind="unparsed_sentence")

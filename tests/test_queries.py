@@ -392,6 +392,23 @@ def test_strike_reports_filtered_and_limited(two_days):
     assert q(two_days, "strike_reports", Filters(places=("Kobani",))).empty
 
 
+AGGREGATE = (
+    "SOUTHWEST ASIA, Jan. 15, 2019 — In Syria, 575 strikes engaged 485 ISIS tactical units and destroyed "
+    "308 staging areas.\n"
+)
+
+
+def test_undated_reports_are_listed_with_the_day_they_are_counted_on(two_days):
+    assert q(two_days, "undated_reports", Filters()).empty  # every line of the two days names its day
+    _ingest(two_days, ("aggregate.txt", AGGREGATE))
+    undated = q(two_days, "undated_reports", Filters())
+    assert rows(undated, "published", "source", "counted_on", "reports", "strikes") == [
+        (date(2019, 1, 15), "aggregate.txt", date(2019, 1, 14), 1, 575),  # the day before publication
+    ]
+    assert q(two_days, "undated_reports", Filters(countries=("Iraq",))).empty
+    assert q(two_days, "undated_reports", Filters(end=date(2019, 1, 13))).empty
+
+
 def test_releases_list(two_days):
     frame = q(two_days, "releases_list", Filters())
     assert list(frame.columns) == ["id", "published", "title", "source", "format", "strikes", "reports", "diagnostics"]
