@@ -183,9 +183,10 @@ def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str
     ))
     key = None
     if color and color in ordered:
-        fixed = category_colours() if color == "category" else colours_for(list(dict.fromkeys(ordered[color])))
-        figure.data[0].marker.color = [fixed.get(group, "#7B8794") for group in ordered[color]]
-        key = {group: fixed.get(group, "#7B8794") for group in reversed(list(dict.fromkeys(ordered[color])))}
+        groups = list(dict.fromkeys(ordered[color]))
+        fixed = category_colours() if color == "category" else colours_for(groups)
+        key = {group: fixed.get(group, "#7B8794") for group in reversed(groups)}  # largest first
+        figure.data[0].marker.color = [key[group] for group in ordered[color]]
     figure.update_xaxes(title_text=value, tickformat=",d")
     return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160), key=key)
 
