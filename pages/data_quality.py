@@ -20,15 +20,21 @@ st.caption(
 )
 
 
-def release_link(frame: pd.DataFrame, column: str = "release_id") -> pd.DataFrame:
-    """The frame with a first column "release": a link that opens the release on the Releases page."""
-    frame = frame.copy()
-    frame.insert(0, "release", [f"releases?release={int(value)}" for value in frame[column]])
-    return frame
+_RELEASE_LINK = st.column_config.LinkColumn("release", display_text=r"release=(\d+)", help="Open the release",
+                                            width="small")
 
 
-RELEASE_LINK = st.column_config.LinkColumn("release", display_text=r"release=(\d+)", help="Open the release",
-                                           width="small")
+def release_table(frame: pd.DataFrame, columns: list[str], key: str, **column_config) -> None:
+    """Rows that each belong to a release: first a link that opens it on the Releases page, then
+    the columns given (a "published" column shows as a date)."""
+    shown = frame.copy()
+    shown.insert(0, "release", [f"releases?release={int(value)}" for value in frame["release_id"]])
+    st.dataframe(
+        shown[["release", *columns]], hide_index=True, width="stretch", key=key,
+        column_config={"release": _RELEASE_LINK,
+                       "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"), **column_config},
+    )
+
 
 by_kind = data.query("diagnostics_by_kind", filters)
 unresolved = data.query("unresolved_places", filters)
@@ -115,22 +121,18 @@ st.caption(
 if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
 else:
-    shown = release_link(totals)
+    shown = totals.copy()
     shown["source"] = shown["source"].map(lambda source: str(source).rsplit("/", 1)[-1])
     shown["flag"] = shown["flag"].map(lambda flag: "flagged" if flag.endswith(" flagged") else flag)
-    shown.insert(shown.columns.get_loc("parsed") + 1, "difference", shown["parsed"] - shown["stated"])
-    st.dataframe(
-        shown.drop(columns=["release_id"]), hide_index=True, width="stretch", key="quality_totals",
-        column_config={
-            "release": RELEASE_LINK,
-            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            "source": st.column_config.TextColumn("file", width=230),
-            "stated": st.column_config.NumberColumn("stated strikes", width=95),
-            "parsed": st.column_config.NumberColumn("parsed strikes", width=95),
-            "difference": st.column_config.NumberColumn("parsed − stated", format="%+d", width=100),
-            "flag": st.column_config.TextColumn(
-                "flag", width=100, help="flagged: the parser reported an incomplete copy or a stated mismatch"),
-        },
+    shown["difference"] = shown["parsed"] - shown["stated"]
+    release_table(
+        shown, ["published", "source", "stated", "parsed", "difference", "flag"], "quality_totals",
+        source=st.column_config.TextColumn("file", width=230),
+        stated=st.column_config.NumberColumn("stated strikes", width=95),
+        parsed=st.column_config.NumberColumn("parsed strikes", width=95),
+        difference=st.column_config.NumberColumn("parsed − stated", format="%+d", width=100),
+        flag=st.column_config.TextColumn(
+            "flag", width=100, help="flagged: the parser reported an incomplete copy or a stated mismatch"),
     )
 
 st.subheader("Strikes without a stated day")
@@ -143,17 +145,12 @@ st.caption(
 if undated.empty:
     st.success("Every strike report in view has a day its release states.", icon=":material/check_circle:")
 else:
-    shown = release_link(undated)
-    st.dataframe(
-        shown.drop(columns=["release_id"]), hide_index=True, width="stretch", key="quality_undated",
-        column_config={
-            "release": RELEASE_LINK,
-            "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-            "source": st.column_config.LinkColumn("source", width=230),
-            "counted_on": st.column_config.DateColumn("counted on", format="YYYY-MM-DD"),
-            "reports": st.column_config.NumberColumn("strike reports", width=95),
-            "strikes": st.column_config.NumberColumn("strikes", format="%d", width=80),
-        },
+    release_table(
+        undated, ["published", "source", "counted_on", "reports", "strikes"], "quality_undated",
+        source=st.column_config.LinkColumn("source", width=230),
+        counted_on=st.column_config.DateColumn("counted on", format="YYYY-MM-DD"),
+        reports=st.column_config.NumberColumn("strike reports", width=95),
+        strikes=st.column_config.NumberColumn("strikes", format="%d", width=80),
     )
 
 st.subheader("Sentences with numbers that gave no row")
@@ -162,13 +159,8 @@ unparsed = data.query("diagnostics_list", filters, kind="unparsed_sentence")
 if unparsed.empty:
     st.success("No such sentence in the releases of this period.", icon=":material/check_circle:")
 else:
-    st.dataframe(
-        release_link(unparsed)[["release", "published", "text"]], hide_index=True, width="stretch",
-        key="quality_unparsed",
-        column_config={"release": RELEASE_LINK,
-                       "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-                       "text": st.column_config.TextColumn("sentence", width="large")},
-    )
+    release_table(unparsed, ["published", "text"], "quality_unparsed",
+                  text=st.column_config.TextColumn("sentence", width="large"))
 
 # --- one kind in full ---------------------------------------------------------------------
 
@@ -185,14 +177,9 @@ if listed.empty:
 else:
     st.caption(f"{len(listed):,} diagnostics{' (the latest 500)' if len(listed) >= 500 else ''}, newest release "
                "first. Click a release number to open it.")
-    st.dataframe(
-        release_link(listed)[["release", "published", "message", "text"]], hide_index=True, width="stretch",
-        key="quality_kind_list",
-        column_config={"release": RELEASE_LINK,
-                       "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
-                       "message": st.column_config.TextColumn("message", width="medium"),
-                       "text": st.column_config.TextColumn("text", width="large")},
-    )
+    release_table(listed, ["published", "message", "text"], "quality_kind_list",
+                  message=st.column_config.TextColumn("message", width="medium"),
+                  text=st.column_config.TextColumn("text", width="large"))
     first = int(listed["release_id"].iloc[0])
     st.page_link("pages/releases.py", label=f"Open the newest release with this kind (id {first})",
                  icon=":material/article:", query_params={"release": str(first)})
