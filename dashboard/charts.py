@@ -3,7 +3,9 @@ the period and filters in force, its units, and its source, so a screenshot expl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,6 +18,8 @@ pio.templates.default = "plotly_white"
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+# A cut y axis ends this far above the tallest bar it shows in full.
+AXIS_HEADROOM = 1.25
 FONT = "Source Sans Pro, Arial, sans-serif"
 SLIDE_SIZE = (1600, 900)
 
@@ -122,10 +126,81 @@ def top_groups(data: pd.DataFrame, measure: str, keep: int = len(PALETTE) - 1) -
     return pd.concat([data[kept], others], ignore_index=True)[list(data.columns)]
 
 
+@dataclass(frozen=True)
+class TallBar:
+    """A period whose bar dwarfs every other: its total, and how much of it the releases
+    state no day for (counted on one assumed day though it may span several)."""
+
+    period: date
+    total: int
+    undated: int
+
+
+def towering_periods(data: pd.DataFrame, measure: str, factor: float = 3.0, most: int = 3,
+                     others: int = 5) -> tuple[list[tuple[date, int]], int]:
+    """The (period, total) of the at most `most` tallest bars that stand more than `factor`
+    times above every other bar, and the tallest of the rest; nothing in a chart of fewer than
+    `others` other bars, or without such a gap."""
+    totals = data.groupby("period")[measure].sum().sort_values(ascending=False, kind="stable")
+    for tall in range(1, most + 1):
+        if len(totals) - tall < others:
+            break
+        if totals.iloc[tall - 1] > factor * max(totals.iloc[tall], 1):
+            return [(period, int(total)) for period, total in totals.iloc[:tall].items()], int(totals.iloc[tall])
+    return [], 0
+
+
+def undated_tall_bars(data: pd.DataFrame, measure: str, grain: str,
+                      undated_in: Callable[[date, str], int]) -> tuple[list[TallBar], int]:
+    """The towering bars (towering_periods) more than half of which the releases state no day
+    for, and the height the y axis should show in full: the other bars, a towering bar of
+    stated days included. undated_in(period, grain) is the measure without a stated day."""
+    towering, shown = towering_periods(data, measure)
+    candidates = []
+    for period, total in towering:
+        undated = undated_in(period, grain)
+        if 2 * undated > total:
+            candidates.append(TallBar(period, total, undated))
+        else:
+            shown = max(shown, total)  # a bar of stated days is never cut
+    tall = [bar for bar in candidates if bar.total > AXIS_HEADROOM * shown]
+    return tall, shown if tall else 0
+
+
+def _axis_cut(figure: go.Figure, tall_bars: list[TallBar], shown: int, grain: str, start: date, end: date) -> list[dict]:
+    """End the y axis above the bars shown in full and mark each bar that runs past it with
+    its value: one day's bar built from an undated multi-day summary would otherwise flatten
+    every other bar. Returns the marks for frame()."""
+    top = shown * AXIS_HEADROOM
+    figure.update_yaxes(range=[0, top], autorange=False)
+    middle = start + (end - start) / 2
+    marks = []
+    for bar in tall_bars:
+        right_half = bar.period > middle  # the mark reads away from the plot's nearer edge
+        marks.append({
+            "x": bar.period, "y": top, "xref": "x", "yref": "y", "showarrow": False, "yanchor": "top",
+            "xanchor": "right" if right_half else "left", "xshift": -4 if right_half else 4,
+            "text": f"<b>▲ {bar.total:,}</b>", "font": {"size": 12, "color": "#1F2933"},
+        })
+    return marks
+
+
+def axis_cut_note(tall_bars: list[TallBar], measure: str, grain: str) -> str:
+    """The subtitle's words for the bars that run off a cut axis (" · "-separated parts)."""
+    when = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y"}[grain]
+    return " · ".join(
+        f"▲ {bar.period:{when}} runs off the axis: {bar.total:,} {measure} · "
+        f"{bar.undated:,} on no day stated by their release, counted on one day"
+        for bar in tall_bars
+    )
+
+
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str,
-             release_days: pd.DataFrame | None = None) -> go.Figure:
+             release_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
+             shown: int = 0) -> go.Figure:
     """Bars of strikes (or engagements) per period, one trace per group, with format changes
-    marked and, below, a strip of the days that have a release."""
+    marked and, below, a strip of the days that have a release; with tall_bars (see
+    undated_tall_bars) the y axis ends a little above `shown`, and the subtitle says why."""
     if data.empty:
         return empty(title, sub, source)
     figure = go.Figure()
@@ -147,6 +222,9 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     pad = {"day": 1, "week": 7, "month": 31}[grain]
     figure.update_xaxes(type="date", range=[start - timedelta(days=pad), end + timedelta(days=2 * pad)])
     notes = _format_changes(figure, start, end)
+    if tall_bars:
+        notes += _axis_cut(figure, tall_bars, shown, grain, start, end)
+        sub = " · ".join((sub, axis_cut_note(tall_bars, measure, grain)))
     if release_days is not None and not release_days.empty:
         figure.add_trace(go.Scatter(
             x=release_days["day"], y=[0] * len(release_days), mode="markers", yaxis="y2", name="days with a release",

@@ -68,6 +68,12 @@ class Filters:
                 parts.append(f"{label}: {', '.join(values)}")
         return "; ".join(parts) if parts else "all countries, places and targets"
 
+    def in_period(self, first_day: date, grain: str) -> Filters:
+        """These filters narrowed to the day, week or month that starts on first_day (a bar of
+        a chart), within their own dates."""
+        last_day = period_end(first_day, grain)
+        return replace(self, start=max(first_day, self.start or first_day), end=min(last_day, self.end or last_day))
+
     def previous_period(self) -> Filters | None:
         """The same filters over the period of equal length just before this one."""
         if not (self.start and self.end):
@@ -157,6 +163,13 @@ def _reports(filters: Filters, *columns) -> Select:
 def _frame(session: Session, statement: Select) -> pd.DataFrame:
     result = session.execute(statement)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def period_end(first_day: date, grain: str) -> date:
+    """The last day of the day, week or month that starts on first_day (see _bucket)."""
+    if grain == "month":
+        return (first_day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first_day + timedelta(days={"day": 0, "week": 6}[grain])
 
 
 def _bucket(session: Session, grain: str) -> ColumnElement:
@@ -746,6 +759,17 @@ def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.
         .limit(limit)
     )
     return _frame(session, statement)
+
+
+def undated_totals(session: Session, filters: Filters) -> dict[str, int]:
+    """{"strikes": n, "engagements": n} of the filtered strike reports whose release states no
+    day for them: how much of a period's bar rests on a day the loader had to assume."""
+    strikes, engagements = session.execute(
+        _reports(filters, func.coalesce(func.sum(StrikeReport.strikes), 0),
+                 func.coalesce(func.sum(StrikeReport.engagements), 0))
+        .where(StrikeReport.date_stated.is_(False))
+    ).one()
+    return {"strikes": int(strikes), "engagements": int(engagements)}
 
 
 def totals_check(session: Session, filters: Filters) -> pd.DataFrame:

@@ -1,6 +1,8 @@
 """Timeline: strikes or engagements by day, week or month, stacked or side by side by
 country, province, place or target category, with the days that have a release below."""
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboard import charts, data
@@ -26,23 +28,19 @@ series = charts.top_groups(data.query("strikes_over_time", filters, grain=grain,
 days = data.query("release_days", filters)
 title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
 extra = "engagements are reported from Feb 2017 on" if measure == "engagements" else ""
-figure = charts.timeline(series, measure, grain, stacked, title, charts.subtitle(period, filters.describe(), extra), source_text(), days)
+tall_bars, shown = charts.undated_tall_bars(
+    series, measure, grain,
+    lambda first_day, grain: data.query("undated_totals", filters.in_period(first_day, grain))[measure],
+)
+figure = charts.timeline(series, measure, grain, stacked, title, charts.subtitle(period, filters.describe(), extra), source_text(),
+                         days, tall_bars, shown)
 event = show_chart(figure, series, title, key="timeline_chart", on_select="rerun")
 
 st.subheader("Behind the numbers")
 points = (event.selection.points if event and event.selection else []) if hasattr(event, "selection") else []
 if points:
-    import datetime as dt
-
-    chosen = dt.date.fromisoformat(str(points[0]["x"])[:10])
-    span = {"day": 0, "week": 6, "month": 30}[grain]
-    end = chosen + dt.timedelta(days=span)
-    if grain == "month":
-        end = (chosen.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(days=1)
-    from dataclasses import replace
-
-    drill = replace(filters, start=chosen, end=end)
-    st.caption(f"Strike reports from {chosen:%d %b %Y} to {end:%d %b %Y}")
+    drill = filters.in_period(dt.date.fromisoformat(str(points[0]["x"])[:10]), grain)
+    st.caption(f"Strike reports from {drill.start:%d %b %Y} to {drill.end:%d %b %Y}")
 else:
     drill = filters
     st.caption("Click a bar to list the strike reports behind it; below, the first reports of the filtered period.")

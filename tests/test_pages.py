@@ -319,3 +319,24 @@ def test_timeline_controls_go_to_the_url(two_days, use_database):
     assert at.query_params["split"] in ("place", ["place"])
     reports = at.dataframe[0].value
     assert list(reports["strikes"]) == [2, 3]  # Iraq: Mosul on the 20th, Mosul on the 21st
+
+
+def _figures(at: AppTest) -> list[dict]:
+    import json
+
+    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+
+def test_the_timeline_cuts_its_axis_above_an_undated_aggregate(starter_url, use_database):
+    # the 2019 fragment's 588 strikes name no day: counted on 14 Jan 2019, they would flatten
+    # every other day's bar (the next tallest day holds 54)
+    use_database(starter_url)
+    at = open_page("pages/timeline.py", grain="day", split="country")
+    assert not at.exception, _errors(at)
+    [layout] = [figure["layout"] for figure in _figures(at)]
+    assert layout["yaxis"]["range"][1] < 100
+    assert "14 Jan 2019 runs off the axis: 588 strikes" in layout["title"]["text"]
+    # by week no bar towers over the rest: the axis fits them all
+    at = open_page("pages/timeline.py", grain="week", split="country")
+    [layout] = [figure["layout"] for figure in _figures(at)]
+    assert "range" not in layout["yaxis"] and "runs off the axis" not in layout["title"]["text"]

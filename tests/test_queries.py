@@ -409,6 +409,23 @@ def test_undated_reports_are_listed_with_the_day_they_are_counted_on(two_days):
     assert q(two_days, "undated_reports", Filters(end=date(2019, 1, 13))).empty
 
 
+def test_undated_totals_count_what_rests_on_an_assumed_day(two_days):
+    assert q(two_days, "undated_totals", Filters()) == {"strikes": 0, "engagements": 0}
+    _ingest(two_days, ("aggregate.txt", AGGREGATE))
+    assert q(two_days, "undated_totals", Filters()) == {"strikes": 575, "engagements": 0}
+    assert q(two_days, "undated_totals", Filters().in_period(date(2019, 1, 14), "day"))["strikes"] == 575
+    assert q(two_days, "undated_totals", Filters().in_period(date(2019, 1, 7), "week"))["strikes"] == 0
+    assert q(two_days, "undated_totals", Filters(countries=("Iraq",)))["strikes"] == 0
+
+
+def test_a_period_s_filters_stay_within_the_view_s_dates():
+    assert Filters().in_period(date(2016, 2, 1), "month") == Filters(date(2016, 2, 1), date(2016, 2, 29))
+    assert Filters().in_period(date(2019, 1, 14), "week") == Filters(date(2019, 1, 14), date(2019, 1, 20))
+    assert Filters().in_period(date(2019, 1, 14), "day") == Filters(date(2019, 1, 14), date(2019, 1, 14))
+    view = Filters(date(2016, 2, 10), date(2016, 2, 20), countries=("Iraq",))
+    assert view.in_period(date(2016, 2, 1), "month") == Filters(date(2016, 2, 10), date(2016, 2, 20), countries=("Iraq",))
+
+
 def test_releases_list(two_days):
     frame = q(two_days, "releases_list", Filters())
     assert list(frame.columns) == ["id", "published", "title", "source", "format", "strikes", "reports", "diagnostics"]
