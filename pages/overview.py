@@ -1,11 +1,10 @@
 """Overview: headline figures for the filtered period against the previous period of equal
 length, a small trend, and what the data covers."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.comparison import compare_with_previous_period
 from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 
 page_frame()
@@ -15,17 +14,11 @@ st.title("Coalition strikes against ISIS, 2014–2019")
 st.caption(charts.subtitle(period, filters.describe()))
 
 current = data.query("headline", filters)
-# compare with the period of equal length before the one shown (open ends resolved to the data's)
-narrowed = bool(filters.start or filters.end) and all(period)
-previous_filters = replace(filters, start=period[0], end=period[1]).previous_period() if narrowed else None
-previous = data.query("headline", previous_filters) if previous_filters else None
-
-
-def delta(now: int, before: int | None) -> str | None:
-    if before is None:
-        return None
-    return f"{now - before:+,} vs previous {(period[1] - period[0]).days + 1} days"
-
+# against the period of equal length before the one shown, as far as the data reach back
+first_data_day = data.query("filter_options")["bounds"][0]
+comparison = compare_with_previous_period(filters, period, first_data_day)
+previous = data.query("headline", comparison.previous) if comparison.previous else None
+delta = comparison.change
 
 columns = st.columns(4)
 # a rise or fall in strikes is neither good nor bad: neutral colours
@@ -34,8 +27,8 @@ columns[1].metric("Engagements", f"{current.engagements:,}", delta(current.engag
                   help="Reported from 2017 on; earlier releases counted strikes only.", delta_color="off")
 columns[2].metric("Releases", f"{current.releases:,}", delta(current.releases, previous.releases if previous else None), delta_color="off")
 columns[3].metric("Places", f"{current.places:,}", delta(current.places, previous.places if previous else None), delta_color="off")
-if previous is None:
-    st.caption("Choose a start and end date to compare with the previous period of the same length.")
+if comparison.note:
+    st.caption(comparison.note)
 
 left, right = st.columns([3, 2])
 with left:

@@ -298,6 +298,28 @@ def _delta(at: AppTest, label: str) -> str:
     return [m.delta for m in at.metric if m.label == label][0] or ""
 
 
+def _captions(at: AppTest) -> str:
+    return "\n".join(caption.value for caption in at.caption)
+
+
+def test_no_change_against_days_before_the_data(two_days, use_database):
+    """The day before the first day in the data has no data: the figures show no change from it."""
+    use_database(two_days)
+    at = open_page("pages/overview.py", start="2017-07-20", end="2017-07-20")
+    assert not at.exception, _errors(at)
+    assert metric(at, "Strikes") == "7"  # DAY_ONE
+    assert _delta(at, "Strikes") == ""  # not "+7 vs previous 1 days"
+    assert "There are no data before 20 Jul 2017 to compare with" in _captions(at)
+
+
+def test_a_previous_period_partly_before_the_data_is_compared_and_said(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/overview.py", start="2017-07-21", end="2017-07-22")
+    assert not at.exception, _errors(at)
+    assert _delta(at, "Strikes").startswith("-4 vs previous 2 days")  # 19-20 July: DAY_ONE's 7
+    assert "start before the data do, on 20 Jul 2017" in _captions(at)
+
+
 def test_url_restores_the_timeline_controls(two_days, use_database):
     use_database(two_days)
     at = open_page("pages/timeline.py", grain="month", split="none")
