@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.frame import filter_bar, page_frame
+from dashboard.release_labels import is_web_address, release_label
 from dashboard.source_text import highlighted_html, report_summary
 from loaders.records import DIAGNOSTIC_KINDS
 
@@ -39,11 +40,10 @@ search = st.text_input(
 _set_param("q", search)
 
 releases = data.query("releases_list", filters, search=search).copy()
-# A release without a web address has a file name as its source: shown as the title, not as a link.
-is_web = releases["source"].fillna("").str.match(r"https?://")
-releases["title"] = releases["title"].fillna(releases["source"].where(~is_web).str.rsplit("/", n=1).str[-1])
-releases["title"] = releases["title"].fillna("(no title)")
-releases["source"] = releases["source"].where(is_web)
+# A release without a title is named from its source; only a web address is a link.
+releases["title"] = [release_label(title, source, published) for title, source, published
+                     in zip(releases["title"], releases["source"], releases["published"], strict=True)]
+releases["source"] = releases["source"].where(releases["source"].map(is_web_address))
 dated = "" if not (filters.start or filters.end) else " published in the chosen period"
 st.caption(
     f"{len(releases):,} current release{'s' if len(releases) != 1 else ''}{dated}"

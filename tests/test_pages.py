@@ -320,6 +320,23 @@ def test_a_previous_period_partly_before_the_data_is_compared_and_said(two_days,
     assert "start before the data do, on 20 Jul 2017" in _captions(at)
 
 
+def test_untitled_starter_releases_are_named_from_their_source(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/releases.py")
+    assert not at.exception, _errors(at)
+    releases = at.dataframe[0].value
+    assert not releases["title"].eq("(no title)").any()
+    # a web page by its site, a day of the CENTCOM archive by the archive's name, each with its
+    # publication day
+    for title, link, published in zip(releases["title"], releases["source"], releases["published"], strict=True):
+        day = f"{published:%Y-%m-%d}"
+        if isinstance(link, str):
+            assert title == f"{link.split('/')[2].removeprefix('www.')}, {day}"
+        else:
+            assert title.endswith(f", {day}")
+    assert releases["title"].str.startswith("CENTCOM release lines, ").sum() > 100
+
+
 def test_url_restores_the_timeline_controls(two_days, use_database):
     use_database(two_days)
     at = open_page("pages/timeline.py", grain="month", split="none")

@@ -1,0 +1,51 @@
+"""What the release list calls a release: its own title, or for the many without one (the
+starter data keep no titles) a name built from its source. Plain functions, no Streamlit:
+tests call them directly."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urlsplit
+
+WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
+# words of an archive's file name that name an organisation, written in capitals
+ACRONYMS = {"centcom", "cjtf", "oir", "dod", "isil", "isis", "us"}
+# an archive's file name often ends in the years it covers: the label gives the day instead
+TRAILING_YEARS = re.compile(r"[_\- ]*\d{4}(?:[_\-]\d{4})?$")
+
+
+def is_web_address(source: str | None) -> bool:
+    return bool(source) and bool(WEB_ADDRESS.match(source))
+
+
+def _archive_name(file_name: str) -> str:
+    """"centcom_release_lines_2014-2015.csv" -> "CENTCOM release lines"."""
+    stem = TRAILING_YEARS.sub("", file_name.rsplit(".", 1)[0]) or file_name
+    words = [word.upper() if word.lower() in ACRONYMS else word for word in re.split(r"[_\- ]+", stem) if word]
+    name = " ".join(words)
+    return name[:1].upper() + name[1:]
+
+
+def release_label(title: str | None, source: str | None, published: date | None) -> str:
+    """The release's title if it has one; else, from its source: an archive line as the archive's
+    name and the day ("CENTCOM release lines, 2015-07-13"), a web page as its site and the
+    publication day ("defense.gov, 2017-07-22"), a file as its file name, another reference as
+    itself and the day."""
+    if isinstance(title, str) and title.strip():
+        return title
+    day = published.isoformat() if isinstance(published, date) else None
+    source = source or ""
+    if is_web_address(source):
+        site = urlsplit(source).hostname or source
+        site = site.removeprefix("www.")
+        return f"{site}, {day}" if day else site
+    file_name = source.rsplit("/", 1)[-1]
+    if "#" in file_name:  # one day of an archive: "<archive file>#<day>"
+        archive, line_day = file_name.split("#", 1)
+        return f"{_archive_name(archive)}, {day or line_day}"
+    if "." in file_name:
+        return file_name
+    if source:  # a reference that is neither a web page nor a file, e.g. "github:owner/repository"
+        return f"{source}, {day}" if day else source
+    return f"Release of {day}" if day else "Release without a title or source"
