@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, String, and_, cast, desc, distinct, exists, func, literal, or_, select, union_all
+from sqlalchemy import Date, Integer, String, and_, cast, desc, distinct, exists, false, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 
@@ -743,6 +743,11 @@ def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
     return _frame(session, statement)
 
 
+# "= false", not "IS false": both databases read it as the partial index's condition
+# (ix_strike_report_undated; PostgreSQL turns "x = false" into "NOT x", SQLite writes "= 0").
+DAY_NOT_STATED = StrikeReport.date_stated == false()
+
+
 def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.DataFrame:
     """Columns release_id, published, source, counted_on, reports, strikes: strike reports whose
     release states no day for them, by release, most strikes first. They are counted on the
@@ -753,7 +758,7 @@ def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.
                  func.coalesce(Release.source_url, Release.source).label("source"),
                  StrikeReport.strike_date.label("counted_on"), func.count().label("reports"),
                  func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
-        .where(StrikeReport.date_stated.is_(False))
+        .where(DAY_NOT_STATED)
         .group_by(Release.id, Release.published, Release.source_url, Release.source, StrikeReport.strike_date)
         .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Release.id)
         .limit(limit)
@@ -767,7 +772,7 @@ def undated_totals(session: Session, filters: Filters) -> dict[str, int]:
     strikes, engagements = session.execute(
         _reports(filters, func.coalesce(func.sum(StrikeReport.strikes), 0),
                  func.coalesce(func.sum(StrikeReport.engagements), 0))
-        .where(StrikeReport.date_stated.is_(False))
+        .where(DAY_NOT_STATED)
     ).one()
     return {"strikes": int(strikes), "engagements": int(engagements)}
 

@@ -608,3 +608,29 @@ def test_data_version_changes_with_an_import(factory):
     assert after != before
     _ingest(factory, ("day1-again.txt", DAY_ONE))  # a duplicate changes nothing
     assert q(factory, "headline", Filters()).strikes == 7
+
+
+@pytest.mark.parametrize("query", ["undated_reports", "undated_totals"])
+def test_strikes_without_a_stated_day_are_found_through_their_partial_index(two_days, query):
+    """The condition must read as ix_strike_report_undated's own, or each database reads every
+    strike report for the few without a day (written "IS false", neither planner used it)."""
+    from sqlalchemy import event, text
+
+    engine = two_days.kw["bind"]
+    statements = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        q(two_days, query, Filters())
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = [(s, p) for s, p in statements if "date_stated" in s]
+    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (COSTS OFF) "
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: scanning it is cheaper
+        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(explain + statement, parameters))
+    assert "ix_strike_report_undated" in plan, plan
