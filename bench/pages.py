@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import queries
 from db.queries import Filters
-from db.summaries import week_of
 from db.starter import database_is_empty
+from db.summaries import week_of
 
 ROOT = Path(__file__).resolve().parents[1]
 UNKNOWN = {"unknown", "unresolved"}

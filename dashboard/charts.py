@@ -150,15 +150,15 @@ def towering_periods(data: pd.DataFrame, measure: str, factor: float = 3.0, most
     return [], 0
 
 
-def undated_tall_bars(data: pd.DataFrame, measure: str, grain: str,
-                      undated_in: Callable[[date, str], int]) -> tuple[list[TallBar], int]:
+def undated_tall_bars(data: pd.DataFrame, measure: str,
+                      undated_in: Callable[[date], int]) -> tuple[list[TallBar], int]:
     """The towering bars (towering_periods) more than half of which the releases state no day
     for, and the height the y axis should show in full: the other bars, a towering bar of
-    stated days included. undated_in(period, grain) is the measure without a stated day."""
+    stated days included. undated_in(period) is the period's measure without a stated day."""
     towering, shown = towering_periods(data, measure)
     candidates = []
     for period, total in towering:
-        undated = undated_in(period, grain)
+        undated = undated_in(period)
         if 2 * undated > total:
             candidates.append(TallBar(period, total, undated))
         else:

@@ -65,8 +65,8 @@ class Place(Base):
 _TOTALS_DIFFER = "stated_strikes IS NOT NULL AND stated_strikes != parsed_strikes"
 # Each database's own spelling of "the release states no day": a query's condition must read
 # the same for the planner to use the partial index (queries.DAY_NOT_STATED).
-UNDATED_SQLITE = "date_stated = 0"
-UNDATED_POSTGRESQL = "NOT date_stated"
+_UNDATED_SQLITE = "date_stated = 0"
+_UNDATED_POSTGRESQL = "NOT date_stated"
 
 
 class Release(Base):
@@ -131,7 +131,7 @@ class StrikeReport(Base):
         # the reports whose release states no day (the data-quality list, a tall bar's check):
         # few in most data, found without reading every report
         Index("ix_strike_report_undated", "strike_date", "release_id",
-              sqlite_where=text(UNDATED_SQLITE), postgresql_where=text(UNDATED_POSTGRESQL)),
+              sqlite_where=text(_UNDATED_SQLITE), postgresql_where=text(_UNDATED_POSTGRESQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

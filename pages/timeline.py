@@ -29,8 +29,7 @@ days = data.query("release_days", filters)
 title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
 extra = "engagements are reported from Feb 2017 on" if measure == "engagements" else ""
 tall_bars, shown = charts.undated_tall_bars(
-    series, measure, grain,
-    lambda first_day, grain: data.query("undated_totals", filters.in_period(first_day, grain))[measure],
+    series, measure, lambda first_day: data.query("undated_totals", filters.in_period(first_day, grain))[measure]
 )
 figure = charts.timeline(series, measure, grain, stacked, title, charts.subtitle(period, filters.describe(), extra), source_text(),
                          days, tall_bars, shown)

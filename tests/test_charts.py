@@ -101,21 +101,21 @@ def test_towering_periods_are_the_bars_above_a_gap():
 def test_only_a_tall_bar_of_undated_strikes_is_cut():
     series = _days([10, 12, 588, 9, 11, 14, 8, 200])
 
-    def undated_in(period, grain):
+    def undated_in(period):
         return {date(2019, 1, 3): 575, date(2019, 1, 8): 0}.get(period, 0)
 
     # the 200 of stated days sets the axis; the 588, nearly all on an assumed day, runs past it
-    tall_bars, shown = charts.undated_tall_bars(series, "strikes", "day", undated_in)
+    tall_bars, shown = charts.undated_tall_bars(series, "strikes", undated_in)
     assert tall_bars == [charts.TallBar(date(2019, 1, 3), 588, 575)] and shown == 200
     # a towering bar of stated days is never cut
-    assert charts.undated_tall_bars(series, "strikes", "day", lambda period, grain: 0) == ([], 0)
+    assert charts.undated_tall_bars(series, "strikes", lambda period: 0) == ([], 0)
     # a bar not much taller than one shown in full stays whole
-    assert charts.undated_tall_bars(_days([10, 12, 240, 9, 11, 14, 8, 200]), "strikes", "day", undated_in)[0] == []
+    assert charts.undated_tall_bars(_days([10, 12, 240, 9, 11, 14, 8, 200]), "strikes", undated_in)[0] == []
 
 
 def test_a_cut_axis_labels_the_bar_that_runs_past_it():
     series = _days([10, 12, 588, 9, 11, 14, 8])
-    tall_bars, shown = charts.undated_tall_bars(series, "strikes", "day", lambda period, grain: 575)
+    tall_bars, shown = charts.undated_tall_bars(series, "strikes", lambda period: 575)
     figure = charts.timeline(series, "strikes", "day", True, "Strikes per day", SUB, SOURCE, None, tall_bars, shown)
     assert figure.layout.yaxis.range == (0, 14 * charts.AXIS_HEADROOM)
     [mark] = [a for a in figure.layout.annotations if "▲" in a.text]
