@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from db import queries
 from db.queries import Filters
 from db.starter import database_is_empty
-from db.summaries import week_of
 
 ROOT = Path(__file__).resolve().parents[1]
 UNKNOWN = {"unknown", "unresolved"}
@@ -109,7 +108,7 @@ def timeline(q: Runner, f: Filters) -> None:
     q("strikes_over_time", f, grain="week", split="country")  # view_state defaults
     # run by the page only for a bar that towers over the rest (charts.undated_tall_bars), at
     # most three times; timed here for one week whether or not one does
-    q("undated_totals", f.in_period(week_of(f.start or TOWERING_WEEK), "week"), label="undated_totals(one week)")
+    q("undated_totals", f.in_period(f.start or TOWERING_WEEK, "week"), label="undated_totals(one week)")
     q("release_days", f)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
     q("last_import_day")  # the source line's date

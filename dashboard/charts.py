@@ -18,6 +18,11 @@ pio.templates.default = "plotly_white"
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+GREY = "#9AA5B1"
+# The colour of each country in every chart and view (the map's too).
+COUNTRY_COLOURS = {"Iraq": PALETTE[0], "Syria": PALETTE[1], "unknown": GREY}
+# Weeks start on Monday, as the queries count them (Plotly's default reference is a Sunday).
+WEEK_START = "2000-01-03"
 # A cut y axis ends this far above the tallest bar it shows in full.
 AXIS_HEADROOM = 1.25
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -167,7 +172,7 @@ def undated_tall_bars(data: pd.DataFrame, measure: str,
     return tall, shown if tall else 0
 
 
-def _axis_cut(figure: go.Figure, tall_bars: list[TallBar], shown: int, grain: str, start: date, end: date) -> list[dict]:
+def _axis_cut(figure: go.Figure, tall_bars: list[TallBar], shown: int, start: date, end: date) -> list[dict]:
     """End the y axis above the bars shown in full and mark each bar that runs past it with
     its value: one day's bar built from an undated multi-day summary would otherwise flatten
     every other bar. Returns the marks for frame()."""
@@ -197,33 +202,43 @@ def axis_cut_note(tall_bars: list[TallBar], measure: str, grain: str) -> str:
 
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str,
              release_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
-             shown: int = 0) -> go.Figure:
+             shown: int = 0, period: tuple[date | None, date | None] = (None, None),
+             colours: dict[str, str] | None = None) -> go.Figure:
     """Bars of strikes (or engagements) per period, one trace per group, with format changes
     marked and, below, a strip of the days that have a release; with tall_bars (see
-    undated_tall_bars) the y axis ends a little above `shown`, and the subtitle says why."""
+    undated_tall_bars) the y axis ends a little above `shown`, and the subtitle says why.
+    The time axis spans `period` (its open ends: the data's); `colours` fixes the colour of
+    known groups (countries, categories), so a group keeps it in every view."""
     if data.empty:
         return empty(title, sub, source)
     figure = go.Figure()
     groups = data.groupby("group")[measure].sum().sort_values(ascending=False).index.tolist()
-    # Bars as wide as their period, so a single day or week still shows as a bar.
+    colour_of = _group_colours(groups, colours or {})
+    # Bars as wide as their period (a single day or week still shows as a bar), in its middle;
+    # side by side, each group takes its share of that width.
     width_ms = {"day": 1, "week": 7, "month": 30}[grain] * 86_400_000 * 0.85
+    share = width_ms if stacked else width_ms / len(groups)
+    when = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y"}[grain]
     for index, group in enumerate(groups):
         part = data[data["group"] == group]
         figure.add_bar(
-            x=part["period"], y=part[measure], name=str(group), marker_color=PALETTE[index % len(PALETTE)],
-            width=[width_ms] * len(part), xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
-            xperiodalignment="start",
+            x=part["period"], y=part[measure], name=str(group), marker_color=colour_of[group],
+            width=[share] * len(part), offset=None if stacked else -width_ms / 2 + index * share,
+            xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
+            xperiod0=WEEK_START if grain == "week" else None, xperiodalignment="middle", xhoverformat=when,
             customdata=part[["group"]], hovertemplate=f"%{{x}}<br>{group}: %{{y:,}} {measure}<extra></extra>",
         )
     figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1, showlegend=len(groups) > 1)
     figure.update_yaxes(title_text=f"{measure} per {grain}", rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None)
-    start, end = data["period"].min(), data["period"].max()
-    pad = {"day": 1, "week": 7, "month": 31}[grain]
-    figure.update_xaxes(type="date", range=[start - timedelta(days=pad), end + timedelta(days=2 * pad)])
+    first_bar = data["period"].min()
+    past_last_bar = data["period"].max() + timedelta(days={"day": 1, "week": 7, "month": 31}[grain])
+    start = min(period[0] or first_bar, first_bar)
+    end = max(period[1] + timedelta(days=1) if period[1] else past_last_bar, past_last_bar)
+    figure.update_xaxes(type="date", range=[start, end])
     notes = _format_changes(figure, start, end)
     if tall_bars:
-        notes += _axis_cut(figure, tall_bars, shown, grain, start, end)
+        notes += _axis_cut(figure, tall_bars, shown, start, end)
         sub = " · ".join((sub, axis_cut_note(tall_bars, measure, grain)))
     if release_days is not None and not release_days.empty:
         figure.add_trace(go.Scatter(
@@ -234,8 +249,17 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
             yaxis={"domain": [0.14, 1]},
             yaxis2={"domain": [0, 0.07], "showticklabels": False, "showgrid": False, "zeroline": False,
                     "title": {"text": "releases", "font": {"size": 10}}},
+            xaxis={"anchor": "y2"},  # the dates under the strip, not printed over it
         )
     return frame(figure, title, sub, source, notes=notes)
+
+
+def _group_colours(groups: list[str], fixed: dict[str, str]) -> dict[str, str]:
+    """Each group's fixed colour if it has one; the others, in order, the palette's colours
+    that no fixed group in view takes, then grey."""
+    taken = {fixed[group] for group in groups if group in fixed}
+    spare = iter([colour for colour in PALETTE if colour not in taken])
+    return {group: fixed.get(group) or next(spare, GREY) for group in groups}
 
 
 def _format_changes(figure: go.Figure, start: date, end: date) -> list[dict]:
@@ -310,11 +334,13 @@ def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figur
         return empty(title, sub, source, "No located places match these filters.")
     biggest = max(located["strikes"].max(), 1)
     figure = go.Figure()
-    for index, country in enumerate(sorted(located["country"].fillna("unknown").unique())):
+    countries = sorted(located["country"].fillna("unknown").unique())
+    colour_of = _group_colours(countries, COUNTRY_COLOURS)
+    for country in countries:
         part = located[located["country"].fillna("unknown") == country]
         figure.add_trace(go.Scattergeo(
             lon=part["lon"], lat=part["lat"], text=part["place"], name=country, customdata=part[["place", "province", "strikes"]],
-            marker={"size": 6 + 34 * (part["strikes"] / biggest) ** 0.5, "color": PALETTE[index % len(PALETTE)],
+            marker={"size": 6 + 34 * (part["strikes"] / biggest) ** 0.5, "color": colour_of[country],
                     "line": {"width": 0.5, "color": "#FFFFFF"}, "opacity": 0.8},
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]:,} strikes<extra></extra>",
         ))
@@ -445,6 +471,12 @@ def category_colours() -> dict[str, str]:
     from loaders.taxonomy import categories
 
     return colours_for([*categories(), "unclassified"])
+
+
+def split_colours(split: str) -> dict[str, str] | None:
+    """The fixed colours of a timeline split's groups: countries and categories keep theirs in
+    every view; provinces and places take the palette in order of size."""
+    return {"country": COUNTRY_COLOURS, "category": category_colours()}.get(split)
 
 
 def colours_for(groups: list[str]) -> dict[str, str]:

@@ -35,6 +35,7 @@ from db.models import (
     TargetMonth,
     TargetPlaceMonth,
 )
+from db.summaries import month_of, week_of
 
 GRAINS = ("day", "week", "month")
 SPLITS = ("none", "country", "province", "place", "category")
@@ -68,9 +69,10 @@ class Filters:
                 parts.append(f"{label}: {', '.join(values)}")
         return "; ".join(parts) if parts else "all countries, places and targets"
 
-    def in_period(self, first_day: date, grain: str) -> Filters:
-        """These filters narrowed to the day, week or month that starts on first_day (a bar of
-        a chart), within their own dates."""
+    def in_period(self, day: date, grain: str) -> Filters:
+        """These filters narrowed to the day, week or month that holds `day` (a bar of a chart),
+        within their own dates."""
+        first_day = period_start(day, grain)
         last_day = period_end(first_day, grain)
         return replace(self, start=max(first_day, self.start or first_day), end=min(last_day, self.end or last_day))
 
@@ -163,6 +165,11 @@ def _reports(filters: Filters, *columns) -> Select:
 def _frame(session: Session, statement: Select) -> pd.DataFrame:
     result = session.execute(statement)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def period_start(day: date, grain: str) -> date:
+    """The first day of the day, week (Monday) or month that holds `day` (see _bucket)."""
+    return {"day": day, "week": week_of(day), "month": month_of(day)}[grain]
 
 
 def period_end(first_day: date, grain: str) -> date:

@@ -34,7 +34,8 @@ left, right = st.columns([3, 2])
 with left:
     trend = data.query("strikes_over_time", filters, grain="month", split="country")
     title = "Strikes per month, by country"
-    figure = charts.timeline(trend, "strikes", "month", True, title, charts.subtitle(period, filters.describe()), source_text())
+    figure = charts.timeline(trend, "strikes", "month", True, title, charts.subtitle(period, filters.describe()), source_text(),
+                             period=period, colours=charts.COUNTRY_COLOURS)
     show_chart(figure, trend, title, key="overview_trend")
 with right:
     top = data.query("targets_by_type", filters).head(10)

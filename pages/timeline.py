@@ -21,18 +21,30 @@ grain = controls[0].segmented_control("Per", GRAINS, default=grain_from_params(p
 split = controls[1].selectbox("Split by", SPLITS, index=SPLITS.index(split_from_params(params)), key="timeline_split")
 measure = controls[2].segmented_control("Count", ["strikes", "engagements"], default=params.get("measure", "strikes")
                                         if params.get("measure") in ("strikes", "engagements") else "strikes", key="timeline_measure") or "strikes"
-stacked = controls[3].toggle("Stacked", value=params.get("stacked", "1") == "1", key="timeline_stacked")
-st.query_params.update({"grain": grain, "split": split, "measure": measure, "stacked": "1" if stacked else "0"})
+# a report counts once in each category it hit: category bars overlap, stacked they would add up to more
+overlapping = split == "category"
+if overlapping:
+    stacked = controls[3].toggle("Stacked", value=False, key="timeline_stacked_categories", disabled=True,
+                                 help="Categories overlap (a report can hit several): they are shown side by side.")
+else:
+    stacked = controls[3].toggle("Stacked", value=params.get("stacked", "1") == "1", key="timeline_stacked")
+    st.query_params["stacked"] = "1" if stacked else "0"
+st.query_params.update({"grain": grain, "split": split, "measure": measure})
 
 series = charts.top_groups(data.query("strikes_over_time", filters, grain=grain, split=split), measure)
 days = data.query("release_days", filters)
 title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
-extra = "engagements are reported from Feb 2017 on" if measure == "engagements" else ""
+extra = " · ".join(note for note in (
+    "engagements are reported from Feb 2017 on" if measure == "engagements" else "",
+    "a report counts in each category it hit: the bars overlap" if overlapping else "",
+) if note)
 tall_bars, shown = charts.undated_tall_bars(
-    series, measure, lambda first_day: data.query("undated_totals", filters.in_period(first_day, grain))[measure]
+    data.query("strikes_over_time", filters, grain=grain, split="none") if overlapping else series, measure,
+    lambda day: data.query("undated_totals", filters.in_period(day, grain))[measure],
 )
-figure = charts.timeline(series, measure, grain, stacked, title, charts.subtitle(period, filters.describe(), extra), source_text(),
-                         days, tall_bars, shown)
+figure = charts.timeline(series, measure, grain, stacked, title,
+                         charts.subtitle(period, filters.describe(), extra), source_text(), days, tall_bars, shown,
+                         period, charts.split_colours(split))
 event = show_chart(figure, series, title, key="timeline_chart", on_select="rerun")
 
 st.subheader("Behind the numbers")
@@ -44,7 +56,8 @@ else:
     drill = filters
     st.caption("Click a bar to list the strike reports behind it; below, the first reports of the filtered period.")
 totals = data.query("headline", drill)
-st.markdown(f"**{totals.reports:,} strike reports, {totals.strikes:,} strikes** in {totals.releases:,} releases")
+st.markdown(f"**{totals.reports:,} strike reports, {totals.strikes:,} strikes** in {totals.releases:,} "
+            f"release{'' if totals.releases == 1 else 's'}")
 reports = data.query("strike_reports", drill, limit=300)
 show_strike_reports(reports, "timeline_reports")
 if not reports.empty:

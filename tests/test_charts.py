@@ -125,3 +125,54 @@ def test_a_cut_axis_labels_the_bar_that_runs_past_it():
     assert "575 on no day stated by their release, counted on one day" in figure.layout.title.text
     # without tall bars the axis fits every bar
     assert charts.timeline(series, "strikes", "day", True, "t", SUB, SOURCE).layout.yaxis.range is None
+
+
+def _weeks(groups: dict[str, list[int]], first: date = date(2015, 4, 6)) -> pd.DataFrame:
+    return pd.DataFrame([
+        {"period": date.fromordinal(first.toordinal() + 7 * week), "group": group, "strikes": count}
+        for group, counts in groups.items() for week, count in enumerate(counts)
+    ])
+
+
+def test_week_bars_stand_on_their_monday():
+    # Plotly's weeks start on a Sunday unless told: a click then named the day before the week
+    figure = charts.timeline(_weeks({"all": [3, 4, 5]}), "strikes", "week", True, "t", SUB, SOURCE)
+    [bars] = figure.data
+    assert date.fromisoformat(bars.xperiod0).weekday() == 0 and bars.xperiodalignment == "middle"
+
+
+def test_side_by_side_bars_share_their_period_without_overlapping():
+    data = _weeks({"Iraq": [2, 7], "Syria": [5, 1], "unknown": [1, 1]})
+    figure = charts.timeline(data, "strikes", "week", False, "t", SUB, SOURCE)
+    spans = sorted((bar.offset, bar.offset + bar.width[0]) for bar in figure.data)
+    assert all(left_end <= right_start for (_, left_end), (right_start, _) in zip(spans, spans[1:]))
+    assert spans[-1][1] - spans[0][0] <= 7 * 86_400_000  # all inside the week
+    stacked = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE)
+    assert {bar.offset for bar in stacked.data} == {None}
+
+
+def test_the_time_axis_spans_the_period_chosen_not_only_the_bars():
+    data = _weeks({"all": [3, 4]}, first=date(2016, 11, 7))
+    figure = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, period=(date(2016, 7, 1), date(2016, 12, 31)))
+    assert [str(end)[:10] for end in figure.layout.xaxis.range] == ["2016-07-01", "2017-01-01"]
+
+
+def test_a_country_keeps_its_colour_in_every_view():
+    both = charts.timeline(_weeks({"Iraq": [9, 9], "Syria": [1, 1]}), "strikes", "week", True, "t", SUB, SOURCE,
+                           colours=charts.COUNTRY_COLOURS)
+    syria_first = charts.timeline(_weeks({"Iraq": [1, 1], "Syria": [9, 9]}), "strikes", "week", True, "t", SUB, SOURCE,
+                                  colours=charts.COUNTRY_COLOURS)
+    syria_only = charts.timeline(_weeks({"Syria": [9, 9]}), "strikes", "week", True, "t", SUB, SOURCE,
+                                 colours=charts.COUNTRY_COLOURS)
+    for figure in (both, syria_first, syria_only):
+        assert {bar.name: bar.marker.color for bar in figure.data}.items() <= charts.COUNTRY_COLOURS.items()
+    located = pd.DataFrame({"place": ["Raqqa"], "province": ["Ar Raqqah"], "country": ["Syria"], "strikes": [5],
+                            "lat": [35.95], "lon": [39.01]})
+    [dots] = charts.place_map(located, "t", SUB, SOURCE).data
+    assert dots.marker.color == charts.COUNTRY_COLOURS["Syria"]
+
+
+def test_the_dates_sit_under_the_release_strip():
+    days = pd.DataFrame({"day": [date(2015, 4, 7)]})
+    figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, days)
+    assert figure.layout.xaxis.anchor == "y2"

@@ -379,3 +379,18 @@ def test_the_timeline_cuts_its_axis_above_an_undated_aggregate(starter_url, use_
     at = open_page("pages/timeline.py", grain="week", split="country")
     [layout] = [figure["layout"] for figure in _figures(at)]
     assert "range" not in layout["yaxis"] and "runs off the axis" not in layout["title"]["text"]
+
+
+def test_overlapping_categories_are_never_stacked(starter_url, use_database):
+    # a report that hit vehicles and buildings counts in both: stacked, Jan 2019 read 4,077 strikes
+    use_database(starter_url)
+    at = open_page("pages/timeline.py", grain="month", split="category", stacked="1")
+    assert not at.exception, _errors(at)
+    [layout] = [figure["layout"] for figure in _figures(at)]
+    assert layout["barmode"] == "group"
+    assert "a report counts in each category it hit" in layout["title"]["text"]
+    assert at.toggle(key="timeline_stacked_categories").disabled
+    # by country the reader's own choice holds again
+    at = open_page("pages/timeline.py", grain="month", split="country", stacked="1")
+    [layout] = [figure["layout"] for figure in _figures(at)]
+    assert layout["barmode"] == "stack"

@@ -422,6 +422,9 @@ def test_a_period_s_filters_stay_within_the_view_s_dates():
     assert Filters().in_period(date(2016, 2, 1), "month") == Filters(date(2016, 2, 1), date(2016, 2, 29))
     assert Filters().in_period(date(2019, 1, 14), "week") == Filters(date(2019, 1, 14), date(2019, 1, 20))
     assert Filters().in_period(date(2019, 1, 14), "day") == Filters(date(2019, 1, 14), date(2019, 1, 14))
+    # any day of the period names it: a click on a bar's middle is a Thursday or the 15th
+    assert Filters().in_period(date(2015, 4, 23), "week") == Filters(date(2015, 4, 20), date(2015, 4, 26))
+    assert Filters().in_period(date(2016, 2, 15), "month") == Filters(date(2016, 2, 1), date(2016, 2, 29))
     view = Filters(date(2016, 2, 10), date(2016, 2, 20), countries=("Iraq",))
     assert view.in_period(date(2016, 2, 1), "month") == Filters(date(2016, 2, 10), date(2016, 2, 20), countries=("Iraq",))
 
