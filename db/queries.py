@@ -69,6 +69,10 @@ class Filters:
                 parts.append(f"{label}: {', '.join(values)}")
         return "; ".join(parts) if parts else "all countries, places and targets"
 
+    def dates_only(self) -> Filters:
+        """These filters' dates alone: all that the per-release queries apply (_release_period)."""
+        return Filters(start=self.start, end=self.end)
+
     def in_period(self, day: date, grain: str) -> Filters:
         """These filters narrowed to the day, week or month that holds `day` (a bar of a chart),
         within their own dates."""
@@ -877,7 +881,7 @@ def _reported_periods(session: Session, filters: Filters, grain: str) -> list[da
     """The periods in the filtered date range that have any strike report at all, whatever
     the place or target: a zero there means "none reported here", a missing period means
     "nothing in the data" (a gap in reporting, not a lull)."""
-    dates_only = Filters(start=filters.start, end=filters.end)
+    dates_only = filters.dates_only()
     source = _strike_source(dates_only)
     period = source.periods(session, grain).label("period")
     statement = source.select(dates_only, period).group_by(period).order_by(period)

@@ -11,12 +11,15 @@ from loaders.records import DIAGNOSTIC_KINDS
 
 page_frame()
 filters = filter_bar()
+# The per-release diagnostics (by kind, over time, totals, the lists of one kind) apply the dates
+# alone: their subtitles and captions describe these, never a country, place or target filter.
+release_filters = filters.dates_only()
+NOT_FILTERED = "the country, place and target filters do not apply"
 period = period_of(filters)
 st.title("Data quality")
 st.caption(
     "What the parser could not read or flagged, so each number can be judged. Diagnostics are counted for the "
-    "counted version of each release, by its publication date; the country, place and target filters do not apply "
-    "to them."
+    f"counted version of each release, by its publication date; {NOT_FILTERED} to them."
 )
 
 
@@ -36,10 +39,10 @@ def release_table(frame: pd.DataFrame, columns: list[str], key: str, **column_co
     )
 
 
-by_kind = data.query("diagnostics_by_kind", filters)
+by_kind = data.query("diagnostics_by_kind", release_filters)
 unresolved = data.query("unresolved_places", filters)
 unclassified = data.query("unclassified_targets", filters)
-totals = data.query("totals_check", filters)
+totals = data.query("totals_check", release_filters)
 
 figures = st.columns(4)
 figures[0].metric("Diagnostics", f"{int(by_kind['diagnostics'].sum()) if not by_kind.empty else 0:,}")
@@ -63,7 +66,7 @@ left, right = st.columns([3, 2])
 with left:
     title = "Diagnostics by kind"
     figure = charts.ranking_coloured(
-        by_kind, "kind", "diagnostics", title, charts.subtitle(period, filters.describe(), "by release date"),
+        by_kind, "kind", "diagnostics", title, charts.subtitle(period, release_filters.describe(), "by release date"),
         source_text(), COLOURS, "No diagnostics in the releases of this period.",
     )
     show_chart(figure, by_kind, title, key="quality_by_kind")
@@ -75,11 +78,11 @@ with right:
         for kind, meaning in DIAGNOSTIC_KINDS.items()
     ))
 
-over_time = data.query("diagnostics_over_time", filters)
+over_time = data.query("diagnostics_over_time", release_filters)
 title = "Diagnostics per month, by kind"
 figure = charts.stacked_over_time(
     over_time, "month", "diagnostics", "kind", title,
-    charts.subtitle(period, filters.describe(), "by month of publication"), source_text(),
+    charts.subtitle(period, release_filters.describe(), "by month of publication"), source_text(),
     "diagnostics per month", COLOURS, "No diagnostics in the releases of this period.",
 )
 show_chart(figure, over_time, title, key="quality_over_time")
@@ -91,7 +94,7 @@ left, right = st.columns(2)
 with left:
     st.markdown("**Unresolved places**")
     st.caption("Place names, as written, that the gazetteer could not locate: their strikes count in the totals "
-               "but are missing from the map.")
+               f"but are missing from the map. The filters apply: {filters.describe()}.")
     st.dataframe(
         unresolved, hide_index=True, width="stretch", height=320, key="quality_unresolved",
         column_config={"location_raw": st.column_config.TextColumn("place as written", width=160),
@@ -101,7 +104,8 @@ with left:
     )
 with right:
     st.markdown("**Unclassified target phrases**")
-    st.caption("Target phrases the taxonomy does not know: counted as “unclassified” in the target charts.")
+    st.caption("Target phrases the taxonomy does not know: counted as “unclassified” in the target charts. "
+               f"The filters apply: {filters.describe()}.")
     st.dataframe(
         unclassified.dropna(axis="columns", how="all") if not unclassified.empty else unclassified,
         hide_index=True, width="stretch", height=320, key="quality_unclassified",
@@ -116,7 +120,7 @@ st.subheader("Releases whose totals differ from their lines")
 st.caption(
     "The release states an overall number of strikes that differs from the sum of its parsed main-list strike "
     "reports. “Flagged” means the parser already reported why (a copy that stops inside the list, or a stated "
-    "mismatch); “not flagged” ones deserve a look."
+    f"mismatch); “not flagged” ones deserve a look. By publication date; {NOT_FILTERED}."
 )
 if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
@@ -140,7 +144,8 @@ undated = data.query("undated_reports", filters)
 st.caption(
     "The release gives no day for these strike reports (an aggregate over several days, or a copy without its "
     "lead sentence). Each is counted on the release's period start, or the day before publication: one such "
-    "release shows as a single day's bar. The filters apply; the releases with the most strikes come first."
+    f"release shows as a single day's bar. The filters apply ({filters.describe()}); the releases with the most "
+    "strikes come first."
 )
 if undated.empty:
     st.success("Every strike report in view has a day its release states.", icon=":material/check_circle:")
@@ -154,8 +159,9 @@ else:
     )
 
 st.subheader("Sentences with numbers that gave no row")
-st.caption(DIAGNOSTIC_KINDS["unparsed_sentence"].capitalize() + ": their strikes are not in any count.")
-unparsed = data.query("diagnostics_list", filters, kind="unparsed_sentence")
+st.caption(DIAGNOSTIC_KINDS["unparsed_sentence"].capitalize() + ": their strikes are not in any count. By "
+           f"publication date; {NOT_FILTERED}.")
+unparsed = data.query("diagnostics_list", release_filters, kind="unparsed_sentence")
 if unparsed.empty:
     st.success("No such sentence in the releases of this period.", icon=":material/check_circle:")
 else:
@@ -171,12 +177,12 @@ kind = st.selectbox(
     "Kind", choices, key="quality_kind",
     format_func=lambda k: f"{k} ({count_of(k):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
 )
-listed = data.query("diagnostics_list", filters, kind=kind)
+listed = data.query("diagnostics_list", release_filters, kind=kind)
 if listed.empty:
     st.caption(f"No {kind} diagnostics in the releases of this period.")
 else:
     st.caption(f"{len(listed):,} diagnostics{' (the latest 500)' if len(listed) >= 500 else ''}, newest release "
-               "first. Click a release number to open it.")
+               f"first; {NOT_FILTERED}. Click a release number to open it.")
     release_table(listed, ["published", "message", "text"], "quality_kind_list",
                   message=st.column_config.TextColumn("message", width="medium"),
                   text=st.column_config.TextColumn("text", width="large"))

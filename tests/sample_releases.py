@@ -39,3 +39,10 @@ Part of Operation Inherent Resolve
 DAY_TWO_CORRECTED = DAY_TWO.replace("conducting 3 strikes consisting of 3", "conducting 4 strikes consisting of 4").replace(
     "conducted 3 strikes consisting of 3", "conducted 4 strikes consisting of 4"
 ).replace("three strikes engaged", "four strikes engaged")
+
+# An aggregate over several days in Syria, published 2019-01-15: it states no day, so its
+# strikes are counted on the day before publication.
+AGGREGATE = (
+    "SOUTHWEST ASIA, Jan. 15, 2019 — In Syria, 575 strikes engaged 485 ISIS tactical units and destroyed "
+    "308 staging areas.\n"
+)

@@ -10,13 +10,14 @@ All: 7 + 3 = 10; Iraq: 2 + 3 = 5; Syria: 4 + 1 = 5.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from sample_releases import DAY_ONE, DAY_TWO
+from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO
 from streamlit.testing.v1 import AppTest
 
 from db.queries import Filters
@@ -361,8 +362,6 @@ def test_timeline_controls_go_to_the_url(two_days, use_database):
 
 
 def _figures(at: AppTest) -> list[dict]:
-    import json
-
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 
 
@@ -394,3 +393,34 @@ def test_overlapping_categories_are_never_stacked(starter_url, use_database):
     at = open_page("pages/timeline.py", grain="month", split="country", stacked="1")
     [layout] = [figure["layout"] for figure in _figures(at)]
     assert layout["barmode"] == "stack"
+
+
+# --- data quality: each chart and table names the filters its query applies ------------------
+
+
+def _table(at: AppTest, *columns: str):
+    """The one table on the page that has these columns."""
+    [table] = [table for table in at.dataframe if set(columns) <= set(table.value.columns)]
+    return table
+
+
+def test_data_quality_names_only_the_filters_each_query_applies(two_days, factory, use_database):
+    from db.ingest import ingest_files
+
+    ingest_files(factory, [("aggregate.txt", AGGREGATE.encode())])  # Syria, no stated day
+    use_database(two_days)
+    at = open_page("pages/data_quality.py", country="Syria")
+    assert not at.exception, _errors(at)
+    # the diagnostics per release apply the dates only: their charts claim no country
+    titles = [figure["layout"]["title"]["text"] for figure in _figures(at)]
+    assert len(titles) == 2
+    for title in titles:
+        assert "Syria" not in title and "all countries, places and targets" in title, title
+    captions = _captions(at)
+    assert "the country, place and target filters do not apply" in captions
+    # the places, target phrases and strikes without a day do apply the filters, and say which
+    assert captions.count("The filters apply: country: Syria") == 2
+    assert "The filters apply (country: Syria)" in captions
+    undated = _table(at, "counted_on")
+    assert list(undated.value["strikes"]) == [575]
+

@@ -25,7 +25,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
+from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import select
 
 from db import models, queries
@@ -392,12 +392,6 @@ def test_strike_reports_filtered_and_limited(two_days):
     assert q(two_days, "strike_reports", Filters(places=("Kobani",))).empty
 
 
-AGGREGATE = (
-    "SOUTHWEST ASIA, Jan. 15, 2019 — In Syria, 575 strikes engaged 485 ISIS tactical units and destroyed "
-    "308 staging areas.\n"
-)
-
-
 def test_undated_reports_are_listed_with_the_day_they_are_counted_on(two_days):
     assert q(two_days, "undated_reports", Filters()).empty  # every line of the two days names its day
     _ingest(two_days, ("aggregate.txt", AGGREGATE))
@@ -528,6 +522,15 @@ def test_totals_check(two_days, factory):
         (AUG1, "day3.txt", 4, 3, "incomplete copy or mismatch flagged"),
     ]
     assert q(factory, "totals_check", Filters(end=D21)).empty
+
+
+def test_the_per_release_queries_apply_the_dates_alone(three_days):
+    # what the Data quality page says of them: the country, place and target filters do not apply
+    narrowed = Filters(start=D20, end=AUG1, countries=("Syria",), places=("Raqqa",), categories=(VEHICLES,))
+    assert narrowed.dates_only() == Filters(start=D20, end=AUG1)
+    for query in ("diagnostics_by_kind", "diagnostics_over_time", "diagnostics_list", "totals_check"):
+        assert not q(three_days, query, narrowed).empty, query  # day three's mismatch is in Iraq
+        assert q(three_days, query, narrowed).equals(q(three_days, query, narrowed.dates_only())), query
 
 
 def test_coverage(two_days):
