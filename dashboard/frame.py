@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import filters_from_params
 from db.engine import session_factory
 from db.queries import Filters
@@ -186,24 +187,45 @@ def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_s
     return event
 
 
-_REPORT_COLUMNS = ["date", "country", "place", "location_raw", "strikes", "engagements", "sentence", "source", "release_id"]
+# How the columns of release_table show; a page may override one.
+_RELEASE_COLUMNS = {
+    "release": st.column_config.LinkColumn("release", display_text=RELEASE_LINK_TEXT, width=230,
+                                           help="Open the release on the Releases page"),
+    "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"),
+    "web_page": st.column_config.LinkColumn("web page", width=230, help="The release on the web"),
+    "source": st.column_config.TextColumn("source", width=230,
+                                          help="The release's file, or the archive line it was read from"),
+}
+_SOURCE_COLUMNS = ("web_page", "source")  # each left out where no row has one
+
+
+def release_table(rows: pd.DataFrame, columns: list[str], key: str, **column_config) -> None:
+    """Rows that each belong to a release (release_id, title, source, published), in the columns
+    given. "release" (first, unless placed) opens the release on the Releases page and shows its
+    name in the release list; a source shows as "web_page", a link, or as "source", plain text."""
+    shown = with_release_links(rows)
+    columns = [column for column in (columns if "release" in columns else ["release", *columns])
+               if not (column in _SOURCE_COLUMNS and shown[column].isna().all())]
+    st.dataframe(shown[columns], hide_index=True, width="stretch", key=key,
+                 column_config={**_RELEASE_COLUMNS, **column_config})
+
+
+# the release before the wide sentence, so that it is in sight
+_REPORT_COLUMNS = ["date", "country", "place", "location_raw", "strikes", "engagements", "release", "sentence",
+                   *_SOURCE_COLUMNS]
 _OPTIONAL_COLUMNS = ("engagements", "sentence")  # left out where no report has one
 
 
 def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
-    """The strike reports behind a figure, one row each with its sentence and release."""
+    """The strike reports behind a figure, one row each with its release and sentence."""
     if not reports.empty and reports["sentence"].isna().all():
         st.caption("These strike reports come from the starter data, which keeps the facts but not the release "
-                   "text: “as written” is the place as the release named it, and the source link opens the release.")
+                   "text: “as written” is the place as the release named it, and the release link opens the release.")
     columns = [column for column in _REPORT_COLUMNS
                if not (column in _OPTIONAL_COLUMNS and reports[column].isna().all())]
-    st.dataframe(
-        reports[columns], hide_index=True, width="stretch", key=key,
-        column_config={
-            "date": st.column_config.DateColumn("date"),
-            "location_raw": st.column_config.TextColumn("as written"),
-            "sentence": st.column_config.TextColumn("sentence", width="large"),
-            "source": st.column_config.LinkColumn("source"),
-            "release_id": st.column_config.NumberColumn("release", format="%d"),
-        },
+    release_table(
+        reports, columns, key,
+        date=st.column_config.DateColumn("date"),
+        location_raw=st.column_config.TextColumn("as written"),
+        sentence=st.column_config.TextColumn("sentence", width="large"),
     )

@@ -1,12 +1,14 @@
 """What the release list calls a release: its own title, or for the many without one (the
-starter data keep no titles) a name built from its source. Plain functions, no Streamlit:
-tests call them directly."""
+starter data keep no titles) a name built from its source; and the links that open a release
+under that name. Plain functions, no Streamlit: tests call them directly."""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
+
+import pandas as pd
 
 WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
 # words of an archive's file name that name an organisation, written in capitals
@@ -49,3 +51,30 @@ def release_label(title: str | None, source: str | None, published: date | None)
     if source:  # a reference that is neither a web page nor a file, e.g. "github:owner/repository"
         return f"{source}, {day}" if day else source
     return f"Release of {day}" if day else "Release without a title or source"
+
+
+# A release's address on the Releases page carries its label after "#": a link column shows
+# the label (display text RELEASE_LINK_TEXT), the page ignores it.
+RELEASE_LINK_TEXT = r"#(.+)$"
+
+
+def release_address(release_id: int, label: str) -> str:
+    """"releases?release=12#CENTCOM%20release%20lines%2C%202015-07-13": the address that opens
+    the release on the Releases page, with its label."""
+    return f"releases?release={int(release_id)}#{quote(label, safe='')}"
+
+
+def with_release_links(rows: pd.DataFrame) -> pd.DataFrame:
+    """rows (with release_id, title, source, published) with "release", the address that opens
+    each row's release under its label, and the source split in two: "web_page" where it is a
+    web address (only those may be links), "source" where it is not (shown as plain text)."""
+    linked = rows.copy()
+    linked["release"] = [
+        release_address(release_id, release_label(title, source, published))
+        for release_id, title, source, published
+        in zip(rows["release_id"], rows["title"], rows["source"], rows["published"], strict=True)
+    ]
+    on_the_web = rows["source"].map(is_web_address).astype(bool)
+    linked["web_page"] = rows["source"].where(on_the_web)
+    linked["source"] = rows["source"].where(~on_the_web)
+    return linked

@@ -596,7 +596,7 @@ def unclassified_targets(session: Session, filters: Filters) -> pd.DataFrame:
 def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.DataFrame:
     """The strike reports behind a number, with their sentence and release: columns
     report_id, release_id, published, date, country, place, location_raw, strikes,
-    engagements, sentence, source."""
+    engagements, sentence, source, title (the release's)."""
     statement = (
         _reports(
             filters,
@@ -611,6 +611,7 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
             StrikeReport.engagements.label("engagements"),
             StrikeReport.sentence.label("sentence"),
             func.coalesce(Release.source_url, Release.source).label("source"),
+            Release.title.label("title"),
         )
         .order_by(StrikeReport.strike_date, Release.id, StrikeReport.position)
         .limit(limit)
@@ -727,10 +728,11 @@ def diagnostics_over_time(session: Session, filters: Filters) -> pd.DataFrame:
 
 
 def diagnostics_list(session: Session, filters: Filters, kind: str | None = None, limit: int = 500) -> pd.DataFrame:
-    """Columns release_id, published, kind, message, text."""
+    """Columns release_id, published, kind, message, text, title, source (the release's)."""
     statement = (
         select(Release.id.label("release_id"), Release.published.label("published"), Diagnostic.kind.label("kind"),
-               Diagnostic.message.label("message"), Diagnostic.text.label("text"))
+               Diagnostic.message.label("message"), Diagnostic.text.label("text"), Release.title.label("title"),
+               func.coalesce(Release.source_url, Release.source).label("source"))
         .join(Release, Release.id == Diagnostic.release_id)
         .where(*_release_period(filters), *([Diagnostic.kind == kind] if kind else []))
         .order_by(Release.published.desc(), Diagnostic.id)
@@ -760,17 +762,18 @@ DAY_NOT_STATED = StrikeReport.date_stated == false()
 
 
 def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.DataFrame:
-    """Columns release_id, published, source, counted_on, reports, strikes: strike reports whose
+    """Columns release_id, published, source, title, counted_on, reports, strikes: strike reports whose
     release states no day for them, by release, most strikes first. They are counted on the
     release's period start (else the day before publication), so an aggregate over several
     days shows as one day's bar."""
     statement = (
         _reports(filters, Release.id.label("release_id"), Release.published.label("published"),
-                 func.coalesce(Release.source_url, Release.source).label("source"),
+                 func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
                  StrikeReport.strike_date.label("counted_on"), func.count().label("reports"),
                  func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
         .where(DAY_NOT_STATED)
-        .group_by(Release.id, Release.published, Release.source_url, Release.source, StrikeReport.strike_date)
+        .group_by(Release.id, Release.published, Release.source_url, Release.source, Release.title,
+                  StrikeReport.strike_date)
         .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Release.id)
         .limit(limit)
     )
@@ -789,7 +792,7 @@ def undated_totals(session: Session, filters: Filters) -> dict[str, int]:
 
 
 def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
-    """Columns release_id, published, source, stated, parsed, flag: releases whose stated
+    """Columns release_id, published, source, title, stated, parsed, flag: releases whose stated
     overall strikes differ from the sum of their main-list reports."""
     flagged = (
         select(Diagnostic.id)
@@ -797,7 +800,8 @@ def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
         .exists()
     )
     statement = (
-        select(Release.id.label("release_id"), Release.published.label("published"), Release.source.label("source"),
+        select(Release.id.label("release_id"), Release.published.label("published"),
+               func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
                Release.stated_strikes.label("stated"), Release.parsed_strikes.label("parsed"),
                flagged.label("flagged"))
         .where(*_release_period(filters), Release.stated_strikes.is_not(None),

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, release_table, show_chart, source_text
 from loaders.records import DIAGNOSTIC_KINDS
 
 page_frame()
@@ -21,23 +21,6 @@ st.caption(
     "What the parser could not read or flagged, so each number can be judged. Diagnostics are counted for the "
     f"counted version of each release, by its publication date; {NOT_FILTERED} to them."
 )
-
-
-_RELEASE_LINK = st.column_config.LinkColumn("release", display_text=r"release=(\d+)", help="Open the release",
-                                            width="small")
-
-
-def release_table(frame: pd.DataFrame, columns: list[str], key: str, **column_config) -> None:
-    """Rows that each belong to a release: first a link that opens it on the Releases page, then
-    the columns given (a "published" column shows as a date)."""
-    shown = frame.copy()
-    shown.insert(0, "release", [f"releases?release={int(value)}" for value in frame["release_id"]])
-    st.dataframe(
-        shown[["release", *columns]], hide_index=True, width="stretch", key=key,
-        column_config={"release": _RELEASE_LINK,
-                       "published": st.column_config.DateColumn("published", format="YYYY-MM-DD"), **column_config},
-    )
-
 
 by_kind = data.query("diagnostics_by_kind", release_filters)
 unresolved = data.query("unresolved_places", filters)
@@ -126,12 +109,10 @@ if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
 else:
     shown = totals.copy()
-    shown["source"] = shown["source"].map(lambda source: str(source).rsplit("/", 1)[-1])
     shown["flag"] = shown["flag"].map(lambda flag: "flagged" if flag.endswith(" flagged") else flag)
     shown["difference"] = shown["parsed"] - shown["stated"]
     release_table(
-        shown, ["published", "source", "stated", "parsed", "difference", "flag"], "quality_totals",
-        source=st.column_config.TextColumn("file", width=230),
+        shown, ["published", "stated", "parsed", "difference", "flag", "web_page", "source"], "quality_totals",
         stated=st.column_config.NumberColumn("stated strikes", width=95),
         parsed=st.column_config.NumberColumn("parsed strikes", width=95),
         difference=st.column_config.NumberColumn("parsed − stated", format="%+d", width=100),
@@ -151,8 +132,7 @@ if undated.empty:
     st.success("Every strike report in view has a day its release states.", icon=":material/check_circle:")
 else:
     release_table(
-        undated, ["published", "source", "counted_on", "reports", "strikes"], "quality_undated",
-        source=st.column_config.LinkColumn("source", width=230),
+        undated, ["published", "counted_on", "reports", "strikes", "web_page", "source"], "quality_undated",
         counted_on=st.column_config.DateColumn("counted on", format="YYYY-MM-DD"),
         reports=st.column_config.NumberColumn("strike reports", width=95),
         strikes=st.column_config.NumberColumn("strikes", format="%d", width=80),
@@ -182,7 +162,7 @@ if listed.empty:
     st.caption(f"No {kind} diagnostics in the releases of this period.")
 else:
     st.caption(f"{len(listed):,} diagnostics{' (the latest 500)' if len(listed) >= 500 else ''}, newest release "
-               f"first; {NOT_FILTERED}. Click a release number to open it.")
+               f"first; {NOT_FILTERED}. Click a release to open it.")
     release_table(listed, ["published", "message", "text"], "quality_kind_list",
                   message=st.column_config.TextColumn("message", width="medium"),
                   text=st.column_config.TextColumn("text", width="large"))

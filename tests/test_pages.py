@@ -14,12 +14,14 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import streamlit as st
 from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO
 from streamlit.testing.v1 import AppTest
 
+from dashboard.release_labels import is_web_address
 from db.queries import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -404,6 +406,21 @@ def _table(at: AppTest, *columns: str):
     return table
 
 
+def _link_columns(table) -> dict[str, list[str]]:
+    """The table's columns shown as links, with their values."""
+    config = json.loads(table.proto.columns or "{}")
+    return {name: list(table.value[name].dropna()) for name, column in config.items()
+            if column.get("type_config", {}).get("type") == "link" and name in table.value.columns}
+
+
+def _only_web_and_release_links(table) -> None:
+    """A link opens a web page or a release on the Releases page: never a file name, which the
+    browser would take for a page of the app."""
+    for name, links in _link_columns(table).items():
+        for link in links:
+            assert is_web_address(link) or link.startswith("releases?release="), (name, link)
+
+
 def test_data_quality_names_only_the_filters_each_query_applies(two_days, factory, use_database):
     from db.ingest import ingest_files
 
@@ -423,4 +440,37 @@ def test_data_quality_names_only_the_filters_each_query_applies(two_days, factor
     assert "The filters apply (country: Syria)" in captions
     undated = _table(at, "counted_on")
     assert list(undated.value["strikes"]) == [575]
+    _only_web_and_release_links(undated)
+    assert list(undated.value["source"]) == ["aggregate.txt"]  # plain text
+
+
+# --- the release behind a row: a link under its name; sources linked only when on the web -----
+
+
+def test_drill_down_rows_open_their_release(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/timeline.py")
+    assert not at.exception, _errors(at)
+    reports = _table(at, "sentence")
+    _only_web_and_release_links(reports)
+    columns = list(reports.value.columns)
+    assert "release" in columns and columns.index("release") < columns.index("sentence")
+    release_text = json.loads(reports.proto.columns)["release"]["type_config"]["display_text"]
+    shown = [unquote(re.search(release_text, link).group(1)) for link in reports.value["release"]]
+    assert shown == ["Strikes continue against ISIS"] * 4  # the samples' own title, as the release list says
+    first, second = (f"releases?release={release_id}" for release_id in sorted(set(
+        int(link.split("#")[0].rsplit("=", 1)[1]) for link in reports.value["release"])))
+    assert [link.split("#")[0] for link in reports.value["release"]] == [first] * 3 + [second]
+    assert list(reports.value["source"]) == ["day1.txt"] * 3 + ["day2.txt"]  # plain text, not links
+
+
+def test_starter_drill_down_links_only_web_pages(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/timeline.py")
+    assert not at.exception, _errors(at)
+    reports = _table(at, "release")
+    links = _link_columns(reports)
+    assert links["web_page"] and all(is_web_address(link) for link in links["web_page"])
+    _only_web_and_release_links(reports)
+    assert not reports.value["source"].dropna().map(is_web_address).any()
 

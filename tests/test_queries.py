@@ -365,7 +365,7 @@ def test_strike_reports_return_the_sentences(two_days):
     frame = q(two_days, "strike_reports", Filters())
     assert list(frame.columns) == [
         "report_id", "release_id", "published", "date", "country", "place", "location_raw",
-        "strikes", "engagements", "sentence", "source",
+        "strikes", "engagements", "sentence", "source", "title",
     ]
     assert rows(frame, "date", "country", "place", "strikes") == [
         (D20, "Syria", "Raqqa", 4),
@@ -517,7 +517,7 @@ def test_totals_check(two_days, factory):
     assert q(two_days, "totals_check", Filters()).empty  # 7 = 4 + 1 + 2 and 3 = 3
     _ingest(factory, ("day3.txt", DAY_THREE))
     frame = q(factory, "totals_check", Filters())
-    assert list(frame.columns) == ["release_id", "published", "source", "stated", "parsed", "flag"]
+    assert list(frame.columns) == ["release_id", "published", "source", "title", "stated", "parsed", "flag"]
     assert rows(frame, "published", "source", "stated", "parsed", "flag") == [
         (AUG1, "day3.txt", 4, 3, "incomplete copy or mismatch flagged"),
     ]

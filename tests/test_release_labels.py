@@ -1,12 +1,22 @@
-"""What the release list calls a release without a title: a name from its source, not "(no title)"."""
+"""What the release list calls a release without a title: a name from its source, not "(no title)";
+and the links that open a release under that name."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import unquote
 
+import pandas as pd
 import pytest
 
-from dashboard.release_labels import is_web_address, release_label
+from dashboard.release_labels import (
+    RELEASE_LINK_TEXT,
+    is_web_address,
+    release_address,
+    release_label,
+    with_release_links,
+)
 
 DAY = date(2015, 7, 13)
 
@@ -41,3 +51,40 @@ def test_only_a_web_address_is_a_link():
     assert not is_web_address("centcom_release_lines_2014-2015.csv#2015-07-13")
     assert not is_web_address("github:kevinschaul/uscentcom-isil-airstrikes-scraper")
     assert not is_web_address(None)
+
+
+def link_text(address: str) -> str:
+    """What a link column with display text RELEASE_LINK_TEXT shows (as Streamlit's table does:
+    the first group, "+" as a space, decoded)."""
+    found = re.search(RELEASE_LINK_TEXT, address)
+    return unquote(found.group(1).replace("+", "%20")) if found else address
+
+
+@pytest.mark.parametrize("label", [label for *_, label in LABELS])
+def test_a_release_link_opens_the_release_under_its_label(label):
+    address = release_address(12, label)
+    assert address.startswith("releases?release=12#")
+    assert link_text(address) == label
+
+
+def test_release_links_and_sources():
+    rows = pd.DataFrame({
+        "release_id": [3, 4, 5],
+        "title": [None, None, "Coalition strikes continue"],
+        "source": ["centcom_release_lines_2014-2015.csv#2014-10-02",
+                   "http://www.iraq-businessnews.com/2017/09/17/strikes/", "2017-09-18_dodnews.txt"],
+        "published": [date(2014, 10, 2), date(2017, 9, 17), date(2017, 9, 18)],
+    })
+    linked = with_release_links(rows)
+    assert [link_text(address) for address in linked["release"]] == [
+        "CENTCOM release lines, 2014-10-02", "iraq-businessnews.com, 2017-09-17", "Coalition strikes continue",
+    ]
+    assert [address.split("#")[0] for address in linked["release"]] == [
+        "releases?release=3", "releases?release=4", "releases?release=5",
+    ]
+    # only a web address may be a link; the other sources stay, as plain text
+    assert linked["web_page"].isna().tolist() == [True, False, True]
+    assert linked["web_page"][1] == "http://www.iraq-businessnews.com/2017/09/17/strikes/"
+    assert linked["source"].tolist()[::2] == ["centcom_release_lines_2014-2015.csv#2014-10-02", "2017-09-18_dodnews.txt"]
+    assert pd.isna(linked["source"][1])
+    assert with_release_links(rows.iloc[:0])[["release", "web_page", "source"]].empty
