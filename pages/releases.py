@@ -90,8 +90,8 @@ if detail is None:
 release = detail.release
 st.divider()
 heading, close = st.columns([6, 1], vertical_alignment="center")
-name = release.title or (f"Release of {release.published:%d %B %Y}" if release.published else release.source.rsplit("/", 1)[-1])
-heading.header(name)
+# the name the list gives it, so the reader sees the release they clicked
+heading.header(release_label(release.title, release.source_url or release.source, release.published))
 if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
     _set_param("release", None)
     st.rerun()

@@ -474,3 +474,12 @@ def test_starter_drill_down_links_only_web_pages(starter_url, use_database):
     _only_web_and_release_links(reports)
     assert not reports.value["source"].dropna().map(is_web_address).any()
 
+
+def test_an_opened_release_is_headed_by_its_name_in_the_list(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/releases.py")
+    releases = at.dataframe[0].value
+    untitled_web_page = releases[releases["source"].notna()].iloc[0]  # the list links web pages only
+    at = open_page("pages/releases.py", release=str(int(untitled_web_page["id"])))
+    assert not at.exception, _errors(at)
+    assert at.header[0].value == untitled_web_page["title"]  # e.g. "iraq-businessnews.com, 2017-09-17"
