@@ -3,9 +3,9 @@ the period and filters in force, its units, and its source, so a screenshot expl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go

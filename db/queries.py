@@ -19,7 +19,22 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 import pandas as pd
-from sqlalchemy import Date, Integer, String, and_, cast, desc, distinct, exists, false, func, literal, or_, select, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    and_,
+    cast,
+    desc,
+    distinct,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement, Select
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 
 import pandas as pd
 
@@ -145,7 +146,7 @@ def test_side_by_side_bars_share_their_period_without_overlapping():
     data = _weeks({"Iraq": [2, 7], "Syria": [5, 1], "unknown": [1, 1]})
     figure = charts.timeline(data, "strikes", "week", False, "t", SUB, SOURCE)
     spans = sorted((bar.offset, bar.offset + bar.width[0]) for bar in figure.data)
-    assert all(left_end <= right_start for (_, left_end), (right_start, _) in zip(spans, spans[1:]))
+    assert all(left_end <= right_start for (_, left_end), (right_start, _) in pairwise(spans))
     assert spans[-1][1] - spans[0][0] <= 7 * 86_400_000  # all inside the week
     stacked = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE)
     assert {bar.offset for bar in stacked.data} == {None}

@@ -620,7 +620,7 @@ def test_data_version_changes_with_an_import(factory):
 def test_strikes_without_a_stated_day_are_found_through_their_partial_index(two_days, query):
     """The condition must read as ix_strike_report_undated's own, or each database reads every
     strike report for the few without a day (written "IS false", neither planner used it)."""
-    from sqlalchemy import event, text
+    from sqlalchemy import event
 
     engine = two_days.kw["bind"]
     statements = []
