@@ -3,6 +3,7 @@ the period and filters in force, its units, and its source, so a screenshot expl
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -236,6 +237,11 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     start = min(period[0] or first_bar, first_bar)
     end = max(period[1] + timedelta(days=1) if period[1] else past_last_bar, past_last_bar)
     figure.update_xaxes(type="date", range=[start, end])
+    weeks = (end - start).days / 7
+    if grain == "week" and weeks <= 26:
+        # ticks on the weeks' Mondays, as the bars (Plotly's own weekly ticks fall on Sundays);
+        # over a longer span its monthly ticks read better
+        figure.update_xaxes(tickmode="linear", tick0=WEEK_START, dtick=7 * 86_400_000 * math.ceil(weeks / 12))
     notes = _format_changes(figure, start, end)
     if tall_bars:
         notes += _axis_cut(figure, tall_bars, shown, start, end)

@@ -140,6 +140,7 @@ def test_week_bars_stand_on_their_monday():
     figure = charts.timeline(_weeks({"all": [3, 4, 5]}), "strikes", "week", True, "t", SUB, SOURCE)
     [bars] = figure.data
     assert date.fromisoformat(bars.xperiod0).weekday() == 0 and bars.xperiodalignment == "middle"
+    assert date.fromisoformat(figure.layout.xaxis.tick0).weekday() == 0  # and so do the ticks
 
 
 def test_side_by_side_bars_share_their_period_without_overlapping():
