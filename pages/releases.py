@@ -108,6 +108,10 @@ elif release.period_start:
     period_text = f"{release.period_start:%d %b %Y}"
 else:
     period_text = "–"
+undated = sum(not report.date_stated for report in detail.reports)
+if undated:  # the day they are counted on is the loader's assumption, not the release's word
+    period_text += (f" (no day stated for {'its' if undated == len(detail.reports) else f'{undated} of its'} "
+                    f"{len(detail.reports)} strike report{'s' if len(detail.reports) != 1 else ''}: counted on this day)")
 facts = [
     f"**Published** {release.published:%d %b %Y}" if release.published else "**Published** –",
     f"**Strikes on** {period_text}",
@@ -150,6 +154,7 @@ reports = pd.DataFrame(
         {
             "#": number,
             "date": report.strike_date,
+            "day": "stated" if report.date_stated else "not stated",
             "country": report.country,
             "place": report.place.name if report.place else report.location_raw,
             "strikes": report.strikes,
@@ -159,7 +164,7 @@ reports = pd.DataFrame(
         }
         for number, report in enumerate(detail.reports, start=1)
     ],
-    columns=["#", "date", "country", "place", "strikes", "engagements", "targets", "block"],
+    columns=["#", "date", "day", "country", "place", "strikes", "engagements", "targets", "block"],
 )
 
 st.subheader("Source text")
@@ -190,6 +195,9 @@ else:
         column_config={
             "#": st.column_config.NumberColumn("#", help="The number of the highlighted sentence", width=40),
             "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width=95),
+            "day": st.column_config.TextColumn("day", width=80, help="Whether the release states the day; if not, "
+                                               "the report is counted on the release's first day, else the day "
+                                               "before publication"),
             "country": st.column_config.TextColumn("country", width=70),
             "place": st.column_config.TextColumn("place", width=130),
             "strikes": st.column_config.NumberColumn("strikes", width=65),

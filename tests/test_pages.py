@@ -483,3 +483,16 @@ def test_an_opened_release_is_headed_by_its_name_in_the_list(starter_url, use_da
     at = open_page("pages/releases.py", release=str(int(untitled_web_page["id"])))
     assert not at.exception, _errors(at)
     assert at.header[0].value == untitled_web_page["title"]  # e.g. "iraq-businessnews.com, 2017-09-17"
+
+
+def test_an_opened_release_says_when_it_states_no_day(starter_url, use_database):
+    # the 2019 summary names no day: its strikes are counted on 14 Jan 2019 by assumption
+    use_database(starter_url)
+    at = open_page("pages/releases.py", q="southfront")
+    [fragment_id] = at.dataframe[0].value["id"]
+    at = open_page("pages/releases.py", release=str(int(fragment_id)))
+    assert not at.exception, _errors(at)
+    facts = " ".join(markdown.value for markdown in at.markdown)
+    assert "14 Jan 2019 (no day stated for its 2 strike reports: counted on this day)" in facts
+    reports = [frame.value for frame in at.dataframe if "day" in frame.value.columns][0]
+    assert list(reports["day"]) == ["not stated", "not stated"]
