@@ -51,11 +51,17 @@ figure = charts.fit_source(charts.place_map(located, title, charts.subtitle(peri
 map_table = located[["place", "country", "province", "lat", "lon", "strikes", "reports"]]
 show_chart(figure, map_table, title, key="areas_map", on_select=lambda: remember_selection("areas_map", "place"))
 mapped_strikes = int(located["strikes"].sum()) if not located.empty else 0
-unmapped = f" ({len(unplaced)} place{'s' * (len(unplaced) != 1)} without coordinates)" if not unplaced.empty else ""
+unplaced_strikes = int(unplaced["strikes"].sum()) if not unplaced.empty else 0
+unnamed_strikes = headline.strikes - mapped_strikes - unplaced_strikes
+off_the_map = [
+    f"{unplaced_strikes:,} at {len(unplaced)} region{'s' * (len(unplaced) != 1)} without coordinates (a border area, "
+    "a valley)" if unplaced_strikes else "",
+    f"{unnamed_strikes:,} at no place the gazetteer knows: a country's total without places, or a place name it "
+    "does not know (the Data quality page lists those names)" if unnamed_strikes else "",
+]
 st.caption(
-    f"{mapped_strikes:,} of {headline.strikes:,} strikes in view are at a place with coordinates{unmapped}. Regions "
-    "(a border area, a valley) and place names the gazetteer does not know are not on the map; the Data quality "
-    "page lists them. Click a circle to list the strike reports behind it."
+    f"{mapped_strikes:,} of {headline.strikes:,} strikes in view are at a place with coordinates"
+    + "".join(f"; {part}" for part in off_the_map if part) + ". Click a circle to list the strike reports behind it."
 )
 
 # --- (b) rankings -------------------------------------------------------------------------
