@@ -508,3 +508,13 @@ def test_the_map_caption_accounts_for_every_strike_off_the_map(starter_url, use_
     off_the_map = [int(n.replace(",", "")) for n in re.findall(r"; ([\d,]+) at ", caption)]
     assert len(off_the_map) == 2 and mapped + sum(off_the_map) == total
     assert re.search(r"; [\d,]+ at no place the gazetteer knows", caption)
+
+
+def test_strikes_under_a_target_filter_say_what_they_count(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/overview.py", category="vehicles")
+    assert not at.exception, _errors(at)
+    [strikes] = [m for m in at.metric if m.label == "Strikes"]
+    assert "reports that name such a target" in strikes.proto.help
+    [strikes] = [m for m in open_page("pages/overview.py").metric if m.label == "Strikes"]
+    assert not strikes.proto.help
