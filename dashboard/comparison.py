@@ -23,7 +23,7 @@ class Comparison:
         """The figure's change, e.g. "+12 vs previous 30 days"; None without a comparison."""
         if self.previous is None or before is None:
             return None
-        return f"{now - before:+,} vs previous {self.days} days"
+        return f"{now - before:+,} vs previous {_days(self.days)}" if now != before else f"no change vs previous {_days(self.days)}"
 
 
 def _days(count: int) -> str:

@@ -29,10 +29,14 @@ def _list(value: str | list[str] | None) -> tuple[str, ...]:
 
 
 def filters_from_params(params: Mapping[str, str | list[str]]) -> Filters:
-    """Return the Filters a URL's query parameters describe (unknown values ignored)."""
+    """Return the Filters a URL's query parameters describe (unknown values ignored; dates given
+    the wrong way round taken as the period they bound)."""
+    start, end = _date(_one(params.get("start"))), _date(_one(params.get("end")))
+    if start and end and end < start:
+        start, end = end, start
     return Filters(
-        start=_date(_one(params.get("start"))),
-        end=_date(_one(params.get("end"))),
+        start=start,
+        end=end,
         **{field: _list(params.get(param)) for param, field in LIST_PARAMS.items()},
     )
 

@@ -21,14 +21,19 @@ previous = data.query("headline", comparison.previous) if comparison.previous el
 delta = comparison.change
 
 columns = st.columns(4)
-# a rise or fall in strikes is neither good nor bad: neutral colours
-columns[0].metric("Strikes", f"{current.strikes:,}", delta(current.strikes, previous.strikes if previous else None), delta_color="off",
-                  help="The strikes of the reports that name such a target, counted whole: a release gives its counts by "
-                       "place, not by target (the Targets page counts the targets)." if filters.has_target_filter else None)
-columns[1].metric("Engagements", f"{current.engagements:,}", delta(current.engagements, previous.engagements if previous else None),
-                  help="Reported from 2017 on; earlier releases counted strikes only.", delta_color="off")
-columns[2].metric("Releases", f"{current.releases:,}", delta(current.releases, previous.releases if previous else None), delta_color="off")
-columns[3].metric("Places", f"{current.places:,}", delta(current.places, previous.places if previous else None), delta_color="off")
+figures = [
+    ("Strikes", "The strikes of the reports that name such a target, counted whole: a release gives its counts by "
+                "place, not by target (the Targets page counts the targets)." if filters.has_target_filter else None),
+    ("Engagements", "Reported from 2017 on; earlier releases counted strikes only."),
+    ("Releases", None),
+    ("Places", None),
+]
+for column, (label, help_text) in zip(columns, figures, strict=True):
+    now = getattr(current, label.lower())
+    before = getattr(previous, label.lower()) if previous else None
+    # a rise or fall in strikes is neither good nor bad: neutral colours, and no arrow for no change
+    column.metric(label, f"{now:,}", delta(now, before), delta_color="off", help=help_text,
+                  delta_arrow="off" if now == before else "auto")
 if comparison.note:
     st.caption(comparison.note)
 

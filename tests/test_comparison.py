@@ -67,3 +67,12 @@ def test_an_empty_database_has_nothing_to_compare_with():
     comparison = compare_with_previous_period(filters, (filters.start, filters.end), None)
     assert comparison.previous is None
     assert comparison.note == "There are no data to compare with."
+
+
+def test_no_change_says_so():
+    comparison = compare_with_previous_period(Filters(date(2015, 3, 1), date(2015, 3, 30)),
+                                              (date(2015, 3, 1), date(2015, 3, 30)), date(2014, 9, 15))
+    assert comparison.change(7, 7) == "no change vs previous 30 days"
+    long = compare_with_previous_period(Filters(date(2015, 1, 1), date(2018, 11, 16)),
+                                        (date(2015, 1, 1), date(2018, 11, 16)), date(2010, 1, 1))
+    assert long.change(9, 7) == "+2 vs previous 1,416 days"

@@ -292,7 +292,7 @@ def test_a_period_ending_on_the_last_data_day_is_compared(two_days, use_database
     assert metric(at, "Strikes") == "3"  # DAY_TWO's Mosul line, on the 21st
     assert at.date_input(key="filter_dates").value == (date(2017, 7, 21), date(2017, 7, 21))
     # the 20th had DAY_ONE's 7 strikes: 3 - 7 = -4
-    assert _delta(at, "Strikes").startswith("-4 vs previous 1 days"), (
+    assert _delta(at, "Strikes").startswith("-4 vs previous 1 day"), (
         f"no comparison with the previous day; URL now {dict(at.query_params)}"
     )
 
@@ -518,3 +518,11 @@ def test_strikes_under_a_target_filter_say_what_they_count(two_days, use_databas
     assert "reports that name such a target" in strikes.proto.help
     [strikes] = [m for m in open_page("pages/overview.py").metric if m.label == "Strikes"]
     assert not strikes.proto.help
+
+
+def test_dates_given_the_wrong_way_round_bound_the_same_period(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/overview.py", start="2017-07-21", end="2017-07-20")
+    assert not at.exception, _errors(at)
+    assert metric(at, "Strikes") == "10"  # both days
+    assert "to compare with the previous 2 days" in _captions(at)  # 18-19 July, before the data
