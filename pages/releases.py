@@ -52,7 +52,9 @@ st.caption(
     + ". Select a row to open a release; the country, place and target filters do not apply to this list."
 )
 event = st.dataframe(
-    releases, hide_index=True, width="stretch", height=300, key="releases_table",
+    # a new table after Close (see below): the closed release's row is no longer ticked
+    releases, hide_index=True, width="stretch", height=300,
+    key=f"releases_table_{st.session_state.get('releases_table_generation', 0)}",
     on_select="rerun", selection_mode="single-row",
     column_order=["published", "title", "source", "format", "strikes", "reports", "diagnostics", "id"],
     column_config={
@@ -94,6 +96,9 @@ heading, close = st.columns([6, 1], vertical_alignment="center")
 heading.header(release_label(release.title, release.source_url or release.source, release.published))
 if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
     _set_param("release", None)
+    # the table's selection stays in the browser: a new table, so a click on that row opens it again
+    st.session_state["releases_table_generation"] = st.session_state.get("releases_table_generation", 0) + 1
+    st.session_state["releases_last_rows"] = ()
     st.rerun()
 if not release.is_current:
     current = next((version for version in detail.versions if version.is_current), None)

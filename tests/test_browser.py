@@ -147,6 +147,26 @@ def test_filters_reset_and_follow_the_reader_between_pages(app_url, page):
     assert "country=Syria" in page.url
 
 
+def test_a_closed_release_opens_again_from_its_row(app_url, page):
+    def click_first_row() -> None:
+        # the table is drawn on a canvas: its first row's tick box, under the header row
+        table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
+        page.mouse.click(table["x"] + 18, table["y"] + 36 + 17)
+
+    visit(page, f"{app_url}/releases")
+    click_first_row()
+    page.wait_for_url(re.compile(r"release=\d+"), timeout=WAIT_MS)
+    opened = page.url
+    wait_for_app(page)
+    page.locator("[data-testid='stMain']").get_by_role("button", name="Close").click()
+    page.wait_for_function("() => !location.search.includes('release=')", timeout=WAIT_MS)
+    wait_for_app(page)
+    # the row was left ticked, and a click on it only unticked it
+    click_first_row()
+    page.wait_for_url(re.compile(r"release=\d+"), timeout=WAIT_MS)
+    assert page.url == opened
+
+
 def test_areas_map_draws_country_outlines_offline(app_url, page):
     topojson = []
     page.on("response", lambda response: topojson.append((response.url, response.status)) if "topojson" in response.url or response.url.endswith("_110m.json") or response.url.endswith("_50m.json") else None)
