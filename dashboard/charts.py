@@ -29,10 +29,12 @@ AXIS_HEADROOM = 1.25
 FONT = "Source Sans Pro, Arial, sans-serif"
 SLIDE_SIZE = (1600, 900)
 
+# The first release that counted engagements besides strikes.
+ENGAGEMENTS_REPORTED_FROM = date(2017, 2, 14)
 # Changes in how the releases were written, marked on time axes.
 FORMAT_CHANGES = [
     (date(2014, 12, 20), "daily summary lists begin"),
-    (date(2017, 2, 14), "engagements reported"),
+    (ENGAGEMENTS_REPORTED_FROM, "engagements reported"),
     (date(2017, 11, 17), "multi-day releases"),
     (date(2018, 2, 2), "weekly summaries"),
 ]

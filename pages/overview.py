@@ -28,7 +28,12 @@ figures = [
     ("Releases", None),
     ("Places", None),
 ]
+# before Feb 2017 no release counted engagements: a 0 there is "not reported", not none
+engagements_unreported = bool(period[1] and period[1] < charts.ENGAGEMENTS_REPORTED_FROM and not current.engagements)
 for column, (label, help_text) in zip(columns, figures, strict=True):
+    if label == "Engagements" and engagements_unreported:
+        column.metric(label, "not reported", help=help_text)
+        continue
     now = getattr(current, label.lower())
     before = getattr(previous, label.lower()) if previous else None
     # a rise or fall in strikes is neither good nor bad: neutral colours, and no arrow for no change

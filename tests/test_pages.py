@@ -526,3 +526,11 @@ def test_dates_given_the_wrong_way_round_bound_the_same_period(two_days, use_dat
     assert not at.exception, _errors(at)
     assert metric(at, "Strikes") == "10"  # both days
     assert "to compare with the previous 2 days" in _captions(at)  # 18-19 July, before the data
+
+
+def test_engagements_before_they_were_reported_are_not_a_zero(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/overview.py", start="2015-03-01", end="2015-03-31")
+    assert not at.exception, _errors(at)
+    assert metric(at, "Engagements") == "not reported"
+    assert metric(open_page("pages/overview.py", start="2017-06-01", end="2017-06-30"), "Engagements") != "not reported"
