@@ -30,10 +30,10 @@ def names_a_month(text: str) -> bool:
     """True if the text holds one of MONTH_PREFIXES as written: without one it holds no day."""
     return _MONTH_PREFIX_RE.search(text) is not None
 
-# "Nov. 1", "Nov. 1, 2015", "November 02, 2015", "July 19-20", "Aug. 28-29"
-DAY_PATTERN = rf"{MONTH_PATTERN}\s+\d{{1,2}}(?:\s*-\s*\d{{1,2}})?(?:,?\s+\d{{4}})?"
+# "Nov. 1", "Nov. 1, 2015", "November 02, 2015", "July 19-20", "Aug. 28-29", "Dec. 23 – 29"
+DAY_PATTERN = rf"{MONTH_PATTERN}\s+\d{{1,2}}(?:\s*[-–]\s*\d{{1,2}})?(?:,?\s+\d{{4}})?"
 _DAY_RE = re.compile(
-    rf"(?P<month>{MONTH_PATTERN})\s+(?P<day>\d{{1,2}})(?:\s*-\s*(?P<day_end>\d{{1,2}}))?"
+    rf"(?P<month>{MONTH_PATTERN})\s+(?P<day>\d{{1,2}})(?:\s*[-–]\s*(?P<day_end>\d{{1,2}}))?"
     rf"(?:,?\s+(?P<year>\d{{4}}))?",
     re.IGNORECASE,
 )

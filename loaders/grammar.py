@@ -94,12 +94,13 @@ _DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east
 STRIKE_COUNT_RE = re.compile(
     r"\b(?P<another>[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(?:air\s?)?strikes?\b(?!\s+areas?)|"
     rf"\b(?P<count>{COUNT_PATTERN})\s+(?:(?:{ORDINAL_PATTERN})\s+)?"
-    rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+)?"
+    rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+|previously\s+unreported\s+|newly\s+reported\s+)?"
     r"(?:air\s?)?(?:strikes?|stikes?)\b(?!\s+areas?)",  # "airstike": a typo in real releases
     re.IGNORECASE,
 )
+# "consisting of 28 engagements", "with 231 engagements", "in 28 engagements"
 ENGAGEMENTS_RE = re.compile(
-    rf",?\s*(?:consisting\s+of|with)\s+(?P<count>{COUNT_PATTERN})\s+eng(?:agements?\b|\w*$)",
+    rf",?\s*(?:consisting\s+of|with|in)\s+(?P<count>{COUNT_PATTERN})\s+eng(?:agements?\b|\w*$)",
     re.IGNORECASE,
 )
 _ACTIONS = {
@@ -149,17 +150,33 @@ _CUMULATIVE_RE = re.compile(
 _CUMULATIVE_WORDS = (
     "date", "first", "all", "percent", "since", "tempo", "total", "cumulative", "over", "during", "across",
 )
+# "Additionally in Iraq, coalition military forces conducted nine strikes ..." is the second
+# country's total of the same day, not a late block.
 LATE_BLOCK_RE = re.compile(
-    r"\b(?:Additionally|other\s+recent|previous(?:ly)?|closed\s+within|were\s*n[o’']t\s+available|"
+    r"\b(?:Additionally(?!,?\s+in\s+(?:Iraq|Syria)\b)|other\s+recent|previous(?:ly)?|closed\s+within|were\s*n[o’']t\s+available|"
     r"details\s+were\s+unavailable|not\s+available\s+in\s+time|Additional\s+Strikes|late)\b",
     re.IGNORECASE,
 )
 _LATE_BLOCK_WORDS = ("additional", "other", "previous", "closed", "available", "late")
+# A strike line that is itself a late report: "Additionally, officials reported, eight strikes
+# were conducted near Raqqa from April 11 into yesterday ..." inside a country's main list.
+LATE_LINE_RE = re.compile(r"^Additionally,|\bclosed\s+within\b|\bnewly\s+reported\b", re.IGNORECASE)
+_LATE_LINE_WORDS = ("additionally", "closed", "newly")
 NO_STRIKES_RE = re.compile(r"\b(?:no|zero)\s+(?:reported\s+)?strikes\b|\bno\s+strikes\s+were\b", re.IGNORECASE)
 _NO_STRIKES_WORDS = ("no", "zero")
 _LEADING_DATE_RE = re.compile(rf"^(?:On\s+(?P<day>{DAY_PATTERN})|(?P<rel>Yesterday|Today))\b")
-_INNER_DATE_RE = re.compile(rf"\b(?:on|On|between|from)\s+(?P<day>{DAY_PATTERN})")
-_RELATIVE_DAY_RE = re.compile(r"\b(yesterday|today)\b", re.IGNORECASE)
+# "on May 22", "from April 7-8", "conducted in Syria May 22", "in Iraq May 2-3"
+_INNER_DATE_RE = re.compile(
+    rf"\b(?:on|On|between|from|in\s+{COUNTRY_PATTERN}(?:\s+and\s+{COUNTRY_PATTERN})?)\s+(?P<day>{DAY_PATTERN})"
+)
+# "reported today", "announced yesterday", "yesterday's report" date the report, not the strikes
+_RELATIVE_DAY_RE = re.compile(
+    r"(?<!reported )(?<!announced )(?<!released )(?<!said )\b(yesterday|today)\b(?!['’]s)", re.IGNORECASE
+)
+# "from April 11 into yesterday", "from Aug. 1 through Aug. 3": a window, not its first day
+_UNTIL_RE = re.compile(
+    rf"\bfrom\s+{DAY_PATTERN}\s+(?:into|through|until|to)\s+(?P<until>yesterday|today|{DAY_PATTERN})"
+)
 _ONGOING_RE = re.compile(r"\bcontinue[sd]?\s+to\s+attack\b", re.IGNORECASE)
 _TARGET_TAIL_RE = re.compile(
     r"\s*(?:,?\s*(?:consisting\s+of|with)\s+(?:" + COUNT_PATTERN + r")\s+engagements?)"
@@ -176,6 +193,7 @@ BOILERPLATE_RE = re.compile(
 )
 _BOILERPLATE_WORDS = ("defin", "deliver", "one", "refers", "classified", "list")
 _ITEM_SEPARATOR = re.compile(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+")
+_TRAILING_ARTICLE = re.compile(r"\s+(?:an?|the)$")
 _LEADING_FILLER = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
 _MASS_NOUNS = {"equipment", "infrastructure", "materiel", "ammunition", "fire", "personnel", "explosives"}
 _PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
@@ -196,8 +214,9 @@ _ENGAGEMENTS = CaselessPattern(ENGAGEMENTS_RE)
 
 def may_count_engagements(keywords: str) -> bool:
     """False if ENGAGEMENTS_RE cannot match a text whose keyword_text is keywords: the pattern
-    requires "eng" and one of its joining words ("engaged" alone is common)."""
-    return "eng" in keywords and ("consisting" in keywords or "with" in keywords)
+    requires "eng" and one of its joining words ("engaged" alone is common; "in" is part of
+    "engaging" too, so the test only saves work where no joining word is there at all)."""
+    return "eng" in keywords and ("consisting" in keywords or "with" in keywords or "in" in keywords)
 
 
 _ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
@@ -234,6 +253,7 @@ class Statement:
     both_countries: bool = False
     day_text: str | None = None  # "Nov. 1" / "Aug. 6" / "July 19-20" as written, if any
     relative_day: str | None = None  # "yesterday" / "today"
+    until_text: str | None = None  # the end of a window "from <day_text> into yesterday", as written
     late: bool = False  # opens a block of strikes from earlier days
     day_paragraph: bool = False  # "On Nov. 15, coalition forces conducted four strikes ..." (no place)
     targets: list[TargetPhrase] = field(default_factory=list)
@@ -311,6 +331,8 @@ def _item_reading(piece: str) -> tuple[str, int | None, str, bool] | None:
     only a size word) for one piece of an object list; None for an empty piece or a stray word.
     Target phrases repeat from release to release."""
     item = _LEADING_FILLER.sub("", piece.replace("\x00", "and").strip(" .:"))
+    if item.endswith((" a", " an", " the")):
+        item = _TRAILING_ARTICLE.sub("", item)  # "a front-end loader an and ISIS wellhead": a typo
     if not item or item.lower() in {"a", "an", "the", "also", "then"}:
         return None  # "a six fighting positions": the article is a typo
     count, text = _count_of(item)
@@ -481,6 +503,7 @@ def analyse(sentence: str) -> Statement:
     day, relative = _leading_date(sentence, keywords)
     if count_match["date"] and not count_match["another"]:
         day = group_text(sentence, count_match, "date")
+    until = _UNTIL_RE.search(sentence) if day and "from" in keywords else None
     statement = Statement(
         "other",
         strikes=strikes,
@@ -491,6 +514,7 @@ def analyse(sentence: str) -> Statement:
         both_countries="Syria" in sentence and "Iraq" in sentence and bool(_BOTH_COUNTRIES_RE.search(sentence)),
         day_text=day,
         relative_day=relative,
+        until_text=until["until"] if until else None,
     )
     action, subject = _ACTION.on(sentence, lowered)
     verb = action.search(subject, count_match.end())
@@ -506,6 +530,7 @@ def analyse(sentence: str) -> Statement:
         # Without a place: a country-level statement ("In Syria, 575 strikes engaged ..." or a
         # day's paragraph cut before its place).
         statement.kind = "strike"
+        statement.late = _has_any(keywords, _LATE_LINE_WORDS) and bool(LATE_LINE_RE.search(sentence))
         if action_start is not None:
             action_text = sentence[action_start:]
             if place_span and place_span[0] > action_start:

@@ -34,6 +34,10 @@ class StrikeReport:
     span: tuple[int, int]  # character span of the sentence in the release's raw text
     block: str = "main"  # main, or late (an "Additionally ..." block reporting earlier days)
     targets: list[Target] = field(default_factory=list)
+    # False for the part of a stated total that no line of the release accounts for (see
+    # loaders.count_of_record): its sentence is the one stating the total
+    itemised: bool = True
+    stated_by: int | None = None  # index in ParsedRelease.stated of the total the line makes up
 
 
 @dataclass(slots=True)
@@ -54,7 +58,45 @@ DIAGNOSTIC_KINDS = {
     "no_statements": "no strike statement found in the text",
     "cumulative_figure": "a cumulative or month-to-date figure, not counted",
     "archive_disagreement": "the archive's own reading differs from ours",
+    "not_itemised": "a stated total the release's lines do not account for in full",
+    "over_itemised": "the release's lines add up to more than its stated total",
+    "no_counts": "a release that states no strike counts (a narrative summary)",
 }
+
+# What a stated total covers, from the widest to the narrowest.
+STATED_LEVELS = ("release", "country", "day", "late")
+
+
+@dataclass(slots=True)
+class StatedTotal:
+    """A count the release states for part of what it reports: the whole period ("conducted 28
+    strikes ..."), one country ("In Syria, ... 20 strikes ..."), one day's paragraph ("On May 1,
+    ... five strikes ...:") or a late block ("details today of nine April 28-29 strikes")."""
+
+    level: str  # see STATED_LEVELS
+    country: str | None  # None: both countries
+    first: date | None  # the days it covers, None where the release leaves them open
+    last: date | None
+    strikes: int | None
+    engagements: int | None
+    sentence: str
+    span: tuple[int, int]
+    parent: int | None = None  # index of the wider total this one is part of
+
+
+@dataclass(slots=True)
+class PublishedFigure:
+    """A total the coalition states in a release for a longer period than the release's own
+    ("To date, ... 198 airstrikes across Iraq", "During the first 24 days of May, ... 184
+    strikes"): a reference figure, never counted as the release's strikes."""
+
+    scope: str  # all, Iraq, Syria
+    period_start: date
+    as_of: date | None  # the last day it counts (None until the release's own last day is known)
+    strikes: int | None
+    engagements: int | None
+    sentence: str
+    span: tuple[int, int]
 
 
 @dataclass(slots=True)
@@ -80,12 +122,15 @@ class ParsedRelease:
     strikes: list[StrikeReport]
     diagnostics: list[Diagnostic]
     archive_rows: list[int] | None = None  # for a line archive: the 1-based row of each strike
+    stated: list[StatedTotal] = field(default_factory=list)
+    published_figures: list[PublishedFigure] = field(default_factory=list)
+    states_counts: bool = True  # False for a narrative summary that gives no strike counts
 
     def parsed_totals(self, block: str = "main") -> dict[str, Totals]:
-        """Sum of the parsed strike reports of one block, overall and per country."""
+        """Sum of the itemised strike reports of one block, overall and per country."""
         totals = {key: Totals() for key in ("all", *COUNTRIES)}
         for report in self.strikes:
-            if report.block != block:
+            if report.block != block or not report.itemised:
                 continue
             for key in ("all", report.country):
                 if key not in totals:

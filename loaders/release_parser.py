@@ -8,10 +8,28 @@ import hashlib
 import re
 from datetime import date, timedelta
 
-from loaders.dates import DAY_PATTERN, RELATIVE_DAY_PATTERN, names_a_month, parse_day, relative_day
+from loaders.count_of_record import account_for_stated_totals
+from loaders.dates import (
+    DAY_PATTERN,
+    MONTH_PATTERN,
+    RELATIVE_DAY_PATTERN,
+    names_a_month,
+    parse_day,
+    relative_day,
+)
 from loaders.gazetteer import resolve_place
 from loaders.grammar import CaselessPattern, Statement, TargetPhrase, analyse, keyword_text
-from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, StrikeReport, Target, Totals
+from loaders.published_figures import published_figures
+from loaders.records import (
+    COUNTRIES,
+    Diagnostic,
+    ParsedRelease,
+    PublishedFigure,
+    StatedTotal,
+    StrikeReport,
+    Target,
+    Totals,
+)
 from loaders.segmenter import Sentence, segment
 from loaders.taxonomy import UNCLASSIFIED, classify
 
@@ -28,7 +46,7 @@ _RELEASE_DATE_RES = (
 _COUNTRY_HEADING_RE = re.compile(r"^(?:Strikes\s+in\s+|In\s+)?(?P<country>Syria|Iraq)\s*:?$", re.IGNORECASE)
 _DAY_HEADING_RE = re.compile(rf"^(?P<day>{DAY_PATTERN})\s+Strikes$", re.IGNORECASE)
 _LATE_HEADING_RE = re.compile(
-    r"^(?:Previous|Other\s+Recent|Additional|Late|Earlier)\s+Strikes$|Strikes$", re.IGNORECASE
+    r"^(?:Previous|Other\s+Recent|Additional|Late|Earlier)\s+Strikes$|Strikes$|^Previously\s+Unreported$", re.IGNORECASE
 )
 _CLOSING_RE = re.compile(
     r"assessments\s+(?:of\s+results\s+)?are\s+based|aircraft\s+(?:returned|exited|departed)|"
@@ -45,8 +63,9 @@ _REPORTED_RE = re.compile(
     re.IGNORECASE,
 )
 _REPORTED_WORDS = ("reported", "announced", "said", "released")
-# "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes.
-_DATELINE_RE = re.compile(rf"^.{{0,300}}?\b{DAY_PATTERN}\s*(?:[—–]|-\s)\s*")
+# "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes; a dateline carries its
+# year ("Dec. 16 – 22" is a window of days).
+_DATELINE_RE = re.compile(rf"^.{{0,300}}?\b{MONTH_PATTERN}\s+\d{{1,2}},?\s+\d{{4}}\s*(?:[—–]|-\s)\s*")
 _DATELINE_DASHES = ("—", "–", "-")
 _TITLE_LINE_RE = re.compile(r"^\s*(?P<title>[^\n]{12,160})\n")
 _NOT_A_TITLE_RE = re.compile(r"\d{4}$|^From a|^Press Release")
@@ -58,6 +77,9 @@ _ENDS_IN_WORD_RE = re.compile(r"\w$")
 _RESULT_VERB_RE = re.compile(r"\b(?:destroyed|engaged|struck|damaged|suppressed)\b")
 _RESULT_VERBS = ("destroyed", "engaged", "struck", "damaged", "suppressed")
 _GROUP_NAME_RE = re.compile(r"\b(?:ISIS|ISIL|Daesh)\b")
+_TASK_FORCE_RE = re.compile(r"\bCJTF-OIR\b|\bCombined\s+Joint\s+Task\s+Force\b|\bOperation\s+Inherent\s+Resolve\b")
+_COALITION_RE = re.compile(r"\b[Cc]oalition\b")
+_STRIKE_WORD_RE = re.compile(r"\b(?:air)?strikes?\b|\bstruck\b", re.IGNORECASE)
 
 
 def canonical_text(text: str) -> str:
@@ -71,9 +93,20 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(canonical_text(text).encode("utf-8")).hexdigest()
 
 
+# "Release # 20190106-02": the release's own number holds its date (the page around it may be
+# dated a day later, "Press Release | Jan. 7, 2019")
+_RELEASE_NUMBER_RE = re.compile(r"\bRelease\s*(?:#|No\.?)\s*(?P<year>20\d\d)(?P<month>\d\d)(?P<day>\d\d)-\d+")
+
+
 def find_release_date(raw: str) -> date | None:
-    """Return the release date written in the dateline or header, else None."""
+    """Return the release date written in the release number, dateline or header, else None."""
     head = raw[:1500]
+    number = _RELEASE_NUMBER_RE.search(head)
+    if number:
+        try:
+            return date(int(number["year"]), int(number["month"]), int(number["day"]))
+        except ValueError:
+            pass  # not a date: read the dateline instead
     for pattern in _RELEASE_DATE_RES:
         match = pattern.search(head)
         if match:
@@ -120,11 +153,20 @@ class _Walker:
         self.seen_heading_day = False
         self.seen_country_heading = False
         self.lead_days: dict[str, date | None] = {}  # default strike day by country ("all")
+        self.stated_totals: list[StatedTotal] = []  # every total the release states, in text order
+        self.open_day: int | None = None  # the day paragraph whose list follows ("On May 1, ...:")
+        self.open_late: int | None = None  # the late block whose list follows
+        self.figures: list[PublishedFigure] = []  # cumulative and monthly figures, never counted
 
     def resolve_day(self, statement: Statement) -> tuple[date | None, date | None] | None:
         """Return the (first, last) day a statement names, or None if it names none."""
         if statement.day_text:
-            return parse_day(statement.day_text, self.published)
+            first, last = parse_day(statement.day_text, self.published)
+            if statement.until_text and first is not None:
+                until = parse_day(statement.until_text, self.published)[1] or relative_day(
+                    statement.until_text, self.published)
+                last = until if until is not None and until >= first else last
+            return first, last
         if statement.relative_day:
             day = relative_day(statement.relative_day, self.published)
             return day, day
@@ -180,16 +222,44 @@ class _Walker:
         totals = Totals(statement.strikes, statement.engagements)
         if self.block != "main" or statement.late:
             self.late_stated.append((totals, sentence))
+            named = self.resolve_day(statement)
+            country = None if statement.both_countries else statement.country
+            self.open_late = self._record_total("late", country, named, statement, sentence)
+            self.open_day = None
             return
         country = statement.country or (self.country if self.seen_country_heading else None)
         key = country if country and not statement.both_countries else "all"
         if self.stated[key].strikes is None:
             self.stated[key] = totals
+            window = self.lead_window(key)
+            self._record_total("release" if key == "all" else "country", None if key == "all" else key,
+                               window, statement, sentence)
+
+    def lead_window(self, key: str) -> tuple[date | None, date | None] | None:
+        """The days the lead names for a country ("all": the release), if one day or a window."""
+        day = self.lead_days.get(key)
+        if day is not None:
+            return day, day
+        if key != "all" and self.lead_days.get("all") is not None:
+            return self.lead_days["all"], self.lead_days["all"]
+        return (min(self.window), max(self.window)) if self.window else None
+
+    def _record_total(self, level: str, country: str | None, days: tuple[date | None, date | None] | None,
+                      statement: Statement, sentence: Sentence) -> int:
+        """Keep a stated total with the days it covers; returns its index."""
+        first, last = days if days else (None, None)
+        self.stated_totals.append(StatedTotal(
+            level, country, first, last, statement.strikes, statement.engagements, sentence.text,
+            (sentence.start, sentence.end),
+        ))
+        return len(self.stated_totals) - 1
 
 
     def strike(self, statement: Statement, sentence: Sentence) -> None:
         phrases = statement.targets
-        if phrases and _cut_off(self.text_end, sentence):
+        # the last target is cut when its words end the copy ("... a weapons ca"), not when a
+        # stray word follows it ("... a vehicle, a")
+        if phrases and _cut_off(self.text_end, sentence) and sentence.text.endswith(phrases[-1].text):
             dropped, phrases = phrases[-1], phrases[:-1]  # the copy stops inside this target's words
             self.diagnostics.append(
                 Diagnostic("incomplete_list", f"the copy stops inside a target: {dropped.text!r}",
@@ -198,12 +268,18 @@ class _Walker:
         named = self.resolve_day(statement)
         country = statement.country or self.country
         strike_day = (named[0] if named[0] == named[1] else None) if named else self.default_day(country)
+        # "Additionally, officials reported, eight strikes were conducted near Raqqa from April 11
+        # into yesterday ...": one late line inside a country's main list
+        block = "late" if statement.late and self.block == "main" else self.block
+        stated_by = self.open_day if self.open_day is not None else self.open_late if block != "main" else None
+        if block == "late" and self.block == "main":  # a late block of its own line
+            stated_by = self._record_total("late", country, named, statement, sentence)
         places = statement.places or [None]
         for index, place_raw in enumerate(places):
             place = resolve_place(place_raw, country) if place_raw else None
             report_country = country or (place.country if place and place.country else None)
             if (
-                self.block != "main" and not statement.country and place
+                block != "main" and not statement.country and place
                 and place.precision != "unresolved" and place.country
             ):
                 report_country = place.country  # late blocks mix countries under a stale heading
@@ -227,8 +303,9 @@ class _Walker:
                 engagements=statement.engagements if index == 0 else None,
                 sentence=sentence.text,
                 span=(sentence.start, sentence.end),
-                block=self.block,
+                block=block,
                 targets=[self._target(phrase, sentence) for phrase in phrases] if index == 0 else [],
+                stated_by=stated_by,
             )
             self.reports.append(report)
 
@@ -250,15 +327,18 @@ class _Walker:
             self.country = country["country"].capitalize()
             self.seen_country_heading = True
             self.block = "main"  # a country section of the main list follows
+            self.open_day = self.open_late = None
             return True
         day_heading = _DAY_HEADING_RE.match(text)
         if day_heading:
             first, last = parse_day(day_heading["day"], self.published)
             self.day = first if first == last else None
             self.seen_heading_day = True
+            self.open_day = None
             return True
         if _LATE_HEADING_RE.match(text) and sentence.heading:
             self.block = "late"
+            self.open_day = self.open_late = None
             return True
         return False
 
@@ -301,10 +381,13 @@ class _Walker:
                 last.sentence = f"{last.sentence} {sentence.text}"
                 last.span = (last.span[0], sentence.end)
             elif kind == "cumulative":
-                self.diagnostics.append(
-                    Diagnostic("cumulative_figure", "cumulative or month-to-date figure, not counted",
-                               sentence.text, (sentence.start, sentence.end))
-                )
+                figures = published_figures(text, (sentence.start, sentence.end), self.published)
+                self.figures.extend(figures)
+                if not figures:
+                    self.diagnostics.append(
+                        Diagnostic("cumulative_figure", "cumulative or month-to-date figure, not counted",
+                                   sentence.text, (sentence.start, sentence.end))
+                    )
             elif _mentions_strike_numbers(text):
                 self.diagnostics.append(
                     Diagnostic("unparsed_sentence", "a sentence about strikes that yielded no row",
@@ -333,8 +416,14 @@ class _Walker:
                 self.day = named[0] if named[0] == named[1] else None
         if statement.country and not statement.both_countries and statement.kind == "header":
             self.country = statement.country
-        if statement.kind == "header" and (statement.day_text or statement.relative_day):
-            return  # "On Nov. 21 in Iraq, ... six strikes ...:" heads one day's list, not the release
+        self.open_day = None
+        if statement.kind == "header" and (statement.day_text or statement.relative_day) and self.block == "main":
+            # "On Nov. 21 in Iraq, ... six strikes ...:" heads one day's list, not the release
+            named = self.resolve_day(statement)
+            if named and named[0] == named[1]:
+                country = statement.country if not statement.both_countries else None
+                self.open_day = self._record_total("day", country or self.country, named, statement, sentence)
+            return
         self.add_stated(statement, sentence)
 
 
@@ -350,6 +439,27 @@ def _fill_countries_from_neighbours(raw: str, reports: list[StrikeReport]) -> No
             report.country = previous.country
         elif following and following.country and not _BLANK_LINE_RE.search(raw[report.span[1] : following.span[0]]):
             report.country = following.country
+
+
+_RANGE_RE = re.compile(rf"\b{MONTH_PATTERN}\s+\d{{1,2}}\s*[-–]\s*(?:{MONTH_PATTERN}\s+)?\d{{1,2}}(?:,?\s+\d{{4}})?")
+
+
+def _first_window(raw: str, published: date | None) -> list[date]:
+    """The first and last day of the first window of days the text names, if any."""
+    match = _RANGE_RE.search(raw)
+    if not match:
+        return []
+    first, last = parse_day(match.group(0), published)
+    return [day for day in (first, last) if day is not None and (published is None or day <= published)]
+
+
+def _is_campaign_narrative(raw: str) -> bool:
+    """True if a text without counts still reads as a release of the campaign: it names the
+    group and the task force ("CJTF-OIR, partner forces bring ISIS to justice"), or the
+    coalition and its strikes ("Coalition precision strikes also targeted ...")."""
+    if not _GROUP_NAME_RE.search(raw):
+        return False
+    return bool(_TASK_FORCE_RE.search(raw) or (_COALITION_RE.search(raw) and _STRIKE_WORD_RE.search(raw)))
 
 
 def _cut_off(text_end: int, sentence: Sentence) -> bool:
@@ -392,8 +502,12 @@ def parse_release(
     diagnostics = walker.diagnostics
     if published is None:
         diagnostics.insert(0, Diagnostic("no_date", "no release date in the text or its metadata"))
-    if not walker.reports:
+    states_counts = bool(walker.reports) or any(totals.strikes is not None for totals in walker.stated.values())
+    if not walker.reports and not states_counts and _is_campaign_narrative(raw):
+        diagnostics.append(Diagnostic("no_counts", "a summary of the campaign that states no strike counts"))
+    elif not walker.reports:
         diagnostics.append(Diagnostic("no_statements", "no strike statement found in the text"))
+        states_counts = True  # not a release we know: nothing says it is a summary without counts
     release = ParsedRelease(
         source=source,
         format=format,
@@ -406,18 +520,44 @@ def parse_release(
         stated_totals=walker.stated,
         strikes=walker.reports,
         diagnostics=diagnostics,
+        states_counts=states_counts,
     )
-    days = [report.date for report in walker.reports if report.date] + walker.window
+    # the release's own period: its main list and lead (the days of late blocks are earlier
+    # releases' days)
+    days = [report.date for report in walker.reports if report.date and report.block == "main"] + walker.window
+    if not days:
+        days = [report.date for report in walker.reports if report.date]
+    if not days and not states_counts:
+        days = _first_window(raw, published)  # a narrative: "... Syria, Jan. 20 - 27, 2019."
     if days:
         release.period_start, release.period_end = min(days), max(days)
     elif published:
         release.period_start = release.period_end = published - timedelta(days=1)
-    _check_totals(release, walker)
+    complete = _check_totals(release, walker)
+    release.stated = walker.stated_totals
+    account_for_stated_totals(release, complete)
+    release.published_figures = _dated_figures(walker.figures, release)
     return release
 
 
-def _check_totals(release: ParsedRelease, walker: _Walker) -> None:
-    """Compare stated and parsed totals; a copy cut inside its list is reported as such."""
+def _dated_figures(figures: list[PublishedFigure], release: ParsedRelease) -> list[PublishedFigure]:
+    """The published figures with a "to date" figure counted to the release's last day; one
+    without any day known is kept as a diagnostic instead."""
+    dated = []
+    for figure in figures:
+        if figure.as_of is None:
+            figure.as_of = release.period_end or release.published
+        if figure.as_of is None:
+            release.diagnostics.append(Diagnostic("cumulative_figure", "cumulative figure of no known day, not kept",
+                                                  figure.sentence, figure.span))
+            continue
+        dated.append(figure)
+    return dated
+
+
+def _check_totals(release: ParsedRelease, walker: _Walker) -> bool:
+    """Compare stated and parsed totals; a copy cut inside its list is reported as such.
+    Returns whether the copy goes on past its list (complete)."""
     parsed = release.parsed_totals("main")
     complete = _list_complete(release.raw_text, release.strikes)
     mismatches = []
@@ -442,3 +582,4 @@ def _check_totals(release: ParsedRelease, walker: _Walker) -> None:
         release.diagnostics.append(
             Diagnostic("incomplete_list", "the copy stops before the closing text; totals agree")
         )
+    return complete

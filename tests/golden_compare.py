@@ -38,6 +38,7 @@ def differences(parsed: ParsedRelease, golden: dict[str, Any]) -> list[str]:
             ),
         }
         for r in parsed.strikes
+        if r.itemised  # a golden file lists the release's lines; the not-itemised rest is derived
     ]
     want_rows = [
         {**row, "location_raw": _place_key(row["location_raw"]), "targets": _targets_key(row["targets"])}
@@ -55,4 +56,28 @@ def differences(parsed: ParsedRelease, golden: dict[str, Any]) -> list[str]:
             problems.append(
                 f"row {index + 1} ({want['location_raw']}) targets: extra {dict(extra)}, missing {dict(missing)}"
             )
+    problems += _later_keys(parsed, golden)
+    return problems
+
+
+def _iso(day) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _later_keys(parsed: ParsedRelease, golden: dict[str, Any]) -> list[str]:
+    """The keys golden files of the 2016-2019 material carry: whether the release states counts,
+    its late blocks' own totals and the published figures it quotes."""
+    problems = []
+    if "states_counts" in golden and parsed.states_counts != golden["states_counts"]:
+        problems.append(f"states_counts: {parsed.states_counts} != {golden['states_counts']}")
+    if "late_stated" in golden:
+        got = [{"strikes": t.strikes, "engagements": t.engagements, "country": t.country,
+                "first": _iso(t.first), "last": _iso(t.last)} for t in parsed.stated if t.level == "late"]
+        if got != golden["late_stated"]:
+            problems.append(f"late_stated: {got} != {golden['late_stated']}")
+    if "published_figures" in golden:
+        got = [{"scope": f.scope, "period_start": _iso(f.period_start), "as_of": _iso(f.as_of),
+                "strikes": f.strikes, "engagements": f.engagements} for f in parsed.published_figures]
+        if got != golden["published_figures"]:
+            problems.append(f"published_figures: {got} != {golden['published_figures']}")
     return problems
