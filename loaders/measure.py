@@ -4,11 +4,13 @@ archive's own reading. Returns plain numbers; the CLI prints them as Markdown.""
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from loaders import archive_as_one, parse_document, read_path
+from loaders.numbers import parse_count
 from loaders.readers import iter_release_paths
 from loaders.records import ParsedRelease
 
@@ -41,6 +43,10 @@ class CorpusMeasures:
     archive_agree: int = 0
     archive_country_level: int = 0  # prose lines the archive files under their country
     archive_disagreements: list[str] = field(default_factory=list)
+    archive_agreement_by_file: dict[str, float] = field(default_factory=dict)
+    stated_checked: int = 0  # releases whose stated totals a person read (index.csv `stated`)
+    stated_disagreements: list[str] = field(default_factory=list)
+    no_counts_releases: int = 0  # narrative summaries stored as stating no counts
 
     @property
     def statement_coverage(self) -> float:
@@ -85,12 +91,62 @@ def _check_totals(measures: CorpusMeasures, release: ParsedRelease) -> None:
         measures.totals_disagree_unflagged.append(release.source)
 
 
+_STATED_ALL = re.compile(r"^(?P<strikes>\w+) strikes(?: / (?P<engagements>\d+) engagements)?")
+_STATED_COUNTRY = re.compile(
+    r"(?P<country>Syria|Iraq) (?P<strikes>\d+)(?:/(?P<engagements>\d+)| strikes(?: / (?P<eng>\d+) engagements)?)?"
+)
+
+
+def stated_reading(text: str) -> dict[str, tuple[int, int | None]] | None:
+    """The stated totals a person wrote in index.csv's `stated` column ("27 strikes / 55
+    engagements (Syria 14/17; Iraq 13/38)", "Syria 20 strikes; Iraq 5 strikes (no overall
+    total)", "none (...)"): {scope: (strikes, engagements)}, None for a release without counts."""
+    if text.startswith("none"):
+        return None
+    reading: dict[str, tuple[int, int | None]] = {}
+    overall = _STATED_ALL.match(text)
+    if overall and parse_count(overall["strikes"]) is not None:
+        engagements = overall["engagements"]
+        reading["all"] = (parse_count(overall["strikes"]), int(engagements) if engagements else None)
+    for match in _STATED_COUNTRY.finditer(text):
+        engagements = match["engagements"] or match["eng"]
+        reading[match["country"]] = (int(match["strikes"]), int(engagements) if engagements else None)
+    return reading
+
+
+def _check_stated(measures: CorpusMeasures, name: str, release: ParsedRelease, stated: str) -> None:
+    """Our stated totals against a person's reading of them."""
+    measures.stated_checked += 1
+    wanted = stated_reading(stated)
+    if wanted is None:
+        if release.states_counts:
+            measures.stated_disagreements.append(f"{name}: states no counts, parsed as stating some")
+        return
+    for scope, (strikes, engagements) in wanted.items():
+        ours = release.stated_totals.get(scope)
+        got = (ours.strikes, ours.engagements) if ours else (None, None)
+        if got[0] != strikes or (engagements is not None and got[1] != engagements):
+            measures.stated_disagreements.append(f"{name}: {scope} read {strikes}/{engagements}, parsed {got[0]}/{got[1]}")
+
+
+def _index(corpus: Path) -> dict[str, dict[str, str]]:
+    index = corpus / "releases" / "index.csv"
+    if not index.is_file():
+        return {}
+    with index.open(encoding="utf-8") as handle:
+        return {row["file"]: row for row in csv.DictReader(handle)}
+
+
 def measure_corpus(corpus: Path) -> CorpusMeasures:
     """Parse every release file and archive in the corpus folder and measure the parse."""
     measures = CorpusMeasures()
+    index = _index(corpus)
     for path in iter_release_paths([corpus / "releases"]):
         (release,) = parse_document(read_path(path))
         measures.releases += 1
+        measures.no_counts_releases += not release.states_counts
+        if (index.get(path.name) or {}).get("stated"):
+            _check_stated(measures, path.name, release, index[path.name]["stated"])
         text = release.raw_text
         starts = [m.start() for m in _NEAR_LINE.finditer(text)] + [m.start() for m in _WEEKLY_SENTENCE.finditer(text)]
         for start in sorted(set(starts)):
@@ -112,6 +168,7 @@ def measure_corpus(corpus: Path) -> CorpusMeasures:
             if d.kind == "archive_disagreement" and (match := re.match(r"row (\d+):", d.message))
         }
         document = read_path(path)
+        agreed_before, rows_before = measures.archive_agree, measures.archive_rows
         for number, row in enumerate(document.archive_rows or [], start=1):
             measures.archive_rows += 1
             if _NEAR_LINE.match(row.get("line", "")):
@@ -127,6 +184,8 @@ def measure_corpus(corpus: Path) -> CorpusMeasures:
             else:
                 reason = disagreements.get(number, f"row {number}: no strike statement parsed")
                 measures.archive_disagreements.append(f"{reason} | {row.get('line', '')[:120]}")
+        rows = measures.archive_rows - rows_before
+        measures.archive_agreement_by_file[path.name] = (measures.archive_agree - agreed_before) / rows if rows else 1.0
         _count_places(measures, archive)
     return measures
 
@@ -145,10 +204,18 @@ def as_markdown(measures: CorpusMeasures) -> str:
         f"| place mentions resolved to coordinates | {measures.places_resolved} / {measures.place_mentions} ({measures.place_resolution:.1%}) |",
         f"| archive rows agreeing with the archive's own place and number | {measures.archive_agree} / {measures.archive_rows} ({measures.archive_agreement:.1%}) |",
         f"| of which prose lines the archive files under their country (compared at country level) | {measures.archive_country_level} |",
+        *[f"| archive agreement, `{name}` | {share:.1%} |" for name, share in measures.archive_agreement_by_file.items()],
+        f"| releases whose stated totals a person read (index.csv `stated`) and ours equal | "
+        f"{measures.stated_checked - len(measures.stated_disagreements)} / {measures.stated_checked} |",
+        f"| narrative summaries stored as stating no counts | {measures.no_counts_releases} |",
         "",
         "### Statements without a strike report",
         "",
         *([f"- {item}" for item in measures.missed_statements] or ["- none"]),
+        "",
+        "### Stated totals that differ from a person's reading",
+        "",
+        *([f"- {item}" for item in measures.stated_disagreements] or ["- none"]),
         "",
         "### Unresolved place mentions",
         "",

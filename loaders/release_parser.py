@@ -40,7 +40,7 @@ _ORG_NAMES = (
 )
 _RELEASE_DATE_RES = (
     re.compile(rf"^[A-Z][A-Z .,]+?,\s*(?:Fla\.,\s*)?(?P<day>{DAY_PATTERN})\s*[—–-]", re.MULTILINE),
-    re.compile(rf"(?:Press Release\s*\|\s*|^)(?P<day>{DAY_PATTERN})\s*$", re.MULTILINE),
+    re.compile(rf"(?:(?:Press Release|News|NEWS)\s*\|\s*|^)(?P<day>{DAY_PATTERN})\s*$", re.MULTILINE),
     re.compile(rf"\b(?:released|issued|dated)\s+(?:on\s+)?(?P<day>{DAY_PATTERN})", re.IGNORECASE),
 )
 _COUNTRY_HEADING_RE = re.compile(r"^(?:Strikes\s+in\s+|In\s+)?(?P<country>Syria|Iraq)\s*:?$", re.IGNORECASE)
@@ -156,6 +156,9 @@ class _Walker:
         self.stated_totals: list[StatedTotal] = []  # every total the release states, in text order
         self.open_day: int | None = None  # the day paragraph whose list follows ("On May 1, ...:")
         self.open_late: int | None = None  # the late block whose list follows
+        # a day's total without a place ("On May 1, ... five strikes ... in Syria."): a line of its
+        # own unless places of that day follow, which it then totals
+        self.pending_day: tuple[int, date, str | None] | None = None
         self.figures: list[PublishedFigure] = []  # cumulative and monthly figures, never counted
 
     def resolve_day(self, statement: Statement) -> tuple[date | None, date | None] | None:
@@ -267,10 +270,19 @@ class _Walker:
             )
         named = self.resolve_day(statement)
         country = statement.country or self.country
+        if named is None and statement.places:  # "On May 1, ... five strikes. Near X, ..., Near Y, ..."
+            if self.pending_day is not None:
+                named = (self.pending_day[1], self.pending_day[1])
+            elif self.open_day is not None:
+                named = (self.stated_totals[self.open_day].first, self.stated_totals[self.open_day].last)
         strike_day = (named[0] if named[0] == named[1] else None) if named else self.default_day(country)
         # "Additionally, officials reported, eight strikes were conducted near Raqqa from April 11
         # into yesterday ...": one late line inside a country's main list
         block = "late" if statement.late and self.block == "main" else self.block
+        if statement.places and self.pending_day is not None:
+            self._total_pending_day(strike_day, country)
+        if self.open_day is not None and self.stated_totals[self.open_day].first != strike_day:
+            self.open_day = None  # a line of another day: the day's list has ended
         stated_by = self.open_day if self.open_day is not None else self.open_late if block != "main" else None
         if block == "late" and self.block == "main":  # a late block of its own line
             stated_by = self._record_total("late", country, named, statement, sentence)
@@ -308,6 +320,20 @@ class _Walker:
                 stated_by=stated_by,
             )
             self.reports.append(report)
+        if not statement.places and not phrases and strike_day is not None and block == "main":
+            self.pending_day = (len(self.reports) - 1, strike_day, country)
+
+    def _total_pending_day(self, strike_day: date | None, country: str | None) -> None:
+        """A place line of the pending day's day: the day's placeless line becomes the total its
+        places make up (one count, not two)."""
+        index, day, day_country = self.pending_day
+        self.pending_day = None
+        if strike_day != day or (country and day_country and country != day_country) or index != len(self.reports) - 1:
+            return
+        line = self.reports.pop()
+        self.stated_totals.append(StatedTotal("day", line.country, day, day, line.strikes, line.engagements,
+                                              line.sentence, line.span))
+        self.open_day = len(self.stated_totals) - 1
 
     def _target(self, phrase: TargetPhrase, sentence: Sentence) -> Target:
         if phrase.action == "inconclusive":
@@ -327,14 +353,14 @@ class _Walker:
             self.country = country["country"].capitalize()
             self.seen_country_heading = True
             self.block = "main"  # a country section of the main list follows
-            self.open_day = self.open_late = None
+            self.open_day = self.open_late = self.pending_day = None
             return True
         day_heading = _DAY_HEADING_RE.match(text)
         if day_heading:
             first, last = parse_day(day_heading["day"], self.published)
             self.day = first if first == last else None
             self.seen_heading_day = True
-            self.open_day = None
+            self.open_day = self.pending_day = None
             return True
         if _LATE_HEADING_RE.match(text) and sentence.heading:
             self.block = "late"
@@ -416,7 +442,7 @@ class _Walker:
                 self.day = named[0] if named[0] == named[1] else None
         if statement.country and not statement.both_countries and statement.kind == "header":
             self.country = statement.country
-        self.open_day = None
+        self.open_day = self.pending_day = None
         if statement.kind == "header" and (statement.day_text or statement.relative_day) and self.block == "main":
             # "On Nov. 21 in Iraq, ... six strikes ...:" heads one day's list, not the release
             named = self.resolve_day(statement)

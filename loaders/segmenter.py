@@ -71,6 +71,7 @@ def _units(raw: str) -> list[tuple[int, int]]:
     last = len(lines) - 1
     units: list[list[int]] = []
     open_unit = False
+    statement_unit = False  # the open unit starts a bullet or a strike line
     previous_complete = True
     for index, (start, end, line) in enumerate(lines):
         stripped = line.strip()
@@ -87,12 +88,15 @@ def _units(raw: str) -> list[tuple[int, int]]:
         )
         if not open_unit or previous_complete or heading or _UNIT_START.match(line):
             units.append([start, end])
+            statement_unit = bool(_UNIT_START.match(line))
         else:
             units[-1][1] = end
         open_unit = True
         if complete or heading:
             previous_complete = True
-        elif len(line) >= 160 or stripped.endswith(","):
+        elif len(line) >= 160 or stripped.endswith(",") or statement_unit:
+            # a bullet or "Near X, ..." line runs on to its end punctuation, wherever a copy
+            # hard-wraps it ("-- Near Al" / "Qaim, four strikes ...")
             previous_complete = False
         else:
             following = following.lstrip()
