@@ -230,6 +230,7 @@ _QUANTITY_OF = re.compile(r"^(?:pieces?\s+of|units?\s+of|sets?\s+of)\s+", re.IGN
 _OTHER_START = re.compile(r"^other\s+(?=\S)", re.IGNORECASE)
 _ON_TYPO = re.compile(r"^on\s+(?P<rest>.+)$")
 _PLACE_THEN_COUNTRY = re.compile(rf"^(?P<place>.+?)(?:,|\s+in)\s*(?P<country>{COUNTRY_PATTERN})$")
+_PLACE_THEN_DAY = re.compile(rf"\s+on\s+{DAY_PATTERN}$")
 _COUNTRY_BEFORE = re.compile(rf"\s+in\s+{COUNTRY_PATTERN}\s*$")
 _LEADING_THE = re.compile(r"^(?:the\s+)", re.IGNORECASE)
 _PLACE_AND = re.compile(r"\s+and\s+(?=[A-Z])")
@@ -264,6 +265,8 @@ def _place_mentions(sentence: str) -> tuple[list[str], str | None, tuple[int, in
     match = LEADING_NEAR_RE.match(sentence)
     if match:
         place = match["place"].strip().strip(",")
+        if " on " in place:
+            place = _PLACE_THEN_DAY.sub("", place)  # "Near Raqqa on May 3, two strikes ...": the day is not the place
         # Missing comma: "Near Dayr Az Zawr, Syria six strikes"
         country = match["country"]
         tail = _PLACE_THEN_COUNTRY.match(place) if "Syria" in place or "Iraq" in place else None

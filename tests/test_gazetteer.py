@@ -221,9 +221,6 @@ REGIONS: list[Row] = [
 
 # Places without verified coordinates (see PENDING_COORDINATES) and text that is no place.
 UNRESOLVED: list[Row] = [
-    ("Kisik", "Iraq", "Kisik", "Iraq", "unresolved"),
-    ("Kisik, Iraq", None, "Kisik", "Iraq", "unresolved"),
-    ("Sultan Abdallah", "Iraq", "Sultan Abdallah", "Iraq", "unresolved"),
     ("Albu Hayat", "Iraq", "Albu Hayat", "Iraq", "unresolved"),
     ("Washiyah", "Syria", "Washiyah", "Syria", "unresolved"),
     ("Tamakh", None, "Tamakh", "", "unresolved"),
@@ -233,8 +230,32 @@ UNRESOLVED: list[Row] = [
     ("xyzzy", "Unknown", "xyzzy", "", "unresolved"),
 ]
 
+# Villages, sites and release typos added to place_aliases.csv with verified coordinates
+# (or pointing at an existing place); the archive's country column as hint where it has one.
+CURATED_ADDITIONS: list[Row] = [
+    ("Kisik", "Iraq", "Kisik", "Iraq", "place"),
+    ("Kisik, Iraq", None, "Kisik", "Iraq", "place"),
+    ("Sultan Abdallah", "Iraq", "Sultan Abdallah", "Iraq", "place"),
+    ("Sultan Abdullah", None, "Sultan Abdallah", "Iraq", "place"),
+    ("Bashir", "Iraq", "Bashir", "Iraq", "place"),
+    ("Asad", None, "Al Asad Air Base", "Iraq", "place"),
+    ("Haditha Dam", "Iraq", "Haditha Dam", "Iraq", "place"),
+    ("Aynzalah", "Iraq", "Ain Zalah", "Iraq", "place"),
+    ("Taqba Airfield", "Syria", "Tabqa Airbase", "Syria", "place"),
+    ("Taqbah", None, "Tabqa", "Syria", "place"),
+    ("Tal Abayad", "Syria", "Tell Abyad", "Syria", "place"),
+    ("Dayz Az Zawr", "Syria", "Deir ez-Zor", "Syria", "place"),
+    ("Dayz Ar Awr", "Syria", "Deir ez-Zor", "Syria", "place"),
+    ("Huwijah", None, "Hawija", "Iraq", "place"),
+    ("Hawayjah", None, "Hawija", "Iraq", "place"),
+    ("Al Huwayja", "Iraq", "Hawija", "Iraq", "place"),
+    ("Qayyrarah", None, "Qayyarah", "Iraq", "place"),
+    ("west of Kisik", None, "Kisik", "Iraq", "relative"),
+]
+
 GROUPS = {
     "archive": ARCHIVE_LOCATIONS,
+    "curated": CURATED_ADDITIONS,
     "releases": RELEASE_SPELLINGS,
     "variants": VARIANTS,
     "relative": RELATIVE,
@@ -250,8 +271,8 @@ CASES = [
 # Villages named in the releases whose coordinates could not be verified (GeoNames
 # cities500 lacks them and no reliable source was at hand): they stay unresolved.
 PENDING_COORDINATES = {
-    "Kisik", "Sultan Abdallah", "Albu Hayat", "Washiyah", "Washiya", "Tamakh",
-    "Tal Jibbin", "Tal Harris", "Tal Talab", "Barghooth", "Haram", "Bashir",
+    "Albu Hayat", "Washiyah", "Washiya", "Tamakh",
+    "Tal Jibbin", "Tal Harris", "Tal Talab", "Barghooth", "Haram",
 }
 
 BOUNDS = {"Iraq": (29.0, 37.5, 38.7, 48.8), "Syria": (32.3, 37.4, 35.6, 42.4)}
@@ -290,6 +311,20 @@ def test_place_fields() -> None:
     assert curated.source.startswith("curated:Wikipedia")
     assert resolve_place("Hit in al Anbar province").province == "Al Anbar"
     assert resolve_place("Makhmur").province == "Erbil"
+
+
+def test_curated_villages_have_their_verified_coordinates() -> None:
+    for raw, lat, lon, province in [("Kisik", 36.47, 42.67, "Nineveh"),
+                                    ("Sultan Abdallah", 35.88, 43.39, "Nineveh"),
+                                    ("Bashir", 35.25, 44.28, "Kirkuk"),
+                                    ("Aynzalah", 36.72, 42.56, "Nineveh"),
+                                    ("Haditha Dam", 34.19, 42.38, "Al Anbar"),
+                                    ("Taqba Airfield", 35.75, 38.57, "Ar-Raqqah")]:
+        place = resolve_place(raw)
+        assert (place.lat, place.lon, place.province) == (lat, lon, province), raw
+        assert place.source.startswith("curated:"), raw
+    assert resolve_place("Qayyrarah") == resolve_place("Qayyarah")
+    assert resolve_place("Huwijah").source == resolve_place("Hawija").source == "geonames:390188"
 
 
 def test_multi_place_mention_lists_both_sources() -> None:
