@@ -216,11 +216,17 @@ _REPORT_COLUMNS = ["date", "country", "place", "location_raw", "strikes", "engag
 _OPTIONAL_COLUMNS = ("engagements", "sentence")  # left out where no report has one
 
 
+NOT_ITEMISED_LABEL = "(not itemised)"
+
+
 def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
     """The strike reports behind a figure, one row each with its release and sentence."""
     if not reports.empty and reports["sentence"].isna().all():
         st.caption("These strike reports come from the starter data, which keeps the facts but not the release "
                    "text: “as written” is the place as the release named it, and the release link opens the release.")
+    if "itemised" in reports and not reports["itemised"].all():
+        # the part of a stated total no line places: its sentence is the one stating the total
+        reports = reports.assign(place=reports["place"].where(reports["itemised"], NOT_ITEMISED_LABEL))
     columns = [column for column in _REPORT_COLUMNS
                if not (column in _OPTIONAL_COLUMNS and reports[column].isna().all())]
     release_table(

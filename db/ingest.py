@@ -16,7 +16,9 @@ from db import models, summaries
 from db.engine import execute_many, refresh_planner_statistics, reserve_ids, write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.gc_pause import gc_paused
+from loaders.published_totals import BadPublishedTotals, read_published_totals
 from loaders.readers import DEFAULT_MAX_BYTES
+from loaders.records import PublishedFigure
 
 NEW, DUPLICATE, REVISION, FAILED = "new", "duplicate", "revision", "failed"
 _DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction ended to break a deadlock
@@ -33,6 +35,7 @@ class FileOutcome:
     targets: int = 0
     warnings: int = 0
     reason: str | None = None
+    published_totals: int = 0  # reference totals stored (a file of published totals)
     release_ids: list[int] = field(default_factory=list)
     replaced_ids: list[int] = field(default_factory=list)
 
@@ -86,6 +89,17 @@ class _Version:
     format: str
     complete: bool | None  # None: not known yet (stored before this file; looked up when needed)
     counted: bool = True
+    key: str = ""  # its release_key
+
+
+def _identity(parsed: ParsedRelease) -> tuple | None:
+    """What two copies of one release share whatever their dates of publication say (a repost
+    dated the day it was reposted): the days their main list covers and the overall strikes
+    they state. None where a release states no overall strikes (too little to tell)."""
+    stated = summaries.stated_overall_strikes({key: totals.as_dict() for key, totals in parsed.stated_totals.items()})
+    if stated is None or parsed.period_start is None or parsed.format in ("archive", "starter"):
+        return None
+    return parsed.period_start, parsed.period_end, stated
 
 
 class _Planner:
@@ -109,13 +123,33 @@ class _Planner:
                 select(release.release_key, release.id, release.format)
                 .where(release.release_key.in_(chunk), release.is_current.is_(True))
             ):
-                self.current[key] = _Version(release_id, format, None)
+                self.current[key] = _Version(release_id, format, None, key=key)
+        self.by_identity: dict[tuple, _Version] = {}
+        starts = sorted({identity[0] for identity in map(_identity, parsed_list) if identity})
+        for chunk in _chunks(starts):
+            for key, release_id, format, start, end, stated in session.execute(
+                select(release.release_key, release.id, release.format, release.period_start, release.period_end,
+                       release.stated_strikes)
+                .where(release.period_start.in_(chunk), release.is_current.is_(True),
+                       release.format.not_in(("archive", "starter")))
+            ):
+                self.by_identity.setdefault((start, end, stated), _Version(release_id, format, None, key=key))
+
+    def key_of(self, parsed: ParsedRelease) -> str:
+        """The release_key a release is stored under: its own, or that of the counted copy of the
+        same release it meets under another date (see _identity)."""
+        key = release_key(parsed)
+        if key not in self.current:
+            same = self.by_identity.get(_identity(parsed))
+            if same is not None:
+                return same.key
+        return key
 
     def outcome(self, parsed: ParsedRelease) -> tuple[str, _Version | None]:
         """(new | duplicate | revision, the version it meets: the stored copy or the counted one)."""
         if parsed.content_hash in self.by_hash:
             return DUPLICATE, self.by_hash[parsed.content_hash]
-        current = self.current.get(release_key(parsed))
+        current = self.current.get(self.key_of(parsed))
         return (REVISION, current) if current is not None else (NEW, None)
 
     def counts_over(self, parsed: ParsedRelease, current: _Version) -> bool:
@@ -128,10 +162,14 @@ class _Planner:
 
     def stored(self, parsed: ParsedRelease, counted: bool) -> _Version:
         """Note a release of this file as stored; returns its version (id None until inserted)."""
-        version = _Version(None, parsed.format, _is_complete(parsed), counted)
+        key = self.key_of(parsed)
+        version = _Version(None, parsed.format, _is_complete(parsed), counted, key=key)
         self.by_hash[parsed.content_hash] = version
         if counted:
-            self.current[release_key(parsed)] = version
+            self.current[key] = version
+            identity = _identity(parsed)
+            if identity is not None:
+                self.by_identity[identity] = version
         return version
 
 
@@ -236,6 +274,7 @@ def write_derived_rows(
                 "span_start": report.span[0] if keep_text else None,
                 "span_end": report.span[1] if keep_text else None,
                 "archive_row": rows[position] if position < len(rows) else None,
+                "itemised": report.itemised,
             }
             reports.append(report_row)
             report_targets.extend((report_row, target) for target in report.targets)
@@ -257,9 +296,25 @@ def write_derived_rows(
 
     execute_many(session, models.StrikeReport.__table__.insert(), reports, meanwhile=target_rows)
     execute_many(session, models.Diagnostic.__table__.insert(), diagnostics)
+    execute_many(session, models.PublishedTotal.__table__.insert(), [
+        published_total_row(figure, release_id, parsed.source, keep_text)
+        for release_id, parsed in releases for figure in parsed.published_figures
+    ])
     execute_many(session, models.Target.__table__.insert(), [target for _report, target in derived.targets],
                  meanwhile=(lambda: meanwhile(derived)) if meanwhile else None)
     return derived
+
+
+def published_total_row(figure: PublishedFigure, release_id: int | None, source: str, keep_text: bool = True,
+                        import_id: int | None = None) -> dict:
+    """The published_total row of a figure a release quotes (release_id) or a file states."""
+    return {
+        "as_of_date": figure.as_of, "period_start": figure.period_start, "scope": figure.scope,
+        "strikes": figure.strikes, "engagements": figure.engagements,
+        "who_stated": figure.who_stated or f"quoted in {source.rsplit('/', 1)[-1]}", "url": figure.url,
+        "quote": (figure.sentence or None) if keep_text else None, "release_id": release_id, "import_id": import_id,
+        "created_at": models.utcnow(),
+    }
 
 
 @dataclass
@@ -312,7 +367,7 @@ def store_releases(
         results.append(result)
         written.append((version, parsed))
         pending.append(({
-            "release_key": release_key(parsed), "content_hash": parsed.content_hash, "source": parsed.source,
+            "release_key": version.key, "content_hash": parsed.content_hash, "source": parsed.source,
             "source_url": source_url, "format": parsed.format, "title": parsed.title,
             "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
             "stated_totals": {key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
@@ -320,6 +375,7 @@ def store_releases(
                 {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}),
             "parsed_strikes": parsed.parsed_totals()["all"].strikes or 0,
             "raw_text": parsed.raw_text if keep_text else None, "is_current": counted,
+            "states_counts": parsed.states_counts,
             "replaces_id": met.id if met is not None else None, "import_id": import_id,
             "created_at": models.utcnow(),
         }, version, result))
@@ -351,7 +407,8 @@ def start_import(factory: sessionmaker[Session], user_name: str, origin: str) ->
 
 
 def _count(parsed_list: list[ParsedRelease]) -> tuple[int, int, int]:
-    strikes = sum(len(p.strikes) for p in parsed_list)
+    """(strike reports the files itemise, targets, warnings)."""
+    strikes = sum(1 for p in parsed_list for report in p.strikes if report.itemised)
     targets = sum(len(r.targets) for p in parsed_list for r in p.strikes)
     warnings = sum(len(p.diagnostics) for p in parsed_list)
     return strikes, targets, warnings
@@ -411,23 +468,73 @@ def finish_import(factory: sessionmaker[Session], import_id: int, files: list[Fi
                     "source": item.source, "outcome": item.outcome, "releases": item.releases,
                     "strikes": item.strikes, "targets": item.targets, "warnings": item.warnings,
                     "reason": item.reason, "release_ids": item.release_ids, "replaced_ids": item.replaced_ids,
+                    "published_totals": item.published_totals,
                 }
                 for item in files
             ]
         }
 
 
-def read_and_parse(name: str, data: bytes, max_bytes: int, paste_name: str | None = None) -> list[ParsedRelease]:
-    """Read and parse one file; UnreadableFile when it cannot be read or holds no strike
+@dataclass
+class ReadFile:
+    """What one file holds: releases, or (a file of published totals) reference totals."""
+
+    releases: list[ParsedRelease] = field(default_factory=list)
+    published_totals: list[PublishedFigure] = field(default_factory=list)
+
+
+def read_upload(name: str, data: bytes, max_bytes: int, paste_name: str | None = None) -> ReadFile:
+    """Read and parse one file; UnreadableFile when it cannot be read, or holds no strike
     statement at all (a format the parser does not know is refused, never half-stored)."""
     document = read_bytes(data, name, max_bytes)
+    if document.format == "published_totals":
+        try:
+            return ReadFile(published_totals=read_published_totals(document.text))
+        except BadPublishedTotals as error:
+            raise UnreadableFile(str(error)) from error
     if name == paste_name:
         document.format = "paste"
     parsed_list = parse_document(document)
-    if parsed_list and all(not parsed.strikes for parsed in parsed_list):
+    # a narrative summary without counts is a release of its own (states_counts False)
+    if parsed_list and all(not parsed.strikes and parsed.states_counts for parsed in parsed_list):
         reasons = "; ".join(d.message for parsed in parsed_list for d in parsed.diagnostics[:3])
         raise UnreadableFile(f"no strike statement found: a format the parser does not know ({reasons})")
-    return parsed_list
+    return ReadFile(releases=parsed_list)
+
+
+def _reference_key(figure) -> tuple:
+    return figure.as_of, figure.period_start, figure.scope, figure.strikes, figure.engagements
+
+
+def plan_published_totals(session: Session, figures: list[PublishedFigure]) -> list[str]:
+    """new or duplicate for each total of a file (a total stored already, from any file, is a
+    duplicate); nothing is written."""
+    table = models.PublishedTotal
+    stored = {tuple(row) for row in session.execute(
+        select(table.as_of_date, table.period_start, table.scope, table.strikes, table.engagements)
+        .where(table.release_id.is_(None)))}
+    outcomes = []
+    for figure in figures:
+        key = _reference_key(figure)
+        outcomes.append(DUPLICATE if key in stored else NEW)
+        stored.add(key)
+    return outcomes
+
+
+def ingest_published_totals(factory: sessionmaker[Session], source: str, figures: list[PublishedFigure],
+                            import_id: int | None) -> FileOutcome:
+    """Store the new totals of one file of published totals, in one transaction."""
+    with write_transaction(factory) as session:
+        outcomes = plan_published_totals(session, figures)
+        rows = [published_total_row(figure, None, source, import_id=import_id)
+                for figure, outcome in zip(figures, outcomes, strict=True) if outcome == NEW]
+        execute_many(session, models.PublishedTotal.__table__.insert(), rows)
+        if rows:
+            bump_data_version(session)
+    outcome = FileOutcome(source, NEW if rows else DUPLICATE, published_totals=len(rows))
+    if len(rows) < len(figures):
+        outcome.reason = f"{len(figures) - len(rows)} of {len(figures)} totals stored already"
+    return outcome
 
 
 def ingest_files(
@@ -446,8 +553,11 @@ def ingest_files(
     outcomes: list[FileOutcome] = []
     for name, data in files:
         try:
-            parsed_list = read_and_parse(name, data, max_bytes, paste_name)
-            outcome = ingest_parsed(factory, name, parsed_list, import_id, (source_urls or {}).get(name))
+            read = read_upload(name, data, max_bytes, paste_name)
+            if read.published_totals:
+                outcome = ingest_published_totals(factory, name, read.published_totals, import_id)
+            else:
+                outcome = ingest_parsed(factory, name, read.releases, import_id, (source_urls or {}).get(name))
         except UnreadableFile as error:
             outcome = record_failure(factory, name, str(error), import_id)
         except Exception as error:  # noqa: BLE001 - one broken file must not stop the batch

@@ -23,6 +23,7 @@ class UndoError(ValueError):
 class UndoResult:
     removed: int
     restored: int
+    published_totals: int = 0  # reference totals the import had added, removed
 
 
 def list_imports(factory: sessionmaker[Session], limit: int = 200) -> list[models.ImportBatch]:
@@ -54,17 +55,20 @@ def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) 
         session.flush()
         if ids:
             session.execute(delete(models.Release).where(models.Release.id.in_(ids)))
+        totals = session.execute(delete(models.PublishedTotal).where(
+            models.PublishedTotal.import_id == import_id, models.PublishedTotal.release_id.is_(None))).rowcount
         summaries.count_in(session, restored_ids)
         batch.undone_at = utc_now()
         batch.undone_by = user_name
         session.add(
             models.ImportBatch(
                 user_name=user_name, origin="undo",
-                summary={"undid_import": import_id, "removed_release_ids": ids, "restored": restored},
+                summary={"undid_import": import_id, "removed_release_ids": ids, "restored": restored,
+                         "removed_published_totals": totals},
             )
         )
         bump_data_version(session)
-        return UndoResult(removed=len(ids), restored=restored)
+        return UndoResult(removed=len(ids), restored=restored, published_totals=totals)
 
 
 def reparse_all(factory: sessionmaker[Session]) -> int:
@@ -81,10 +85,11 @@ def reparse_all(factory: sessionmaker[Session]) -> int:
                 parsed = parse_release(release.raw_text, release.source, release.format, release.published, release.title)
             if release.is_current:
                 summaries.count_out(session, [release_id])
-            session.execute(delete(models.StrikeReport).where(models.StrikeReport.release_id == release_id))
-            session.execute(delete(models.Diagnostic).where(models.Diagnostic.release_id == release_id))
+            for model in (models.StrikeReport, models.Diagnostic, models.PublishedTotal):
+                session.execute(delete(model).where(model.release_id == release_id))
             release.stated_totals = {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}
             release.period_start, release.period_end = parsed.period_start, parsed.period_end
+            release.states_counts = parsed.states_counts
             session.flush()
             write_derived_rows(session, [(release_id, parsed)], PlaceIds(session))
             summaries.refresh_release_totals(session, [release_id])

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.accounts import Staff, require_staff
-from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan, read_and_parse
+from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan, plan_published_totals, read_upload
 from db.maintenance import UndoResult, undo_import
 from db.settings import get_settings
 from loaders import ParsedRelease, UnreadableFile
+from loaders.records import PublishedFigure
 
 PASTE_NAME = "pasted text"
 
@@ -25,7 +26,8 @@ class FilePreview:
     outcome: str  # new, duplicate, revision, failed (or a mix for an archive: the commonest)
     reason: str | None = None
     releases: list[ParsedRelease] = field(default_factory=list)
-    outcomes: list[str] = field(default_factory=list)  # one per release
+    outcomes: list[str] = field(default_factory=list)  # one per release (or published total)
+    published_totals: list[PublishedFigure] = field(default_factory=list)  # a file of published totals
 
     @property
     def warnings(self) -> int:
@@ -38,14 +40,17 @@ def preview(factory: sessionmaker[Session], files: list[tuple[str, bytes]]) -> l
     previews = []
     for name, data in files:
         try:
-            releases = read_and_parse(name, data, max_bytes, PASTE_NAME)
+            read = read_upload(name, data, max_bytes, PASTE_NAME)
         except UnreadableFile as error:
             previews.append(FilePreview(name, FAILED, str(error)))
             continue
         with factory() as session:
-            outcomes = plan(session, releases)
+            if read.published_totals:
+                outcomes = plan_published_totals(session, read.published_totals)
+            else:
+                outcomes = plan(session, read.releases)
         outcome = max(set(outcomes), key=outcomes.count) if outcomes else FAILED
-        previews.append(FilePreview(name, outcome, None, releases, outcomes))
+        previews.append(FilePreview(name, outcome, None, read.releases, outcomes, read.published_totals))
     return previews
 
 

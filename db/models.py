@@ -106,6 +106,8 @@ class Release(Base):
     raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
     # no index of its own: nearly every row is current, and such an index misleads the planner
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
+    # False for a narrative summary that gives no strike counts: it covers its period, nothing more
+    states_counts: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     replaces_id: Mapped[int | None] = mapped_column(ForeignKey("release.id", ondelete="SET NULL"))
     import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -149,6 +151,9 @@ class StrikeReport(Base):
     span_start: Mapped[int | None] = mapped_column(Integer)
     span_end: Mapped[int | None] = mapped_column(Integer)
     archive_row: Mapped[int | None] = mapped_column(Integer)
+    # False for the part of a stated total no line of the release accounts for
+    # (loaders.count_of_record): no place, no targets, the sentence stating the total
+    itemised: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
 
     release: Mapped[Release] = relationship(back_populates="strike_reports")
     place: Mapped[Place | None] = relationship()
@@ -216,7 +221,11 @@ class StrikeDay(Base):
     place_id: Mapped[int | None] = mapped_column(Integer)
     strikes: Mapped[int] = mapped_column(Integer, default=0)
     engagements: Mapped[int] = mapped_column(Integer, default=0)
-    reports: Mapped[int] = mapped_column(Integer, default=0)
+    reports: Mapped[int] = mapped_column(Integer, default=0)  # itemised strike reports
+    # strikes and engagements of stated totals that no line itemises (in strikes and engagements too)
+    unitemised: Mapped[int] = mapped_column(Integer, default=0)
+    unitemised_engagements: Mapped[int] = mapped_column(Integer, default=0)
+    lines: Mapped[int] = mapped_column(Integer, default=0)  # every strike_report row: a key with none is gone
 
 
 class ReleaseDay(Base):
@@ -265,6 +274,29 @@ class TargetPlaceMonth(Base):
     targets: Mapped[int] = mapped_column(Integer, default=0)
     mentions: Mapped[int] = mapped_column(Integer, default=0)
     numbered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PublishedTotal(Base):
+    """A total the coalition itself published (cumulative since 8 Aug 2014, monthly, weekly or
+    daily), the reference the data's own totals are held against. From a file of published
+    totals (the starter data's, or a staff upload: import_id) or from a release that quotes it
+    (release_id: shown while that release is counted)."""
+
+    __tablename__ = "published_total"
+    __table_args__ = (Index("ix_published_total_as_of", "as_of_date", "scope"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    as_of_date: Mapped[date] = mapped_column(Date)  # the last day counted
+    period_start: Mapped[date] = mapped_column(Date)  # 2014-08-08 for a figure since the campaign began
+    scope: Mapped[str] = mapped_column(String(10))  # all, Iraq, Syria
+    strikes: Mapped[int] = mapped_column(Integer)
+    engagements: Mapped[int | None] = mapped_column(Integer)
+    who_stated: Mapped[str] = mapped_column(String(300), default="")
+    url: Mapped[str | None] = mapped_column(String(1000))
+    quote: Mapped[str | None] = mapped_column(Text)
+    release_id: Mapped[int | None] = mapped_column(ForeignKey("release.id", ondelete="CASCADE"), index=True)
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class FailedFile(Base):

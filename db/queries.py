@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     and_,
+    case,
     cast,
     desc,
     distinct,
@@ -121,11 +122,12 @@ class Coverage:
 
 @dataclass
 class Headline:
-    strikes: int
+    strikes: int  # the count of record: what the releases state, itemised or not
     engagements: int
     releases: int
     places: int
-    reports: int
+    reports: int  # itemised strike reports
+    unitemised: int = 0  # of strikes, those no line of their release itemises
 
 
 @dataclass
@@ -224,7 +226,9 @@ class _StrikeSource:
     place_id: ColumnElement
     strikes: ColumnElement  # aggregates
     engagements: ColumnElement
-    reports: ColumnElement
+    reports: ColumnElement  # itemised strike reports
+    unitemised: ColumnElement  # strikes of stated totals that no line itemises (in strikes too)
+    unitemised_engagements: ColumnElement
     periods: Callable[[Session, str], ColumnElement]  # (session, grain) -> first day of the period
 
 
@@ -257,12 +261,16 @@ def _strike_days(filters: Filters, *columns) -> Select:
 _DETAIL_STRIKES = _StrikeSource(
     _reports, StrikeReport.strike_date, StrikeReport.country, StrikeReport.place_id,
     func.coalesce(func.sum(StrikeReport.strikes), 0), func.coalesce(func.sum(StrikeReport.engagements), 0),
-    func.count(), lambda session, grain: _bucket(session, grain),
+    func.coalesce(func.sum(case((StrikeReport.itemised, 1), else_=0)), 0),
+    func.coalesce(func.sum(case((StrikeReport.itemised, 0), else_=StrikeReport.strikes)), 0),
+    func.coalesce(func.sum(case((StrikeReport.itemised, 0), else_=StrikeReport.engagements)), 0),
+    lambda session, grain: _bucket(session, grain),
 )
 _SUMMARY_STRIKES = _StrikeSource(
     _strike_days, StrikeDay.day, StrikeDay.country, StrikeDay.place_id,
     func.coalesce(func.sum(StrikeDay.strikes), 0), func.coalesce(func.sum(StrikeDay.engagements), 0),
-    func.coalesce(func.sum(StrikeDay.reports), 0),
+    func.coalesce(func.sum(StrikeDay.reports), 0), func.coalesce(func.sum(StrikeDay.unitemised), 0),
+    func.coalesce(func.sum(StrikeDay.unitemised_engagements), 0),
     lambda _session, grain: {"day": StrikeDay.day, "week": StrikeDay.week, "month": StrikeDay.month}[grain],
 )
 
@@ -396,10 +404,12 @@ def coverage(session: Session, filters: Filters) -> Coverage:
 def headline(session: Session, filters: Filters) -> Headline:
     """Totals of the filtered strike reports."""
     source = _strike_source(filters)
-    strikes, engagements, places, reports = session.execute(
-        source.select(filters, source.strikes, source.engagements, func.count(distinct(source.place_id)), source.reports)
+    strikes, engagements, places, reports, unitemised = session.execute(
+        source.select(filters, source.strikes, source.engagements, func.count(distinct(source.place_id)), source.reports,
+                      source.unitemised)
     ).one()
-    return Headline(int(strikes), int(engagements), _releases_reporting(session, filters), int(places), int(reports))
+    return Headline(int(strikes), int(engagements), _releases_reporting(session, filters), int(places), int(reports),
+                    int(unitemised))
 
 
 def _releases_reporting(session: Session, filters: Filters) -> int:
@@ -435,8 +445,14 @@ def filter_options(session: Session) -> dict[str, list[str]]:
 
 # --- strikes over time and by area -------------------------------------------------------
 
+NOT_ITEMISED = "not itemised"  # the group of strikes a release states but no line of it places
+
+
 def strikes_over_time(session: Session, filters: Filters, grain: str = "week", split: str = "none") -> pd.DataFrame:
-    """Columns period, group, strikes, engagements, reports: one row per period and group."""
+    """Columns period, group, strikes, engagements, reports, unitemised: one row per period and
+    group. Split by none or country, a group's strikes include those its releases state without
+    itemising them (unitemised, part of strikes); split by province, place or category, those
+    strikes are a group of their own (NOT_ITEMISED)."""
     if grain not in GRAINS or split not in SPLITS:
         raise ValueError(f"unknown grain {grain!r} or split {split!r}")
     if split == "category":
@@ -446,13 +462,14 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
         if filters.has_target_filter:
             categories = categories.where(_target_condition(filters))
         categories = categories.subquery()
-        group = func.coalesce(categories.c.category, "no target named").label("group")
+        group = case((StrikeReport.itemised.is_(False), literal(NOT_ITEMISED)),
+                     else_=func.coalesce(categories.c.category, "no target named")).label("group")
         statement = (
             _reports(
                 filters, period, group,
                 func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"),
                 func.coalesce(func.sum(StrikeReport.engagements), 0).label("engagements"),
-                func.count().label("reports"),
+                _DETAIL_STRIKES.reports.label("reports"), literal(0).label("unitemised"),
             )
             .outerjoin(categories, categories.c.report_id == StrikeReport.id)
             .group_by(period, group)
@@ -461,23 +478,42 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
         return _dates(_frame(session, statement))
     source = _strike_source(filters)
     period = source.periods(session, grain).label("period")
-    measures = (source.strikes.label("strikes"), source.engagements.label("engagements"), source.reports.label("reports"))
     if split in ("none", "country"):
+        measures = (source.strikes.label("strikes"), source.engagements.label("engagements"),
+                    source.reports.label("reports"), source.unitemised.label("unitemised"))
         group = (literal("all") if split == "none" else func.coalesce(source.country, "unknown")).label("group")
         statement = source.select(filters, period, group, *measures).group_by(period, group).order_by(period)
         return _dates(_frame(session, statement))
-    # by place id first (few rows), then by the place's province or name
-    by_place = (source.select(filters, period, source.place_id.label("place_id"), *measures)
-                .group_by(period, source.place_id).subquery())
+    # by place id first (few rows), then by the place's province or name; what no line itemises
+    # is a group of its own
+    by_place = (
+        source.select(filters, period, source.place_id.label("place_id"),
+                      (source.strikes - source.unitemised).label("strikes"),
+                      (source.engagements - source.unitemised_engagements).label("engagements"),
+                      source.reports.label("reports"), source.unitemised.label("unitemised"),
+                      source.unitemised_engagements.label("unitemised_engagements"))
+        .group_by(period, source.place_id).subquery()
+    )
     group = (func.coalesce(Place.province, "unknown") if split == "province"
              else func.coalesce(Place.name, "unresolved")).label("group")
-    statement = (
+    placed = (
         select(by_place.c.period, group, *(func.sum(by_place.c[name]).label(name)
-                                           for name in ("strikes", "engagements", "reports")))
+                                           for name in ("strikes", "engagements", "reports")),
+               literal(0).label("unitemised"))
         .select_from(by_place).outerjoin(Place, Place.id == by_place.c.place_id)
+        .where(by_place.c.reports > 0)
         .group_by(by_place.c.period, group)
-        .order_by(by_place.c.period)
     )
+    not_itemised = (
+        select(by_place.c.period, literal(NOT_ITEMISED).label("group"),
+               func.sum(by_place.c.unitemised).label("strikes"),
+               func.sum(by_place.c.unitemised_engagements).label("engagements"),
+               literal(0).label("reports"), literal(0).label("unitemised"))
+        .group_by(by_place.c.period)
+        .having(or_(func.sum(by_place.c.unitemised) > 0, func.sum(by_place.c.unitemised_engagements) > 0))
+    )
+    both = union_all(placed, not_itemised).subquery()
+    statement = select(*both.c).order_by(both.c.period, both.c.group)
     return _dates(_frame(session, statement))
 
 
@@ -539,10 +575,11 @@ def ranking(session: Session, filters: Filters, by: str = "province", limit: int
         statement = source.select(filters, name, source.strikes.label("strikes"), source.reports.label("reports"))
     else:
         # by place id first (few rows), then by the place's name or province
+        # the places and provinces of itemised strikes only: what no line places is no place's
         by_place = (
-            source.select(filters, source.place_id.label("place_id"), source.strikes.label("strikes"),
-                          source.reports.label("reports"))
-            .group_by(source.place_id).subquery()
+            source.select(filters, source.place_id.label("place_id"),
+                          (source.strikes - source.unitemised).label("strikes"), source.reports.label("reports"))
+            .group_by(source.place_id).having(source.reports > 0).subquery()
         )
         column = Place.province if by == "province" else Place.name
         name = func.coalesce(column, "unknown").label("name")
@@ -611,7 +648,8 @@ def unclassified_targets(session: Session, filters: Filters) -> pd.DataFrame:
 def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.DataFrame:
     """The strike reports behind a number, with their sentence and release: columns
     report_id, release_id, published, date, country, place, location_raw, strikes,
-    engagements, sentence, source, title (the release's)."""
+    engagements, sentence, source, title (the release's), itemised (False for the part of a
+    stated total no line places: its sentence is the one stating the total)."""
     statement = (
         _reports(
             filters,
@@ -627,6 +665,7 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
             StrikeReport.sentence.label("sentence"),
             func.coalesce(Release.source_url, Release.source).label("source"),
             Release.title.label("title"),
+            StrikeReport.itemised.label("itemised"),
         )
         .order_by(StrikeReport.strike_date, Release.id, StrikeReport.position)
         .limit(limit)
@@ -672,7 +711,7 @@ def releases_list(session: Session, filters: Filters, search: str = "", limit: i
     # the totals of the listed releases only
     ids = [int(value) for value in listed["id"]]
     reports = {release_id: (strikes, count) for release_id, strikes, count in session.execute(
-        select(StrikeReport.release_id, func.coalesce(func.sum(StrikeReport.strikes), 0), func.count())
+        select(StrikeReport.release_id, func.coalesce(func.sum(StrikeReport.strikes), 0), _DETAIL_STRIKES.reports)
         .where(StrikeReport.release_id.in_(ids)).group_by(StrikeReport.release_id)
     )} if ids else {}
     diagnostics = dict(session.execute(

@@ -22,9 +22,11 @@ from db.engine import make_engine, session_factory, upgrade, write_transaction
 from db.ingest import bump_data_version
 from db.settings import STARTER_DATA_PATH, get_settings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: strike reports not itemised, releases without counts, published totals
 # Diagnostics whose message quotes no release sentence; the others stay with the full texts.
-_FACT_DIAGNOSTICS = {"incomplete_list", "totals_mismatch", "unknown_place", "unclassified_target", "archive_disagreement", "no_date"}
+_FACT_DIAGNOSTICS = {"incomplete_list", "totals_mismatch", "unknown_place", "unclassified_target", "archive_disagreement",
+                     "no_date", "not_itemised", "over_itemised", "no_counts"}
+PUBLISHED_TOTALS_FILE = "published_totals.csv"
 
 
 def _iso(value: date | None) -> str | None:
@@ -34,15 +36,19 @@ def _iso(value: date | None) -> str | None:
 def _corpus_files(corpus: Path) -> list[Path]:
     from loaders.readers import iter_release_paths
 
-    archive = corpus / "archive" / "centcom_release_lines_2014-2015.csv"
-    # The archive first: a release file for the same day then becomes the counted version.
-    return [archive, *iter_release_paths([corpus / "releases"])]
+    archives = sorted((corpus / "archive").glob("centcom_release_lines_*.csv"))
+    # The archives first: a release file for the same day then becomes the counted version.
+    return [*archives, *iter_release_paths([corpus / "releases"])]
 
 
 def export_facts(factory: sessionmaker[Session]) -> dict:
     """Return the facts of every current release as a JSON-ready dict."""
     releases = []
     with factory() as session:
+        quoted: dict[int, list[dict]] = {}
+        for row in session.scalars(select(models.PublishedTotal).where(models.PublishedTotal.release_id.is_not(None))
+                                   .order_by(models.PublishedTotal.id)):
+            quoted.setdefault(row.release_id, []).append(_published_fact(row))
         rows = session.scalars(
             select(models.Release)
             .where(models.Release.is_current.is_(True))
@@ -77,6 +83,7 @@ def export_facts(factory: sessionmaker[Session]) -> dict:
                             "engagements": report.engagements,
                             "block": report.block,
                             "row": report.archive_row,
+                            "itemised": report.itemised,
                             "targets": [[t.action, t.count, t.type, t.category] for t in report.targets],
                         }
                         for report in sorted(release.strike_reports, key=lambda r: r.position)
@@ -84,9 +91,20 @@ def export_facts(factory: sessionmaker[Session]) -> dict:
                     "diagnostics": [
                         [d.kind, d.message] for d in release.diagnostics if d.kind in _FACT_DIAGNOSTICS
                     ],
+                    "states_counts": release.states_counts,
+                    "published_totals": quoted.get(release.id, []),
                 }
             )
-    return {"format_version": FORMAT_VERSION, "releases": releases}
+        reference = [_published_fact(row) for row in session.scalars(
+            select(models.PublishedTotal).where(models.PublishedTotal.release_id.is_(None))
+            .order_by(models.PublishedTotal.as_of_date, models.PublishedTotal.scope, models.PublishedTotal.id))]
+    return {"format_version": FORMAT_VERSION, "releases": releases, "published_totals": reference}
+
+
+def _published_fact(row: models.PublishedTotal) -> dict:
+    """A published total as a fact: figures, days, who stated it and where (not the quote)."""
+    return {"as_of": _iso(row.as_of_date), "period_start": _iso(row.period_start), "scope": row.scope,
+            "strikes": row.strikes, "engagements": row.engagements, "who_stated": row.who_stated, "url": row.url}
 
 
 def build_starter_data(corpus: Path, output: Path | None = None) -> str:
@@ -106,6 +124,9 @@ def build_starter_data(corpus: Path, output: Path | None = None) -> str:
         upgrade(engine)
         factory = session_factory(engine)
         files = [(str(path), path.read_bytes()) for path in _corpus_files(corpus)]
+        published = corpus / PUBLISHED_TOTALS_FILE
+        if published.is_file():
+            files.append((str(published), published.read_bytes()))
         result = ingest_files(factory, files, user_name="starter-build", origin="cli", source_urls=urls)
         failed = [item for item in result.files if item.outcome == "failed"]
         if failed:
@@ -139,12 +160,21 @@ def load_starter_data(
         facts = json.loads(handle.read().decode("utf-8"))
     releases = facts["releases"]
     try:
-        return _load(factory, path, releases, on_progress)
+        return _load(factory, path, releases, on_progress, facts.get("published_totals", []))
     except IntegrityError:
         return 0  # another app process loaded it at the same moment: nothing left to do
 
 
-def _load(factory, path: Path, releases: list[dict], on_progress) -> int:
+def _published_total(fact: dict, release_id: int | None = None, import_id: int | None = None) -> models.PublishedTotal:
+    return models.PublishedTotal(
+        as_of_date=_date(fact["as_of"]), period_start=_date(fact["period_start"]), scope=fact["scope"],
+        strikes=fact["strikes"], engagements=fact["engagements"], who_stated=fact["who_stated"] or "",
+        url=fact["url"], release_id=release_id, import_id=import_id,
+    )
+
+
+def _load(factory, path: Path, releases: list[dict], on_progress, published_totals: list[dict]) -> int:
+    quoted: list[tuple[models.Release, list[dict]]] = []
     with write_transaction(factory) as session:
         if session.scalar(select(func.count()).select_from(models.Release)):
             return 0  # loaded meanwhile by another process
@@ -168,6 +198,7 @@ def _load(factory, path: Path, releases: list[dict], on_progress) -> int:
                 stated_totals=item["stated_totals"],
                 raw_text=None,
                 is_current=True,
+                states_counts=item.get("states_counts", True),
                 import_id=batch.id,
             )
             for position, report in enumerate(item["reports"]):
@@ -185,7 +216,7 @@ def _load(factory, path: Path, releases: list[dict], on_progress) -> int:
                         position=position, country=report["country"], location_raw=report["location_raw"],
                         place=place, strike_date=_date(report["date"]), date_stated=report["date_stated"],
                         strikes=report["strikes"], engagements=report["engagements"], block=report["block"],
-                        archive_row=report["row"],
+                        archive_row=report["row"], itemised=report.get("itemised", True),
                         targets=[
                             models.Target(action=action, count=count, type=type_, category=category)
                             for action, count, type_, category in report["targets"]
@@ -195,9 +226,12 @@ def _load(factory, path: Path, releases: list[dict], on_progress) -> int:
             for kind, message in item["diagnostics"]:
                 release.diagnostics.append(models.Diagnostic(kind=kind, message=message))
             session.add(release)
+            quoted.append((release, item.get("published_totals", [])))
             if on_progress and index % 50 == 0:
                 on_progress(index, len(releases))
         session.flush()
+        session.add_all(_published_total(fact, release_id=release.id) for release, facts in quoted for fact in facts)
+        session.add_all(_published_total(fact, import_id=batch.id) for fact in published_totals)
         loaded = list(session.scalars(select(models.Release.id).where(models.Release.import_id == batch.id)))
         summaries.refresh_release_totals(session, loaded)
         summaries.count_in(session, loaded)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Column, Engine, MetaData, Table, bindparam, delete, func, select, text, update
+from sqlalchemy import Column, Engine, MetaData, Table, bindparam, case, delete, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from db import models
 from db.engine import execute_many, session_factory, write_transaction
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
-SUMMARY_VERSION = "1"
+SUMMARY_VERSION = "2"  # 2: strike_day tells itemised strikes from the rest
 _VERSION_KEY = "summary_version"
 _CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
@@ -111,23 +111,26 @@ def _upsert_by_copy(session: Session, table: Table, rows: list[dict], measures: 
 
 
 # What a summary is made of, whether read from the database or from rows just written:
-# strikes: (day, country, place_id, strikes, engagements, reports)
+# strikes: (day, country, place_id, strikes, engagements, itemised reports, strikes and engagements
+#           not itemised, rows)
 # targets: (day, country, place_id, category, type, action, targets, mentions, numbered)
 # release days: (release_id, day, country)
 
 
+_STRIKE_MEASURES = ("strikes", "engagements", "reports", "unitemised", "unitemised_engagements", "lines")
+
+
 def _strike_day_rows(strikes: Iterable[tuple], sign: int) -> list[dict]:
     sums: dict[tuple, list[int]] = {}
-    for day, country, place_id, strike_count, engagements, reports in strikes:
-        total = sums.setdefault((day, country, place_id), [0, 0, 0])
-        total[0] += strike_count or 0
-        total[1] += engagements or 0
-        total[2] += reports
+    for day, country, place_id, *measures in strikes:
+        total = sums.setdefault((day, country, place_id), [0] * len(_STRIKE_MEASURES))
+        for index, value in enumerate(measures):
+            total[index] += value or 0
     return [
         {"key": _key(*dimensions), "day": dimensions[0], "week": week_of(dimensions[0]),
          "month": month_of(dimensions[0]), "country": dimensions[1], "place_id": dimensions[2],
-         "strikes": sign * strike_count, "engagements": sign * engagements, "reports": sign * reports}
-        for dimensions, (strike_count, engagements, reports) in sums.items()
+         **{name: sign * value for name, value in zip(_STRIKE_MEASURES, measures, strict=True)}}
+        for dimensions, measures in sums.items()
     ]
 
 
@@ -185,7 +188,7 @@ def _deltas(strikes: Iterable[tuple], targets: Iterable[tuple], release_days: It
 def write_deltas(session: Session, deltas: Deltas) -> None:
     """Write deltas to the summaries."""
     target_measures = ("targets", "mentions", "numbered")
-    _upsert(session, models.StrikeDay.__table__, deltas.strike_days, ("strikes", "engagements", "reports"))
+    _upsert(session, models.StrikeDay.__table__, deltas.strike_days, _STRIKE_MEASURES)
     _upsert(session, models.TargetPlaceMonth.__table__, deltas.target_place_months, target_measures)
     _upsert(session, models.TargetMonth.__table__, deltas.target_months, target_measures)
     if deltas.sign > 0:
@@ -195,7 +198,7 @@ def write_deltas(session: Session, deltas: Deltas) -> None:
         session.execute(delete(models.ReleaseDay).where(models.ReleaseDay.key.in_(keys)))
     # keys whose last report went: gone, so filters and counts of places never show them
     for keys in _chunks([row["key"] for row in deltas.strike_days]):
-        session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.reports <= 0))
+        session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.lines <= 0))
     for model, rows in ((models.TargetPlaceMonth, deltas.target_place_months), (models.TargetMonth, deltas.target_months)):
         for keys in _chunks([row["key"] for row in rows]):
             session.execute(delete(model).where(model.key.in_(keys), model.mentions <= 0))
@@ -206,7 +209,9 @@ def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple],
     report, target = models.StrikeReport, models.Target
     strikes = session.execute(
         select(report.strike_date, report.country, report.place_id, func.sum(report.strikes),
-               func.sum(report.engagements), func.count())
+               func.sum(report.engagements), func.sum(case((report.itemised, 1), else_=0)),
+               func.sum(case((report.itemised, 0), else_=report.strikes)),
+               func.sum(case((report.itemised, 0), else_=report.engagements)), func.count())
         .where(report.release_id.in_(ids))
         .group_by(report.strike_date, report.country, report.place_id)
     ).all()
@@ -242,7 +247,8 @@ def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Del
     target) row pairs, as given to the inserts), without reading them back or touching the
     database: the caller can work it out while the server stores the rows."""
     return _deltas(
-        ((r["strike_date"], r["country"], r["place_id"], r["strikes"], r["engagements"], 1) for r in reports),
+        ((r["strike_date"], r["country"], r["place_id"], r["strikes"], r["engagements"], int(r["itemised"]),
+          0 if r["itemised"] else r["strikes"], 0 if r["itemised"] else r["engagements"], 1) for r in reports),
         ((r["strike_date"], r["country"], r["place_id"], t["category"], t["type"], t["action"],
           1 if t["count"] is None else t["count"], 1, 0 if t["count"] is None else 1) for r, t in targets),
         ((r["release_id"], r["strike_date"], r["country"]) for r in reports),
@@ -256,7 +262,8 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
     for ids in _chunks(release_ids):
         parsed = dict(session.execute(
             select(report.release_id, func.coalesce(func.sum(report.strikes), 0))
-            .where(report.release_id.in_(ids), report.block == "main").group_by(report.release_id)
+            .where(report.release_id.in_(ids), report.block == "main", report.itemised.is_(True))
+            .group_by(report.release_id)
         ).all())
         stated = session.execute(select(release.id, release.stated_totals).where(release.id.in_(ids))).all()
         values = [{"release_id": release_id, "stated": stated_overall_strikes(totals or {}),

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from loaders.published_totals import REQUIRED_COLUMNS, is_published_totals_header
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".text", ".html", ".htm", ".pdf", ".csv")
 ARCHIVE_COLUMNS = {"date", "country", "line"}
@@ -33,7 +35,7 @@ class UnreadableFile(ValueError):
 class SourceDocument:
     text: str
     source: str
-    format: str  # txt, html, pdf, archive, paste
+    format: str  # txt, html, pdf, archive, paste, published_totals
     title: str | None = None
     published_hint: date | None = None  # from the file name or the uploader, if the text lacks it
     archive_rows: list[dict[str, str]] | None = None  # for a line archive: its rows
@@ -92,9 +94,12 @@ def sniff_format(data: bytes, name: str) -> str:
     header = {column.strip().lower() for column in first_line.split(",")}
     if header >= ARCHIVE_COLUMNS:
         return "archive"
+    if is_published_totals_header(header):
+        return "published_totals"
     if name.lower().endswith(".csv"):
         raise UnreadableFile(
-            f"CSV without the line-archive columns {', '.join(sorted(ARCHIVE_COLUMNS))}"
+            f"CSV without the line-archive columns {', '.join(sorted(ARCHIVE_COLUMNS))} "
+            f"or the published-totals columns {', '.join(sorted(REQUIRED_COLUMNS))}"
         )
     if name.lower().endswith(".pdf"):
         raise UnreadableFile("named .pdf but the content is not a PDF")
@@ -180,6 +185,8 @@ def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
     text = decode_text(data)
     if kind == "archive":
         return read_archive(text, name)
+    if kind == "published_totals":
+        return SourceDocument(text, name, "published_totals")
     if kind == "html":
         body, title = html_to_text(text)
         if not _RELEASE_WORDS.search(body):

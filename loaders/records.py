@@ -86,17 +86,20 @@ class StatedTotal:
 
 @dataclass(slots=True)
 class PublishedFigure:
-    """A total the coalition states in a release for a longer period than the release's own
-    ("To date, ... 198 airstrikes across Iraq", "During the first 24 days of May, ... 184
-    strikes"): a reference figure, never counted as the release's strikes."""
+    """A total the coalition itself published: quoted in a release for a longer period than the
+    release's own ("To date, ... 198 airstrikes across Iraq", "During the first 24 days of May,
+    ... 184 strikes"), or a row of a file of published totals. A reference figure, never counted
+    as strikes of a release."""
 
     scope: str  # all, Iraq, Syria
-    period_start: date
+    period_start: date  # 2014-08-08 (CAMPAIGN_START) for a figure since the campaign began
     as_of: date | None  # the last day it counts (None until the release's own last day is known)
     strikes: int | None
     engagements: int | None
-    sentence: str
-    span: tuple[int, int]
+    sentence: str  # the words stating it (a file's `quote`)
+    span: tuple[int, int] | None  # in the release's text; None for a file's row
+    who_stated: str = ""
+    url: str | None = None
 
 
 @dataclass(slots=True)

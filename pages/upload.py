@@ -52,7 +52,8 @@ if top[1].button("Sign out", key="upload_sign_out"):
     st.rerun()
 
 uploaded = st.file_uploader(
-    f"Release files (.txt, .html, .pdf, line-archive .csv; up to {settings.max_upload_bytes // (1024 * 1024)} MB each)",
+    f"Release files (.txt, .html, .pdf, line-archive .csv) or published totals (.csv); "
+    f"up to {settings.max_upload_bytes // (1024 * 1024)} MB each",
     type=["txt", "html", "htm", "pdf", "csv"], accept_multiple_files=True, key="upload_files",
 )
 pasted = st.text_area("Or paste the text of a release", key="upload_paste", height=160)
@@ -67,7 +68,8 @@ else:
     st.dataframe(
         pd.DataFrame(
             [{"file": p.name, "would be": p.outcome, "releases": len(p.releases),
-              "strike reports": sum(len(r.strikes) for r in p.releases), "warnings": p.warnings, "reason": p.reason or ""}
+              "strike reports": sum(1 for r in p.releases for report in r.strikes if report.itemised),
+              "published totals": len(p.published_totals), "warnings": p.warnings, "reason": p.reason or ""}
              for p in previews]
         ),
         hide_index=True, width="stretch", key="upload_preview_table",
@@ -76,6 +78,18 @@ else:
         with st.expander(f"{item.name}: {item.outcome}", expanded=len(previews) == 1):
             if item.reason:
                 st.error(item.reason)
+            if item.published_totals:
+                st.caption("Totals the coalition published, kept as reference beside the data's own totals; "
+                           "a total stored already is skipped.")
+                st.dataframe(
+                    pd.DataFrame([
+                        {"would be": outcome, "as of": f.as_of, "from": f.period_start, "scope": f.scope,
+                         "strikes": f.strikes, "engagements": f.engagements, "stated by": f.who_stated,
+                         "source": f.url or "", "quote": f.sentence}
+                        for f, outcome in zip(item.published_totals, item.outcomes, strict=True)
+                    ]),
+                    hide_index=True, width="stretch", key=f"upload_published_{item.name}",
+                )
             for release in item.releases[:20]:
                 st.markdown(f"**{release.title or release.source}** · published {release.published or 'date unknown'}")
                 parsed = release.parsed_totals()
@@ -94,7 +108,7 @@ else:
                          "strikes": r.strikes, "engagements": r.engagements,
                          "targets": "; ".join(f"{t.action} {t.count if t.count is not None else '?'} {t.type}" for t in r.targets),
                          "sentence": r.sentence}
-                        for r in release.strikes
+                        for r in release.strikes if r.itemised
                     ]),
                     hide_index=True, width="stretch", key=f"upload_reports_{item.name}_{release.content_hash[:8]}",
                 )

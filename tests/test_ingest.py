@@ -43,8 +43,16 @@ def test_rows_trace_back_to_their_sentence(factory):
     with factory() as session:
         release = session.scalars(select(models.Release)).one()
         for report in release.strike_reports:
-            assert release.raw_text[report.span_start : report.span_end].lstrip("- ").startswith("Near")
-            assert report.sentence.startswith("Near")
+            written = release.raw_text[report.span_start : report.span_end]
+            if report.itemised:
+                assert written.lstrip("- ").startswith("Near")
+                assert report.sentence.startswith("Near")
+            else:  # the engagements each country states, which no line places: its own sentence
+                assert written == report.sentence
+                assert written.startswith(f"In {report.country}, coalition military forces conducted")
+        # Syria states 6 engagements, Iraq 3; no line gives its own
+        assert sorted((r.country, r.strikes, r.engagements) for r in release.strike_reports if not r.itemised) == [
+            ("Iraq", 0, 3), ("Syria", 0, 6)]
         raqqa = next(r for r in release.strike_reports if r.location_raw == "Raqqa")
         assert (raqqa.country, raqqa.strikes, raqqa.place.name, raqqa.strike_date.isoformat()) == (
             "Syria", 4, "Raqqa", "2017-07-20",

@@ -12,12 +12,14 @@ DAY_TWO, published 2017-07-22, strikes on 2017-07-21 (a Friday):
   Iraq,  Mosul (Nineveh):         3 strikes; engaged 1 tactical unit, destroyed 2 vehicles
 DAY_TWO_CORRECTED: DAY_TWO with 4 strikes near Mosul instead of 3.
 No strike line states its own engagements ("consisting of N engagements" is only said per
-country and overall), so summed report engagements are 0.
+country and overall): the count of record keeps each country's as not itemised (a row without a
+place, strikes 0): DAY_ONE Syria 6 and Iraq 3, DAY_TWO Iraq 3, 12 in all.
 
 DAY_THREE (written here), published 2017-08-01, strikes on 2017-07-31 (a Monday):
   Iraq,  Tal Afar (Nineveh):      3 strikes; destroyed fighting positions (no number: counts 1),
                                   destroyed 2 vehicles
-  stated 4 strikes overall and in Iraq, the list adds up to 3: one totals_mismatch diagnostic.
+  stated 4 strikes overall and in Iraq, the list adds up to 3: one totals_mismatch diagnostic,
+  and the fourth strike (with the 4 engagements) counted as not itemised: a not_itemised one.
 """
 
 from __future__ import annotations
@@ -94,8 +96,9 @@ def rows(frame, *columns) -> list[tuple]:
 
 
 def _plain(value):
-    """numpy scalars to Python, so comparisons read plainly."""
-    return value.item() if hasattr(value, "item") else value
+    """numpy scalars to Python, and a missing value (NaN) to None, so comparisons read plainly."""
+    value = value.item() if hasattr(value, "item") else value
+    return None if isinstance(value, float) and value != value else value
 
 
 def _release_ids(factory) -> dict[date, int]:
@@ -112,7 +115,8 @@ def _release_ids(factory) -> dict[date, int]:
 def test_headline_all(two_days):
     h = q(two_days, "headline", Filters())
     assert h.strikes == 10  # 7 (4 + 1 + 2) + 3
-    assert h.engagements == 0  # no strike line states its engagements
+    assert h.engagements == 12  # stated per country, no line gives its own: 6 + 3 + 3
+    assert h.unitemised == 0  # both lists add up to their stated strikes
     assert h.releases == 2
     assert h.places == 3  # Raqqa, Abu Kamal, Mosul (twice)
     assert h.reports == 4  # 3 lines + 1 line
@@ -171,8 +175,8 @@ def test_only_the_current_version_counts(corrected):
     listed = q(corrected, "releases_list", Filters())
     assert rows(listed, "published", "strikes", "reports") == [(D22, 4, 1), (D21, 7, 3)]
     reports = q(corrected, "strike_reports", Filters(start=D21))
-    assert len(reports) == 1
-    assert reports.iloc[0]["strikes"] == 4
+    # the corrected line, and the 4 engagements Iraq states that no line places
+    assert rows(reports, "strikes", "engagements", "itemised") == [(4, None, True), (0, 4, False)]
     assert "four strikes engaged" in reports.iloc[0]["sentence"]
     types = {t: (n, m) for t, n, m in rows(q(corrected, "targets_by_type", Filters()), "type", "targets", "mentions")}
     assert types["tactical unit"] == (4, 2)  # 3 + 1, once: the old version's targets are not counted
@@ -184,12 +188,12 @@ def test_only_the_current_version_counts(corrected):
 
 def test_strikes_over_time_by_day_and_country(two_days):
     frame = q(two_days, "strikes_over_time", Filters(), grain="day", split="country")
-    assert list(frame.columns) == ["period", "group", "strikes", "engagements", "reports"]
-    got = sorted(rows(frame, "period", "group", "strikes", "reports"))
+    assert list(frame.columns) == ["period", "group", "strikes", "engagements", "reports", "unitemised"]
+    got = sorted(rows(frame, "period", "group", "strikes", "engagements", "reports", "unitemised"))
     assert got == [
-        (D20, "Iraq", 2, 1),  # Mosul
-        (D20, "Syria", 5, 2),  # Raqqa 4 + Abu Kamal 1
-        (D21, "Iraq", 3, 1),  # Mosul
+        (D20, "Iraq", 2, 3, 1, 0),  # Mosul; Iraq's 3 engagements
+        (D20, "Syria", 5, 6, 2, 0),  # Raqqa 4 + Abu Kamal 1; Syria's 6 engagements
+        (D21, "Iraq", 3, 3, 1, 0),  # Mosul
     ]
     assert list(frame["period"]) == sorted(frame["period"])  # ordered by period
 
@@ -209,19 +213,33 @@ def test_strikes_over_time_week_and_month(two_days):
 
 def test_week_starts_on_monday(three_days):
     # Monday 31 July opens its own week; the month is still July
+    # day three states 4 strikes and lists 3: the fourth is counted, as not itemised
     week = q(three_days, "strikes_over_time", Filters(), grain="week", split="none")
-    assert rows(week, "period", "strikes") == [(date(2017, 7, 17), 10), (D31, 3)]
+    assert rows(week, "period", "strikes", "unitemised") == [(date(2017, 7, 17), 10, 0), (D31, 4, 1)]
     month = q(three_days, "strikes_over_time", Filters(), grain="month", split="none")
-    assert rows(month, "period", "strikes") == [(date(2017, 7, 1), 13)]  # 10 + 3
+    assert rows(month, "period", "strikes", "unitemised") == [(date(2017, 7, 1), 14, 1)]  # 10 + 4
     day = q(three_days, "strikes_over_time", Filters(), grain="day", split="none")
-    assert rows(day, "period", "strikes") == [(D20, 7), (D21, 3), (D31, 3)]
+    assert rows(day, "period", "strikes") == [(D20, 7), (D21, 3), (D31, 4)]
 
 
 def test_strikes_over_time_by_province_and_place(two_days):
     provinces = q(two_days, "strikes_over_time", Filters(), grain="month", split="province")
-    assert sorted(rows(provinces, "group", "strikes")) == [("Ar-Raqqah", 4), ("Deir ez-Zor", 1), ("Nineveh", 5)]
+    # the engagements each country states and no line places are a group of their own: 6 + 3 + 3
+    assert sorted(rows(provinces, "group", "strikes", "engagements")) == [
+        ("Ar-Raqqah", 4, 0), ("Deir ez-Zor", 1, 0), ("Nineveh", 5, 0), ("not itemised", 0, 12)]
     places = q(two_days, "strikes_over_time", Filters(countries=("Syria",)), grain="day", split="place")
-    assert sorted(rows(places, "period", "group", "strikes")) == [(D20, "Abu Kamal", 1), (D20, "Raqqa", 4)]
+    assert sorted(rows(places, "period", "group", "strikes", "engagements")) == [
+        (D20, "Abu Kamal", 1, 0), (D20, "Raqqa", 4, 0), (D20, "not itemised", 0, 6)]
+
+
+def test_strikes_over_time_by_place_keeps_what_no_line_places_apart(three_days):
+    places = q(three_days, "strikes_over_time", Filters(start=D31), grain="day", split="place")
+    # day three: Tal Afar 3 of the 4 stated strikes; the fourth, and the 4 engagements, not itemised
+    assert rows(places, "period", "group", "strikes", "engagements") == [
+        (D31, "Tal Afar", 3, 0), (D31, "not itemised", 1, 4)]
+    ranking = q(three_days, "ranking", Filters(start=D31), by="place")
+    assert rows(ranking, "name", "strikes") == [("Tal Afar", 3)]
+    assert q(three_days, "headline", Filters(start=D31)).unitemised == 1
 
 
 def test_strikes_over_time_by_category_counts_a_report_once_per_category(two_days):
@@ -231,8 +249,10 @@ def test_strikes_over_time_by_category_counts_a_report_once_per_category(two_day
         (D20, POSITIONS, 4),  # ... and fighting positions: the 4 strikes count in both
         (D20, OIL, 1),  # Abu Kamal
         (D20, BUILDINGS, 2),  # Mosul: factory and building, one category, counted once
+        (D20, "not itemised", 0),  # the countries' engagements, no line's
         (D21, UNITS, 3),  # Mosul day two: a tactical unit ...
         (D21, VEHICLES, 3),  # ... and vehicles
+        (D21, "not itemised", 0),
     ])
     narrowed = q(two_days, "strikes_over_time", Filters(categories=(VEHICLES,)), grain="day", split="category")
     assert rows(narrowed, "period", "group", "strikes") == [(D21, VEHICLES, 3)]
@@ -365,14 +385,20 @@ def test_strike_reports_return_the_sentences(two_days):
     frame = q(two_days, "strike_reports", Filters())
     assert list(frame.columns) == [
         "report_id", "release_id", "published", "date", "country", "place", "location_raw",
-        "strikes", "engagements", "sentence", "source", "title",
+        "strikes", "engagements", "sentence", "source", "title", "itemised",
     ]
-    assert rows(frame, "date", "country", "place", "strikes") == [
-        (D20, "Syria", "Raqqa", 4),
-        (D20, "Syria", "Abu Kamal", 1),
-        (D20, "Iraq", "Mosul", 2),
-        (D21, "Iraq", "Mosul", 3),
+    # the lines, and after each release's lines the engagements each country states
+    assert rows(frame, "date", "country", "place", "strikes", "itemised") == [
+        (D20, "Syria", "Raqqa", 4, True),
+        (D20, "Syria", "Abu Kamal", 1, True),
+        (D20, "Iraq", "Mosul", 2, True),
+        (D20, "Syria", None, 0, False),
+        (D20, "Iraq", None, 0, False),
+        (D21, "Iraq", "Mosul", 3, True),
+        (D21, "Iraq", None, 0, False),
     ]
+    assert frame.iloc[3]["sentence"].startswith("In Syria, coalition military forces conducted 5 strikes consisting of 6")
+    frame = frame[frame["itemised"]]
     sentences = list(frame["sentence"])
     assert sentences[0].startswith("Near Raqqa, four strikes engaged three ISIS tactical units and destroyed two fighting positions")
     assert sentences[1].startswith("Near Abu Kamal, a strike destroyed an ISIS oil storage tank")
@@ -385,7 +411,7 @@ def test_strike_reports_return_the_sentences(two_days):
 
 def test_strike_reports_filtered_and_limited(two_days):
     iraq = q(two_days, "strike_reports", Filters(countries=("Iraq",)))
-    assert rows(iraq, "date", "strikes") == [(D20, 2), (D21, 3)]
+    assert rows(iraq, "date", "strikes", "engagements") == [(D20, 2, None), (D20, 0, 3), (D21, 3, None), (D21, 0, 3)]
     vehicles = q(two_days, "strike_reports", Filters(categories=(VEHICLES,)))
     assert rows(vehicles, "date", "place", "strikes") == [(D21, "Mosul", 3)]
     assert len(q(two_days, "strike_reports", Filters(), limit=2)) == 2
@@ -473,8 +499,11 @@ def test_release_detail(two_days):
     detail = q(two_days, "release_detail", ids[D21])
     assert detail.release.published == D21
     assert detail.release.raw_text == DAY_ONE
-    assert [(r.location_raw, r.strikes, r.place.name) for r in detail.reports] == [
+    assert [(r.location_raw, r.strikes, r.place.name) for r in detail.reports if r.itemised] == [
         ("Raqqa", 4, "Raqqa"), ("Abu Kamal", 1, "Abu Kamal"), ("Mosul", 2, "Mosul"),
+    ]
+    assert [(r.country, r.strikes, r.engagements, r.place) for r in detail.reports if not r.itemised] == [
+        ("Syria", 0, 6, None), ("Iraq", 0, 3, None),
     ]
     targets = [(t.action, t.count, t.type) for t in detail.reports[0].targets]
     assert targets == [("engaged", 3, "tactical unit"), ("destroyed", 2, "fighting position")]
@@ -491,10 +520,10 @@ def test_release_detail_lists_every_version(corrected):
     assert [v.is_current for v in versions] == [False, True]
     old, new = versions
     detail = q(corrected, "release_detail", new.id)
-    assert [r.strikes for r in detail.reports] == [4]
+    assert [r.strikes for r in detail.reports if r.itemised] == [4]
     assert [v.id for v in detail.versions] == [old.id, new.id]
     assert [v.id for v in q(corrected, "release_detail", old.id).versions] == [old.id, new.id]
-    assert [r.strikes for r in q(corrected, "release_detail", old.id).reports] == [3]
+    assert [r.strikes for r in q(corrected, "release_detail", old.id).reports if r.itemised] == [3]
 
 
 # --- data quality --------------------------------------------------------------------------
@@ -504,13 +533,15 @@ def test_diagnostics_by_kind(two_days, factory):
     assert q(two_days, "diagnostics_by_kind", Filters()).empty  # both lists add up
     _ingest(factory, ("day3.txt", DAY_THREE))
     frame = q(factory, "diagnostics_by_kind", Filters())
-    assert rows(frame, "kind", "diagnostics", "releases") == [("totals_mismatch", 1, 1)]  # stated 4, listed 3
+    # stated 4, listed 3: the mismatch, and the fourth strike counted as not itemised
+    assert sorted(rows(frame, "kind", "diagnostics", "releases")) == [("not_itemised", 1, 1), ("totals_mismatch", 1, 1)]
     assert q(factory, "diagnostics_by_kind", Filters(end=D21)).empty  # day three was published on 1 August
     listed = q(factory, "diagnostics_list", Filters(), kind="totals_mismatch")
     assert rows(listed, "published", "kind") == [(AUG1, "totals_mismatch")]
     assert "stated 4" in listed.iloc[0]["message"] and "parsed 3" in listed.iloc[0]["message"]
     monthly = q(factory, "diagnostics_over_time", Filters())
-    assert rows(monthly, "month", "kind", "diagnostics") == [(date(2017, 8, 1), "totals_mismatch", 1)]
+    assert sorted(rows(monthly, "month", "kind", "diagnostics")) == [
+        (date(2017, 8, 1), "not_itemised", 1), (date(2017, 8, 1), "totals_mismatch", 1)]
 
 
 def test_totals_check(two_days, factory):

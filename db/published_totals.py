@@ -1,0 +1,94 @@
+"""The totals the coalition itself published, and what the data hold of them: the reference
+every total of ours is held against (table published_total)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import PublishedTotal, Release, StrikeDay
+from loaders.published_figures import CAMPAIGN_START
+
+_COLUMNS = ["as_of", "period_start", "scope", "strikes", "engagements", "who_stated", "url", "quote", "release_id"]
+
+
+@dataclass(frozen=True)
+class PublishedComparison:
+    """A published total beside the strikes the data count for the same days and scope."""
+
+    scope: str  # all, Iraq, Syria
+    period_start: date
+    as_of: date
+    published: int
+    held: int
+    who_stated: str
+    url: str | None
+
+    @property
+    def cumulative(self) -> bool:
+        return self.period_start == CAMPAIGN_START
+
+    @property
+    def share(self) -> float:
+        return self.held / self.published if self.published else 0.0
+
+
+def published_totals(session: Session) -> pd.DataFrame:
+    """Columns as_of, period_start, scope, strikes, engagements, who_stated, url, quote, release_id:
+    one row per figure, from the reference rows and from the releases counted now that quote one
+    (a figure both state is listed once, with the reference's source), oldest first."""
+    statement = (
+        select(PublishedTotal.as_of_date.label("as_of"), PublishedTotal.period_start, PublishedTotal.scope,
+               PublishedTotal.strikes, PublishedTotal.engagements, PublishedTotal.who_stated, PublishedTotal.url,
+               PublishedTotal.quote, PublishedTotal.release_id)
+        .outerjoin(Release, Release.id == PublishedTotal.release_id)
+        .where(or_(PublishedTotal.release_id.is_(None), Release.is_current.is_(True)))
+        # reference rows first: of a figure stated twice, the first row is kept
+        .order_by(PublishedTotal.as_of_date, PublishedTotal.scope, PublishedTotal.release_id.is_not(None),
+                  PublishedTotal.id)
+    )
+    frame = pd.DataFrame(session.execute(statement).all(), columns=_COLUMNS)
+    if frame.empty:
+        return frame
+    for column in ("as_of", "period_start"):
+        frame[column] = pd.to_datetime(frame[column]).dt.date
+    frame = frame.drop_duplicates(["as_of", "period_start", "scope", "strikes"], keep="first")
+    return frame.reset_index(drop=True)
+
+
+def strikes_held(session: Session, start: date, end: date, scope: str) -> int:
+    """The strikes the data count from start to end, in one country or both (scope all)."""
+    statement = select(func.coalesce(func.sum(StrikeDay.strikes), 0)).where(StrikeDay.day >= start, StrikeDay.day <= end)
+    if scope != "all":
+        statement = statement.where(StrikeDay.country == scope)
+    return int(session.scalar(statement) or 0)
+
+
+def _comparison(session: Session, row) -> PublishedComparison:
+    return PublishedComparison(
+        row.scope, row.period_start, row.as_of, int(row.strikes),
+        strikes_held(session, row.period_start, row.as_of, row.scope), row.who_stated or "", row.url or None,
+    )
+
+
+def published_coverage(session: Session, start: date | None, end: date | None, scope: str = "all") -> list[PublishedComparison]:
+    """What the data hold of the published totals for a period: first the latest cumulative
+    total on or before its end, then each total of a shorter period that lies within it (a
+    month, a week, a day), oldest first; each beside the data's strikes for the same days."""
+    totals = published_totals(session)
+    if totals.empty:
+        return []
+    totals = totals[totals["scope"] == scope]
+    if end is not None:
+        totals = totals[totals["as_of"] <= end]
+    cumulative = totals[totals["period_start"] == CAMPAIGN_START]
+    shorter = totals[totals["period_start"] != CAMPAIGN_START]
+    if start is not None:
+        shorter = shorter[shorter["period_start"] >= start]
+    comparisons = [_comparison(session, row) for row in cumulative.tail(1).itertuples()]
+    comparisons += [_comparison(session, row) for row in shorter.itertuples()]
+    return comparisons
