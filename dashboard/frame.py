@@ -16,7 +16,7 @@ from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import filters_from_params
 from db.engine import session_factory
 from db.queries import Filters
-from db.starter import database_is_empty, load_starter_data
+from db.starter import database_is_empty, load_starter_data, starter_refresh_due
 
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"
 
@@ -53,9 +53,10 @@ def page_frame() -> None:
 
 
 def _ensure_data() -> None:
-    """First start on an empty database: load the bundled starter facts, with progress."""
+    """First start on an empty database: load the bundled starter facts, with progress; a
+    database holding nothing but an older version's starter data gets this version's."""
     factory = session_factory(data.engine())
-    if not database_is_empty(factory):
+    if not database_is_empty(factory) and not _starter_refresh_due(factory):
         return
     progress = st.progress(0.0, text="First start: loading the starter data derived from the real releases ...")
 
@@ -66,6 +67,17 @@ def _ensure_data() -> None:
     progress.empty()
     if loaded:
         st.toast(f"Loaded {loaded} releases of starter data")
+
+
+_starter_asked = False  # per app process: a refresh is due at most once per version of the app
+
+
+def _starter_refresh_due(factory) -> bool:
+    global _starter_asked
+    if _starter_asked:
+        return False
+    _starter_asked = True
+    return starter_refresh_due(factory)
 
 
 def _staff_from_secrets() -> None:

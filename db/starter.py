@@ -7,13 +7,14 @@ Rebuild with `python -m loaders starter` (reads ../shared/corpus)."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -152,17 +153,50 @@ def load_starter_data(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Load the starter facts into the database in one transaction; returns the number of
-    releases loaded (0 if the file is missing)."""
+    releases loaded (0 if the file is missing, or the database holds other data). Starter data
+    of another version, in a database that holds nothing else, are replaced by these."""
     path = path or get_settings().starter_data_path
     if path is None or not path.is_file():
         return 0
-    with gzip.open(path, "rb") as handle:
-        facts = json.loads(handle.read().decode("utf-8"))
+    raw = path.read_bytes()
+    facts = json.loads(gzip.decompress(raw).decode("utf-8"))
     releases = facts["releases"]
     try:
-        return _load(factory, path, releases, on_progress, facts.get("published_totals", []))
+        return _load(factory, path, releases, on_progress, facts.get("published_totals", []),
+                     hashlib.sha256(raw).hexdigest())
     except IntegrityError:
         return 0  # another app process loaded it at the same moment: nothing left to do
+
+
+def _starter_only(session: Session) -> models.ImportBatch | None:
+    """The starter import of a database that has had no other import, else None."""
+    batches = session.scalars(select(models.ImportBatch).order_by(models.ImportBatch.id)).all()
+    starters = [batch for batch in batches if batch.origin == "starter" and batch.undone_at is None]
+    if len(starters) != 1 or len(batches) != 1:
+        return None
+    return starters[0]
+
+
+def starter_refresh_due(factory: sessionmaker[Session], path: Path | None = None) -> bool:
+    """True if the database holds the starter data and nothing else, and they are not the
+    bundled file's (an older version of the app loaded them). A database that has had any other
+    import, or whose starter import was undone, keeps what it has."""
+    path = path or get_settings().starter_data_path
+    if path is None or not path.is_file():
+        return False
+    with factory() as session:
+        batch = _starter_only(session)
+    return batch is not None and (batch.summary or {}).get("sha256") != hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _remove_starter(session: Session, batch: models.ImportBatch) -> None:
+    """Take out the starter data of a database that holds nothing else, summaries included."""
+    session.execute(delete(models.PublishedTotal).where(models.PublishedTotal.import_id == batch.id))
+    session.execute(delete(models.Release).where(models.Release.import_id == batch.id))
+    for model in (models.StrikeDay, models.ReleaseDay, models.TargetMonth, models.TargetPlaceMonth):
+        session.execute(delete(model))
+    batch.undone_at = models.utcnow()
+    batch.undone_by = "starter data refresh"
 
 
 def _published_total(fact: dict, release_id: int | None = None, import_id: int | None = None) -> models.PublishedTotal:
@@ -173,12 +207,17 @@ def _published_total(fact: dict, release_id: int | None = None, import_id: int |
     )
 
 
-def _load(factory, path: Path, releases: list[dict], on_progress, published_totals: list[dict]) -> int:
+def _load(factory, path: Path, releases: list[dict], on_progress, published_totals: list[dict], digest: str) -> int:
     quoted: list[tuple[models.Release, list[dict]]] = []
     with write_transaction(factory) as session:
         if session.scalar(select(func.count()).select_from(models.Release)):
-            return 0  # loaded meanwhile by another process
-        batch = models.ImportBatch(user_name="starter", origin="starter", summary={"files": [{"source": path.name, "outcome": "new", "releases": len(releases)}]})
+            previous = _starter_only(session)
+            if previous is None or (previous.summary or {}).get("sha256") == digest:
+                return 0  # loaded meanwhile by another process, or data of staff's own
+            _remove_starter(session, previous)
+            session.flush()
+        batch = models.ImportBatch(user_name="starter", origin="starter", summary={
+            "files": [{"source": path.name, "outcome": "new", "releases": len(releases)}], "sha256": digest})
         session.add(batch)
         session.flush()
         places: dict[tuple, models.Place] = {

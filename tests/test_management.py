@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from db import accounts, management, models
 from db.accounts import NotSignedIn, SignInError, Staff
+from db.ingest import ingest_files
 
 PASSWORD = "correct horse battery"
 
@@ -128,3 +129,30 @@ def test_large_archive_imports(factory, staff):
     result = management.import_files(factory, staff, [("archive.csv", data)])
     assert result.files[0].outcome == "new"
     assert result.files[0].strikes == 10_000
+
+
+def test_starter_data_of_an_older_version_are_replaced_only_where_nothing_else_is(factory, tmp_path):
+    """A database holding nothing but starter data gets the bundled ones when they change; one
+    that has had any other import, or whose starter import was undone, keeps what it has."""
+    import gzip
+    import json
+
+    from db.settings import STARTER_DATA_PATH
+    from db.starter import load_starter_data, starter_refresh_due
+
+    facts = json.loads(gzip.decompress(STARTER_DATA_PATH.read_bytes()))
+    older = tmp_path / "older.json.gz"
+    older.write_bytes(gzip.compress(json.dumps({**facts, "releases": facts["releases"][:20]}).encode()))
+    assert load_starter_data(factory, older) == 20
+    assert not starter_refresh_due(factory, older)
+    assert starter_refresh_due(factory, STARTER_DATA_PATH)
+    assert load_starter_data(factory, STARTER_DATA_PATH) == len(facts["releases"])
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(models.Release)) == len(facts["releases"])
+        strikes = session.scalar(select(func.sum(models.StrikeDay.strikes)))
+    assert strikes == sum(r["strikes"] or 0 for item in facts["releases"] for r in item["reports"])
+    assert not starter_refresh_due(factory, STARTER_DATA_PATH)
+    # staff data of their own: no refresh, ever
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    assert not starter_refresh_due(factory, older)
+    assert load_starter_data(factory, older) == 0
