@@ -101,6 +101,8 @@ def overview(q: Runner, f: Filters) -> None:
     q("strikes_over_time", f, grain="month", split="country")
     q("targets_by_type", f)
     q("coverage", f)
+    scope = f.countries[0] if len(f.countries) == 1 else "all"
+    q("published_coverage", start=f.start, end=f.end, scope=scope)
 
 
 def timeline(q: Runner, f: Filters) -> None:
@@ -109,9 +111,14 @@ def timeline(q: Runner, f: Filters) -> None:
     # run by the page only for a bar that towers over the rest (charts.undated_tall_bars), at
     # most three times; timed here for one week whether or not one does
     q("undated_totals", f.in_period(f.start or TOWERING_WEEK, "week"), label="undated_totals(one week)")
-    q("release_days", f)
+    q("coverage_days", f)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
     q("last_import_day")  # the source line's date
+    scope = f.countries[0] if len(f.countries) == 1 else "all"
+    q("running_held", scope=scope)
+    q("published_totals")
+    q("published_coverage", start=None, end=None, scope=scope, label="published_coverage(the whole record)")
+    q("published_coverage", start=f.start, end=f.end, scope=scope)
     q("headline", f)  # the drill-down totals: the page's filters until a bar is clicked
     q("strike_reports", f, limit=300)
 
@@ -120,8 +127,8 @@ def areas(q: Runner, f: Filters) -> None:
     _frame(q)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
     q("last_import_day")  # the source line's date
+    q("headline", f)  # the share the places itemise, and the map's caption
     q("places_summary", f)
-    q("headline", f)
     q("ranking", f, by="province", limit=1000)  # the tabs show its first 20
     place_ranking = q("ranking", f, by="place", limit=1000)
     place_options = [name for name in place_ranking["name"] if name not in UNKNOWN]
@@ -138,6 +145,7 @@ def targets(q: Runner, f: Filters) -> None:
     _frame(q)
     q("coverage", DEFAULT, label="coverage(everything, source line)")
     q("last_import_day")  # the source line's date
+    q("headline", f)  # the share of the strikes the targets rest on
     q("target_counts", f)
     by_type = q("targets_by_type", f)
     q("targets_by_action", f)

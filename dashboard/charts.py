@@ -203,15 +203,26 @@ def axis_cut_note(tall_bars: list[TallBar], measure: str, grain: str) -> str:
     )
 
 
+# How the coverage strip marks a day (db.queries.coverage_days): (legend name, marker)
+COVERAGE_MARKS = {
+    "counts": ("days a release gives counts for", {"symbol": "line-ns-open", "size": 10, "color": "#52606D"}),
+    "no counts": ("days only a summary without counts covers",
+                  {"symbol": "line-ns-open", "size": 10, "color": "#E69F00", "opacity": 0.9}),
+}
+NOT_ITEMISED_PATTERN = {"shape": "/", "fgcolor": "#FFFFFF", "size": 6, "solidity": 0.35}
+
+
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str,
-             release_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
+             covered_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
              shown: int = 0, period: tuple[date | None, date | None] = (None, None),
              colours: dict[str, str] | None = None) -> go.Figure:
     """Bars of strikes (or engagements) per period, one trace per group, with format changes
-    marked and, below, a strip of the days that have a release; with tall_bars (see
-    undated_tall_bars) the y axis ends a little above `shown`, and the subtitle says why.
-    The time axis spans `period` (its open ends: the data's); `colours` fixes the colour of
-    known groups (countries, categories), so a group keeps it in every view."""
+    marked and, below, a strip of the days a release covers (with counts, or only a summary
+    without them); with tall_bars (see undated_tall_bars) the y axis ends a little above
+    `shown`, and the subtitle says why. Where the data have a column `unitemised`, the strikes
+    a release states but no line of it places are the hatched top of their group's bar. The
+    time axis spans `period` (its open ends: the data's); `colours` fixes the colour of known
+    groups (countries, categories), so a group keeps it in every view."""
     if data.empty:
         return empty(title, sub, source)
     figure = go.Figure()
@@ -222,16 +233,33 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     width_ms = {"day": 1, "week": 7, "month": 30}[grain] * 86_400_000 * 0.85
     share = width_ms if stacked else width_ms / len(groups)
     when = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y"}[grain]
+    split_itemised = measure == "strikes" and "unitemised" in data and bool(data["unitemised"].fillna(0).any())
+    bar = {"xperiod": {"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
+           "xperiod0": WEEK_START if grain == "week" else None, "xperiodalignment": "middle", "xhoverformat": when}
     for index, group in enumerate(groups):
         part = data[data["group"] == group]
+        offset = None if stacked else -width_ms / 2 + index * share
+        unitemised = part["unitemised"].fillna(0) if split_itemised else pd.Series(0, index=part.index)
+        itemised = part[measure] - unitemised
         figure.add_bar(
-            x=part["period"], y=part[measure], name=str(group), marker_color=colour_of[group],
-            width=[share] * len(part), offset=None if stacked else -width_ms / 2 + index * share,
-            xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
-            xperiod0=WEEK_START if grain == "week" else None, xperiodalignment="middle", xhoverformat=when,
-            customdata=part[["group"]], hovertemplate=f"%{{x}}<br>{group}: %{{y:,}} {measure}<extra></extra>",
+            x=part["period"], y=itemised, name=str(group), marker_color=colour_of[group], legendgroup=str(group),
+            width=[share] * len(part), offset=offset, **bar,
+            customdata=part[["group", measure]].assign(unitemised=unitemised),
+            hovertemplate=f"%{{x}}<br>{group}: %{{customdata[1]:,}} {measure}"
+                          + ("<br>%{customdata[2]:,} of them not itemised by place" if split_itemised else "")
+                          + "<extra></extra>",
         )
-    figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1, showlegend=len(groups) > 1)
+        if split_itemised and unitemised.any():
+            figure.add_bar(
+                x=part["period"], y=unitemised, base=None if stacked else itemised, name=f"{group}: not itemised",
+                legendgroup=str(group), marker={"color": colour_of[group], "pattern": NOT_ITEMISED_PATTERN},
+                width=[share] * len(part), offset=offset, **bar,
+                customdata=part[["group", measure]].assign(unitemised=unitemised),
+                hovertemplate=f"%{{x}}<br>{group}: %{{customdata[2]:,}} {measure} stated by their release "
+                              "but not itemised by place<extra></extra>",
+            )
+    figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1,
+                         showlegend=len(groups) > 1 or split_itemised)
     figure.update_yaxes(title_text=f"{measure} per {grain}", rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None)
     first_bar = data["period"].min()
@@ -248,17 +276,63 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     if tall_bars:
         notes += _axis_cut(figure, tall_bars, shown, start, end)
         sub = " · ".join((sub, axis_cut_note(tall_bars, measure, grain)))
-    if release_days is not None and not release_days.empty:
-        figure.add_trace(go.Scatter(
-            x=release_days["day"], y=[0] * len(release_days), mode="markers", yaxis="y2", name="days with a release",
-            marker={"symbol": "line-ns-open", "size": 10, "color": "#52606D"}, hovertemplate="release %{x}<extra></extra>",
-        ))
+    if split_itemised:
+        sub = " · ".join((sub, "hatched: stated by a release but not itemised by place"))
+    if covered_days is not None and not covered_days.empty:
+        for covered, (name, marker) in COVERAGE_MARKS.items():
+            days = covered_days[covered_days["covered"] == covered]
+            if days.empty:
+                continue
+            figure.add_trace(go.Scatter(
+                x=days["day"], y=[0] * len(days), mode="markers", yaxis="y2", name=name, marker=marker,
+                hovertemplate=f"%{{x|%d %b %Y}}: {name.removeprefix('days ')}<extra></extra>",
+            ))
         figure.update_layout(
             yaxis={"domain": [0.14, 1]},
             yaxis2={"domain": [0, 0.07], "showticklabels": False, "showgrid": False, "zeroline": False,
-                    "title": {"text": "releases", "font": {"size": 10}}},
+                    "title": {"text": "covered", "font": {"size": 10}}},
             xaxis={"anchor": "y2"},  # the dates under the strip, not printed over it
         )
+    return frame(figure, title, sub, source, notes=notes)
+
+
+def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: str, source: str,
+                  latest_held: int | None = None) -> go.Figure:
+    """The data's strikes added up since the campaign began (held: columns period, the first of
+    a month, and running, the total at its end) against the totals the coalition published for
+    the same scope (published: columns as_of, strikes, who_stated), each a point with its source
+    on hover; the latest published total is labelled with what the data hold to its day
+    (latest_held)."""
+    if held.empty and published.empty:
+        return empty(title, sub, source, "Nothing to add up for these filters.")
+    figure = go.Figure()
+    if not held.empty:
+        month_ends = (pd.to_datetime(held["period"]) + pd.offsets.MonthEnd(0)).dt.date
+        figure.add_scatter(
+            x=month_ends, y=held["running"], name="strikes in the data", mode="lines+markers",
+            line={"color": PALETTE[0], "width": 3}, marker={"size": 4},
+            hovertemplate="to %{x|%d %b %Y}: %{y:,} strikes in the data<extra></extra>",
+        )
+    notes = []
+    if not published.empty:
+        figure.add_scatter(
+            x=published["as_of"], y=published["strikes"], name="reported by the coalition", mode="markers",
+            marker={"color": PALETTE[3], "size": 11, "symbol": "diamond", "line": {"width": 1, "color": "#FFFFFF"}},
+            customdata=published[["who_stated"]],
+            hovertemplate="to %{x|%d %b %Y}: %{y:,} strikes reported by the coalition<br>%{customdata[0]}<extra></extra>",
+        )
+        latest = published.iloc[-1]
+        held_then = latest_held if latest_held is not None else 0
+        share = held_then / latest["strikes"] if latest["strikes"] else 0
+        notes.append({
+            "x": latest["as_of"], "y": latest["strikes"], "xref": "x", "yref": "y", "showarrow": True, "arrowhead": 0,
+            "ax": -20, "ay": -30, "xanchor": "right",
+            "text": f"{latest['strikes']:,} reported to {latest['as_of']:%d %b %Y};<br>the data hold {held_then:,} ({share:.0%})",
+            "font": {"size": 13, "color": "#1F2933"}, "align": "right",
+        })
+    figure.update_yaxes(title_text="strikes since 8 Aug 2014", rangemode="tozero", tickformat=",d")
+    figure.update_xaxes(title_text=None, type="date")
+    figure.update_layout(showlegend=True, hovermode="closest")
     return frame(figure, title, sub, source, notes=notes)
 
 

@@ -92,3 +92,19 @@ def published_coverage(session: Session, start: date | None, end: date | None, s
     comparisons = [_comparison(session, row) for row in cumulative.tail(1).itertuples()]
     comparisons += [_comparison(session, row) for row in shorter.itertuples()]
     return comparisons
+
+
+def running_held(session: Session, scope: str = "all") -> pd.DataFrame:
+    """Columns period, strikes, running: the data's strikes per month since the campaign began,
+    and their running total at each month's end, in one country or both."""
+    statement = select(StrikeDay.month.label("period"), func.sum(StrikeDay.strikes).label("strikes"))
+    if scope != "all":
+        statement = statement.where(StrikeDay.country == scope)
+    statement = statement.where(StrikeDay.month.is_not(None)).group_by(StrikeDay.month).order_by(StrikeDay.month)
+    frame = pd.DataFrame(session.execute(statement).all(), columns=["period", "strikes"])
+    if frame.empty:
+        return frame.assign(running=[])
+    frame["period"] = pd.to_datetime(frame["period"]).dt.date
+    frame["strikes"] = frame["strikes"].astype(int)
+    frame["running"] = frame["strikes"].cumsum()
+    return frame

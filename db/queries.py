@@ -51,6 +51,9 @@ from db.models import (
     TargetMonth,
     TargetPlaceMonth,
 )
+
+# the published totals' queries, run by the pages by name as the ones here
+from db.published_totals import published_coverage, published_totals, running_held  # noqa: F401
 from db.summaries import month_of, week_of
 
 GRAINS = ("day", "week", "month")
@@ -114,10 +117,17 @@ class Coverage:
     releases: int
     days_with_release: int
     days_in_period: int
+    days_with_counts: int = 0  # days a release states strikes for (coverage_days)
+    days_without_counts: int = 0  # days only a summary without counts covers
 
     @property
     def days_without_release(self) -> int:
         return max(self.days_in_period - self.days_with_release, 0)
+
+    @property
+    def days_not_covered(self) -> int:
+        """Days of the period no release covers at all."""
+        return max(self.days_in_period - self.days_with_counts - self.days_without_counts, 0)
 
 
 @dataclass
@@ -382,7 +392,8 @@ def data_version(session: Session) -> str:
 
 
 def coverage(session: Session, filters: Filters) -> Coverage:
-    """First and last strike day, releases, and days with and without a release."""
+    """First and last strike day, releases, days with and without a release, and how the
+    period's days are covered (coverage_days)."""
     source = _strike_source(filters)
     first, last, reports = session.execute(
         source.select(filters, func.min(source.day), func.max(source.day), source.reports)
@@ -398,7 +409,9 @@ def coverage(session: Session, filters: Filters) -> Coverage:
     start = filters.start or first
     end = filters.end or last
     period = (end - start).days + 1 if start and end else 0
-    return Coverage(first, last, releases, days, period)
+    covered = coverage_days(session, Filters(start=start, end=end)) if period else pd.DataFrame(columns=["covered"])
+    return Coverage(first, last, releases, days, period, int((covered["covered"] == COUNTED).sum()),
+                    int((covered["covered"] == NO_COUNTS).sum()))
 
 
 def headline(session: Session, filters: Filters) -> Headline:
@@ -538,6 +551,44 @@ def release_days(session: Session, filters: Filters) -> pd.DataFrame:
         .order_by(Release.published)
     )
     return _dates(_frame(session, statement), "day")
+
+
+COUNTED, NO_COUNTS = "counts", "no counts"  # how a day is covered (coverage_days)
+
+
+def coverage_days(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns day, covered: each day of the filtered dates a current release covers, COUNTED
+    where one states strikes for it (a strike reported that day, or a day of the period a release
+    with counts covers), NO_COUNTS where only a summary without counts covers it. Days no release
+    covers are not listed. Releases are not filtered by country, place or target: a release
+    covers a day whatever it reports."""
+    conditions = [Release.is_current.is_(True), Release.period_start.is_not(None)]
+    if filters.start:
+        conditions.append(Release.period_end >= filters.start)
+    if filters.end:
+        conditions.append(Release.period_start <= filters.end)
+    periods = session.execute(
+        select(Release.period_start, Release.period_end, Release.states_counts).where(*conditions)).all()
+    day_conditions = []
+    if filters.start:
+        day_conditions.append(ReleaseDay.day >= filters.start)
+    if filters.end:
+        day_conditions.append(ReleaseDay.day <= filters.end)
+    counted = {_as_date(day) for (day,) in session.execute(
+        select(ReleaseDay.day).distinct().where(ReleaseDay.day.is_not(None), *day_conditions))}
+    summaries_only: set[date] = set()
+    for first, last, states_counts in periods:
+        first, last = _as_date(first), _as_date(last or first)
+        first, last = max(first, filters.start or first), min(last, filters.end or last)
+        days = {first + timedelta(days=offset) for offset in range((last - first).days + 1)}
+        (counted if states_counts else summaries_only).update(days)
+    rows = [(day, COUNTED) for day in counted] + [(day, NO_COUNTS) for day in summaries_only - counted]
+    return pd.DataFrame(sorted(rows), columns=["day", "covered"])
+
+
+def _as_date(value) -> date:
+    """A date column's value as a date (SQLite returns text)."""
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
 def places_summary(session: Session, filters: Filters) -> pd.DataFrame:
@@ -845,26 +896,58 @@ def undated_totals(session: Session, filters: Filters) -> dict[str, int]:
     return {"strikes": int(strikes), "engagements": int(engagements)}
 
 
+# Why a release's lines and its stated totals differ (totals_check's reason)
+COPY_CUT, AS_PUBLISHED, LINES_OVER = "copy cut", "as published", "lines over stated"
+
+
 def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
-    """Columns release_id, published, source, title, stated, parsed, flag: releases whose stated
-    overall strikes differ from the sum of their main-list reports."""
-    flagged = (
-        select(Diagnostic.id)
-        .where(Diagnostic.release_id == Release.id, Diagnostic.kind.in_(("incomplete_list", "totals_mismatch")))
-        .exists()
+    """Columns release_id, published, source, title, stated, itemised, not_itemised, counted,
+    reason, detail: the releases whose stated totals and lines differ, anywhere they state one
+    (overall, a country, a day, a late block). stated: the overall strikes stated (None where
+    only countries are); itemised: what the main-list lines add up to; not_itemised: what the
+    count of record adds for stated strikes no line places; counted: every strike counted.
+    reason: COPY_CUT (the copy stops inside a list), AS_PUBLISHED (the release does not add up
+    as published) or LINES_OVER (its lines add up to more than it states: they are counted);
+    detail: the diagnostics that say where."""
+    differing = (
+        select(Diagnostic.release_id)
+        .where(Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch")))
+        .union(select(Release.id).where(Release.stated_strikes.is_not(None), Release.stated_strikes != Release.parsed_strikes))
     )
-    statement = (
+    releases = _frame(session, (
         select(Release.id.label("release_id"), Release.published.label("published"),
                func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
-               Release.stated_strikes.label("stated"), Release.parsed_strikes.label("parsed"),
-               flagged.label("flagged"))
-        .where(*_release_period(filters), Release.stated_strikes.is_not(None),
-               Release.stated_strikes != Release.parsed_strikes)
+               Release.stated_strikes.label("stated"), Release.parsed_strikes.label("itemised"))
+        .where(*_release_period(filters), Release.id.in_(differing))
         .order_by(Release.published, Release.id)
-    )
-    frame = _frame(session, statement)
-    frame["flag"] = ["incomplete copy or mismatch flagged" if flagged else "not flagged" for flagged in frame.pop("flagged")]
-    return frame
+    ))
+    columns = [*releases.columns, "not_itemised", "counted", "reason", "detail"]
+    if releases.empty:
+        return pd.DataFrame(columns=columns)
+    ids = [int(value) for value in releases["release_id"]]
+    counted = {release_id: (int(strikes or 0), int(unitemised or 0)) for release_id, strikes, unitemised in session.execute(
+        select(StrikeReport.release_id, func.sum(StrikeReport.strikes), _DETAIL_STRIKES.unitemised)
+        .where(StrikeReport.release_id.in_(ids)).group_by(StrikeReport.release_id))}
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for release_id, kind, message in session.execute(
+        select(Diagnostic.release_id, Diagnostic.kind, Diagnostic.message)
+        .where(Diagnostic.release_id.in_(ids),
+               Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch", "incomplete_list")))
+        .order_by(Diagnostic.id)):
+        notes.setdefault(release_id, []).append((kind, message))
+
+    def reason(release_id: int) -> str:
+        kinds = {kind for kind, _message in notes.get(release_id, [])}
+        if "incomplete_list" in kinds:
+            return COPY_CUT
+        return LINES_OVER if "over_itemised" in kinds else AS_PUBLISHED
+
+    releases["not_itemised"] = [counted.get(release_id, (0, 0))[1] for release_id in ids]
+    releases["counted"] = [counted.get(release_id, (0, 0))[0] for release_id in ids]
+    releases["reason"] = [reason(release_id) for release_id in ids]
+    releases["detail"] = ["; ".join(message for kind, message in notes.get(release_id, [])
+                                    if kind in ("not_itemised", "over_itemised")) for release_id in ids]
+    return releases[columns]
 
 
 def last_import_day(session: Session) -> date | None:

@@ -8,6 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, show_chart, show_strike_reports, source_text
+from dashboard.record import itemised_share_note
 from db.queries import Filters
 
 page_frame()
@@ -17,6 +18,7 @@ params = st.query_params.to_dict()
 source = source_text()
 st.title("Areas")
 st.caption(charts.subtitle(period, filters.describe()))
+st.caption(itemised_share_note(data.query("headline", filters), "the places, provinces and rankings"))
 
 UNKNOWN = {"unknown", "unresolved"}
 
@@ -52,12 +54,13 @@ map_table = located[["place", "country", "province", "lat", "lon", "strikes", "r
 show_chart(figure, map_table, title, key="areas_map", on_select=lambda: remember_selection("areas_map", "place"))
 mapped_strikes = int(located["strikes"].sum()) if not located.empty else 0
 unplaced_strikes = int(unplaced["strikes"].sum()) if not unplaced.empty else 0
-unnamed_strikes = headline.strikes - mapped_strikes - unplaced_strikes
+unnamed_strikes = headline.strikes - headline.unitemised - mapped_strikes - unplaced_strikes
 off_the_map = [
     f"{unplaced_strikes:,} at {len(unplaced)} region{'s' * (len(unplaced) != 1)} without coordinates (a border area, "
     "a valley)" if unplaced_strikes else "",
     f"{unnamed_strikes:,} at no place the gazetteer knows: a country's total without places, or a place name it "
     "does not know (the Data quality page lists those names)" if unnamed_strikes else "",
+    f"{headline.unitemised:,} stated by their release but not itemised by place" if headline.unitemised else "",
 ]
 st.caption(
     f"{mapped_strikes:,} of {headline.strikes:,} strikes in view are at a place with coordinates"

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, release_table, show_chart, source_text
+from db.queries import AS_PUBLISHED, COPY_CUT, LINES_OVER
 from loaders.records import DIAGNOSTIC_KINDS
 
 page_frame()
@@ -33,7 +34,8 @@ figures[1].metric("Unresolved place names", f"{len(unresolved):,}",
                   help="Distinct place names, as written, that the gazetteer did not locate.")
 figures[2].metric("Unclassified target phrases", f"{len(unclassified):,}")
 figures[3].metric("Releases whose totals differ", f"{len(totals):,}",
-                  help="Stated overall strikes differ from the sum of the main-list strike reports.")
+                  help="A total the release states (overall, for a country, a day or a late block) differs from "
+                       "what its lines add up to.")
 
 # --- by kind and over time ----------------------------------------------------------------
 
@@ -101,23 +103,28 @@ with right:
 
 st.subheader("Releases whose totals differ from their lines")
 st.caption(
-    "The release states an overall number of strikes that differs from the sum of its parsed main-list strike "
-    "reports. “Flagged” means the parser already reported why (a copy that stops inside the list, or a stated "
-    f"mismatch); “not flagged” ones deserve a look. By publication date; {NOT_FILTERED}."
+    "Where a release states more strikes than its lines place, the rest is counted as “not itemised” (no place, "
+    "the sentence that states it as its source): the counts follow what the release states. Where its lines add "
+    "up to more, the lines are counted. The reason: the copy stops inside a list, or the release does not add up "
+    f"as published. By publication date; {NOT_FILTERED}."
 )
 if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
 else:
-    shown = totals.copy()
-    shown["flag"] = shown["flag"].map(lambda flag: "flagged" if flag.endswith(" flagged") else flag)
-    shown["difference"] = shown["parsed"] - shown["stated"]
+    reasons = {COPY_CUT: "copy stops inside a list", AS_PUBLISHED: "does not add up as published",
+               LINES_OVER: "lines add up to more"}
+    shown = totals.assign(reason=totals["reason"].map(reasons))
+    st.markdown(f"**{len(shown):,} releases**: {int(shown['not_itemised'].sum()):,} strikes counted as not itemised, "
+                f"{(totals['reason'] == COPY_CUT).sum():,} of the releases cut short in their copy.")
     release_table(
-        shown, ["published", "stated", "parsed", "difference", "flag", "web_page", "source"], "quality_totals",
-        stated=st.column_config.NumberColumn("stated strikes", width=95),
-        parsed=st.column_config.NumberColumn("parsed strikes", width=95),
-        difference=st.column_config.NumberColumn("parsed − stated", format="%+d", width=100),
-        flag=st.column_config.TextColumn(
-            "flag", width=100, help="flagged: the parser reported an incomplete copy or a stated mismatch"),
+        shown, ["published", "stated", "itemised", "not_itemised", "counted", "reason", "detail", "web_page", "source"],
+        "quality_totals",
+        stated=st.column_config.NumberColumn("stated overall", width=90, help="Blank: the release states per country only"),
+        itemised=st.column_config.NumberColumn("in its lines", width=85),
+        not_itemised=st.column_config.NumberColumn("not itemised", width=85),
+        counted=st.column_config.NumberColumn("counted", width=75),
+        reason=st.column_config.TextColumn("reason", width=170),
+        detail=st.column_config.TextColumn("where", width="large"),
     )
 
 st.subheader("Strikes without a stated day")

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.comparison import compare_with_previous_period
 from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
+from dashboard.record import not_itemised_note, record_note, scope_of, source_markdown
 
 page_frame()
 filters = filter_bar()
@@ -23,7 +24,9 @@ delta = comparison.change
 columns = st.columns(4)
 figures = [
     ("Strikes", "The strikes of the reports that name such a target, counted whole: a release gives its counts by "
-                "place, not by target (the Targets page counts the targets)." if filters.has_target_filter else None),
+                "place, not by target (the Targets page counts the targets)." if filters.has_target_filter else
+                "What the releases in the data state, place by place, and where their lines do not reach a total "
+                "they state, that total (not itemised)."),
     ("Engagements", "Reported from 2017 on; earlier releases counted strikes only."),
     ("Releases", None),
     ("Places", None),
@@ -41,6 +44,15 @@ for column, (label, help_text) in zip(columns, figures, strict=True):
                   delta_arrow="off" if now == before else "auto")
 if comparison.note:
     st.caption(comparison.note)
+# the whole record: what the data hold of the totals the coalition itself published
+published = data.query("published_coverage", start=period[0], end=period[1], scope=scope_of(filters))
+held = record_note(published, filters)
+if held:
+    latest = [item for item in published if item.cumulative][-1]
+    st.info(f"{held} Source: {source_markdown(latest.who_stated, latest.url)}.", icon=":material/fact_check:")
+unplaced = not_itemised_note(current)
+if unplaced:
+    st.caption(unplaced)
 
 left, right = st.columns([3, 2])
 with left:
@@ -57,9 +69,24 @@ with right:
 
 coverage = data.query("coverage", filters)
 st.subheader("What the data covers")
-cols = st.columns(4)
+cols = st.columns(5)
 cols[0].metric("First strike day", f"{coverage.first_day:%d %b %Y}" if coverage.first_day else "–")
 cols[1].metric("Last strike day", f"{coverage.last_day:%d %b %Y}" if coverage.last_day else "–")
-cols[2].metric("Days with a release", f"{coverage.days_with_release:,}")
-cols[3].metric("Days without a release", f"{coverage.days_without_release:,}",
-               help="Days in the period with no release in the data: a gap in reporting, not a lull in strikes.")
+cols[2].metric("Days with counts", f"{coverage.days_with_counts:,}",
+               help="Days a release in the data gives strike counts for.")
+cols[3].metric("Days in a summary only", f"{coverage.days_without_counts:,}",
+               help="Days only a narrative summary covers: it says strikes were made, but not how many.")
+cols[4].metric("Days without a release", f"{coverage.days_not_covered:,}",
+               help="Days in the period no release in the data covers: a gap in reporting, not a lull in strikes.")
+shorter = [item for item in published if not item.cumulative]
+if shorter:
+    with st.expander(f"Totals the coalition published for {len(shorter)} shorter period"
+                     f"{'' if len(shorter) == 1 else 's'} in view, beside the data's count"):
+        st.dataframe(
+            [{"from": item.period_start, "to": item.as_of, "scope": item.scope, "published": item.published,
+              "in the data": item.held, "share": item.share, "stated by": item.who_stated, "source": item.url}
+             for item in shorter],
+            hide_index=True, width="stretch", key="overview_published",
+            column_config={"share": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),
+                           "source": st.column_config.LinkColumn("source")},
+        )

@@ -6,6 +6,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
+from dashboard.record import itemised_share_note
 
 page_frame()
 filters = filter_bar()
@@ -14,6 +15,7 @@ params = st.query_params.to_dict()
 source = source_text()
 st.title("Targets")
 st.caption(charts.subtitle(period, filters.describe()))
+st.caption(itemised_share_note(data.query("headline", filters), "the targets"))
 
 # --- (e) counts are lower bounds ----------------------------------------------------------
 counts = data.query("target_counts", filters)

@@ -7,8 +7,10 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, show_chart, show_strike_reports, source_text
+from dashboard.record import scope_of
 from dashboard.view_state import grain_from_params, split_from_params
 from db.queries import GRAINS, SPLITS
+from loaders.published_figures import CAMPAIGN_START
 
 page_frame()
 filters = filter_bar()
@@ -32,7 +34,7 @@ else:
 st.query_params.update({"grain": grain, "split": split, "measure": measure})
 
 series = charts.top_groups(data.query("strikes_over_time", filters, grain=grain, split=split), measure)
-days = data.query("release_days", filters)
+days = data.query("coverage_days", filters)
 title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
 extra = " · ".join(note for note in (
     "engagements are reported from Feb 2017 on" if measure == "engagements" else "",
@@ -46,6 +48,36 @@ figure = charts.timeline(series, measure, grain, stacked, title,
                          charts.subtitle(period, filters.describe(), extra), source_text(), days, tall_bars, shown,
                          period, charts.split_colours(split))
 event = show_chart(figure, series, title, key="timeline_chart", on_select="rerun")
+st.caption("Under the bars, each day a release covers: dark where it gives counts, orange where only a summary without "
+           "counts does; a blank is a day no release in the data covers, a gap in the record, not a lull in strikes.")
+
+# --- the whole record: the data's running total against what the coalition published ---------
+scope = scope_of(filters)
+held = data.query("running_held", scope=scope)
+published = data.query("published_totals")
+cumulative = published[(published["scope"] == scope) & (published["period_start"] == CAMPAIGN_START)] \
+    if not published.empty else published
+record = data.query("published_coverage", start=None, end=cumulative["as_of"].max() if not cumulative.empty else None,
+                    scope=scope)
+latest = [item for item in record if item.cumulative]
+title = "Strikes in the data against the coalition's own totals" + ("" if scope == "all" else f", {scope}")
+sub = charts.subtitle((CAMPAIGN_START, data.query("filter_options")["bounds"][1]),
+                      f"{'both countries' if scope == 'all' else scope}; every place and target",
+                      "running total since 8 Aug 2014 · ◆ a total the coalition published (its source on hover)")
+figure = charts.running_total(held, cumulative, title, sub, source_text(), latest[-1].held if latest else None)
+show_chart(figure, held, title, key="timeline_running_total")
+shorter = [item for item in data.query("published_coverage", start=period[0], end=period[1], scope=scope)
+           if not item.cumulative]
+if shorter:
+    st.caption(f"Totals the coalition published for shorter periods of the dates in view ({scope if scope != 'all' else 'both countries'}), "
+               "beside the strikes the data count for the same days.")
+    st.dataframe(
+        [{"from": item.period_start, "to": item.as_of, "published": item.published, "in the data": item.held,
+          "share": item.share, "stated by": item.who_stated, "source": item.url} for item in shorter],
+        hide_index=True, width="stretch", key="timeline_published",
+        column_config={"share": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),
+                       "source": st.column_config.LinkColumn("source")},
+    )
 
 st.subheader("Behind the numbers")
 points = (event.selection.points if event and event.selection else []) if hasattr(event, "selection") else []

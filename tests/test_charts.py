@@ -175,6 +175,6 @@ def test_a_country_keeps_its_colour_in_every_view():
 
 
 def test_the_dates_sit_under_the_release_strip():
-    days = pd.DataFrame({"day": [date(2015, 4, 7)]})
+    days = pd.DataFrame({"day": [date(2015, 4, 7)], "covered": ["counts"]})
     figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, days)
     assert figure.layout.xaxis.anchor == "y2"

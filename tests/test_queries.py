@@ -548,10 +548,15 @@ def test_totals_check(two_days, factory):
     assert q(two_days, "totals_check", Filters()).empty  # 7 = 4 + 1 + 2 and 3 = 3
     _ingest(factory, ("day3.txt", DAY_THREE))
     frame = q(factory, "totals_check", Filters())
-    assert list(frame.columns) == ["release_id", "published", "source", "title", "stated", "parsed", "flag"]
-    assert rows(frame, "published", "source", "stated", "parsed", "flag") == [
-        (AUG1, "day3.txt", 4, 3, "incomplete copy or mismatch flagged"),
+    assert list(frame.columns) == ["release_id", "published", "source", "title", "stated", "itemised", "not_itemised",
+                                   "counted", "reason", "detail"]
+    # day three states 4 strikes (overall and in Iraq), its one line 3: the fourth is counted,
+    # not itemised; the copy reaches its closing text, so the release itself does not add up
+    assert rows(frame, "published", "source", "stated", "itemised", "not_itemised", "counted", "reason") == [
+        (AUG1, "day3.txt", 4, 3, 1, 4, "as published"),
     ]
+    assert frame.iloc[0]["detail"] == ("Iraq, 2017-07-31: states 4 strikes, its lines account for 3; "
+                                       "1 counted as not itemised (as published)")
     assert q(factory, "totals_check", Filters(end=D21)).empty
 
 
@@ -671,3 +676,22 @@ def test_strikes_without_a_stated_day_are_found_through_their_partial_index(two_
             connection.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: scanning it is cheaper
         plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(explain + statement, parameters))
     assert "ix_strike_report_undated" in plan, plan
+
+
+def test_coverage_days_tell_counts_from_summaries_without_them(three_days):
+    from db.queries import COUNTED, NO_COUNTS
+
+    narrative = ("News | Aug. 9, 2017\n\nCJTF-OIR continues partner support to Defeat ISIS\n\n"
+                 "SOUTHWEST ASIA – Combined Joint Task Force – Operation Inherent Resolve continued supporting "
+                 "partner forces with precision strikes in Syria, July 30 – Aug. 5.\n")
+    _ingest(three_days, ("narrative.txt", narrative))
+    days = q(three_days, "coverage_days", Filters(start=D20, end=date(2017, 8, 6)))
+    # strikes stated for the 20th, 21st and 31st; the summary covers 30 July - 5 Aug, the 31st
+    # of which a release with counts covers too
+    summary_only = [date(2017, 7, 30)] + [date(2017, 8, day) for day in range(1, 6)]
+    assert rows(days, "day", "covered") == sorted(
+        [(D20, COUNTED), (D21, COUNTED), (D31, COUNTED)] + [(day, NO_COUNTS) for day in summary_only])
+    c = q(three_days, "coverage", Filters(start=D20, end=date(2017, 8, 6)))
+    # 18 days: 3 with counts, 6 by the summary alone, 9 with no release at all
+    assert (c.days_in_period, c.days_with_counts, c.days_without_counts, c.days_not_covered) == (18, 3, 6, 9)
+    assert q(three_days, "headline", Filters()).strikes == 14  # the summary adds no strike: 10 + 4

@@ -1,0 +1,89 @@
+"""What the data hold of the whole record, in words: the data's strikes against the totals the
+coalition published, and the part of them no line itemises. Plain functions, no Streamlit."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from db.published_totals import PublishedComparison
+from db.queries import Filters, Headline
+
+
+def scope_of(filters: Filters) -> str:
+    """The scope of published totals a view compares with: its one country, else both (all)."""
+    return filters.countries[0] if len(filters.countries) == 1 else "all"
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _where(scope: str) -> str:
+    return "" if scope == "all" else f" in {scope}"
+
+
+def held_statement(comparison: PublishedComparison) -> str:
+    """"The data hold 17,818 of the 32,397 strikes the coalition reported from 8 Aug 2014 to
+    31 Dec 2018 (55%).": one published total against the data's strikes for the same days."""
+    if comparison.cumulative:
+        days = f"from {_day(comparison.period_start)} to {_day(comparison.as_of)}"
+    elif comparison.period_start == comparison.as_of:
+        days = f"on {_day(comparison.as_of)}"
+    else:
+        days = f"from {_day(comparison.period_start)} to {_day(comparison.as_of)}"
+    return (f"The data hold {comparison.held:,} of the {comparison.published:,} strikes the coalition reported"
+            f"{_where(comparison.scope)} {days} ({comparison.share:.0%}).")
+
+
+def record_note(comparisons: list[PublishedComparison], filters: Filters) -> str | None:
+    """The Overview's line under its figures: what the data hold of the latest published total
+    on or before the period's end, with what it leaves out; None where no total was published
+    by then."""
+    cumulative = [comparison for comparison in comparisons if comparison.cumulative]
+    if not cumulative:
+        return None
+    note = held_statement(cumulative[-1])
+    if cumulative[-1].share < 0.95:
+        note += " The rest are in releases the data do not have (see Data quality and the Timeline's running total)."
+    narrowed = [label for label, values in (("places", filters.provinces or filters.places),
+                                            ("targets", filters.categories or filters.types or filters.actions)) if values]
+    if narrowed:
+        note += f" Counted for all {' and '.join(narrowed)}: the coalition published no totals by place or target."
+    return note
+
+
+def not_itemised_note(headline: Headline) -> str | None:
+    """How much of a view's strikes their releases state without placing them, or None."""
+    if not headline.unitemised:
+        return None
+    share = headline.unitemised / headline.strikes if headline.strikes else 0
+    return (f"{headline.unitemised:,} of the {headline.strikes:,} strikes ({share:.0%}) are stated by their release "
+            "but not itemised by place (a copy cut inside its list, or totals its lines do not reach): they count "
+            "in every total, but on no map or place.")
+
+
+def itemised_share_note(headline: Headline, what: str) -> str:
+    """For a page that shows only what the lines place ("the places", "the targets"): the share
+    of the period's strikes that is."""
+    if not headline.strikes:
+        return ""
+    itemised = headline.strikes - headline.unitemised
+    return (f"{what.capitalize()} rest on the {itemised:,} strikes the releases itemise by place: "
+            f"{itemised / headline.strikes:.0%} of the {headline.strikes:,} strikes in view.")
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+
+
+def plain(text: str) -> str:
+    """Text from a release or a file, escaped so markdown shows it as written (never as a link,
+    an image or emphasis)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def source_markdown(who_stated: str, url: str | None) -> str:
+    """Who stated a published total, as markdown: a link to its address where it is on the web."""
+    if url and url.startswith(("http://", "https://")):
+        return f"[{plain(who_stated or url)}](<{url.replace('>', '%3E')}>)"
+    return plain(who_stated)
