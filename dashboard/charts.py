@@ -325,8 +325,9 @@ def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: 
         held_then = latest_held if latest_held is not None else 0
         share = held_then / latest["strikes"] if latest["strikes"] else 0
         notes.append({
+            # below and left of the point: between the published points and the data's line
             "x": latest["as_of"], "y": latest["strikes"], "xref": "x", "yref": "y", "showarrow": True, "arrowhead": 0,
-            "ax": -20, "ay": -30, "xanchor": "right",
+            "ax": -30, "ay": 70, "xanchor": "right", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)",
             "text": f"{latest['strikes']:,} reported to {latest['as_of']:%d %b %Y};<br>the data hold {held_then:,} ({share:.0%})",
             "font": {"size": 13, "color": "#1F2933"}, "align": "right",
         })

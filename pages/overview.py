@@ -69,14 +69,15 @@ with right:
 
 coverage = data.query("coverage", filters)
 st.subheader("What the data covers")
-cols = st.columns(5)
-cols[0].metric("First strike day", f"{coverage.first_day:%d %b %Y}" if coverage.first_day else "–")
-cols[1].metric("Last strike day", f"{coverage.last_day:%d %b %Y}" if coverage.last_day else "–")
-cols[2].metric("Days with counts", f"{coverage.days_with_counts:,}",
+if coverage.first_day:
+    st.caption(f"Strike days from {coverage.first_day:%d %b %Y} to {coverage.last_day:%d %b %Y}; "
+               f"{coverage.days_in_period:,} days in the period shown.")
+cols = st.columns(3)
+cols[0].metric("Days with counts", f"{coverage.days_with_counts:,}",
                help="Days a release in the data gives strike counts for.")
-cols[3].metric("Days in a summary only", f"{coverage.days_without_counts:,}",
+cols[1].metric("Days in a summary only", f"{coverage.days_without_counts:,}",
                help="Days only a narrative summary covers: it says strikes were made, but not how many.")
-cols[4].metric("Days without a release", f"{coverage.days_not_covered:,}",
+cols[2].metric("Days without a release", f"{coverage.days_not_covered:,}",
                help="Days in the period no release in the data covers: a gap in reporting, not a lull in strikes.")
 shorter = [item for item in published if not item.cumulative]
 if shorter:

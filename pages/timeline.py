@@ -61,9 +61,8 @@ record = data.query("published_coverage", start=None, end=cumulative["as_of"].ma
                     scope=scope)
 latest = [item for item in record if item.cumulative]
 title = "Strikes in the data against the coalition's own totals" + ("" if scope == "all" else f", {scope}")
-sub = charts.subtitle((CAMPAIGN_START, data.query("filter_options")["bounds"][1]),
-                      f"{'both countries' if scope == 'all' else scope}; every place and target",
-                      "running total since 8 Aug 2014 · ◆ a total the coalition published (its source on hover)")
+sub = " · ".join(("from 8 Aug 2014", f"{'both countries' if scope == 'all' else scope}; every place and target",
+                  "◆ a total the coalition published (its source on hover)"))
 figure = charts.running_total(held, cumulative, title, sub, source_text(), latest[-1].held if latest else None)
 show_chart(figure, held, title, key="timeline_running_total")
 shorter = [item for item in data.query("published_coverage", start=period[0], end=period[1], scope=scope)

@@ -188,3 +188,25 @@ def test_areas_map_draws_country_outlines_offline(app_url, page):
     assert loaded, f"no topojson file was loaded: {topojson}"
     assert all(url.startswith(app_url) for url, _ in loaded), f"topojson from elsewhere: {loaded}"
     screenshot(page, "areas")
+
+
+def test_the_whole_record_is_on_the_overview_and_the_timeline(app_url, page, database_file):
+    """The data against the coalition's own totals, as a reader sees them: the Overview's note
+    with its source link, the Timeline's running total with a published total's source on hover."""
+    visit(page, f"{app_url}/overview")
+    assert not exceptions(page), exceptions(page)
+    note = page.locator("[data-testid='stAlert']", has_text="The data hold").inner_text()
+    assert re.search(r"The data hold [\d,]+ of the 32,397 strikes the coalition reported from 8 Aug 2014 to 31 Dec 2018", note)
+    assert page.locator("[data-testid='stAlert'] a", has_text="CJTF-OIR").count() == 1
+    visit(page, f"{app_url}/timeline?grain=month")
+    assert not exceptions(page), exceptions(page)
+    chart = page.locator("[data-testid='stPlotlyChart']", has_text="against the coalition's own totals")
+    chart.scroll_into_view_if_needed()
+    assert "the data hold 17,818 (51%)" in chart.inner_text()
+    # a published total's point tells its source on hover
+    point = chart.locator(".scatterlayer .trace").nth(1).locator(".point").last.bounding_box()
+    page.mouse.move(point["x"] + point["width"] / 2, point["y"] + point["height"] / 2)  # over Plotly's drag layer
+    chart.locator(".hoverlayer .hovertext").wait_for(timeout=WAIT_MS)
+    hover = chart.evaluate("element => element.querySelector('.hoverlayer').textContent")  # an SVG group
+    assert "reported by the coalition" in hover and "CIVCAS" in hover
+    screenshot(page, "timeline-running-total")

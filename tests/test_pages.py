@@ -22,6 +22,7 @@ from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO
 from streamlit.testing.v1 import AppTest
 
 from dashboard.release_labels import is_web_address
+from db import queries
 from db.queries import Filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -539,3 +540,74 @@ def test_engagements_before_they_were_reported_are_not_a_zero(starter_url, use_d
     assert not at.exception, _errors(at)
     assert metric(at, "Engagements") == "not reported"
     assert metric(open_page("pages/overview.py", start="2017-06-01", end="2017-06-30"), "Engagements") != "not reported"
+
+
+# --- the whole record: the data against the coalition's own totals --------------------------
+
+
+def _values(array) -> list:
+    """A figure's numbers as Plotly's JSON holds them: a list, or typed binary data."""
+    if isinstance(array, dict) and "bdata" in array:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def _starter_session(starter_url):
+    from db.engine import make_engine, session_factory
+
+    return session_factory(make_engine(starter_url))()
+
+
+def test_the_overview_says_what_the_data_hold_of_the_published_record(starter_url, use_database):
+    from db.published_totals import published_coverage
+
+    use_database(starter_url)
+    at = open_page("pages/overview.py")
+    assert not at.exception, _errors(at)
+    [note] = [box.value for box in at.info if "The data hold" in box.value]
+    with _starter_session(starter_url) as session:
+        bounds = queries.filter_options(session)["bounds"]
+        latest = [c for c in published_coverage(session, *bounds) if c.cumulative][-1]
+        whole = queries.headline(session, Filters())
+    # the latest total the coalition published on or before the data's last day, with its source
+    assert latest.published == 32_397 and latest.as_of.isoformat() == "2018-12-31"
+    assert f"The data hold {latest.held:,} of the 32,397 strikes the coalition reported from 8 Aug 2014 to 31 Dec 2018" in note
+    assert f"({latest.share:.0%})" in note and "hathalyoum" in note
+    assert latest.held < whole.strikes  # the 2019 strikes come after that total
+    assert f"{whole.unitemised:,} of the {whole.strikes:,} strikes" in _captions(at)
+    assert metric(at, "Days with counts") and metric(at, "Days in a summary only") == "22"  # the narratives' weeks
+
+
+def test_the_timeline_adds_up_the_data_against_the_published_totals(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/timeline.py", grain="month", split="country")
+    assert not at.exception, _errors(at)
+    bars, running = _figures(at)
+    names = [trace.get("name") for trace in bars["data"]]
+    assert "Syria: not itemised" in names  # the hatched part of Syria's bars
+    hatched = next(trace for trace in bars["data"] if trace.get("name") == "Syria: not itemised")
+    assert hatched["marker"]["pattern"]["shape"] == "/"
+    assert {"days a release gives counts for", "days only a summary without counts covers"} <= set(names)
+    [held, published] = running["data"]
+    assert held["name"] == "strikes in the data" and published["name"] == "reported by the coalition"
+    assert max(_values(published["y"])) == 34_763  # to 31 Dec 2019, the latest the coalition published
+    assert "the data hold 17,818 (51%)" in running["layout"]["annotations"][0]["text"]
+    shorter = _table(at, "published", "in the data").value
+    assert (shorter["published"] >= 0).all() and len(shorter) == 8
+
+
+def test_data_quality_lists_every_release_whose_totals_and_lines_differ(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/data_quality.py")
+    assert not at.exception, _errors(at)
+    table = _table(at, "not_itemised", "reason").value
+    with _starter_session(starter_url) as session:
+        expected = queries.totals_check(session, Filters())
+    assert len(table) == len(expected) > 50
+    assert set(table["reason"]) <= {"copy stops inside a list", "does not add up as published", "lines add up to more"}
+    assert int(table["not_itemised"].sum()) == int(expected["not_itemised"].sum())
+    assert metric(at, "Releases whose totals differ") == f"{len(expected):,}"
