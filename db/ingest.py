@@ -133,7 +133,8 @@ class _Planner:
                 .where(release.period_start.in_(chunk), release.is_current.is_(True),
                        release.format.not_in(("archive", "starter")))
             ):
-                self.by_identity.setdefault((start, end, stated), _Version(release_id, format, None, key=key))
+                version = self.current.setdefault(key, _Version(release_id, format, None, key=key))
+                self.by_identity.setdefault((start, end, stated), version)
 
     def key_of(self, parsed: ParsedRelease) -> str:
         """The release_key a release is stored under: its own, or that of the counted copy of the

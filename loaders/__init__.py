@@ -8,7 +8,10 @@ from loaders.release_parser import parse_release
 
 
 def parse_document(document: SourceDocument) -> list[ParsedRelease]:
-    """Return the releases a read document holds: one for a release, one per day for an archive."""
+    """Return the releases a read document holds: one for a release, one per day for an archive;
+    UnreadableFile for a file of published totals (no release: db.ingest stores its totals)."""
+    if document.format == "published_totals":
+        raise UnreadableFile("a file of published totals, not a release: ingest it to store its totals")
     with gc_paused():
         if document.format == "archive":
             return parse_archive_rows(document)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from conftest import RELEASES, needs_corpus
 from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import func, select
 
@@ -228,3 +229,38 @@ def test_schema_upgrades_keep_the_data(tmp_path):
     factory = session_factory(engine)
     assert (_count(factory, models.Release), _count(factory, models.StrikeReport), _count(factory, models.Target)) == (1, 1, 1)
     engine.dispose()
+
+
+@needs_corpus
+def test_corpus_pairs_count_once(factory):
+    """The 10 June 2017 release from defense.gov and from centcom.mil, in two wordings, is one
+    release; the 28 December 2016 copies report different days (27 and 26 Dec.): two releases."""
+    names = ["2017-06-10_dodnews-1210258.txt", "2017-06-10_centcom-1210500.txt",
+             "2016-12-28_dodnews-1038685.txt", "2016-12-28_iraqbusinessnews-dodnews.txt"]
+    result = ingest_files(factory, [(name, (RELEASES / name).read_bytes()) for name in names])
+    assert [f.outcome for f in result.files] == [NEW, REVISION, NEW, NEW]
+    with factory() as session:
+        current = session.execute(
+            select(models.Release.source, models.Release.stated_strikes)
+            .where(models.Release.is_current.is_(True)).order_by(models.Release.published, models.Release.source)
+        ).all()
+    # Dec. 27: Syria 15 + Iraq 4; Dec. 26: Syria 12 + Iraq 4 (per country only, read from the texts)
+    assert [(source.rsplit("/", 1)[-1], stated) for source, stated in current] == [
+        ("2016-12-28_dodnews-1038685.txt", 19), ("2016-12-28_iraqbusinessnews-dodnews.txt", 16),
+        ("2017-06-10_centcom-1210500.txt", 27),  # the later of two equal copies (both cut short)
+    ]
+
+
+REPOST = (DAY_TWO.replace("SOUTHWEST ASIA, July 22, 2017 — ", "")
+          .replace("continued to attack ISIS yesterday", "continued to attack ISIS on Friday")
+          .replace("officials reported today", "officials reported yesterday"))
+
+
+def test_a_repost_dated_the_day_after_is_a_version_of_the_release(factory):
+    """A repost without the dateline, dated the day it was reposted (its "yesterday" rewritten as
+    a weekday), reports the same day and the same totals: it is the same release."""
+    ingest_files(factory, [("day2.txt", DAY_TWO.encode())])
+    result = ingest_files(factory, [("2017-07-23_repost.txt", REPOST.encode())])
+    assert result.files[0].outcome == REVISION
+    assert _count(factory, models.Release, models.Release.is_current.is_(True)) == 1
+    assert _current_strikes(factory) == 3
