@@ -41,11 +41,11 @@ def command_parse(args: argparse.Namespace) -> int:
     for path in iter_release_paths([Path(p) for p in args.paths]):
         try:
             document = read_path(path)
+            parsed = [archive_as_one(document)] if document.format == "archive" else parse_document(document)
         except (UnreadableFile, OSError) as error:
             print(f"{path}: {error}", file=sys.stderr)
             failed += 1
             continue
-        parsed = [archive_as_one(document)] if document.format == "archive" else parse_document(document)
         output.extend(release_to_dict(release) for release in parsed)
     if args.json:
         json.dump(output, sys.stdout, indent=1 if args.pretty else None, ensure_ascii=False)
