@@ -155,7 +155,8 @@ if undoable:
         try:
             outcome = management.undo(factory, staff, chosen)
             st.session_state["data_version"] = data.data_version()
-            st.success(f"Import {chosen} undone: {outcome.removed} releases removed, {outcome.restored} restored.")
+            totals = f", {outcome.published_totals} published totals removed" if outcome.published_totals else ""
+            st.success(f"Import {chosen} undone: {outcome.removed} releases removed, {outcome.restored} restored{totals}.")
         except accounts.NotSignedIn as error:
             st.session_state["upload_staff"] = None
             st.error(str(error))

@@ -76,3 +76,26 @@ def test_signed_in_staff_see_the_preview_of_pasted_text(app):
     assert not app.exception
     result = _table_with(app, "result")
     assert result.iloc[0]["result"] == "revision"
+
+
+def test_signed_in_staff_add_published_totals_with_a_preview(app):
+    """Totals the coalition published, pasted as CSV: previewed row by row, then stored."""
+    app.run()
+    app.text_input(key="upload_user").input("alice")
+    app.text_input(key="upload_password").input(PASSWORD)
+    app.button[0].click().run()
+    totals = ("as_of_date,period_start,scope,strikes,engagements,who_stated,url,quote\n"
+              "2017-07-31,2017-07-01,all,1200,,CJTF-OIR monthly report,https://example.org/july,\n"
+              "2019-03-31,2014-08-08,all,34464,,CJTF-OIR,,\n")  # the second is in the starter data already
+    app.text_area(key="upload_paste").input(totals).run()
+    assert not app.exception
+    preview = _table_with(app, "published totals")
+    assert preview.iloc[0]["published totals"] == 2 and preview.iloc[0]["releases"] == 0
+    rows = _table_with(app, "stated by")
+    assert list(rows["would be"]) == ["new", "duplicate"]
+    assert list(rows["strikes"]) == [1200, 34464]
+    app.button(key="upload_confirm").click().run()
+    assert not app.exception
+    result = _table_with(app, "result")
+    assert result.iloc[0]["result"] == "new"
+    assert "1 of 2 totals stored already" in result.iloc[0]["reason"]
