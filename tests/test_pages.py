@@ -193,7 +193,9 @@ def test_empty_database_overview_reads_zero(database_url, use_database, no_start
     at = open_page("pages/overview.py")
     assert not at.exception, _errors(at)
     assert metric(at, "Strikes") == "0"
-    assert metric(at, "First strike day") == "–"
+    assert metric(at, "Days with counts") == "0"
+    assert "Strike days from" not in _captions(at)
+    assert not [box for box in at.info if "The data hold" in box.value]  # no total to hold up against
 
 
 # --- (b) a filter changes the figures ------------------------------------------------------
