@@ -29,8 +29,8 @@ AXIS_HEADROOM = 1.25
 FONT = "Source Sans Pro, Arial, sans-serif"
 SLIDE_SIZE = (1600, 900)
 
-# The first release that counted engagements besides strikes.
-ENGAGEMENTS_REPORTED_FROM = date(2017, 2, 14)
+# The first release in the corpus that counts engagements besides strikes (20 Jan 2017).
+ENGAGEMENTS_REPORTED_FROM = date(2017, 1, 20)
 # Changes in how the releases were written, marked on time axes.
 FORMAT_CHANGES = [
     (date(2014, 12, 20), "daily summary lists begin"),

@@ -204,18 +204,23 @@ def bump_data_version(session: Session) -> str:
     return version
 
 
+def place_kind(precision: str) -> str:
+    """A place's own kind from how a report placed itself: "west of Baghdad" is at Baghdad."""
+    return "region" if precision == "region" else "place"
+
+
 class PlaceIds:
-    """Gazetteer places by (name, country, precision) -> place.id, created on first use."""
+    """Gazetteer places by (name, country) -> place.id, created on first use."""
 
     def __init__(self, session: Session):
         self.session = session
         place = models.Place
-        self.ids = {(name, country, precision): place_id for place_id, name, country, precision in
-                    session.execute(select(place.id, place.name, place.country, place.precision))}
+        self.ids = {(name, country): place_id for place_id, name, country in
+                    session.execute(select(place.id, place.name, place.country))}
 
     @staticmethod
-    def _key(report) -> tuple[str, str, str]:
-        return report.location, report.location_country or report.country or "", report.location_precision
+    def _key(report) -> tuple[str, str]:
+        return report.location, report.location_country or report.country or ""
 
     def create_missing(self, reports) -> None:
         """Create the places these reports name that are not stored yet, in name order: two
@@ -228,19 +233,17 @@ class PlaceIds:
         """The place id of a report (after create_missing for its release's reports)."""
         return self.ids[self._key(report)] if report.location else None
 
-    def _create(self, key: tuple[str, str, str], report) -> int:
+    def _create(self, key: tuple[str, str], report) -> int:
         place = models.Place.__table__
         try:
             with self.session.begin_nested():
                 return self.session.execute(
                     place.insert().returning(place.c.id),
                     {"name": key[0], "country": key[1], "province": report.province, "lat": report.lat,
-                     "lon": report.lon, "precision": key[2], "source": ""},
+                     "lon": report.lon, "precision": place_kind(report.location_precision), "source": ""},
                 ).scalar_one()
         except IntegrityError:  # another session created it meanwhile
-            return self.session.scalar(
-                select(place.c.id).where(place.c.name == key[0], place.c.country == key[1], place.c.precision == key[2])
-            )
+            return self.session.scalar(select(place.c.id).where(place.c.name == key[0], place.c.country == key[1]))
 
 
 @dataclass
@@ -269,6 +272,7 @@ def write_derived_rows(
             report_row = {
                 "id": next(report_ids), "release_id": release_id, "position": position, "country": report.country,
                 "location_raw": report.location_raw, "place_id": places.id_for(report),
+                "location_precision": report.location_precision if report.location else None,
                 "strike_date": report.date or fallback_day, "date_stated": report.date is not None,
                 "strikes": report.strikes, "engagements": report.engagements, "block": report.block,
                 "sentence": report.sentence if keep_text else None,
@@ -316,6 +320,13 @@ def published_total_row(figure: PublishedFigure, release_id: int | None, source:
         "quote": (figure.sentence or None) if keep_text else None, "release_id": release_id, "import_id": import_id,
         "created_at": models.utcnow(),
     }
+
+
+def _known_link(session: Session, release_id: int | None) -> str | None:
+    """The web address of a stored version (a revision without one of its own keeps it)."""
+    if release_id is None:
+        return None
+    return session.scalar(select(models.Release.source_url).where(models.Release.id == release_id))
 
 
 @dataclass
@@ -369,7 +380,8 @@ def store_releases(
         written.append((version, parsed))
         pending.append(({
             "release_key": version.key, "content_hash": parsed.content_hash, "source": parsed.source,
-            "source_url": source_url, "format": parsed.format, "title": parsed.title,
+            "source_url": source_url or (_known_link(session, met.id) if met is not None else None),
+            "format": parsed.format, "title": parsed.title,
             "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
             "stated_totals": {key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
             "stated_strikes": summaries.stated_overall_strikes(

@@ -50,7 +50,7 @@ class Place(Base):
     """A canonical place from the gazetteer, shared by all strike reports that name it."""
 
     __tablename__ = "place"
-    __table_args__ = (UniqueConstraint("name", "country", "precision", name="uq_place"),)
+    __table_args__ = (UniqueConstraint("name", "country", name="uq_place"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -58,7 +58,7 @@ class Place(Base):
     province: Mapped[str | None] = mapped_column(String(120))
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
-    precision: Mapped[str] = mapped_column(String(20))  # place, relative, region
+    precision: Mapped[str] = mapped_column(String(20))  # place (a town, a site) or region (a valley, a border)
     source: Mapped[str] = mapped_column(String(300), default="")
 
 
@@ -142,6 +142,8 @@ class StrikeReport(Base):
     country: Mapped[str | None] = mapped_column(String(40))
     location_raw: Mapped[str | None] = mapped_column(String(300))
     place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
+    # how the report places itself: at the place, relative to it ("southwest of Baghdad"), a region
+    location_precision: Mapped[str | None] = mapped_column(String(20))
     strike_date: Mapped[date | None] = mapped_column(Date)  # the stated day, else the period start
     date_stated: Mapped[bool] = mapped_column(Boolean, default=True)
     strikes: Mapped[int | None] = mapped_column(Integer)
@@ -222,6 +224,7 @@ class StrikeDay(Base):
     strikes: Mapped[int] = mapped_column(Integer, default=0)
     engagements: Mapped[int] = mapped_column(Integer, default=0)
     reports: Mapped[int] = mapped_column(Integer, default=0)  # itemised strike reports
+    engagement_lines: Mapped[int] = mapped_column(Integer, default=0)  # rows stating engagements: none, "not reported"
     # strikes and engagements of stated totals that no line itemises (in strikes and engagements too)
     unitemised: Mapped[int] = mapped_column(Integer, default=0)
     unitemised_engagements: Mapped[int] = mapped_column(Integer, default=0)

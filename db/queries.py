@@ -133,7 +133,7 @@ class Coverage:
 @dataclass
 class Headline:
     strikes: int  # the count of record: what the releases state, itemised or not
-    engagements: int
+    engagements: int | None  # None: no release in view states any (not reported, not zero)
     releases: int
     places: int
     reports: int  # itemised strike reports
@@ -268,9 +268,11 @@ def _strike_days(filters: Filters, *columns) -> Select:
     return _summary_select(StrikeDay, filters, columns, StrikeDay.day, StrikeDay.country, StrikeDay.place_id)
 
 
+# Engagements are NULL where no line states any ("not reported": releases before 2017 counted
+# strikes only), never 0.
 _DETAIL_STRIKES = _StrikeSource(
     _reports, StrikeReport.strike_date, StrikeReport.country, StrikeReport.place_id,
-    func.coalesce(func.sum(StrikeReport.strikes), 0), func.coalesce(func.sum(StrikeReport.engagements), 0),
+    func.coalesce(func.sum(StrikeReport.strikes), 0), func.sum(StrikeReport.engagements),
     func.coalesce(func.sum(case((StrikeReport.itemised, 1), else_=0)), 0),
     func.coalesce(func.sum(case((StrikeReport.itemised, 0), else_=StrikeReport.strikes)), 0),
     func.coalesce(func.sum(case((StrikeReport.itemised, 0), else_=StrikeReport.engagements)), 0),
@@ -278,7 +280,8 @@ _DETAIL_STRIKES = _StrikeSource(
 )
 _SUMMARY_STRIKES = _StrikeSource(
     _strike_days, StrikeDay.day, StrikeDay.country, StrikeDay.place_id,
-    func.coalesce(func.sum(StrikeDay.strikes), 0), func.coalesce(func.sum(StrikeDay.engagements), 0),
+    func.coalesce(func.sum(StrikeDay.strikes), 0),
+    case((func.sum(StrikeDay.engagement_lines) > 0, func.sum(StrikeDay.engagements)), else_=None),
     func.coalesce(func.sum(StrikeDay.reports), 0), func.coalesce(func.sum(StrikeDay.unitemised), 0),
     func.coalesce(func.sum(StrikeDay.unitemised_engagements), 0),
     lambda _session, grain: {"day": StrikeDay.day, "week": StrikeDay.week, "month": StrikeDay.month}[grain],
@@ -421,8 +424,8 @@ def headline(session: Session, filters: Filters) -> Headline:
         source.select(filters, source.strikes, source.engagements, func.count(distinct(source.place_id)), source.reports,
                       source.unitemised)
     ).one()
-    return Headline(int(strikes), int(engagements), _releases_reporting(session, filters), int(places), int(reports),
-                    int(unitemised))
+    return Headline(int(strikes), None if engagements is None else int(engagements), _releases_reporting(session, filters),
+                    int(places), int(reports), int(unitemised))
 
 
 def _releases_reporting(session: Session, filters: Filters) -> int:
@@ -481,7 +484,7 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
             _reports(
                 filters, period, group,
                 func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"),
-                func.coalesce(func.sum(StrikeReport.engagements), 0).label("engagements"),
+                _DETAIL_STRIKES.engagements.label("engagements"),
                 _DETAIL_STRIKES.reports.label("reports"), literal(0).label("unitemised"),
             )
             .outerjoin(categories, categories.c.report_id == StrikeReport.id)

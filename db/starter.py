@@ -23,7 +23,7 @@ from db.engine import make_engine, session_factory, upgrade, write_transaction
 from db.ingest import bump_data_version
 from db.settings import STARTER_DATA_PATH, get_settings
 
-FORMAT_VERSION = 2  # 2: strike reports not itemised, releases without counts, published totals
+FORMAT_VERSION = 3  # 2: strike reports not itemised, releases without counts, published totals; 3: one place per name
 # Diagnostics whose message quotes no release sentence; the others stay with the full texts.
 _FACT_DIAGNOSTICS = {"incomplete_list", "totals_mismatch", "unknown_place", "unclassified_target", "archive_disagreement",
                      "no_date", "not_itemised", "over_itemised", "no_counts"}
@@ -78,6 +78,7 @@ def export_facts(factory: sessionmaker[Session]) -> dict:
                             "place": [report.place.name, report.place.country, report.place.province,
                                       report.place.lat, report.place.lon, report.place.precision]
                             if report.place else None,
+                            "precision": report.location_precision,
                             "date": _iso(report.strike_date),
                             "date_stated": report.date_stated,
                             "strikes": report.strikes,
@@ -220,9 +221,7 @@ def _load(factory, path: Path, releases: list[dict], on_progress, published_tota
             "files": [{"source": path.name, "outcome": "new", "releases": len(releases)}], "sha256": digest})
         session.add(batch)
         session.flush()
-        places: dict[tuple, models.Place] = {
-            (p.name, p.country, p.precision): p for p in session.scalars(select(models.Place))
-        }
+        places: dict[tuple, models.Place] = {(p.name, p.country): p for p in session.scalars(select(models.Place))}
         for index, item in enumerate(releases):
             release = models.Release(
                 release_key=item["key"],
@@ -244,7 +243,7 @@ def _load(factory, path: Path, releases: list[dict], on_progress, published_tota
                 place = None
                 if report["place"]:
                     name, country, province, lat, lon, precision = report["place"]
-                    key = (name, country, precision)
+                    key = (name, country)
                     place = places.get(key)
                     if place is None:
                         place = places[key] = models.Place(
@@ -256,6 +255,7 @@ def _load(factory, path: Path, releases: list[dict], on_progress, published_tota
                         place=place, strike_date=_date(report["date"]), date_stated=report["date_stated"],
                         strikes=report["strikes"], engagements=report["engagements"], block=report["block"],
                         archive_row=report["row"], itemised=report.get("itemised", True),
+                        location_precision=report.get("precision"),
                         targets=[
                             models.Target(action=action, count=count, type=type_, category=category)
                             for action, count, type_, category in report["targets"]

@@ -26,7 +26,7 @@ from db import models
 from db.engine import execute_many, session_factory, write_transaction
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
-SUMMARY_VERSION = "2"  # 2: strike_day tells itemised strikes from the rest
+SUMMARY_VERSION = "3"  # 2: strike_day tells itemised strikes from the rest; 3: and lines stating engagements
 _VERSION_KEY = "summary_version"
 _CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
@@ -112,12 +112,13 @@ def _upsert_by_copy(session: Session, table: Table, rows: list[dict], measures: 
 
 # What a summary is made of, whether read from the database or from rows just written:
 # strikes: (day, country, place_id, strikes, engagements, itemised reports, strikes and engagements
-#           not itemised, rows)
+#           not itemised, rows, rows stating engagements)
 # targets: (day, country, place_id, category, type, action, targets, mentions, numbered)
 # release days: (release_id, day, country)
 
 
-_STRIKE_MEASURES = ("strikes", "engagements", "reports", "unitemised", "unitemised_engagements", "lines")
+_STRIKE_MEASURES = ("strikes", "engagements", "reports", "unitemised", "unitemised_engagements", "lines",
+                    "engagement_lines")
 
 
 def _strike_day_rows(strikes: Iterable[tuple], sign: int) -> list[dict]:
@@ -211,7 +212,8 @@ def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple],
         select(report.strike_date, report.country, report.place_id, func.sum(report.strikes),
                func.sum(report.engagements), func.sum(case((report.itemised, 1), else_=0)),
                func.sum(case((report.itemised, 0), else_=report.strikes)),
-               func.sum(case((report.itemised, 0), else_=report.engagements)), func.count())
+               func.sum(case((report.itemised, 0), else_=report.engagements)), func.count(),
+               func.count(report.engagements))
         .where(report.release_id.in_(ids))
         .group_by(report.strike_date, report.country, report.place_id)
     ).all()
@@ -248,7 +250,8 @@ def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Del
     database: the caller can work it out while the server stores the rows."""
     return _deltas(
         ((r["strike_date"], r["country"], r["place_id"], r["strikes"], r["engagements"], int(r["itemised"]),
-          0 if r["itemised"] else r["strikes"], 0 if r["itemised"] else r["engagements"], 1) for r in reports),
+          0 if r["itemised"] else r["strikes"], 0 if r["itemised"] else r["engagements"], 1,
+          int(r["engagements"] is not None)) for r in reports),
         ((r["strike_date"], r["country"], r["place_id"], t["category"], t["type"], t["action"],
           1 if t["count"] is None else t["count"], 1, 0 if t["count"] is None else 1) for r, t in targets),
         ((r["release_id"], r["strike_date"], r["country"]) for r in reports),

@@ -88,7 +88,8 @@ def group_text(text: str, match: re.Match[str], group: str) -> str | None:
     return text[start:end] if start >= 0 else None
 
 
-_DIRECTION = r"(?:north|south|east|west)(?:-?(?:east|west))?|(?:north|south|east|west)ern"
+# "southwest of Baghdad"; capitalised where it opens a line ("Southwest of Baghdad, one airstrike ...")
+_DIRECTION = r"(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?|(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)ern"
 
 # "four strikes", "an Aug. 6 strike", "A fifth airstrike", "21 airstrikes", "fives strikes"
 STRIKE_COUNT_RE = re.compile(

@@ -134,8 +134,14 @@ else:
 # --- (d) compare two areas ------------------------------------------------------------------
 st.subheader("Compare two areas")
 province_ranking = data.query("ranking", filters, by="province", limit=1000)
-area_options = [f"province:{name}" for name in province_ranking["name"] if name not in UNKNOWN]
-area_options += [f"place:{name}" for name in place_options]
+# the areas in view first, by strikes; then every other area of the data, so that a choice made
+# before a filter changed stays what it was (and says it lies outside the filters)
+in_view = [f"province:{name}" for name in province_ranking["name"] if name not in UNKNOWN]
+in_view += [f"place:{name}" for name in place_options]
+everywhere = data.query("filter_options")
+area_options = in_view + sorted(
+    {f"province:{name}" for name in everywhere["provinces"]} | {f"place:{name}" for name in everywhere["places"]}
+    - set(in_view), key=lambda option: (option.partition(":")[2], option))
 
 
 def area_label(option: str) -> str:
@@ -167,20 +173,28 @@ else:
     a, b = (data.query("headline", narrowed(*option.split(":", 1))) for option in (first, second))
     measures = (
         ("Strikes", "strikes", None),
-        ("Engagements", "engagements", "Reported from Feb 2017 on; earlier releases counted strikes only."),
+        ("Engagements", "engagements", "Counted by the releases from Jan 2017 on; earlier releases counted strikes "
+                                       "only: “not reported”, not zero."),
         ("Strike reports", "reports", "Sentences of the releases naming strikes at a place on a day."),
         ("Releases", "releases", "Releases with at least one strike report for the area."),
     )
     for label, attribute, help_text in measures:
         row = st.columns(widths)
-        row[0].metric(label, f"{getattr(a, attribute):,}", help=help_text)
-        row[1].metric(label, f"{getattr(b, attribute):,}", help=help_text)
-        gap = getattr(a, attribute) - getattr(b, attribute)
-        row[2].metric(label, f"{gap:+,}".replace("-", "−") if gap else "0")
+        first_value, second_value = getattr(a, attribute), getattr(b, attribute)
+        for column, value in ((row[0], first_value), (row[1], second_value)):
+            column.metric(label, "not reported" if value is None else f"{value:,}", help=help_text)
+        if first_value is None or second_value is None:
+            row[2].metric(label, "–", help="Not reported for one of the areas: no difference to take.")
+        else:
+            gap = first_value - second_value
+            row[2].metric(label, f"{gap:+,}".replace("-", "−") if gap else "0")
     row = st.columns(widths)
     for column, values in ((row[0], a), (row[1], b)):
         share = values.strikes / headline.strikes if headline.strikes else 0
         column.caption(f"{share:.1%} of the {headline.strikes:,} strikes in view")
+    for option, values in ((first, a), (second, b)):
+        if option not in in_view and not values.strikes:
+            st.caption(f"{option.partition(':')[2]} has no strikes under the filters in force ({filters.describe()}).")
     if first == second:
         st.caption("Choose two different areas.")
     elif first.startswith("province:") != second.startswith("province:"):

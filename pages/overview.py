@@ -27,17 +27,15 @@ figures = [
                 "place, not by target (the Targets page counts the targets)." if filters.has_target_filter else
                 "What the releases in the data state, place by place, and where their lines do not reach a total "
                 "they state, that total (not itemised)."),
-    ("Engagements", "Reported from 2017 on; earlier releases counted strikes only."),
+    ("Engagements", "Counted by the releases from Jan 2017 on; earlier releases counted strikes only."),
     ("Releases", None),
     ("Places", None),
 ]
-# before Feb 2017 no release counted engagements: a 0 there is "not reported", not none
-engagements_unreported = bool(period[1] and period[1] < charts.ENGAGEMENTS_REPORTED_FROM and not current.engagements)
 for column, (label, help_text) in zip(columns, figures, strict=True):
-    if label == "Engagements" and engagements_unreported:
+    now = getattr(current, label.lower())
+    if now is None:  # no release in view states any: not reported, not zero
         column.metric(label, "not reported", help=help_text)
         continue
-    now = getattr(current, label.lower())
     before = getattr(previous, label.lower()) if previous else None
     # a rise or fall in strikes is neither good nor bad: neutral colours, and no arrow for no change
     column.metric(label, f"{now:,}", delta(now, before), delta_color="off", help=help_text,

@@ -37,7 +37,7 @@ series = charts.top_groups(data.query("strikes_over_time", filters, grain=grain,
 days = data.query("coverage_days", filters)
 title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
 extra = " · ".join(note for note in (
-    "engagements are reported from Feb 2017 on" if measure == "engagements" else "",
+    "engagements are counted from Jan 2017 on" if measure == "engagements" else "",
     "a report counts in each category it hit: the bars overlap" if overlapping else "",
 ) if note)
 tall_bars, shown = charts.undated_tall_bars(

@@ -264,3 +264,52 @@ def test_a_repost_dated_the_day_after_is_a_version_of_the_release(factory):
     assert result.files[0].outcome == REVISION
     assert _count(factory, models.Release, models.Release.is_current.is_(True)) == 1
     assert _current_strikes(factory) == 3
+
+
+def test_a_revision_keeps_the_best_known_web_link(factory):
+    """Staff re-import a release the starter data hold with its web address: the new version,
+    uploaded as a file without one, keeps it; one with its own address keeps its own."""
+    link = "https://www.defense.gov/News/Article/Article/1/strikes/"
+    ingest_files(factory, [("day2.txt", DAY_TWO.encode())], source_urls={"day2.txt": link})
+    ingest_files(factory, [("day2-corrected.txt", DAY_TWO_CORRECTED.encode())])
+    with factory() as session:
+        current = session.scalars(select(models.Release).where(models.Release.is_current.is_(True))).one()
+    assert (current.source, current.source_url) == ("day2-corrected.txt", link)
+    other = "https://www.centcom.mil/strikes"
+    again = DAY_TWO_CORRECTED.replace("one more", "one more").replace("four strikes engaged", "four strikes  engaged")
+    ingest_files(factory, [("day2-again.txt", again.encode())], source_urls={"day2-again.txt": other})
+    with factory() as session:
+        current = session.scalars(select(models.Release).where(models.Release.is_current.is_(True))).one()
+    assert current.source_url == other
+
+
+def test_places_stored_once_per_precision_become_one_place(tmp_path):
+    """Revision 0009 on a database whose Baghdad was two rows ("near" and "southwest of"): one
+    Baghdad, both reports on it, each report keeping how it placed itself."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.engine import alembic_config, make_engine, session_factory, upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'places.db'}")
+    command.upgrade(alembic_config(engine), "0008")
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
+            "VALUES (1, 'k', 'h', 's', 'txt', '{}', 1, '2020-01-01')"))
+        connection.execute(text(
+            "INSERT INTO place (id, name, country, precision, lat, lon, source) VALUES "
+            "(1, 'Baghdad', 'Iraq', 'relative', 33.3, 44.4, ''), (2, 'Baghdad', 'Iraq', 'place', 33.3, 44.4, ''), "
+            "(3, 'Sinjar Mountain', 'Iraq', 'region', NULL, NULL, '')"))
+        connection.execute(text(
+            "INSERT INTO strike_report (id, release_id, position, place_id, strikes, date_stated, block, itemised) VALUES "
+            "(1, 1, 0, 1, 1, 1, 'main', 1), (2, 1, 1, 2, 2, 1, 'main', 1), (3, 1, 2, 3, 1, 1, 'main', 1)"))
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        places = session.execute(select(models.Place.id, models.Place.name, models.Place.precision)
+                                 .order_by(models.Place.id)).all()
+        reports = session.execute(select(models.StrikeReport.place_id, models.StrikeReport.location_precision)
+                                  .order_by(models.StrikeReport.id)).all()
+    engine.dispose()
+    assert places == [(2, "Baghdad", "place"), (3, "Sinjar Mountain", "region")]
+    assert reports == [(2, "relative"), (2, "place"), (3, "region")]

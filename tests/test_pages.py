@@ -613,3 +613,34 @@ def test_data_quality_lists_every_release_whose_totals_and_lines_differ(starter_
     assert set(table["reason"]) <= {"copy stops inside a list", "does not add up as published", "lines add up to more"}
     assert int(table["not_itemised"].sum()) == int(expected["not_itemised"].sum())
     assert metric(at, "Releases whose totals differ") == f"{len(expected):,}"
+
+
+def test_compared_areas_each_show_their_own_figures(two_days, use_database):
+    """Under a place filter (Mosul), area B (Ar-Raqqah) lies outside the filters: it reads 0 and
+    says why, instead of showing area A's figures."""
+    use_database(two_days)
+    at = open_page("pages/areas.py", place="Mosul", cmp_a="province:Nineveh", cmp_b="province:Ar-Raqqah")
+    assert not at.exception, _errors(at)
+    assert at.selectbox(key="areas_compare_a").value == "province:Nineveh"
+    assert at.selectbox(key="areas_compare_b").value == "province:Ar-Raqqah"
+    strikes = [m.value for m in at.metric if m.label == "Strikes"]
+    assert strikes[:3] == ["5", "0", "+5"]  # Mosul 2 + 3 in Nineveh; nothing of Ar-Raqqah is near Mosul
+    assert "Ar-Raqqah has no strikes under the filters in force (place: Mosul)" in _captions(at)
+    # without the filter it shows its own: Raqqa's 4 strikes
+    at = open_page("pages/areas.py", cmp_a="province:Nineveh", cmp_b="province:Ar-Raqqah")
+    assert [m.value for m in at.metric if m.label == "Strikes"][:3] == ["5", "4", "+1"]
+
+
+def test_engagements_of_an_area_before_2017_read_not_reported(factory, database_url, use_database):
+    from test_queries import AROUND_BAGHDAD
+
+    from db.ingest import ingest_files
+
+    ingest_files(factory, [("baghdad.txt", AROUND_BAGHDAD.encode())])
+    use_database(database_url)
+    at = open_page("pages/areas.py", cmp_a="place:Baghdad", cmp_b="place:Mosul")
+    assert not at.exception, _errors(at)
+    engagements = [m.value for m in at.metric if m.label == "Engagements"]
+    assert engagements[:3] == ["not reported", "not reported", "–"]
+    overview = open_page("pages/overview.py")
+    assert metric(overview, "Engagements") == "not reported"

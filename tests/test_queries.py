@@ -225,18 +225,19 @@ def test_week_starts_on_monday(three_days):
 def test_strikes_over_time_by_province_and_place(two_days):
     provinces = q(two_days, "strikes_over_time", Filters(), grain="month", split="province")
     # the engagements each country states and no line places are a group of their own: 6 + 3 + 3
+    # (no line states engagements of its own: not reported, by province or place)
     assert sorted(rows(provinces, "group", "strikes", "engagements")) == [
-        ("Ar-Raqqah", 4, 0), ("Deir ez-Zor", 1, 0), ("Nineveh", 5, 0), ("not itemised", 0, 12)]
+        ("Ar-Raqqah", 4, None), ("Deir ez-Zor", 1, None), ("Nineveh", 5, None), ("not itemised", 0, 12)]
     places = q(two_days, "strikes_over_time", Filters(countries=("Syria",)), grain="day", split="place")
     assert sorted(rows(places, "period", "group", "strikes", "engagements")) == [
-        (D20, "Abu Kamal", 1, 0), (D20, "Raqqa", 4, 0), (D20, "not itemised", 0, 6)]
+        (D20, "Abu Kamal", 1, None), (D20, "Raqqa", 4, None), (D20, "not itemised", 0, 6)]
 
 
 def test_strikes_over_time_by_place_keeps_what_no_line_places_apart(three_days):
     places = q(three_days, "strikes_over_time", Filters(start=D31), grain="day", split="place")
     # day three: Tal Afar 3 of the 4 stated strikes; the fourth, and the 4 engagements, not itemised
     assert rows(places, "period", "group", "strikes", "engagements") == [
-        (D31, "Tal Afar", 3, 0), (D31, "not itemised", 1, 4)]
+        (D31, "Tal Afar", 3, None), (D31, "not itemised", 1, 4)]
     ranking = q(three_days, "ranking", Filters(start=D31), by="place")
     assert rows(ranking, "name", "strikes") == [("Tal Afar", 3)]
     assert q(three_days, "headline", Filters(start=D31)).unitemised == 1
@@ -594,7 +595,7 @@ def test_coverage_empty_database(factory):
     c = q(factory, "coverage", Filters())
     assert (c.first_day, c.last_day, c.releases, c.days_with_release, c.days_in_period) == (None, None, 0, 0, 0)
     h = q(factory, "headline", Filters())
-    assert (h.strikes, h.engagements, h.releases, h.places, h.reports) == (0, 0, 0, 0, 0)
+    assert (h.strikes, h.engagements, h.releases, h.places, h.reports) == (0, None, 0, 0, 0)
     assert q(factory, "strikes_over_time", Filters(), grain="week", split="country").empty
     assert q(factory, "filter_options")["countries"] == []
 
@@ -695,3 +696,50 @@ def test_coverage_days_tell_counts_from_summaries_without_them(three_days):
     # 18 days: 3 with counts, 6 by the summary alone, 9 with no release at all
     assert (c.days_in_period, c.days_with_counts, c.days_without_counts, c.days_not_covered) == (18, 3, 6, 9)
     assert q(three_days, "headline", Filters()).strikes == 14  # the summary adds no strike: 10 + 4
+
+
+# --- numbers an analyst found wrong --------------------------------------------------------
+
+AROUND_BAGHDAD = """Strikes continue against ISIL
+
+SOUTHWEST ASIA, March 10, 2015 — U.S. and coalition military forces continued to attack ISIL terrorists in Iraq yesterday, officials reported today.
+
+Iraq
+
+-- Near Baghdad, two airstrikes destroyed an ISIL vehicle.
+
+-- Southwest of Baghdad, one airstrike struck an ISIL tactical unit.
+
+-- Near Mosul, one airstrike destroyed an ISIL bunker.
+
+All aircraft returned to base safely.
+"""
+MARCH9 = date(2015, 3, 9)
+
+
+def test_a_place_is_counted_once_however_a_report_places_itself(factory):
+    """'near Baghdad' and 'southwest of Baghdad' are one Baghdad: two places, Baghdad and Mosul."""
+    _ingest(factory, ("baghdad.txt", AROUND_BAGHDAD))
+    assert q(factory, "headline", Filters()).places == 2
+    assert rows(q(factory, "places_summary", Filters()), "place", "strikes", "reports") == [
+        ("Baghdad", 3, 2), ("Mosul", 1, 1)]
+    assert q(factory, "filter_options")["places"] == ["Baghdad", "Mosul"]
+    assert q(factory, "headline", Filters(places=("Baghdad",))).places == 1
+    with factory() as session:
+        precisions = sorted(session.scalars(select(models.StrikeReport.location_precision)).all())
+    assert precisions == ["place", "place", "relative"]  # kept on the report
+
+
+def test_engagements_no_release_counted_are_not_reported_not_zero(factory):
+    """Releases before 2017 count strikes only: their engagements are unknown, never 0."""
+    _ingest(factory, ("baghdad.txt", AROUND_BAGHDAD))
+    assert q(factory, "headline", Filters()).engagements is None
+    frame = q(factory, "strikes_over_time", Filters(), grain="day", split="country")
+    assert rows(frame, "period", "group", "strikes", "engagements") == [(MARCH9, "Iraq", 4, None)]
+    assert frame.to_csv(index=False).splitlines()[1].startswith("2015-03-09,Iraq,4,,")  # blank, not 0
+    for split in ("province", "place", "category"):
+        frame = q(factory, "strikes_over_time", Filters(), grain="month", split=split)
+        assert frame["engagements"].isna().all(), split
+    _ingest(factory, ("day1.txt", DAY_ONE))
+    assert q(factory, "headline", Filters()).engagements == 9  # day one's 6 + 3; March 2015 adds none
+    assert q(factory, "headline", Filters(end=MARCH9)).engagements is None
