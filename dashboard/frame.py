@@ -13,12 +13,13 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
-from dashboard.view_state import filters_from_params
+from dashboard.view_state import filter_chips, filters_from_params, params_without, period_presets
 from db.engine import session_factory
 from db.queries import Filters
 from db.starter import database_is_empty, load_starter_data, starter_refresh_due
 
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"
+KEYBOARD_SCRIPT = (Path(__file__).resolve().parent / "assets" / "keyboard.js").read_text(encoding="utf-8")
 
 # The pages, in navigation order: (script, title, icon, section). The sidebar is drawn from
 # this list (Streamlit's own page list is switched off in .streamlit/config.toml).
@@ -43,6 +44,8 @@ def page_frame() -> None:
         _staff_from_secrets()
         st.session_state["staff_accounts_checked"] = True
     st.session_state["data_version"] = data.data_version()
+    # our own script, no outside input: Enter applies the dates typed
+    st.html(f"<script>{KEYBOARD_SCRIPT}</script>", unsafe_allow_javascript=True)
     section = None
     for script, title, icon, group in PAGES:
         if group != section:
@@ -137,6 +140,17 @@ def _reset_filters() -> None:
     st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
 
 
+def _apply_preset(presets: dict[str, tuple[date, date]]) -> None:
+    """Period callback: the chosen year, quarter or the whole campaign into the URL, and new date
+    widgets that show it (as after a reset, the old ones would send back their own dates)."""
+    chosen = st.session_state.get(_widget_key("period"))
+    if chosen not in presets:
+        return
+    start, end = presets[chosen]
+    st.query_params["start"], st.query_params["end"] = start.isoformat(), end.isoformat()
+    st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
+
+
 def _widget_key(name: str) -> str:
     """The key of a filter widget: "filter_country", then "filter_country_1" after a reset, ..."""
     generation = st.session_state.get(_GENERATION_KEY, 0)
@@ -151,6 +165,10 @@ def filter_bar() -> Filters:
     first, last = options["bounds"] if options["bounds"][0] else (date(2014, 8, 8), date(2019, 3, 31))
     sidebar = st.sidebar
     sidebar.header("Filters")
+    presets = period_presets(first, last)
+    sidebar.selectbox("Period", list(presets), index=None, key=_widget_key("period"), placeholder="A year, a quarter ...",
+                      on_change=_apply_preset, args=(presets,),
+                      help="Sets the strike dates below; or type dates there (Enter applies them).")
     chosen = sidebar.date_input(
         "Strike dates", value=(filters.start or first, filters.end or last), min_value=date(2014, 1, 1),
         max_value=date(2030, 12, 31), key=_widget_key("dates"), format="YYYY-MM-DD",
@@ -164,12 +182,38 @@ def filter_bar() -> Filters:
     for param, label, field in _MULTISELECTS:
         choices = options[field]
         current = [value for value in getattr(filters, field) if value in choices]
-        picked = sidebar.multiselect(label, choices, default=current, key=_widget_key(param), placeholder="All")
+        # no "select all matches" entry: Enter on "Mosul" picks Mosul, not Mosul and Mosul Dam
+        picked = sidebar.multiselect(label, choices, default=current, key=_widget_key(param), placeholder="All",
+                                     select_all=False)
         _set_param(param, ",".join(sorted(picked)))
     sidebar.button("Reset filters", key="filter_reset", width="stretch", on_click=_reset_filters)
     sidebar.caption("The view is in the address bar: copy the URL to share it.")
     st.session_state[_VIEW_KEY] = {param: st.query_params[param] for param in FILTER_PARAMS if param in st.query_params}
-    return current_filters()
+    filters = current_filters()
+    _show_chips(filters)
+    return filters
+
+
+def _show_chips(filters: Filters) -> None:
+    """The filters in force above the content (on a phone the sidebar is a bare icon): a click
+    on one removes it."""
+    chips = filter_chips(filters)
+    if not chips:
+        return
+    labels = [f"{label} ✕" for label, _param, _value in chips]
+    st.pills("Filters in force, click one to remove it", labels, selection_mode="single", key=_widget_key("chips"),
+             on_change=_remove_chip, args=(labels, chips), label_visibility="collapsed")
+
+
+def _remove_chip(labels: list[str], chips: list[tuple[str, str, str | None]]) -> None:
+    clicked = st.session_state.get(_widget_key("chips"))
+    if clicked not in labels:
+        return
+    _label, param, value = chips[labels.index(clicked)]
+    kept = params_without(st.query_params.to_dict(), param, value)
+    st.query_params.from_dict(kept)
+    st.session_state.pop(_VIEW_KEY, None)
+    st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
 
 
 def period_of(filters: Filters) -> tuple[date | None, date | None]:

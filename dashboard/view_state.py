@@ -4,7 +4,7 @@ so a copied URL reopens the same view. Plain functions over dicts: tests call th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from db.queries import GRAINS, SPLITS, Filters
 
@@ -53,3 +53,49 @@ def grain_from_params(params: Mapping[str, str], default: str = "week") -> str:
 def split_from_params(params: Mapping[str, str], default: str = "country") -> str:
     split = _one(params.get("split"))
     return split if split in SPLITS else default
+
+
+WHOLE_CAMPAIGN = "the whole campaign"
+
+
+def period_presets(first: date, last: date) -> dict[str, tuple[date, date]]:
+    """The periods offered besides typed dates: the whole campaign (the data's first to last
+    day), each year and each quarter the data reach, newest first within each kind."""
+    presets = {WHOLE_CAMPAIGN: (first, last)}
+    for year in range(last.year, first.year - 1, -1):
+        presets[str(year)] = (date(year, 1, 1), date(year, 12, 31))
+    for year in range(last.year, first.year - 1, -1):
+        for quarter in range(4, 0, -1):
+            start = date(year, 3 * quarter - 2, 1)
+            end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1)
+            if start <= last and end > first:
+                presets[f"{year} Q{quarter}"] = (start, end - timedelta(days=1))
+    return presets
+
+
+def filter_chips(filters: Filters) -> list[tuple[str, str, str | None]]:
+    """The filters in force as (label, URL parameter, value): the dates as one chip, each
+    country, province, place and target value as its own; removing one removes that value."""
+    chips: list[tuple[str, str, str | None]] = []
+    if filters.start or filters.end:
+        span = f"{filters.start or '…'} – {filters.end or '…'}"
+        chips.append((span, "dates", None))
+    for param, field in LIST_PARAMS.items():
+        for value in getattr(filters, field):
+            chips.append((value, param, value))
+    return chips
+
+
+def params_without(params: Mapping[str, str | list[str]], param: str, value: str | None) -> dict[str, str]:
+    """The URL parameters with one chip's filter removed (see filter_chips)."""
+    kept = {key: _one(item) for key, item in params.items()}
+    if param == "dates":
+        kept.pop("start", None)
+        kept.pop("end", None)
+        return kept
+    left = [item for item in _list(kept.get(param)) if item != value]
+    if left:
+        kept[param] = ",".join(left)
+    else:
+        kept.pop(param, None)
+    return kept

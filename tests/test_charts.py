@@ -178,3 +178,28 @@ def test_the_dates_sit_under_the_release_strip():
     days = pd.DataFrame({"day": [date(2015, 4, 7)], "covered": ["counts"]})
     figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, days)
     assert figure.layout.xaxis.anchor == "y2"
+
+
+def test_period_presets_cover_the_years_and_quarters_the_data_reach():
+    from dashboard.view_state import WHOLE_CAMPAIGN, period_presets
+
+    presets = period_presets(date(2014, 8, 8), date(2015, 2, 10))
+    assert presets[WHOLE_CAMPAIGN] == (date(2014, 8, 8), date(2015, 2, 10))
+    assert presets["2014"] == (date(2014, 1, 1), date(2014, 12, 31))
+    assert presets["2014 Q4"] == (date(2014, 10, 1), date(2014, 12, 31))
+    assert presets["2015 Q1"] == (date(2015, 1, 1), date(2015, 3, 31))
+    assert list(presets) == [WHOLE_CAMPAIGN, "2015", "2014", "2015 Q1", "2014 Q4", "2014 Q3"]
+
+
+def test_filter_chips_name_each_filter_and_remove_one():
+    from dashboard.view_state import filter_chips, params_without
+    from db.queries import Filters
+
+    filters = Filters(start=date(2015, 1, 1), end=date(2015, 12, 31), countries=("Iraq",), places=("Hit", "Mosul"))
+    assert filter_chips(filters) == [("2015-01-01 – 2015-12-31", "dates", None), ("Iraq", "country", "Iraq"),
+                                     ("Hit", "place", "Hit"), ("Mosul", "place", "Mosul")]
+    params = {"start": "2015-01-01", "end": "2015-12-31", "country": "Iraq", "place": "Hit,Mosul", "grain": "week"}
+    assert params_without(params, "place", "Hit") == {**params, "place": "Mosul"}
+    assert params_without(params, "country", "Iraq") == {key: value for key, value in params.items() if key != "country"}
+    assert params_without(params, "dates", None) == {"country": "Iraq", "place": "Hit,Mosul", "grain": "week"}
+    assert filter_chips(Filters()) == []

@@ -644,3 +644,16 @@ def test_engagements_of_an_area_before_2017_read_not_reported(factory, database_
     assert engagements[:3] == ["not reported", "not reported", "–"]
     overview = open_page("pages/overview.py")
     assert metric(overview, "Engagements") == "not reported"
+
+
+def test_the_filters_in_force_show_above_the_content_and_go_with_a_click(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/overview.py", country="Iraq", start="2017-07-20", end="2017-07-21")
+    assert not at.exception, _errors(at)
+    chips = at.button_group(key="filter_chips")
+    assert [option.content for option in chips.proto.options] == ["2017-07-20 – 2017-07-21 ✕", "Iraq ✕"]
+    chips.set_value("Iraq ✕").run()
+    assert not at.exception, _errors(at)
+    assert "country" not in at.query_params and at.query_params["start"] in ("2017-07-20", ["2017-07-20"])
+    assert metric(at, "Strikes") == "10"  # both countries again
+    assert at.multiselect(key="filter_country_1").value == []
