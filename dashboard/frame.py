@@ -194,6 +194,15 @@ def filter_bar() -> Filters:
     return filters
 
 
+def scroll_to(anchor: str) -> None:
+    """Bring a heading (its anchor) into view once the page is drawn: what a click listed below
+    the chart would otherwise be out of sight."""
+    st.html(f"""<script>setTimeout(() => {{
+        const target = document.getElementById({anchor!r});
+        if (target) target.scrollIntoView({{behavior: "smooth", block: "start"}});
+    }}, 400);</script>""", unsafe_allow_javascript=True)
+
+
 def _show_chips(filters: Filters) -> None:
     """The filters in force above the content (on a phone the sidebar is a bare icon): a click
     on one removes it."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date, timedelta
 
-from db.queries import GRAINS, SPLITS, Filters
+from db.queries import GRAINS, SPLITS, Filters, period_start
 
 LIST_PARAMS = {
     "country": "countries", "province": "provinces", "place": "places",
@@ -99,3 +99,20 @@ def params_without(params: Mapping[str, str | list[str]], param: str, value: str
     else:
         kept.pop(param, None)
     return kept
+
+
+_PERIOD_FORMATS = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y"}
+
+
+def period_label(first_day: date, grain: str) -> str:
+    """A day, week or month for people: "14 Jan 2019", "week of 14 Jan 2019", "Jan 2019"."""
+    return first_day.strftime(_PERIOD_FORMATS[grain])
+
+
+def bar_from_params(params: Mapping[str, str | list[str]], grain: str, periods: list[date]) -> date | None:
+    """The period a URL names to list (bar=its first day), if the chart shows it."""
+    day = _date(_one(params.get("bar")))
+    if day is None:
+        return None
+    first = period_start(day, grain)
+    return first if first in periods else None

@@ -7,7 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, show_strike_reports, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, scroll_to, show_chart, show_strike_reports, source_text
 from dashboard.record import itemised_share_note
 from db.queries import Filters
 
@@ -40,6 +40,24 @@ def remember_selection(chart_key: str, kind: str) -> None:
         else:
             name = point.get("y") or point.get("text")
     st.session_state["areas_drill"] = (kind, str(name)) if name else None
+    _drill_to_url()
+    st.session_state["areas_scroll"] = bool(name)
+
+
+def _drill_to_url() -> None:
+    """The area whose reports are listed, in the URL (drill=place:Mosul): a shared address opens it."""
+    drill = st.session_state.get("areas_drill")
+    if drill:
+        st.query_params["drill"] = f"{drill[0]}:{drill[1]}"
+    elif "drill" in st.query_params:
+        del st.query_params["drill"]
+
+
+def _choose_drill() -> None:
+    """The keyboard's way to the list: the select under "Behind the numbers"."""
+    chosen = st.session_state.get("areas_drill_choice")
+    st.session_state["areas_drill"] = tuple(chosen.split(":", 1)) if chosen and ":" in chosen else None
+    _drill_to_url()
 
 
 # --- (a) the map --------------------------------------------------------------------------
@@ -70,19 +88,35 @@ st.caption(
 # --- (b) rankings -------------------------------------------------------------------------
 st.subheader("Rankings")
 by_province, by_place = st.tabs(["Provinces", "Places"])
+ranked: dict[str, list[str]] = {}
 for tab, by in ((by_province, "province"), (by_place, "place")):
     with tab:
-        top = data.query("ranking", filters, by=by, limit=1000).head(20)  # the query the lists below share
+        ranking = data.query("ranking", filters, by=by, limit=1000)  # the query the lists below share
+        ranked[by] = [name for name in ranking["name"] if name not in UNKNOWN]
+        top = ranking.head(20)
         title = f"Strikes by {by} (top {min(len(top), 20)})"
         extra = "“unknown”: no place or province resolved" if (top["name"].isin(UNKNOWN)).any() else ""
         figure = charts.fit_source(
             charts.bar_ranking(top, "name", "strikes", title, charts.subtitle(period, filters.describe(), extra), source))
         show_chart(figure, top, title, key=f"areas_rank_{by}", on_select=lambda key=f"areas_rank_{by}", kind=by: remember_selection(key, kind))
 st.caption("Click a bar to list the strike reports behind it.")
+ranked_provinces, ranked_places = ranked["province"], ranked["place"]
 
 # --- (e) drill-down -----------------------------------------------------------------------
-st.subheader("Behind the numbers")
+st.subheader("Behind the numbers", anchor="behind-the-numbers")
+if "areas_drill" not in st.session_state and ":" in params.get("drill", ""):
+    st.session_state["areas_drill"] = tuple(params["drill"].split(":", 1))  # from a shared address
+if st.session_state.pop("areas_scroll", False):
+    scroll_to("behind-the-numbers")
 drill = st.session_state.get("areas_drill")
+NO_AREA = "none: click a circle or a bar"
+drill_options = [NO_AREA] + [f"province:{name}" for name in ranked_provinces] + [f"place:{name}" for name in ranked_places]
+st.session_state["areas_drill_choice"] = f"{drill[0]}:{drill[1]}" if drill else NO_AREA
+if st.session_state["areas_drill_choice"] not in drill_options:
+    drill_options.append(st.session_state["areas_drill_choice"])
+st.selectbox("List the strike reports of", drill_options, key="areas_drill_choice", on_change=_choose_drill,
+             format_func=lambda option: option if option == NO_AREA else f"{option.partition(':')[2]} ({option.partition(':')[0]})",
+             help="The same as a click on its circle or bar.")
 if drill and drill[1] in UNKNOWN:
     st.info(f"“{drill[1]}” gathers the strike reports whose {drill[0]} was not resolved; the Data quality page "
             "lists their place names as written.")
@@ -90,6 +124,7 @@ elif drill:
     kind, name = drill
     if st.button("Clear the selection", key="areas_drill_clear", icon=":material/close:"):
         st.session_state["areas_drill"] = None
+        _drill_to_url()
         st.rerun()
     drill_filters = narrowed(kind, name)
     reports = data.query("strike_reports", drill_filters, limit=300)

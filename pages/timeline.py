@@ -6,10 +6,10 @@ import datetime as dt
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, show_strike_reports, source_text
+from dashboard.frame import filter_bar, page_frame, period_of, scroll_to, show_chart, show_strike_reports, source_text
 from dashboard.record import scope_of
-from dashboard.view_state import grain_from_params, split_from_params
-from db.queries import GRAINS, SPLITS
+from dashboard.view_state import bar_from_params, grain_from_params, period_label, split_from_params
+from db.queries import GRAINS, SPLITS, period_start
 from loaders.published_figures import CAMPAIGN_START
 
 page_frame()
@@ -17,6 +17,15 @@ filters = filter_bar()
 period = period_of(filters)
 params = st.query_params.to_dict()
 st.title("Timeline")
+
+
+def _choose_bar() -> None:
+    chosen = st.session_state.get("timeline_bar")
+    if isinstance(chosen, dt.date):
+        st.query_params["bar"] = chosen.isoformat()
+    elif "bar" in st.query_params:
+        del st.query_params["bar"]
+
 
 controls = st.columns([1, 1, 1, 1])
 grain = controls[0].segmented_control("Per", GRAINS, default=grain_from_params(params), key="timeline_grain") or "week"
@@ -51,6 +60,40 @@ event = show_chart(figure, series, title, key="timeline_chart", on_select="rerun
 st.caption("Under the bars, each day a release covers: dark where it gives counts, orange where only a summary without "
            "counts does; a blank is a day no release in the data covers, a gap in the record, not a lull in strikes.")
 
+st.subheader("Behind the numbers", anchor="behind-the-numbers")
+# the period to list: a click on a bar, or the list below (the keyboard's way); kept in the URL
+# (bar=its first day), so a shared address opens the same list
+periods = sorted(set(series["period"])) if not series.empty else []
+points = (event.selection.points if event and event.selection else []) if hasattr(event, "selection") else []
+clicked = period_start(dt.date.fromisoformat(str(points[0]["x"])[:10]), grain) if points else None
+if clicked and clicked != st.session_state.get("timeline_last_click"):
+    st.query_params["bar"] = clicked.isoformat()
+    scroll_to("behind-the-numbers")
+st.session_state["timeline_last_click"] = clicked
+chosen = bar_from_params(st.query_params.to_dict(), grain, periods)
+if chosen is None and "bar" in st.query_params:
+    del st.query_params["bar"]  # a period this view does not show
+ALL_PERIODS = "all of the filtered period"
+options = [ALL_PERIODS, *periods]
+st.session_state["timeline_bar"] = chosen or ALL_PERIODS
+st.selectbox("Period to list", options, key="timeline_bar", on_change=_choose_bar,
+             format_func=lambda option: option if option == ALL_PERIODS else period_label(option, grain),
+             help="The same as a click on its bar.")
+if chosen:
+    drill = filters.in_period(chosen, grain)
+    st.caption(f"Strike reports from {drill.start:%d %b %Y} to {drill.end:%d %b %Y}")
+else:
+    drill = filters
+    st.caption("Click a bar, or choose its period above, to list the strike reports behind it; below, the first "
+               "reports of the filtered period.")
+totals = data.query("headline", drill)
+st.markdown(f"**{totals.reports:,} strike reports, {totals.strikes:,} strikes** in {totals.releases:,} "
+            f"release{'' if totals.releases == 1 else 's'}")
+reports = data.query("strike_reports", drill, limit=300)
+show_strike_reports(reports, "timeline_reports")
+if not reports.empty:
+    st.page_link("pages/releases.py", label="Open the releases page to read a release in full", icon=":material/article:")
+
 # --- the whole record: the data's running total against what the coalition published ---------
 scope = scope_of(filters)
 held = data.query("running_held", scope=scope)
@@ -77,19 +120,3 @@ if shorter:
         column_config={"share": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),
                        "source": st.column_config.LinkColumn("source")},
     )
-
-st.subheader("Behind the numbers")
-points = (event.selection.points if event and event.selection else []) if hasattr(event, "selection") else []
-if points:
-    drill = filters.in_period(dt.date.fromisoformat(str(points[0]["x"])[:10]), grain)
-    st.caption(f"Strike reports from {drill.start:%d %b %Y} to {drill.end:%d %b %Y}")
-else:
-    drill = filters
-    st.caption("Click a bar to list the strike reports behind it; below, the first reports of the filtered period.")
-totals = data.query("headline", drill)
-st.markdown(f"**{totals.reports:,} strike reports, {totals.strikes:,} strikes** in {totals.releases:,} "
-            f"release{'' if totals.releases == 1 else 's'}")
-reports = data.query("strike_reports", drill, limit=300)
-show_strike_reports(reports, "timeline_reports")
-if not reports.empty:
-    st.page_link("pages/releases.py", label="Open the releases page to read a release in full", icon=":material/article:")

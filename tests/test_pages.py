@@ -25,6 +25,8 @@ from dashboard.release_labels import is_web_address
 from db import queries
 from db.queries import Filters
 
+D20, D21 = date(2017, 7, 20), date(2017, 7, 21)
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = ROOT / "app.py"
 TIMEOUT = 120
@@ -657,3 +659,31 @@ def test_the_filters_in_force_show_above_the_content_and_go_with_a_click(two_day
     assert "country" not in at.query_params and at.query_params["start"] in ("2017-07-20", ["2017-07-20"])
     assert metric(at, "Strikes") == "10"  # both countries again
     assert at.multiselect(key="filter_country_1").value == []
+
+
+def test_the_listed_period_is_in_the_url_and_chosen_without_a_mouse(two_days, use_database):
+    """A shared address with bar= reopens the list of that period; the select does what a click
+    on the bar does."""
+    use_database(two_days)
+    at = open_page("pages/timeline.py", grain="day", bar="2017-07-21")
+    assert not at.exception, _errors(at)
+    assert at.selectbox(key="timeline_bar").value == D21
+    reports = _table(at, "sentence").value
+    assert list(reports["date"].astype(str)) == ["2017-07-21", "2017-07-21"]  # Mosul, and Iraq's engagements
+    at.selectbox(key="timeline_bar").set_value(D20).run()
+    assert at.query_params["bar"] in ("2017-07-20", ["2017-07-20"])
+    assert set(_table(at, "sentence").value["date"].astype(str)) == {"2017-07-20"}
+    at.selectbox(key="timeline_bar").set_value("all of the filtered period").run()
+    assert "bar" not in at.query_params
+    assert len(_table(at, "sentence").value) == 7
+
+
+def test_the_listed_area_is_in_the_url_and_chosen_without_a_mouse(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/areas.py", drill="place:Raqqa")
+    assert not at.exception, _errors(at)
+    assert at.selectbox(key="areas_drill_choice").value == "place:Raqqa"
+    assert list(_table(at, "sentence").value["strikes"]) == [4]
+    at.selectbox(key="areas_drill_choice").set_value("province:Nineveh").run()
+    assert at.query_params["drill"] in ("province:Nineveh", ["province:Nineveh"])
+    assert list(_table(at, "sentence").value["strikes"]) == [2, 3]  # Mosul on the 20th and the 21st
