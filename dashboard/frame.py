@@ -199,7 +199,7 @@ def scroll_to(anchor: str) -> None:
     the chart would otherwise be out of sight."""
     st.html(f"""<script>setTimeout(() => {{
         const target = document.getElementById({anchor!r});
-        if (target) target.scrollIntoView({{behavior: "smooth", block: "start"}});
+        if (target) target.scrollIntoView({{behavior: "smooth", block: target.tagName === "MARK" ? "center" : "start"}});
     }}, 400);</script>""", unsafe_allow_javascript=True)
 
 
@@ -264,15 +264,26 @@ _RELEASE_COLUMNS = {
 _SOURCE_COLUMNS = ("web_page", "source")  # each left out where no row has one
 
 
-def release_table(rows: pd.DataFrame, columns: list[str], key: str, **column_config) -> None:
+def release_table(rows: pd.DataFrame, columns: list[str], key: str, row_height: int | None = None,
+                  **column_config) -> None:
     """Rows that each belong to a release (release_id, title, source, published), in the columns
-    given. "release" (first, unless placed) opens the release on the Releases page and shows its
-    name in the release list; a source shows as "web_page", a link, or as "source", plain text."""
+    given. "release" (first, unless placed) opens the release on the Releases page, in a new tab,
+    and shows its name in the release list; a click on a row opens it in this tab, at the row's
+    sentence (report_id) where it has one. A source shows as "web_page", a link, or as
+    "source", plain text."""
     shown = with_release_links(rows)
     columns = [column for column in (columns if "release" in columns else ["release", *columns])
                if not (column in _SOURCE_COLUMNS and shown[column].isna().all())]
-    st.dataframe(shown[columns], hide_index=True, width="stretch", key=key,
-                 column_config={**_RELEASE_COLUMNS, **column_config})
+    event = st.dataframe(shown[columns], hide_index=True, width="stretch", key=key, row_height=row_height,
+                         column_config={**_RELEASE_COLUMNS, **column_config}, on_select="rerun",
+                         selection_mode="single-row")
+    picked = list(event.selection.rows) if event and event.selection else []
+    if picked and picked[0] < len(rows):
+        row = rows.iloc[picked[0]]
+        target = {"release": str(int(row["release_id"]))}
+        if "report_id" in rows and pd.notna(row["report_id"]):
+            target["report"] = str(int(row["report_id"]))
+        st.switch_page("pages/releases.py", query_params=target)
 
 
 # the release before the wide sentence, so that it is in sight
@@ -294,8 +305,11 @@ def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
         reports = reports.assign(place=reports["place"].where(reports["itemised"], NOT_ITEMISED_LABEL))
     columns = [column for column in _REPORT_COLUMNS
                if not (column in _OPTIONAL_COLUMNS and reports[column].isna().all())]
+    st.caption("Click a row to read its release here, at its sentence; the release link opens it in a new tab.")
     release_table(
         reports, columns, key,
+        # rows tall enough for a sentence to wrap over three lines instead of being cut
+        row_height=84 if "sentence" in columns else None,
         date=st.column_config.DateColumn("date"),
         location_raw=st.column_config.TextColumn("as written"),
         sentence=st.column_config.TextColumn("sentence", width="large"),

@@ -11,6 +11,9 @@ WRAPPER_STYLE = (
     "border-radius: 0.5rem; background: #FFFFFF; max-height: 32rem; overflow-y: auto;"
 )
 MARK_STYLE = "background: #FFE8A3; color: inherit; padding: 0 1px; border-radius: 2px;"
+# the sentence a reader came for (a row clicked in a drill-down table)
+FOCUS_STYLE = ("background: #F7B538; color: inherit; padding: 1px 2px; border-radius: 2px; "
+               "outline: 2px solid #D55E00; scroll-margin: 6rem;")
 # The report numbers (as in the strike-report table) shown before each mark, outside the text itself.
 NUMBER_STYLE = (
     "<style>.release-text mark[data-n]::before { content: attr(data-n); font-size: 0.7em; font-weight: 600; "
@@ -32,9 +35,10 @@ def _valid(spans: list[tuple[int, int, str]], length: int) -> list[tuple[int, in
     return sorted(kept, key=lambda item: (item[0], -item[1], item[2]))
 
 
-def highlighted_html(raw_text: str, spans: list[tuple[int, int, str]]) -> str:
+def highlighted_html(raw_text: str, spans: list[tuple[int, int, str]], focus: int | None = None) -> str:
     """The release text, HTML-escaped, line breaks kept, with each span (start, end, title)
-    wrapped in <mark id="report-N" title="...">, N the span's 1-based position in `spans`.
+    wrapped in <mark id="report-N" title="...">, N the span's 1-based position in `spans`; the
+    mark holding span number `focus` stands out (data-focus).
 
     Spans outside the text or empty are ignored. Spans with the same or a contained range
     (several strike reports from one sentence) share one mark whose title lists them all, and
@@ -61,9 +65,11 @@ def highlighted_html(raw_text: str, spans: list[tuple[int, int, str]]) -> str:
         titles = " | ".join(dict.fromkeys(t for t in mark["titles"] if t))
         parts.extend(f'<span id="report-{number}"></span>' for number in mark["anchors"])
         numbers = ",".join(str(n) for n in (mark["number"], *mark["anchors"]))
+        focused = focus in (mark["number"], *mark["anchors"])
         parts.append(
             f'<mark id="report-{mark["number"]}" title="{html.escape(titles, quote=True)}" data-n="{numbers}" '
-            f'style="{MARK_STYLE}">'
+            + ('data-focus="1" ' if focused else "")
+            + f'style="{FOCUS_STYLE if focused else MARK_STYLE}">'
             f'{html.escape(text[mark["start"]:mark["end"]])}</mark>'
         )
         position = mark["end"]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, scroll_to, show_chart, show_strike_reports, source_text
-from dashboard.record import itemised_share_note
+from dashboard.record import itemised_share_note, plain
 from db.queries import Filters
 
 page_frame()
@@ -198,12 +198,13 @@ else:
         if key in st.session_state and st.session_state[key] not in area_options:
             del st.session_state[key]
     widths = [2, 2, 1.4]
-    left, right, difference = st.columns(widths, vertical_alignment="bottom")
-    first = left.selectbox("Area A", area_options, index=area_default("cmp_a", 0), format_func=area_label,
-                           key="areas_compare_a")
-    second = right.selectbox("Area B", area_options, index=area_default("cmp_b", 1), format_func=area_label,
-                             key="areas_compare_b")
-    difference.markdown("**Difference, A − B**")
+    # one column per area, each headed by its name: on a phone the columns stack, and every
+    # figure still says whose it is
+    column_a, column_b, difference = st.columns(widths)
+    first = column_a.selectbox("Area A", area_options, index=area_default("cmp_a", 0), format_func=area_label,
+                               key="areas_compare_a")
+    second = column_b.selectbox("Area B", area_options, index=area_default("cmp_b", 1), format_func=area_label,
+                                key="areas_compare_b")
     st.query_params.update({"cmp_a": first, "cmp_b": second})
     a, b = (data.query("headline", narrowed(*option.split(":", 1))) for option in (first, second))
     measures = (
@@ -213,20 +214,21 @@ else:
         ("Strike reports", "reports", "Sentences of the releases naming strikes at a place on a day."),
         ("Releases", "releases", "Releases with at least one strike report for the area."),
     )
-    for label, attribute, help_text in measures:
-        row = st.columns(widths)
-        first_value, second_value = getattr(a, attribute), getattr(b, attribute)
-        for column, value in ((row[0], first_value), (row[1], second_value)):
+    for column, letter, option, values in ((column_a, "A", first, a), (column_b, "B", second, b)):
+        column.markdown(f"**{letter}: {plain(area_label(option))}**")
+        for label, attribute, help_text in measures:
+            value = getattr(values, attribute)
             column.metric(label, "not reported" if value is None else f"{value:,}", help=help_text)
-        if first_value is None or second_value is None:
-            row[2].metric(label, "–", help="Not reported for one of the areas: no difference to take.")
-        else:
-            gap = first_value - second_value
-            row[2].metric(label, f"{gap:+,}".replace("-", "−") if gap else "0")
-    row = st.columns(widths)
-    for column, values in ((row[0], a), (row[1], b)):
         share = values.strikes / headline.strikes if headline.strikes else 0
         column.caption(f"{share:.1%} of the {headline.strikes:,} strikes in view")
+    difference.markdown("**Difference, A − B**")
+    for label, attribute, _help_text in measures:
+        first_value, second_value = getattr(a, attribute), getattr(b, attribute)
+        if first_value is None or second_value is None:
+            difference.metric(label, "–", help="Not reported for one of the areas: no difference to take.")
+        else:
+            gap = first_value - second_value
+            difference.metric(label, f"{gap:+,}".replace("-", "−") if gap else "0")
     for option, values in ((first, a), (second, b)):
         if option not in in_view and not values.strikes:
             st.caption(f"{option.partition(':')[2]} has no strikes under the filters in force ({filters.describe()}).")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.frame import filter_bar, page_frame
+from dashboard.frame import filter_bar, page_frame, scroll_to
 from dashboard.release_labels import is_web_address, release_label
 from dashboard.source_text import highlighted_html, report_summary
 from loaders.records import DIAGNOSTIC_KINDS
@@ -96,6 +96,7 @@ heading, close = st.columns([6, 1], vertical_alignment="center")
 heading.header(release_label(release.title, release.source_url or release.source, release.published))
 if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
     _set_param("release", None)
+    _set_param("report", None)
     # the table's selection stays in the browser: a new table, so a click on that row opens it again
     st.session_state["releases_table_generation"] = st.session_state.get("releases_table_generation", 0) + 1
     st.session_state["releases_last_rows"] = ()
@@ -146,6 +147,11 @@ st.caption("Stated: the totals the release gives. Parsed: the sum of its strike 
            "states no such total, or no parsed line states engagements.")
 
 
+def _unplaced(report) -> str | None:
+    """What a report without a place is: the part of a stated total no line itemises."""
+    return None if report.itemised else "(not itemised)"
+
+
 def targets_text(report) -> str:
     parts = []
     for target in report.targets:
@@ -161,7 +167,7 @@ reports = pd.DataFrame(
             "date": report.strike_date,
             "day": "stated" if report.date_stated else "not stated",
             "country": report.country,
-            "place": report.place.name if report.place else report.location_raw,
+            "place": report.place.name if report.place else report.location_raw or _unplaced(report),
             "strikes": report.strikes,
             "engagements": report.engagements,
             "targets": targets_text(report),
@@ -184,12 +190,17 @@ else:
     spans = [
         (report.span_start, report.span_end,
          f"#{number}: " + report_summary(report.strikes, report.engagements,
-                                         report.place.name if report.place else report.location_raw,
+                                         report.place.name if report.place else report.location_raw or _unplaced(report),
                                          report.country, report.strike_date, report.block))
         for number, report in enumerate(detail.reports, start=1)
     ]
-    st.caption("Highlighted: the sentences that gave a strike report; hover over one to see what was read from it.")
-    st.html(highlighted_html(release.raw_text, spans))
+    report_id = _param_int("report")
+    focus = next((number for number, report in enumerate(detail.reports, start=1) if report.id == report_id), None)
+    st.caption("Highlighted: the sentences that gave a strike report; hover over one to see what was read from it."
+               + (f" Outlined: the sentence behind the row you opened it from (#{focus})." if focus else ""))
+    st.html(highlighted_html(release.raw_text, spans, focus))
+    if focus:
+        scroll_to(f"report-{focus}")
 
 st.subheader("Strike reports")
 if reports.empty:
