@@ -1,0 +1,127 @@
+"""The analyst's path in headless Chromium, on releases with their text (the sample releases of
+tests/sample_releases.py, ingested before the app starts): typed dates applied with Enter, a
+drill-down reopened from a shared address and reached by keyboard, a row opening its release at
+its sentence, and the area comparison on a phone. Screenshots: test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import pytest
+from app_server import WAIT_MS, browser_available, running_app, screenshot, visit, wait_for_app
+from sample_releases import DAY_ONE, DAY_TWO
+
+MISSING = browser_available()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, monkeypatch_module):
+    from db.engine import make_engine, session_factory, upgrade
+    from db.ingest import ingest_files
+
+    folder = tmp_path_factory.mktemp("analyst")
+    url = f"sqlite:///{folder / 'analyst.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    ingest_files(session_factory(engine), [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
+    engine.dispose()
+    monkeypatch_module.setenv("STRIKES_STARTER_DATA", "none")
+    with running_app(url, folder / "streamlit.log") as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+def _wait_for_address(tab, pattern: str) -> None:
+    """Until the address matches (Streamlit changes it without loading a page)."""
+    tab.wait_for_function("pattern => new RegExp(pattern).test(location.pathname + location.search)", arg=pattern,
+                          timeout=WAIT_MS)
+    wait_for_app(tab)
+
+
+def _metric(tab, label: str) -> str:
+    return tab.locator("[data-testid='stMetric']", has=tab.locator("[data-testid='stMetricLabel']", has_text=label)) \
+        .first.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def test_enter_applies_typed_dates(app_url, page):
+    visit(page, f"{app_url}/overview")
+    assert _metric(page, "Strikes") == "10"
+    day = page.get_by_role("spinbutton", name="day, Strike dates start date")
+    day.click()
+    page.keyboard.type("21")
+    page.keyboard.press("Enter")  # no click elsewhere: Enter alone applies the dates
+    _wait_for_address(page, r"start=2017-07-21")
+    assert _metric(page, "Strikes") == "3"  # day two's Mosul strikes only
+    screenshot(page, "analyst-enter-applies-dates")
+
+
+def test_a_shared_address_reopens_the_drill_down(app_url, page):
+    visit(page, f"{app_url}/timeline?grain=day&bar=2017-07-21")
+    main = page.locator("[data-testid='stMain']")
+    assert "Strike reports from 21 Jul 2017 to 21 Jul 2017" in main.inner_text()
+    assert "1 strike reports, 3 strikes" in main.inner_text()
+
+
+def test_the_drill_down_without_a_mouse(app_url, page):
+    visit(page, f"{app_url}/timeline?grain=day")
+    select = page.get_by_role("combobox", name="Period to list")
+    select.focus()
+    page.keyboard.type("20 Jul")
+    page.keyboard.press("Enter")
+    _wait_for_address(page, r"bar=2017-07-20")
+    assert "Strike reports from 20 Jul 2017 to 20 Jul 2017" in page.locator("[data-testid='stMain']").inner_text()
+
+
+def test_a_row_opens_its_release_at_its_sentence(app_url, page):
+    visit(page, f"{app_url}/timeline?grain=day&bar=2017-07-21")
+    table = page.locator("[data-testid='stDataFrame']").last
+    table.scroll_into_view_if_needed()
+    box = table.bounding_box()
+    page.mouse.click(box["x"] + 18, box["y"] + 36 + 42)  # the first row's tick box, under the header
+    _wait_for_address(page, r"/releases\?(?=.*release=\d+)(?=.*report=\d+)")
+    focused = page.locator("mark[data-focus]")
+    assert focused.count() == 1
+    assert focused.inner_text().startswith("-- Near Mosul, three strikes") or "Near Mosul, three strikes" in focused.inner_text()
+    page.wait_for_timeout(1500)  # the smooth scroll
+    assert focused.evaluate("element => { const r = element.getBoundingClientRect(); "
+                            "return r.top >= 0 && r.bottom <= window.innerHeight; }")
+    assert page.locator("mark:not([data-focus])").count() >= 1  # the other sentences marked as before
+    screenshot(page, "analyst-release-at-its-sentence")
+
+
+def test_the_area_comparison_on_a_phone(app_url, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    tab = context.new_page()
+    try:
+        visit(tab, f"{app_url}/areas?cmp_a=province:Nineveh&cmp_b=province:Ar-Raqqah")
+        section = tab.locator("[data-testid='stMain']").inner_text()
+        compare = section[section.index("Compare two areas"):]
+        # each area's figures under its own name, one after the other
+        a, b = compare.index("A: Nineveh (province)"), compare.index("B: Ar-Raqqah (province)")
+        assert a < compare.index("Strikes", a) < b < compare.index("Strikes", b) < compare.index("Difference, A − B")
+        heading = tab.get_by_text("B: Ar-Raqqah (province)")
+        heading.scroll_into_view_if_needed()
+        path = screenshot(tab, "analyst-compare-phone")
+        assert path.stat().st_size > 10_000
+    finally:
+        context.close()
+
+
+def test_screenshots_at_slide_and_phone_size(app_url, browser):
+    """Every explore page at 1280x720 and on a 390x844 phone, for a person to look at."""
+    for width, height in ((1280, 720), (390, 844)):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        tab = context.new_page()
+        try:
+            for name in ("overview", "timeline", "areas"):
+                visit(tab, f"{app_url}/{name}?country=Iraq")
+                assert tab.locator("[data-testid='stMain']").get_by_text("Iraq ✕").count() == 1  # the filters in force, above the content
+                screenshot(tab, f"analyst-{name}-{width}")
+        finally:
+            context.close()
