@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
@@ -30,6 +30,41 @@ def list_imports(factory: sessionmaker[Session], limit: int = 200) -> list[model
     """Return the latest imports, newest first."""
     with factory() as session:
         return list(session.scalars(select(models.ImportBatch).order_by(models.ImportBatch.id.desc()).limit(limit)))
+
+
+@dataclass
+class UndoPreview:
+    """What undoing an import would remove and restore (nothing is changed)."""
+
+    import_id: int
+    origin: str
+    who: str
+    releases: int  # releases the import added, counted or not
+    sources: list[str]  # the files they came from, first few
+    strikes: int  # strikes the counted ones add to the charts
+    restores: int  # earlier versions counted again
+    published_totals: int
+
+
+def undo_preview(factory: sessionmaker[Session], import_id: int) -> UndoPreview:
+    """What undo_import would do to one import; UndoError if it cannot be undone."""
+    with factory() as session:
+        batch = session.get(models.ImportBatch, import_id)
+        if batch is None:
+            raise UndoError(f"no import {import_id}")
+        if batch.undone_at is not None:
+            raise UndoError(f"import {import_id} was undone already ({batch.undone_at:%Y-%m-%d %H:%M})")
+        release = models.Release
+        added = session.execute(select(release.id, release.source, release.is_current, release.replaces_id)
+                                .where(release.import_id == import_id).order_by(release.id)).all()
+        counted = [row.id for row in added if row.is_current]
+        strikes = session.scalar(select(func.coalesce(func.sum(models.StrikeReport.strikes), 0))
+                                 .where(models.StrikeReport.release_id.in_(counted))) if counted else 0
+        totals = session.scalar(select(func.count()).select_from(models.PublishedTotal).where(
+            models.PublishedTotal.import_id == import_id, models.PublishedTotal.release_id.is_(None)))
+        sources = list(dict.fromkeys(row.source.split("#")[0].rsplit("/", 1)[-1] for row in added))
+        return UndoPreview(import_id, batch.origin, batch.user_name, len(added), sources[:5], int(strikes),
+                           sum(1 for row in added if row.is_current and row.replaces_id), int(totals))
 
 
 def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) -> UndoResult:

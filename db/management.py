@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.accounts import Staff, require_staff
 from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan, plan_published_totals, read_upload
-from db.maintenance import UndoResult, undo_import
+from db.maintenance import UndoPreview, UndoResult, undo_import
+from db.maintenance import undo_preview as preview_undo
 from db.settings import get_settings
 from loaders import ParsedRelease, UnreadableFile
 from loaders.records import PublishedFigure
@@ -66,6 +67,12 @@ def import_files(
         factory, files, user_name=user_name, origin="upload", max_bytes=get_settings().max_upload_bytes,
         on_progress=on_progress, paste_name=PASTE_NAME,
     )
+
+
+def undo_preview(factory: sessionmaker[Session], staff: Staff | None, import_id: int) -> UndoPreview:
+    """What undoing an import would remove, for a signed-in staff member (NotSignedIn otherwise)."""
+    require_staff(factory, staff)
+    return preview_undo(factory, import_id)
 
 
 def undo(factory: sessionmaker[Session], staff: Staff | None, import_id: int) -> UndoResult:

@@ -119,6 +119,7 @@ class Coverage:
     days_in_period: int
     days_with_counts: int = 0  # days a release states strikes for (coverage_days)
     days_without_counts: int = 0  # days only a summary without counts covers
+    releases_with_text: int = 0  # of releases, those stored with their text (not starter facts only)
 
     @property
     def days_without_release(self) -> int:
@@ -406,15 +407,16 @@ def coverage(session: Session, filters: Filters) -> Coverage:
         release_conditions.append(Release.published >= filters.start)
     if filters.end:
         release_conditions.append(Release.published <= filters.end + timedelta(days=1))
-    releases, days = session.execute(
-        select(func.count(), func.count(distinct(Release.published))).where(*release_conditions)
+    releases, days, with_text = session.execute(
+        select(func.count(), func.count(distinct(Release.published)),
+               func.count(case((Release.raw_text.is_not(None), 1)))).where(*release_conditions)
     ).one()
     start = filters.start or first
     end = filters.end or last
     period = (end - start).days + 1 if start and end else 0
     covered = coverage_days(session, Filters(start=start, end=end)) if period else pd.DataFrame(columns=["covered"])
     return Coverage(first, last, releases, days, period, int((covered["covered"] == COUNTED).sum()),
-                    int((covered["covered"] == NO_COUNTS).sum()))
+                    int((covered["covered"] == NO_COUNTS).sum()), int(with_text))
 
 
 def headline(session: Session, filters: Filters) -> Headline:

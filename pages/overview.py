@@ -77,6 +77,13 @@ cols[1].metric("Days in a summary only", f"{coverage.days_without_counts:,}",
                help="Days only a narrative summary covers: it says strikes were made, but not how many.")
 cols[2].metric("Days without a release", f"{coverage.days_not_covered:,}",
                help="Days in the period no release in the data covers: a gap in reporting, not a lull in strikes.")
+if coverage.releases and coverage.releases_with_text < coverage.releases:
+    st.caption(
+        f"{coverage.releases - coverage.releases_with_text:,} of the {coverage.releases:,} releases in view are starter "
+        "facts, without their text: their numbers open to the release and its web page where one is known, not to the "
+        "sentence. Data staff add the sentences by importing the release files (Upload page, or "
+        "`python -m loaders ingest FILES`)."
+    )
 shorter = [item for item in published if not item.cumulative]
 if shorter:
     with st.expander(f"Totals the coalition published for {len(shorter)} shorter period"

@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.frame import page_frame
+from dashboard.record import plain
 from db import accounts, management
 from db.engine import session_factory
 from db.queries import imports_log
@@ -149,16 +150,44 @@ st.dataframe(log, hide_index=True, width="stretch", key="upload_log")
 undoable = [int(i) for i, origin, undone in zip(log["id"], log["origin"], log["undone"], strict=True)
             if origin in ("upload", "cli", "starter") and pd.isna(undone)] if not log.empty else []
 if undoable:
-    cols = st.columns([2, 1])
-    chosen = cols[0].selectbox("Undo an import", undoable, key="upload_undo_choice")
-    if cols[1].button("Undo", key="upload_undo"):
+    undoable.sort(reverse=True)  # the newest first, and chosen unless staff pick another
+    cols = st.columns([2, 1], vertical_alignment="bottom")
+    # a new widget once a newer import exists: the old one would keep offering the import it showed
+    chosen = cols[0].selectbox("Undo an import", undoable, index=0, key=f"upload_undo_choice_{undoable[0]}",
+                               format_func=lambda import_id: f"import {import_id}"
+                               + (" (the newest)" if import_id == undoable[0] else ""))
+    if cols[1].button("Undo …", key="upload_undo"):
+        st.session_state["upload_undo_pending"] = chosen
+    pending = st.session_state.get("upload_undo_pending")
+    if pending in undoable:
         try:
-            outcome = management.undo(factory, staff, chosen)
-            st.session_state["data_version"] = data.data_version()
-            totals = f", {outcome.published_totals} published totals removed" if outcome.published_totals else ""
-            st.success(f"Import {chosen} undone: {outcome.removed} releases removed, {outcome.restored} restored{totals}.")
-        except accounts.NotSignedIn as error:
-            st.session_state["upload_staff"] = None
+            what = management.undo_preview(factory, staff, pending)
+        except (accounts.NotSignedIn, ValueError) as error:
             st.error(str(error))
-        except ValueError as error:
-            st.error(str(error))
+            st.session_state.pop("upload_undo_pending", None)
+            st.stop()
+        files = ", ".join(plain(source) for source in what.sources) + (" …" if what.releases > len(what.sources) else "")
+        st.warning(
+            f"Undo import {what.import_id} ({what.origin}, by {plain(what.who)})? It removes {what.releases:,} "
+            f"release{'s' * (what.releases != 1)} ({files or 'none'}), {what.strikes:,} strikes from the charts"
+            + (f" and {what.published_totals:,} published totals" if what.published_totals else "")
+            + (f"; {what.restores:,} earlier versions are counted again." if what.restores else ".")
+            + (" These are the starter data: the dashboard then holds only what staff imported." if what.origin == "starter" else ""),
+            icon=":material/warning:",
+        )
+        confirm, cancel = st.columns([1, 1])
+        if confirm.button(f"Yes, undo import {pending}", key="upload_undo_confirm", type="primary"):
+            st.session_state.pop("upload_undo_pending", None)
+            try:
+                outcome = management.undo(factory, staff, pending)
+                st.session_state["data_version"] = data.data_version()
+                totals = f", {outcome.published_totals} published totals removed" if outcome.published_totals else ""
+                st.success(f"Import {pending} undone: {outcome.removed} releases removed, {outcome.restored} restored{totals}.")
+            except accounts.NotSignedIn as error:
+                st.session_state["upload_staff"] = None
+                st.error(str(error))
+            except ValueError as error:
+                st.error(str(error))
+        if cancel.button("Cancel", key="upload_undo_cancel"):
+            st.session_state.pop("upload_undo_pending", None)
+            st.rerun()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sample_releases import DAY_ONE
+from sample_releases import DAY_ONE, DAY_TWO
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,3 +99,24 @@ def test_signed_in_staff_add_published_totals_with_a_preview(app):
     result = _table_with(app, "result")
     assert result.iloc[0]["result"] == "new"
     assert "1 of 2 totals stored already" in result.iloc[0]["reason"]
+
+
+def test_undo_defaults_to_the_newest_import_and_asks_first(app):
+    """The undo offers the newest import, says what it removes, and removes it only when asked twice."""
+    app.run()
+    app.text_input(key="upload_user").input("alice")
+    app.text_input(key="upload_password").input(PASSWORD)
+    app.button[0].click().run()
+    app.text_area(key="upload_paste").input(DAY_TWO).run()
+    app.button(key="upload_confirm").click().run()
+    log = _table_with(app, "origin")
+    newest = int(log["id"].max())
+    assert app.selectbox(key=f"upload_undo_choice_{newest}").value == newest
+    app.button(key="upload_undo").click().run()
+    [warning] = [w.value for w in app.warning if "Undo import" in w.value]
+    assert f"Undo import {newest} (upload, by alice)? It removes 1 release (pasted text), 3 strikes" in warning
+    assert "1 earlier versions are counted again" in warning  # the starter facts of that day
+    assert int(_table_with(app, "origin")["undone"].notna().sum()) == 0  # nothing undone yet
+    app.button(key="upload_undo_confirm").click().run()
+    assert not app.exception
+    assert any(f"Import {newest} undone: 1 releases removed, 1 restored" in s.value for s in app.success)
