@@ -91,15 +91,18 @@ def test_upload_find_and_undo(browser, tmp_path):
         screenshot(page, "upload-5-timeline")
 
         _sign_in(page, base)  # a new browser session after loading pages by URL
-        page.get_by_role("button", name="Undo").click()
+        page.get_by_role("button", name="Undo …").click()
+        page.get_by_text(re.compile(r"Undo import \d+ \(upload, by ")).wait_for(timeout=60_000)
+        screenshot(page, "upload-6-undo-asks-first")
+        page.get_by_role("button", name=re.compile(r"Yes, undo import \d+")).click()
         page.get_by_text(re.compile(r"Import \d+ undone")).wait_for(timeout=60_000)
         wait_for_app(page)
-        screenshot(page, "upload-6-undone")
+        screenshot(page, "upload-7-undone")
 
         page.goto(timeline)
         wait_for_app(page)
         assert "0 strike reports, 0 strikes" in page.locator("[data-testid='stMain']").inner_text()
-        screenshot(page, "upload-7-timeline-after-undo")
+        screenshot(page, "upload-8-timeline-after-undo")
 
 
 def _strikes_metric(page) -> int:
