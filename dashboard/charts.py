@@ -245,8 +245,8 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
             x=part["period"], y=itemised, name=str(group), marker_color=colour_of[group], legendgroup=str(group),
             width=[share] * len(part), offset=offset, **bar,
             customdata=part[["group", measure]].assign(unitemised=unitemised),
-            hovertemplate=f"%{{x}}<br>{group}: %{{customdata[1]:,}} {measure}"
-                          + ("<br>%{customdata[2]:,} of them not itemised by place" if split_itemised else "")
+            hovertemplate=f"{group}: %{{customdata[1]:,}} {measure}"
+                          + (" (%{customdata[2]:,} not itemised by place)" if split_itemised else "")
                           + "<extra></extra>",
         )
         if split_itemised and unitemised.any():
@@ -254,11 +254,11 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
                 x=part["period"], y=unitemised, base=None if stacked else itemised, name=f"{group}: not itemised",
                 legendgroup=str(group), marker={"color": colour_of[group], "pattern": NOT_ITEMISED_PATTERN},
                 width=[share] * len(part), offset=offset, **bar,
-                customdata=part[["group", measure]].assign(unitemised=unitemised),
-                hovertemplate=f"%{{x}}<br>{group}: %{{customdata[2]:,}} {measure} stated by their release "
-                              "but not itemised by place<extra></extra>",
+                customdata=part[["group", measure]].assign(unitemised=unitemised), hoverinfo="skip",
+                hovertemplate=None,  # the group's own bar says it, once
             )
-    figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1,
+    # one label for every group at a period: the groups compared at a glance
+    figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1, hovermode="x unified",
                          showlegend=len(groups) > 1 or split_itemised)
     figure.update_yaxes(title_text=f"{measure} per {grain}", rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None)
@@ -294,6 +294,25 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
             xaxis={"anchor": "y2"},  # the dates under the strip, not printed over it
         )
     return frame(figure, title, sub, source, notes=notes)
+
+
+def difference_bars(data: pd.DataFrame, grain: str, title: str, sub: str, source: str, unit: str) -> go.Figure:
+    """One bar per period of a difference between two groups (data: period, group, difference):
+    above the axis where the first has more, below where the second has."""
+    if data.empty:
+        return empty(title, sub, source)
+    name = str(data["group"].iloc[0])
+    colours = [PALETTE[1] if value >= 0 else PALETTE[0] for value in data["difference"]]
+    figure = go.Figure(go.Bar(
+        x=data["period"], y=data["difference"], name=name, marker_color=colours,
+        xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
+        xperiod0=WEEK_START if grain == "week" else None, xperiodalignment="middle",
+        hovertemplate=f"%{{x}}<br>{name}: %{{y:+,}} {unit}<extra></extra>",
+    ))
+    figure.update_yaxes(title_text=f"{name}, {unit} per {grain}", tickformat="+,d", zeroline=True,
+                        zerolinecolor="#52606D")
+    figure.update_xaxes(title_text=None, type="date")
+    return frame(figure, title, sub, source)
 
 
 def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: str, source: str,
@@ -364,6 +383,7 @@ def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str
     ordered = data.sort_values(value)
     figure = go.Figure(go.Bar(
         x=ordered[value], y=ordered[label], orientation="h", marker_color=PALETTE[0],
+        text=ordered[value], texttemplate="%{x:,}", textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:,}<extra></extra>",
     ))
     key = None
@@ -459,25 +479,33 @@ def _with_gaps(part: pd.DataFrame, x: str, y: str, grain: str) -> tuple[list, li
     return xs, ys
 
 
+_HOVER_DAY = {"day": "%d %b %Y", "week": "week of %d %b %Y", "month": "%b %Y"}
+
+
 def trend_lines(data: pd.DataFrame, x: str, y: str, group: str, grain: str, title: str, sub: str, source: str,
-                y_title: str, unit: str) -> go.Figure:
+                y_title: str, unit: str, colours: dict[str, str] | None = None, percent: bool = False) -> go.Figure:
     """One line per group (in the order of the data's groups, biggest first), broken where the
-    data has no report at all in a period, so a gap in reporting never looks like a lull."""
+    data has no report at all in a period, so a gap in reporting never looks like a lull; one
+    hover label for every group at a period. colours fixes known groups' colours (countries,
+    categories); percent reads the values as percentages."""
     if data.empty:
         return empty(title, sub, source)
     figure = go.Figure()
     groups = list(dict.fromkeys(data[group]))
-    for index, name in enumerate(groups):
+    colour_of = _group_colours([str(name) for name in groups], colours or {})
+    number = "%{y:.0f}%" if percent else "%{y:,}"
+    for name in groups:
         part = data[data[group] == name].sort_values(x)
         xs, ys = _with_gaps(part, x, y, grain)
         figure.add_scatter(
             x=xs, y=ys, name=str(name), mode="lines+markers", connectgaps=False,
-            line={"color": PALETTE[index % len(PALETTE)], "width": 2}, marker={"size": 5},
-            hovertemplate=f"%{{x|%b %Y}}<br>{name}: %{{y:,}} {unit}<extra></extra>",
+            line={"color": colour_of[str(name)], "width": 2}, marker={"size": 5},
+            hovertemplate=f"{name}: {number}{'' if percent else ' ' + unit}<extra></extra>",
         )
-    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=",d")
-    figure.update_xaxes(title_text=None)
-    figure.update_layout(showlegend=True, hovermode="closest")
+    figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=".0f" if percent else ",d",
+                        ticksuffix="%" if percent else None, range=[0, 100] if percent else None)
+    figure.update_xaxes(title_text=None, hoverformat=_HOVER_DAY.get(grain, "%b %Y"))
+    figure.update_layout(showlegend=True, hovermode="x unified")
     figure = frame(figure, title, sub, source)
     # a vertical legend beside the plot: never over the subtitle, however many lines
     figure.update_layout(legend={"orientation": "v", "x": 1.01, "xanchor": "left", "y": 1, "yanchor": "top"})

@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, scroll_to, show_chart, show_strike_reports, source_text
 from dashboard.record import scope_of
+from dashboard.series import SHOW_MODES, difference, largest_groups, shares
 from dashboard.view_state import bar_from_params, grain_from_params, period_label, split_from_params
 from db.queries import GRAINS, SPLITS, period_start
 from loaders.published_figures import CAMPAIGN_START
@@ -27,7 +28,7 @@ def _choose_bar() -> None:
         del st.query_params["bar"]
 
 
-controls = st.columns([1, 1, 1, 1])
+controls = st.columns([1, 1, 1, 1, 1.3])
 grain = controls[0].segmented_control("Per", GRAINS, default=grain_from_params(params), key="timeline_grain") or "week"
 split = controls[1].selectbox("Split by", SPLITS, index=SPLITS.index(split_from_params(params)), key="timeline_split")
 measure = controls[2].segmented_control("Count", ["strikes", "engagements"], default=params.get("measure", "strikes")
@@ -40,7 +41,11 @@ if overlapping:
 else:
     stacked = controls[3].toggle("Stacked", value=params.get("stacked", "1") == "1", key="timeline_stacked")
     st.query_params["stacked"] = "1" if stacked else "0"
-st.query_params.update({"grain": grain, "split": split, "measure": measure})
+show = controls[4].segmented_control(
+    "Show", SHOW_MODES, default=params.get("show") if params.get("show") in SHOW_MODES else "bars", key="timeline_show",
+    help="lines: one per group; share: each group's percent of the period's total; difference: the first group "
+         "less the second") or "bars"
+st.query_params.update({"grain": grain, "split": split, "measure": measure, "show": show})
 
 series = charts.top_groups(data.query("strikes_over_time", filters, grain=grain, split=split), measure)
 days = data.query("coverage_days", filters)
@@ -53,10 +58,28 @@ tall_bars, shown = charts.undated_tall_bars(
     data.query("strikes_over_time", filters, grain=grain, split="none") if overlapping else series, measure,
     lambda day: data.query("undated_totals", filters.in_period(day, grain))[measure],
 )
-figure = charts.timeline(series, measure, grain, stacked, title,
-                         charts.subtitle(period, filters.describe(), extra), source_text(), days, tall_bars, shown,
-                         period, charts.split_colours(split))
-event = show_chart(figure, series, title, key="timeline_chart", on_select="rerun")
+sub = charts.subtitle(period, filters.describe(), extra)
+if show == "bars" or split == "none":
+    figure = charts.timeline(series, measure, grain, stacked, title, sub, source_text(), days, tall_bars, shown,
+                             period, charts.split_colours(split))
+    table = series
+elif show == "lines":
+    figure = charts.trend_lines(series, "period", measure, "group", grain, title, sub, source_text(),
+                                f"{measure} per {grain}", measure, charts.split_colours(split))
+    table = series
+elif show == "share":
+    table = shares(series, measure)
+    title = f"Share of the {measure} per {grain}, by {split}"
+    figure = charts.trend_lines(table, "period", "share", "group", grain, title, sub, source_text(),
+                                f"percent of the {grain}'s {measure}", measure, charts.split_colours(split), percent=True)
+else:
+    first, second = (largest_groups(series, measure) + ["", ""])[:2]
+    table = difference(series, measure, first, second)
+    title = f"{measure.capitalize()} per {grain}: {first} less {second}"
+    figure = charts.difference_bars(table, grain, title, sub, source_text(), measure)
+event = show_chart(figure, table, title, key=f"timeline_chart_{show}", on_select="rerun")
+if show != "bars" and split == "none":
+    st.caption("Choose a split (by country, province ...) to compare its groups as lines, shares or a difference.")
 st.caption("Under the bars, each day a release covers: dark where it gives counts, orange where only a summary without "
            "counts does; a blank is a day no release in the data covers, a gap in the record, not a lull in strikes.")
 

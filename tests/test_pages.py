@@ -687,3 +687,20 @@ def test_the_listed_area_is_in_the_url_and_chosen_without_a_mouse(two_days, use_
     at.selectbox(key="areas_drill_choice").set_value("province:Nineveh").run()
     assert at.query_params["drill"] in ("province:Nineveh", ["province:Nineveh"])
     assert list(_table(at, "sentence").value["strikes"]) == [2, 3]  # Mosul on the 20th and the 21st
+
+
+def test_countries_compared_as_lines_shares_and_a_difference(two_days, use_database):
+    use_database(two_days)
+    at = open_page("pages/timeline.py", grain="day", split="country", show="share")
+    assert not at.exception, _errors(at)
+    share = _figures(at)[0]
+    # the 20th: Syria 5 and Iraq 2 of 7; the 21st: Iraq 3 of 3
+    by_group = {trace["name"]: [round(v) for v in _values(trace["y"]) if v is not None] for trace in share["data"]}
+    assert by_group == {"Syria": [71], "Iraq": [29, 100]}
+    assert share["layout"]["hovermode"] == "x unified"
+    at = open_page("pages/timeline.py", grain="day", split="country", show="difference")
+    difference = _figures(at)[0]
+    assert "Iraq less Syria" in difference["layout"]["title"]["text"]  # a tie, 5 and 5: by name
+    assert _values(difference["data"][0]["y"]) == [-3, 3]  # 2 - 5 on the 20th, 3 - 0 on the 21st
+    at = open_page("pages/timeline.py", grain="day", split="country", show="lines")
+    assert {trace["name"] for trace in _figures(at)[0]["data"]} == {"Iraq", "Syria"}
