@@ -174,6 +174,8 @@ def data_quality(q: Runner, f: Filters) -> None:
 
     _frame(q)
     by_kind = q("diagnostics_by_kind", f)
+    q("headline", f)  # what the flags cost in the period's strikes
+    q("target_counts", f)
     q("unresolved_places", f)
     q("unclassified_targets", f)
     q("totals_check", f)

@@ -116,3 +116,9 @@ def bar_from_params(params: Mapping[str, str | list[str]], grain: str, periods: 
         return None
     first = period_start(day, grain)
     return first if first in periods else None
+
+
+def clicked_period(x: object, grain: str) -> date | None:
+    """The first day of the period a click on a chart's bar or point fell in (its x)."""
+    day = _date(str(x)[:10]) if x is not None else None
+    return period_start(day, grain) if day else None

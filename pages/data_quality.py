@@ -7,7 +7,8 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, release_table, show_chart, source_text
-from db.queries import AS_PUBLISHED, COPY_CUT, LINES_OVER
+from dashboard.quality import KINDS, REASONS, cost_of_places, cost_of_targets, kind_name, named_kinds, totals_breakdown
+from dashboard.record import not_itemised_note
 from loaders.records import DIAGNOSTIC_KINDS
 
 page_frame()
@@ -28,14 +29,23 @@ unresolved = data.query("unresolved_places", filters)
 unclassified = data.query("unclassified_targets", filters)
 totals = data.query("totals_check", release_filters)
 
+headline = data.query("headline", filters)
+target_counts = data.query("target_counts", filters)
 figures = st.columns(4)
-figures[0].metric("Diagnostics", f"{int(by_kind['diagnostics'].sum()) if not by_kind.empty else 0:,}")
-figures[1].metric("Unresolved place names", f"{len(unresolved):,}",
-                  help="Distinct place names, as written, that the gazetteer did not locate.")
-figures[2].metric("Unclassified target phrases", f"{len(unclassified):,}")
+figures[0].metric("Diagnostics", f"{int(by_kind['diagnostics'].sum()) if not by_kind.empty else 0:,}",
+                  help=f"Everything the parser flagged in the releases of the period; {NOT_FILTERED}.")
+figures[1].metric("Place names not on the map", f"{len(unresolved):,}",
+                  help="Distinct place names, as written, that the gazetteer did not locate (the filters apply).")
+figures[2].metric("Target phrases without a type", f"{len(unclassified):,}", help="The filters apply.")
 figures[3].metric("Releases whose totals differ", f"{len(totals):,}",
                   help="A total the release states (overall, for a country, a day or a late block) differs from "
-                       "what its lines add up to.")
+                       f"what its lines add up to; {NOT_FILTERED}.")
+st.markdown("\n".join(f"- {line}" for line in (
+    cost_of_places(unresolved, headline),
+    cost_of_targets(unclassified, target_counts.mentions),
+    not_itemised_note(headline) or "Every strike in view is itemised by place.",
+    totals_breakdown(totals) or "Every release's stated totals match its lines.",
+)))
 
 # --- by kind and over time ----------------------------------------------------------------
 
@@ -50,25 +60,30 @@ def count_of(kind: str, column: str = "diagnostics") -> int:
 left, right = st.columns([3, 2])
 with left:
     title = "Diagnostics by kind"
+    named = named_kinds(by_kind)
     figure = charts.ranking_coloured(
-        by_kind, "kind", "diagnostics", title, charts.subtitle(period, release_filters.describe(), "by release date"),
-        source_text(), COLOURS, "No diagnostics in the releases of this period.",
+        named, "name", "diagnostics", title, charts.subtitle(period, release_filters.describe(), "by release date"),
+        source_text(), {kind_name(kind): colour for kind, colour in COLOURS.items()},
+        "No diagnostics in the releases of this period.",
     )
-    show_chart(figure, by_kind, title, key="quality_by_kind")
+    show_chart(figure, named, title, key="quality_by_kind")
 with right:
-    st.markdown("**What each kind means**")
+    st.markdown("**What each kind means, and costs**")
     st.markdown("\n".join(
-        f"- **{kind}** ({count_of(kind):,} in {count_of(kind, 'releases'):,} release"
-        f"{'' if count_of(kind, 'releases') == 1 else 's'}): {meaning}"
-        for kind, meaning in DIAGNOSTIC_KINDS.items()
+        f"- **{name}** ({count_of(kind):,} in {count_of(kind, 'releases'):,} release"
+        f"{'' if count_of(kind, 'releases') == 1 else 's'}): {DIAGNOSTIC_KINDS.get(kind, '')}; {cost}."
+        for kind, (name, cost) in KINDS.items()
     ))
 
 over_time = data.query("diagnostics_over_time", release_filters)
 title = "Diagnostics per month, by kind"
+over_time = over_time.assign(name=[kind_name(kind) for kind in over_time["kind"]]) if not over_time.empty \
+    else over_time.assign(name=[])
 figure = charts.stacked_over_time(
-    over_time, "month", "diagnostics", "kind", title,
+    over_time, "month", "diagnostics", "name", title,
     charts.subtitle(period, release_filters.describe(), "by month of publication"), source_text(),
-    "diagnostics per month", COLOURS, "No diagnostics in the releases of this period.",
+    "diagnostics per month", {kind_name(kind): colour for kind, colour in COLOURS.items()},
+    "No diagnostics in the releases of this period.",
 )
 show_chart(figure, over_time, title, key="quality_over_time")
 
@@ -111,11 +126,8 @@ st.caption(
 if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
 else:
-    reasons = {COPY_CUT: "copy stops inside a list", AS_PUBLISHED: "does not add up as published",
-               LINES_OVER: "lines add up to more"}
-    shown = totals.assign(reason=totals["reason"].map(reasons))
-    st.markdown(f"**{len(shown):,} releases**: {int(shown['not_itemised'].sum()):,} strikes counted as not itemised, "
-                f"{(totals['reason'] == COPY_CUT).sum():,} of the releases cut short in their copy.")
+    shown = totals.assign(reason=totals["reason"].map(REASONS))
+    st.markdown(f"**{totals_breakdown(totals)}** {int(shown['not_itemised'].sum()):,} strikes counted as not itemised.")
     release_table(
         shown, ["published", "stated", "itemised", "not_itemised", "counted", "reason", "detail", "web_page", "source"],
         "quality_totals",
@@ -162,7 +174,7 @@ present = [kind for kind in by_kind["kind"]] if not by_kind.empty else []
 choices = present + [kind for kind in DIAGNOSTIC_KINDS if kind not in present]
 kind = st.selectbox(
     "Kind", choices, key="quality_kind",
-    format_func=lambda k: f"{k} ({count_of(k):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
+    format_func=lambda k: f"{kind_name(k)} ({count_of(k):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
 )
 listed = data.query("diagnostics_list", release_filters, kind=kind)
 if listed.empty:

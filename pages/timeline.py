@@ -9,8 +9,8 @@ from dashboard import charts, data
 from dashboard.frame import filter_bar, page_frame, period_of, scroll_to, show_chart, show_strike_reports, source_text
 from dashboard.record import scope_of
 from dashboard.series import SHOW_MODES, difference, largest_groups, shares
-from dashboard.view_state import bar_from_params, grain_from_params, period_label, split_from_params
-from db.queries import GRAINS, SPLITS, period_start
+from dashboard.view_state import bar_from_params, clicked_period, grain_from_params, period_label, split_from_params
+from db.queries import GRAINS, SPLITS
 from loaders.published_figures import CAMPAIGN_START
 
 page_frame()
@@ -88,7 +88,7 @@ st.subheader("Behind the numbers", anchor="behind-the-numbers")
 # (bar=its first day), so a shared address opens the same list
 periods = sorted(set(series["period"])) if not series.empty else []
 points = (event.selection.points if event and event.selection else []) if hasattr(event, "selection") else []
-clicked = period_start(dt.date.fromisoformat(str(points[0]["x"])[:10]), grain) if points else None
+clicked = clicked_period(points[0]["x"], grain) if points else None
 if clicked and clicked != st.session_state.get("timeline_last_click"):
     st.query_params["bar"] = clicked.isoformat()
     scroll_to("behind-the-numbers")

@@ -31,3 +31,17 @@ def test_difference_of_two_groups():
 
 def test_largest_groups():
     assert largest_groups(SERIES, "strikes") == ["Syria", "Iraq"]  # 35 against 30
+
+
+def test_data_quality_words_say_what_a_flag_costs():
+    from dashboard.quality import cost_of_places, kind_name, totals_breakdown
+    from db.queries import AS_PUBLISHED, COPY_CUT, Headline
+
+    unresolved = pd.DataFrame({"location_raw": ["Albu Hayat", "Tamakh"], "mentions": [73, 5], "strikes": [86, 6]})
+    headline = Headline(strikes=9_200, engagements=None, releases=10, places=5, reports=100)
+    # 86 + 6 = 92 strikes of 9,200: 1.0%
+    assert cost_of_places(unresolved, headline) == (
+        "78 place mentions unresolved (2 names): 92 strikes, 1.0% of the period's 9,200, off the map.")
+    assert kind_name("unknown_place") == "Place names not on the map"
+    totals = pd.DataFrame({"reason": [COPY_CUT, COPY_CUT, AS_PUBLISHED]})
+    assert totals_breakdown(totals) == "3 releases: 2 copy stops inside a list, 1 does not add up as published."
