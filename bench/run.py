@@ -999,6 +999,8 @@ def write_markdown(results: dict, path: Path) -> None:
                           "", "  <details><summary>plan of its longest statement</summary>", "", "  ```", *[f"  {line}" for line in q["plan"]],
                           "  ```", "", "  </details>", ""]
 
+    lines += _browser_section()
+
     # memory
     lines += ["## Memory", "", "Peak RSS (`VmHWM` from /proc/self/status) of a new process that imports the app's "
               "query layer and runs every page's query set with both filters, then every page through Streamlit's "
@@ -1063,6 +1065,19 @@ def _jsonable(value):
 
 
 # --- main ----------------------------------------------------------------------------------------------
+
+
+BROWSER_RESULTS = ROOT / "bench" / "results" / "browser-latest.json"
+
+
+def _browser_section() -> list[str]:
+    """The waits a person feels in Chromium (bench/browser.py), from its latest saved run."""
+    if not BROWSER_RESULTS.is_file():
+        return []
+    from bench.browser import as_markdown
+
+    results = json.loads(BROWSER_RESULTS.read_text())
+    return ["## In the browser", "", *as_markdown(results).splitlines(), ""]
 
 
 def main(argv: list[str] | None = None) -> int:

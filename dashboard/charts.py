@@ -203,12 +203,22 @@ def axis_cut_note(tall_bars: list[TallBar], measure: str, grain: str) -> str:
     )
 
 
-# How the coverage strip marks a day (db.queries.coverage_days): (legend name, marker)
+# How the coverage strip marks a day (db.queries.coverage_days): (legend name, colour)
 COVERAGE_MARKS = {
-    "counts": ("days a release gives counts for", {"symbol": "line-ns-open", "size": 10, "color": "#52606D"}),
-    "no counts": ("days only a summary without counts covers",
-                  {"symbol": "line-ns-open", "size": 10, "color": "#E69F00", "opacity": 0.9}),
+    "counts": ("days a release gives counts for", "#52606D"),
+    "no counts": ("days only a summary without counts covers", "#E69F00"),
 }
+
+
+def day_runs(days) -> list[tuple[date, date]]:
+    """Consecutive days as (first, last) runs, in order."""
+    runs: list[tuple[date, date]] = []
+    for day in sorted(set(days)):
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
 NOT_ITEMISED_PATTERN = {"shape": "/", "fgcolor": "#FFFFFF", "size": 6, "solidity": 0.35}
 
 
@@ -250,12 +260,14 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
                           + "<extra></extra>",
         )
         if split_itemised and unitemised.any():
+            # only the periods that have such strikes: an empty bar is still drawn, at a cost
+            has = unitemised > 0
             figure.add_bar(
-                x=part["period"], y=unitemised, base=None if stacked else itemised, name=f"{group}: not itemised",
-                legendgroup=str(group), marker={"color": colour_of[group], "pattern": NOT_ITEMISED_PATTERN},
-                width=[share] * len(part), offset=offset, **bar,
-                customdata=part[["group", measure]].assign(unitemised=unitemised), hoverinfo="skip",
-                hovertemplate=None,  # the group's own bar says it, once
+                x=part["period"][has], y=unitemised[has], base=None if stacked else itemised[has],
+                name=f"{group}: not itemised", legendgroup=str(group),
+                marker={"color": colour_of[group], "pattern": NOT_ITEMISED_PATTERN},
+                width=[share] * int(has.sum()), offset=offset, **bar,
+                hoverinfo="skip", hovertemplate=None,  # the group's own bar says it, once
             )
     # one label for every group at a period: the groups compared at a glance
     figure.update_layout(barmode="stack" if stacked else "group", bargap=0.1, hovermode="x unified",
@@ -279,13 +291,18 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     if split_itemised:
         sub = " · ".join((sub, "hatched: stated by a release but not itemised by place"))
     if covered_days is not None and not covered_days.empty:
-        for covered, (name, marker) in COVERAGE_MARKS.items():
-            days = covered_days[covered_days["covered"] == covered]
-            if days.empty:
+        for covered, (name, colour) in COVERAGE_MARKS.items():
+            runs = day_runs(covered_days.loc[covered_days["covered"] == covered, "day"])
+            if not runs:
                 continue
+            # one line of runs of days (a run: its first day to the day after its last), not a
+            # mark per day: a campaign's thousand days cost the browser a thousand shapes
+            xs: list = []
+            for first, last in runs:
+                xs += [first, last + timedelta(days=1), None]
             figure.add_trace(go.Scatter(
-                x=days["day"], y=[0] * len(days), mode="markers", yaxis="y2", name=name, marker=marker,
-                hovertemplate=f"%{{x|%d %b %Y}}: {name.removeprefix('days ')}<extra></extra>",
+                x=xs, y=[0 if x is not None else None for x in xs], mode="lines", yaxis="y2", name=name,
+                line={"color": colour, "width": 12}, connectgaps=False, hoverinfo="skip",
             ))
         figure.update_layout(
             yaxis={"domain": [0.14, 1]},

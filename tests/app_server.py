@@ -46,6 +46,27 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_health(port: int, process: subprocess.Popen, log_path: Path | None = None) -> None:
+    """Until the Streamlit server on the port answers its health check (RuntimeError if it exits
+    or stays silent for two minutes)."""
+    def log() -> str:
+        return log_path.read_text()[-3000:] if log_path and log_path.is_file() else ""
+
+    deadline = time.monotonic() + 120
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the app exited with {process.returncode}:\n{log()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the app did not answer on /_stcore/health:\n{log()}")
+        time.sleep(0.5)
+
+
 @contextmanager
 def running_app(database_url: str, log_path: Path, **extra_env: str):
     """Start `streamlit run app.py` on a free port against the database; yield its base URL;
@@ -59,19 +80,7 @@ def running_app(database_url: str, log_path: Path, **extra_env: str):
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the app exited with {process.returncode}:\n{log_path.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the app did not answer on /_stcore/health:\n{log_path.read_text()[-3000:]}")
-            time.sleep(0.5)
+        wait_for_health(port, process, log_path)
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

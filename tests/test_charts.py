@@ -203,3 +203,15 @@ def test_filter_chips_name_each_filter_and_remove_one():
     assert params_without(params, "country", "Iraq") == {key: value for key, value in params.items() if key != "country"}
     assert params_without(params, "dates", None) == {"country": "Iraq", "place": "Hit,Mosul", "grain": "week"}
     assert filter_chips(Filters()) == []
+
+
+def test_covered_days_are_drawn_as_runs():
+    from dashboard.charts import day_runs
+
+    days = [date(2017, 7, 20), date(2017, 7, 21), date(2017, 7, 22), date(2017, 7, 25), date(2017, 7, 21)]
+    assert day_runs(days) == [(date(2017, 7, 20), date(2017, 7, 22)), (date(2017, 7, 25), date(2017, 7, 25))]
+    covered = pd.DataFrame({"day": days[:4], "covered": ["counts", "counts", "counts", "no counts"]})
+    figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, covered)
+    strip = [trace for trace in figure.data if trace.yaxis == "y2"]
+    assert [trace.name for trace in strip] == ["days a release gives counts for", "days only a summary without counts covers"]
+    assert list(strip[0].x) == [date(2017, 7, 20), date(2017, 7, 23), None]  # one run, to the day after its last
