@@ -197,7 +197,9 @@ _ITEM_SEPARATOR = re.compile(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+")
 _TRAILING_ARTICLE = re.compile(r"\s+(?:an?|the)$")
 _LEADING_FILLER = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
 _MASS_NOUNS = {"equipment", "infrastructure", "materiel", "ammunition", "fire", "personnel", "explosives"}
-_PARENTHETICAL_RE = re.compile(r"\s*\([^)]*\)")
+# "(" runs to the next ")" or "(": with "[^)]*" each of a run of unclosed "(" would scan to the
+# end of the text, time that grows with the square of its length
+_PARENTHETICAL_RE = re.compile(r"\s*\([^()]*\)")
 # ", which represents part of ..." / ", that was firing on ..." describe, they list no targets
 _RELATIVE_CLAUSE_RE = re.compile(
     r",?\s+(?:which|that\s+was|who|and\s+initial\s+indications|in\s+support\s+of)\s+", re.IGNORECASE
@@ -337,8 +339,8 @@ def _item_reading(piece: str) -> tuple[str, int | None, str, bool] | None:
     item = _LEADING_FILLER.sub("", piece.replace("\x00", "and").strip(" .:"))
     if item.endswith((" a", " an", " the")):
         item = _TRAILING_ARTICLE.sub("", item)  # "a front-end loader an and ISIS wellhead": a typo
-    if not item or item.lower() in {"a", "an", "the", "also", "then"}:
-        return None  # "a six fighting positions": the article is a typo
+    if not item or item.lower() in _NOT_A_TARGET:
+        return None  # "a six fighting positions": the article is a typo; "and and": a stray word
     count, text = _count_of(item)
     return item, count, text, bool(_ADJECTIVE_ONLY.match(_OWNER_PREFIX.sub("", text)))
 
@@ -355,6 +357,7 @@ def _object_list(objects: str) -> tuple[tuple[str, int | None, str, bool], ...]:
 
 
 _OTHER_WORDS = {"another", "others", "other"}
+_NOT_A_TARGET = {"a", "an", "the", "also", "then", "and", "or", "as well as"}
 
 
 def _target_phrases(action_text: str) -> list[TargetPhrase]:

@@ -106,11 +106,32 @@ def sniff_format(data: bytes, name: str) -> str:
     return "txt"
 
 
+# Deeper than this no release page goes; the text of each element of a deeper one, read below,
+# would take time that grows with the square of its depth.
+MAX_HTML_DEPTH = 256
+
+
+def _deepest(soup) -> int:
+    """The depth of the most deeply nested element, in one pass (no recursion)."""
+    depths = {id(soup): 0}
+    deepest = 0
+    for element in soup.descendants:
+        if getattr(element, "name", None) is None:
+            continue
+        depth = depths[id(element.parent)] + 1
+        depths[id(element)] = depth
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def html_to_text(markup: str) -> tuple[str, str | None]:
     """Return (release text, page title) from a release web page, site chrome removed."""
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(markup, "html.parser")
+    depth = _deepest(soup)
+    if depth > MAX_HTML_DEPTH:
+        raise UnreadableFile(f"HTML nested {depth} elements deep (a release page is a few dozen): not a release page")
     title = soup.title.get_text(" ", strip=True) if soup.title else None
     for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "iframe"]):
         tag.decompose()

@@ -160,6 +160,7 @@ class _Walker:
         # own unless places of that day follow, which it then totals
         self.pending_day: tuple[int, date, str | None] | None = None
         self.figures: list[PublishedFigure] = []  # cumulative and monthly figures, never counted
+        self.flagged: dict[tuple, int] = {}  # diagnostics per (kind, sentence span)
 
     def resolve_day(self, statement: Statement) -> tuple[date | None, date | None] | None:
         """Return the (first, last) day a statement names, or None if it names none."""
@@ -296,13 +297,11 @@ class _Walker:
             ):
                 report_country = place.country  # late blocks mix countries under a stale heading
             if place_raw and place and place.precision == "unresolved":
-                self.diagnostics.append(
-                    Diagnostic("unknown_place", f"place not in the gazetteer: {place_raw!r}",
-                               sentence.text, (sentence.start, sentence.end))
-                )
+                self.flag(Diagnostic("unknown_place", f"place not in the gazetteer: {_bounded(place_raw, 120)!r}",
+                                     sentence.text, (sentence.start, sentence.end)))
             report = StrikeReport(
                 country=report_country,
-                location_raw=place_raw,
+                location_raw=_bounded(place_raw, MAX_PLACE_LENGTH) if place_raw else None,
                 location=place.name if place and place.precision != "unresolved" else None,
                 location_country=place.country if place and place.precision != "unresolved" else None,
                 province=place.province if place else None,
@@ -336,15 +335,28 @@ class _Walker:
         self.open_day = len(self.stated_totals) - 1
 
     def _target(self, phrase: TargetPhrase, sentence: Sentence) -> Target:
+        text = _bounded(phrase.text, MAX_PHRASE_LENGTH)
         if phrase.action == "inconclusive":
-            return Target("inconclusive", None, phrase.text, None, None)
+            return Target("inconclusive", None, text, None, None)
         target_class = classify(phrase.same_as or phrase.text)
         if target_class.category == UNCLASSIFIED:
-            self.diagnostics.append(
-                Diagnostic("unclassified_target", f"target phrase not in the taxonomy: {phrase.text!r}",
-                           sentence.text, (sentence.start, sentence.end))
-            )
-        return Target(phrase.action, phrase.count, phrase.text, target_class.type, target_class.category)
+            self.flag(Diagnostic("unclassified_target", f"target phrase not in the taxonomy: {text!r}",
+                                 sentence.text, (sentence.start, sentence.end)))
+        return Target(phrase.action, phrase.count, text, target_class.type, target_class.category)
+
+    def flag(self, diagnostic: Diagnostic) -> None:
+        """Keep a diagnostic of a sentence, at most MAX_PER_SENTENCE of one kind; beyond them one
+        more says how many were left out. What one sentence can produce stays bounded, whatever
+        its length (a list of 8,000 "and"s is one sentence)."""
+        key = (diagnostic.kind, diagnostic.span)
+        count = self.flagged.get(key, 0) + 1
+        self.flagged[key] = count
+        if count <= MAX_PER_SENTENCE:
+            diagnostic.text = _bounded(diagnostic.text, MAX_DIAGNOSTIC_TEXT)
+            self.diagnostics.append(diagnostic)
+        elif count == MAX_PER_SENTENCE + 1:
+            self.diagnostics.append(Diagnostic(diagnostic.kind, "more of the same in this sentence, not listed",
+                                               "", diagnostic.span))
 
     def heading(self, sentence: Sentence) -> bool:
         text = sentence.text.strip().rstrip(":")
@@ -479,6 +491,17 @@ def _first_window(raw: str, published: date | None) -> list[date]:
     return [day for day in (first, last) if day is not None and (published is None or day <= published)]
 
 
+# What one sentence of any length can put in the records (the database's columns hold these)
+MAX_PER_SENTENCE = 10  # diagnostics of one kind
+MAX_DIAGNOSTIC_TEXT = 1000  # characters of the sentence a diagnostic quotes (its span locates the rest)
+MAX_PHRASE_LENGTH = 500  # characters of a target phrase as written
+MAX_PLACE_LENGTH = 300  # characters of a place as written
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _is_campaign_narrative(raw: str) -> bool:
     """True if a text without counts still reads as a release of the campaign: it names the
     group and the task force ("CJTF-OIR, partner forces bring ISIS to justice"), or the
@@ -559,6 +582,8 @@ def parse_release(
         release.period_start, release.period_end = min(days), max(days)
     elif published:
         release.period_start = release.period_end = published - timedelta(days=1)
+    for diagnostic in diagnostics:  # the sentence a diagnostic quotes: its span locates the rest
+        diagnostic.text = _bounded(diagnostic.text, MAX_DIAGNOSTIC_TEXT)
     complete = _check_totals(release, walker)
     release.stated = walker.stated_totals
     account_for_stated_totals(release, complete)

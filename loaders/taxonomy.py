@@ -17,6 +17,7 @@ from loaders.numbers import COUNT_PATTERN
 
 DATA_DIR = Path(__file__).parent / "data"
 UNCLASSIFIED = "unclassified"
+MAX_TYPE_LENGTH = 200  # an unclassified phrase named as its own type, cut to what a type holds
 
 # Words that say who holds a target or how big it is, not what it is.
 _NOISE = re.compile(
@@ -24,7 +25,7 @@ _NOISE = re.compile(
     r"|\b(?:separate|large|small|medium|additional|other|several|various|multiple|"
     r"pieces? of|suspected|enemy|terrorist|the|its|their)\b",
 )
-_PARENTHESES = re.compile(r"\([^)]*\)")
+_PARENTHESES = re.compile(r"\([^()]*\)")  # linear in a run of unclosed "(" (see grammar)
 _LEADING_COUNT = re.compile(rf"^(?:{COUNT_PATTERN})\s+", re.IGNORECASE)
 _IRREGULAR_PLURALS = {
     "headquarters": "headquarters", "equipment": "equipment", "ammunition": "ammunition",
@@ -120,10 +121,18 @@ def classify(phrase: str) -> TargetClass:
     key = normalise_phrase(phrase)
     aliases = _aliases()
     words = key.split()
-    for start in range(len(words)):
+    # no alias is longer than _longest_alias() words: dropping words before those cannot match
+    # (and would take time that grows with the square of a pathological phrase's length)
+    for start in range(max(0, len(words) - _longest_alias()), len(words)):
         candidate = " ".join(words[start:])
         for form in singulars(candidate):
             if form in aliases:
                 type_name = aliases[form]
                 return TargetClass(type_name, category_of(type_name))
-    return TargetClass(singular(key) if key else phrase.strip().lower(), UNCLASSIFIED)
+    unknown = singular(key) if key else phrase.strip().lower()
+    return TargetClass(unknown[:MAX_TYPE_LENGTH], UNCLASSIFIED)
+
+
+@cache
+def _longest_alias() -> int:
+    return max(len(key.split()) for key in _aliases())

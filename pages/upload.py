@@ -2,6 +2,7 @@
 pasted text), import them, and undo an import. Reading the dashboard needs no sign-in;
 every change is checked again in db.management."""
 
+import hashlib
 import time
 
 import pandas as pd
@@ -64,7 +65,14 @@ if pasted.strip():
 if not files:
     st.info("Choose files or paste a release to see a preview.")
 else:
-    previews = management.preview(factory, files)
+    # parsed once per set of files: every click on the page reruns it, and a parse is the costly part
+    digest = hashlib.sha256(b"".join(hashlib.sha256(name.encode() + b"\0" + data).digest() for name, data in files)).hexdigest()
+    cached = st.session_state.get("upload_preview")
+    if cached and cached[0] == digest and cached[1] == data.data_version():
+        previews = cached[2]
+    else:
+        previews = management.preview(factory, files)
+        st.session_state["upload_preview"] = (digest, data.data_version(), previews)
     st.subheader("Preview: nothing is saved yet")
     st.dataframe(
         pd.DataFrame(

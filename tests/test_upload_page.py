@@ -120,3 +120,22 @@ def test_undo_defaults_to_the_newest_import_and_asks_first(app):
     app.button(key="upload_undo_confirm").click().run()
     assert not app.exception
     assert any(f"Import {newest} undone: 1 releases removed, 1 restored" in s.value for s in app.success)
+
+
+def test_a_rerun_does_not_parse_the_upload_again(app, monkeypatch):
+    """Every click reruns the page: the preview is parsed once per set of files."""
+    from db import management
+
+    calls = []
+    original = management.preview
+    monkeypatch.setattr(management, "preview", lambda factory, files: calls.append(len(files)) or original(factory, files))
+    app.run()
+    app.text_input(key="upload_user").input("alice")
+    app.text_input(key="upload_password").input(PASSWORD)
+    app.button[0].click().run()
+    app.text_area(key="upload_paste").input(DAY_ONE).run()
+    app.run()
+    app.run()
+    assert calls == [1]
+    app.text_area(key="upload_paste").input(DAY_TWO).run()  # other text: parsed anew
+    assert calls == [1, 1]
