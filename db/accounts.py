@@ -61,14 +61,17 @@ def add_user(factory: sessionmaker[Session], name: str, password: str) -> None:
         raise ValueError("a user name of 1 to 120 characters is needed")
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"passwords need at least {MIN_PASSWORD_LENGTH} characters")
+    new_hash = _hasher.hash(password)  # before the transaction: hashing takes a while
     with write_transaction(factory) as session:
         user = session.scalar(select(StaffUser).where(StaffUser.name == name))
         if user is None:
-            session.add(StaffUser(name=name, password_hash=_hasher.hash(password)))
+            session.add(StaffUser(name=name, password_hash=new_hash))
         else:
-            user.password_hash = _hasher.hash(password)
+            user.password_hash = new_hash
             user.failed_logins = 0
             user.locked_until = None
+            # a new password ends every session signed in with the old one
+            session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
 
 
 def list_users(factory: sessionmaker[Session]) -> list[str]:
@@ -76,38 +79,59 @@ def list_users(factory: sessionmaker[Session]) -> list[str]:
         return list(session.scalars(select(StaffUser.name).order_by(StaffUser.name)))
 
 
+# One answer for every refusal, whatever the reason (a wrong name, a wrong password, a locked
+# account): it tells an attacker nothing, and each takes one password check's time.
+REFUSED = "wrong user name or password, or too many failed sign-ins (then wait a few minutes)"
+
+
 def sign_in(factory: sessionmaker[Session], name: str, password: str) -> Staff:
     """Return a new staff session, or raise SignInError. After max_failed_logins failures in
-    a row the account is locked for a time that doubles with each further failure."""
+    a row the account is locked for a time that doubles with each further failure.
+
+    An attempt is counted before the password is checked, in one atomic UPDATE ... RETURNING:
+    of attempts made at the same moment, only those within the allowance are checked at all.
+    The password is checked outside any transaction (a hash takes a while: a write lock held
+    meanwhile would make every import wait)."""
     settings = get_settings()
-    refusal: str | None = None
-    # The failure count must be committed, so the refusal is raised after the transaction.
+    table = StaffUser.__table__
     with write_transaction(factory) as session:
-        user = session.scalar(select(StaffUser).where(StaffUser.name == name.strip()))
-        locked_until = _aware(user.locked_until) if user else None
-        if user is None or not user.is_active:
-            _verify(_DUMMY_HASH, password)
-            refusal = "wrong user name or password"
-        elif locked_until and locked_until > _now():
-            wait = int((locked_until - _now()).total_seconds()) + 1
-            refusal = f"too many failed sign-ins: try again in {wait} seconds"
-        elif not _verify(user.password_hash, password):
-            user.failed_logins += 1
-            if user.failed_logins >= settings.max_failed_logins:
-                extra = user.failed_logins - settings.max_failed_logins
-                user.locked_until = _now() + timedelta(seconds=30 * 2 ** min(extra, 10))
-            refusal = "wrong user name or password"
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            if _hasher.check_needs_rehash(user.password_hash):
-                user.password_hash = _hasher.hash(password)
-            token = secrets.token_urlsafe(32)
-            session.add(StaffSession(token_hash=_token_hash(token), user_id=user.id))
-            staff = Staff(user.name, token)
-    if refusal:
-        raise SignInError(refusal)
-    return staff
+        attempt = session.execute(
+            table.update()
+            .where(table.c.name == name.strip(), table.c.is_active.is_(True))
+            .values(failed_logins=table.c.failed_logins + 1)
+            .returning(table.c.id, table.c.name, table.c.failed_logins, table.c.locked_until, table.c.password_hash)
+        ).one_or_none()
+    locked = attempt is not None and (
+        (_aware(attempt.locked_until) or _now()) > _now() or attempt.failed_logins > settings.max_failed_logins)
+    if attempt is None or locked:
+        _verify(_DUMMY_HASH, password)  # the same time as a real check
+        if attempt is not None:
+            _lock(factory, attempt.id, attempt.failed_logins, settings.max_failed_logins)
+        raise SignInError(REFUSED)
+    if not _verify(attempt.password_hash, password):
+        _lock(factory, attempt.id, attempt.failed_logins, settings.max_failed_logins)
+        raise SignInError(REFUSED)
+    token = secrets.token_urlsafe(32)
+    rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(attempt.password_hash) else None
+    with write_transaction(factory) as session:
+        user = session.get(StaffUser, attempt.id)
+        user.failed_logins = 0
+        user.locked_until = None
+        if rehashed:
+            user.password_hash = rehashed
+        session.add(StaffSession(token_hash=_token_hash(token), user_id=user.id))
+    return Staff(attempt.name, token)
+
+
+def _lock(factory: sessionmaker[Session], user_id: int, failures: int, allowed: int) -> None:
+    """From the allowed number of failures in a row on, lock the account for 30 s, doubling
+    with each further failure (up to about 8 hours)."""
+    if failures < allowed:
+        return
+    until = _now() + timedelta(seconds=30 * 2 ** min(failures - allowed, 10))
+    table = StaffUser.__table__
+    with write_transaction(factory) as session:
+        session.execute(table.update().where(table.c.id == user_id).values(locked_until=until))
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -122,12 +146,15 @@ def require_staff(factory: sessionmaker[Session], staff: Staff | None) -> str:
     NotSignedIn for no session, an unknown or expired one, or a disabled account."""
     if staff is None or not isinstance(staff, Staff) or not staff.token:
         raise NotSignedIn("sign in as staff to change data")
-    idle = timedelta(minutes=get_settings().session_idle_minutes)
+    settings = get_settings()
+    idle = timedelta(minutes=settings.session_idle_minutes)
+    lifetime = timedelta(hours=settings.session_max_hours)
     user_name: str | None = None
     with write_transaction(factory) as session:
         row = session.get(StaffSession, _token_hash(staff.token))
         user = session.get(StaffUser, row.user_id) if row else None
-        if row is not None and (_aware(row.last_seen) + idle < _now() or user is None or not user.is_active):
+        if row is not None and (_aware(row.last_seen) + idle < _now() or _aware(row.created_at) + lifetime < _now()
+                                or user is None or not user.is_active):
             session.delete(row)  # expired: removed for good, then refused below
         elif row is not None:
             row.last_seen = _now()

@@ -20,6 +20,7 @@ class Settings:
     database_url: str
     max_upload_bytes: int
     session_idle_minutes: int
+    session_max_hours: int  # a session ends this long after sign-in, however active
     max_failed_logins: int
     starter_data_path: Path | None  # None: start with an empty database
 
@@ -40,6 +41,7 @@ def get_settings() -> Settings:
         database_url=_normalise_url(url),
         max_upload_bytes=int(os.environ.get("STRIKES_MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         session_idle_minutes=int(os.environ.get("STRIKES_SESSION_IDLE_MINUTES", "30")),
+        session_max_hours=int(os.environ.get("STRIKES_SESSION_MAX_HOURS", "12")),
         max_failed_logins=int(os.environ.get("STRIKES_MAX_FAILED_LOGINS", "5")),
         starter_data_path=_starter_path(os.environ.get("STRIKES_STARTER_DATA")),
     )

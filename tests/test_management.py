@@ -156,3 +156,61 @@ def test_starter_data_of_an_older_version_are_replaced_only_where_nothing_else_i
     ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
     assert not starter_refresh_due(factory, older)
     assert load_starter_data(factory, older) == 0
+
+
+def test_parallel_wrong_passwords_are_counted_and_lock_the_account(factory, monkeypatch):
+    """24 wrong passwords at once (the counter ended at 2 on PostgreSQL, the account never
+    locked): each attempt is counted, only the allowed five are checked, then it is locked."""
+    import threading
+
+    accounts.add_user(factory, "alice", PASSWORD)
+    checked, real = [], accounts._verify
+    monkeypatch.setattr(accounts, "_verify", lambda stored, given: checked.append(stored != accounts._DUMMY_HASH)
+                        or real(stored, given))
+    refusals, barrier = [], threading.Barrier(24)
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            accounts.sign_in(factory, "alice", "a wrong password")
+        except SignInError as error:
+            refusals.append(str(error))
+
+    threads = [threading.Thread(target=attempt) for _ in range(24)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(refusals) == 24
+    assert sum(checked) <= 5  # the account's own hash, checked within the allowance only
+    with factory() as session:
+        user = session.scalar(select(models.StaffUser).where(models.StaffUser.name == "alice"))
+        assert user.failed_logins == 24 and user.locked_until is not None
+    with pytest.raises(SignInError):
+        accounts.sign_in(factory, "alice", PASSWORD)  # locked: even the right password waits
+
+
+def test_a_locked_account_answers_as_an_unknown_name(factory, monkeypatch):
+    monkeypatch.setenv("STRIKES_MAX_FAILED_LOGINS", "2")
+    accounts.add_user(factory, "alice", PASSWORD)
+    for _ in range(3):
+        with pytest.raises(SignInError):
+            accounts.sign_in(factory, "alice", "guess")
+    answers = {}
+    for name in ("alice", "nobody"):
+        with pytest.raises(SignInError) as refusal:
+            accounts.sign_in(factory, name, PASSWORD)
+        answers[name] = str(refusal.value)
+    assert answers["alice"] == answers["nobody"] == accounts.REFUSED
+
+
+def test_a_new_password_ends_the_other_sessions_and_sessions_end_in_time(factory, staff, monkeypatch):
+    accounts.add_user(factory, "alice", "a brand new password")
+    with pytest.raises(NotSignedIn):
+        accounts.require_staff(factory, staff)
+    fresh = accounts.sign_in(factory, "alice", "a brand new password")
+    assert accounts.require_staff(factory, fresh) == "alice"
+    with factory() as session, session.begin():
+        session.execute(update(models.StaffSession).values(created_at=models.utcnow() - timedelta(hours=13)))
+    with pytest.raises(NotSignedIn):  # active a minute ago, but signed in 13 hours ago
+        accounts.require_staff(factory, fresh)
