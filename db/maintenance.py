@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
@@ -78,18 +78,16 @@ def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) 
             raise UndoError(f"import {import_id} was undone already ({batch.undone_at:%Y-%m-%d %H:%M})")
         added = list(session.scalars(select(models.Release).where(models.Release.import_id == import_id)))
         summaries.count_out(session, [release.id for release in added if release.is_current])
-        restored_ids = []
-        for release in added:
-            if release.replaces_id is not None and release.is_current:
-                replaced = session.get(models.Release, release.replaces_id)
-                if replaced is not None:
-                    replaced.is_current = True
-                    restored_ids.append(replaced.id)
-        restored = len(restored_ids)
+        wanted = [release.replaces_id for release in added if release.replaces_id is not None and release.is_current]
         ids = [release.id for release in added]
-        session.flush()
+        # the added versions go first: one counted version per release, at every moment
         if ids:
             session.execute(delete(models.Release).where(models.Release.id.in_(ids)))
+        restored_ids = list(session.scalars(select(models.Release.id).where(models.Release.id.in_(wanted)))) \
+            if wanted else []
+        if restored_ids:
+            session.execute(update(models.Release).where(models.Release.id.in_(restored_ids)).values(is_current=True))
+        restored = len(restored_ids)
         totals = session.execute(delete(models.PublishedTotal).where(
             models.PublishedTotal.import_id == import_id, models.PublishedTotal.release_id.is_(None))).rowcount
         summaries.count_in(session, restored_ids)

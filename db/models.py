@@ -77,6 +77,9 @@ class Release(Base):
     __table_args__ = (
         UniqueConstraint("content_hash", name="uq_release_content_hash"),
         Index("ix_release_key_current", "release_key", "is_current"),
+        # one counted version per release, whatever imports run at once
+        Index("uq_release_current_key", "release_key", unique=True,
+              sqlite_where=text("is_current = 1"), postgresql_where=text("is_current")),
         # covering indexes: a row carries the whole release text, so SQLite reads is_current
         # (and the day) from these instead of from the rows; is_current never leads an index
         # (nearly every row is current, and a leading is_current misleads the planner)

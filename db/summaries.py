@@ -26,7 +26,7 @@ from db import models
 from db.engine import execute_many, session_factory, write_transaction
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
-SUMMARY_VERSION = "3"  # 2: strike_day tells itemised strikes from the rest; 3: and lines stating engagements
+SUMMARY_VERSION = "4"  # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release
 _VERSION_KEY = "summary_version"
 _CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it

@@ -313,3 +313,29 @@ def test_places_stored_once_per_precision_become_one_place(tmp_path):
     engine.dispose()
     assert places == [(2, "Baghdad", "place"), (3, "Sinjar Mountain", "region")]
     assert reports == [(2, "relative"), (2, "place"), (3, "region")]
+
+
+def test_two_versions_imported_at_once_leave_one_counted(factory):
+    """Two versions of one release imported at the same moment were both counted on PostgreSQL
+    (7 strikes charted instead of 3 or 4): the database keeps one counted version per release."""
+    import threading
+
+    for trial in range(4):
+        barrier = threading.Barrier(2)
+        texts = [DAY_TWO.replace("Strikes continue", f"Strikes continue {trial}"),
+                 DAY_TWO_CORRECTED.replace("Strikes continue", f"Strikes go on {trial}")]
+
+        def load(name: str, text: str, barrier: threading.Barrier = barrier) -> None:
+            barrier.wait()
+            ingest_files(factory, [(name, text.encode())])
+
+        threads = [threading.Thread(target=load, args=(f"{trial}-{n}.txt", text)) for n, text in enumerate(texts)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        with factory() as session:
+            counted = session.scalars(select(models.Release.release_key).where(models.Release.is_current.is_(True))).all()
+            charted = session.scalar(select(func.sum(models.StrikeDay.strikes)))
+        assert len(counted) == len(set(counted)) == 1, trial
+        assert charted in (3, 4), trial  # one version's Mosul strikes, never both
