@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db import queries
 from db.queries import Filters
-from db.starter import database_is_empty
+from db.starter import never_imported
 
 ROOT = Path(__file__).resolve().parents[1]
 UNKNOWN = {"unknown", "unresolved"}
@@ -61,8 +61,8 @@ class Runner:
         if key in self._seen:  # st.cache_data inside one page run
             return self._seen[key]
         start = time.perf_counter()
-        if name == "database_is_empty":  # dashboard.frame.page_frame, on every page run
-            result = database_is_empty(sessionmaker(bind=self.engine))
+        if name == "never_imported":  # dashboard.frame.page_frame, on every page run
+            result = never_imported(sessionmaker(bind=self.engine))
         else:
             function = getattr(queries, name)
             with Session(self.engine, expire_on_commit=False) as session:
@@ -85,7 +85,7 @@ def _label(name: str, kwargs: dict) -> str:
 
 def _frame(q: Runner) -> None:
     """What the shared page frame and the filter bar query on every page run."""
-    q("database_is_empty")
+    q("never_imported")
     q("data_version")
     q("filter_options")
 
@@ -190,7 +190,7 @@ def data_quality(q: Runner, f: Filters) -> None:
 
 
 def upload(q: Runner, f: Filters) -> None:
-    q("database_is_empty")
+    q("never_imported")
     q("data_version")
     q("imports_log", limit=100)
 
@@ -208,7 +208,7 @@ PAGES: dict[str, tuple[str, Callable[[Runner, Filters], None]]] = {
 }
 # Calls a page makes only after a click (drill-downs): not part of a first render.
 _AFTER_A_CLICK = {"pages/areas.py": {"strike_reports"}}
-_FRAME_CALLS = {"page_frame": {"database_is_empty", "data_version"}, "filter_bar": {"filter_options"}, "period_of": {"filter_options"}, "source_text": {"coverage", "last_import_day"}}
+_FRAME_CALLS = {"page_frame": {"never_imported", "data_version"}, "filter_bar": {"filter_options"}, "period_of": {"filter_options"}, "source_text": {"coverage", "last_import_day"}}
 
 
 def run_page(engine: Engine, page: str, filters: Filters) -> list[Call]:
@@ -268,7 +268,7 @@ def check_pages() -> list[str]:
             continue
         called = page_calls(path) - _AFTER_A_CLICK.get(file, set())
         missing = called - ran
-        extra = ran - called - {"data_version", "database_is_empty"}  # also run by app.py
+        extra = ran - called - {"data_version", "never_imported"}  # also run by app.py
         if missing:
             notes.append(f"{file} calls {', '.join(sorted(missing))}, not in the benchmarked set")
         if extra:

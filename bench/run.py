@@ -71,7 +71,7 @@ TARGETS = {
 REFERENCE_BOUND = 400_000.0
 
 # The queries of the frame every page runs: the same whatever the filters (bench/pages.py).
-FRAME_QUERIES = {"database_is_empty", "data_version", "filter_options", "coverage(everything, source line)",
+FRAME_QUERIES = {"never_imported", "data_version", "filter_options", "coverage(everything, source line)",
                  "last_import_day"}
 
 _T0 = time.perf_counter()

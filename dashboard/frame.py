@@ -16,7 +16,7 @@ from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import filter_chips, filters_from_params, params_without, period_presets
 from db.engine import session_factory
 from db.queries import Filters
-from db.starter import database_is_empty, load_starter_data, starter_refresh_due
+from db.starter import load_starter_data, never_imported, starter_refresh_due
 
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"
 KEYBOARD_SCRIPT = (Path(__file__).resolve().parent / "assets" / "keyboard.js").read_text(encoding="utf-8")
@@ -59,7 +59,7 @@ def _ensure_data() -> None:
     """First start on an empty database: load the bundled starter facts, with progress; a
     database holding nothing but an older version's starter data gets this version's."""
     factory = session_factory(data.engine())
-    if not database_is_empty(factory) and not _starter_refresh_due(factory):
+    if not never_imported(factory) and not _starter_refresh_due(factory):
         return
     progress = st.progress(0.0, text="First start: loading the starter data derived from the real releases ...")
 

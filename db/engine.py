@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from operator import itemgetter
@@ -92,6 +92,16 @@ def upgrade(engine: Engine) -> None:
     from db.summaries import ensure_built
 
     ensure_built(engine)
+
+
+IN_LIST_SIZE = 500  # values per IN list: well under every driver's parameter limit
+
+
+def in_chunks(values: Iterable) -> Iterator[list]:
+    """Distinct values in lists short enough for one IN (...) each."""
+    values = list(dict.fromkeys(values))
+    for start in range(0, len(values), IN_LIST_SIZE):
+        yield values[start:start + IN_LIST_SIZE]
 
 
 def execute_many(session: Session, statement, rows: list[dict], meanwhile: Callable[[], None] | None = None) -> None:

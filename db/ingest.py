@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
-from db.engine import execute_many, refresh_planner_statistics, reserve_ids, write_transaction
+from db.engine import execute_many, in_chunks, refresh_planner_statistics, reserve_ids, write_transaction
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.gc_pause import gc_paused
 from loaders.published_totals import BadPublishedTotals, read_published_totals
@@ -63,7 +63,7 @@ def release_key(parsed: ParsedRelease) -> str:
 _SOURCE_RANK = {"archive": 1, "starter": 0}  # everything else is a full release text: 2
 
 
-def _standing(format: str, complete: bool) -> tuple[int, bool]:
+def standing(format: str, complete: bool) -> tuple[int, bool]:
     """How good a version is: a full text beats an archive line, which beats starter facts;
     then a complete copy beats one cut short."""
     return _SOURCE_RANK.get(format, 2), complete
@@ -73,7 +73,7 @@ def _is_complete(parsed: ParsedRelease) -> bool:
     return not any(d.kind == "incomplete_list" for d in parsed.diagnostics)
 
 
-def _stored_is_complete(session: Session, release_id: int) -> bool:
+def stored_is_complete(session: Session, release_id: int) -> bool:
     return not session.scalar(
         select(models.Diagnostic.id)
         .where(models.Diagnostic.release_id == release_id, models.Diagnostic.kind == "incomplete_list")
@@ -113,12 +113,12 @@ class _Planner:
         release = models.Release
         hashes = [parsed.content_hash for parsed in parsed_list]
         keys = [release_key(parsed) for parsed in parsed_list]
-        for chunk in _chunks(hashes):
+        for chunk in in_chunks(hashes):
             for content_hash, release_id, format in session.execute(
                 select(release.content_hash, release.id, release.format).where(release.content_hash.in_(chunk))
             ):
                 self.by_hash[content_hash] = _Version(release_id, format, None)
-        for chunk in _chunks(keys):
+        for chunk in in_chunks(keys):
             for key, release_id, format in session.execute(
                 select(release.release_key, release.id, release.format)
                 .where(release.release_key.in_(chunk), release.is_current.is_(True))
@@ -126,7 +126,7 @@ class _Planner:
                 self.current[key] = _Version(release_id, format, None, key=key)
         self.by_identity: dict[tuple, _Version] = {}
         starts = sorted({identity[0] for identity in map(_identity, parsed_list) if identity})
-        for chunk in _chunks(starts):
+        for chunk in in_chunks(starts):
             for key, release_id, format, start, end, stated in session.execute(
                 select(release.release_key, release.id, release.format, release.period_start, release.period_end,
                        release.stated_strikes)
@@ -158,8 +158,8 @@ class _Planner:
         copy of the same release (an archive line after the full text, a cut copy after a
         complete one); then it is kept as history."""
         if current.complete is None:
-            current.complete = _stored_is_complete(self.session, current.id)
-        return _standing(parsed.format, _is_complete(parsed)) >= _standing(current.format, current.complete)
+            current.complete = stored_is_complete(self.session, current.id)
+        return standing(parsed.format, _is_complete(parsed)) >= standing(current.format, current.complete)
 
     def stored(self, parsed: ParsedRelease, counted: bool) -> _Version:
         """Note a release of this file as stored; returns its version (id None until inserted)."""
@@ -172,11 +172,6 @@ class _Planner:
             if identity is not None:
                 self.by_identity[identity] = version
         return version
-
-
-def _chunks(values: list, size: int = 500):
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def plan(session: Session, parsed_list: list[ParsedRelease]) -> list[str]:

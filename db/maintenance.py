@@ -8,8 +8,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
-from db.engine import write_transaction
-from db.ingest import PlaceIds, bump_data_version, write_derived_rows
+from db.engine import in_chunks, write_transaction
+from db.ingest import PlaceIds, bump_data_version, standing, stored_is_complete, write_derived_rows
 from db.models import utcnow as utc_now
 from loaders import parse_release
 from loaders.archive import reparse_archive_day
@@ -63,8 +63,30 @@ def undo_preview(factory: sessionmaker[Session], import_id: int) -> UndoPreview:
         totals = session.scalar(select(func.count()).select_from(models.PublishedTotal).where(
             models.PublishedTotal.import_id == import_id, models.PublishedTotal.release_id.is_(None)))
         sources = list(dict.fromkeys(row.source.split("#")[0].rsplit("/", 1)[-1] for row in added))
+        restores = _successors(session, [row.id for row in added])
         return UndoPreview(import_id, batch.origin, batch.user_name, len(added), sources[:5], int(strikes),
-                           sum(1 for row in added if row.is_current and row.replaces_id), int(totals))
+                           len(restores), int(totals))
+
+
+def _successors(session: Session, removed_ids: list[int]) -> list[int]:
+    """The versions counted once these are removed: for each release whose counted version is
+    among them, the best remaining version by the rule an import follows (a full text over an
+    archive line over starter facts, a complete copy over a cut one, then the newest), so an
+    undo leaves what importing the remaining versions alone would have left."""
+    release = models.Release
+    removed = set(removed_ids)
+    keys = set()
+    for chunk in in_chunks(removed_ids):
+        keys.update(session.scalars(select(release.release_key).where(release.id.in_(chunk), release.is_current.is_(True))))
+    successors = []
+    for key in sorted(keys):
+        remaining = [row for row in session.execute(select(release.id, release.format).where(release.release_key == key))
+                     if row.id not in removed]
+        if remaining:
+            best = max(remaining, key=lambda row: (standing(row.format, stored_is_complete(session, row.id)), row.id))
+            successors.append(best.id)
+    return successors
+
 
 
 def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) -> UndoResult:
@@ -78,13 +100,11 @@ def undo_import(factory: sessionmaker[Session], import_id: int, user_name: str) 
             raise UndoError(f"import {import_id} was undone already ({batch.undone_at:%Y-%m-%d %H:%M})")
         added = list(session.scalars(select(models.Release).where(models.Release.import_id == import_id)))
         summaries.count_out(session, [release.id for release in added if release.is_current])
-        wanted = [release.replaces_id for release in added if release.replaces_id is not None and release.is_current]
         ids = [release.id for release in added]
+        restored_ids = _successors(session, ids)
         # the added versions go first: one counted version per release, at every moment
-        if ids:
-            session.execute(delete(models.Release).where(models.Release.id.in_(ids)))
-        restored_ids = list(session.scalars(select(models.Release.id).where(models.Release.id.in_(wanted)))) \
-            if wanted else []
+        for chunk in in_chunks(ids):
+            session.execute(delete(models.Release).where(models.Release.id.in_(chunk)))
         if restored_ids:
             session.execute(update(models.Release).where(models.Release.id.in_(restored_ids)).values(is_current=True))
         restored = len(restored_ids)

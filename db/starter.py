@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
@@ -143,9 +143,15 @@ def build_starter_data(corpus: Path, output: Path | None = None) -> str:
     return f"wrote {output}: {len(facts['releases'])} releases, {reports} strike reports"
 
 
-def database_is_empty(factory: sessionmaker[Session]) -> bool:
+def never_imported(factory: sessionmaker[Session]) -> bool:
+    """Whether the database has never had an import: the only kind starter data go into (a
+    database whose imports staff undid stays as they left it)."""
     with factory() as session:
-        return not session.scalar(select(func.count()).select_from(models.Release))
+        return _never_imported(session)
+
+
+def _never_imported(session: Session) -> bool:
+    return session.scalar(select(models.ImportBatch.id).limit(1)) is None
 
 
 def load_starter_data(
@@ -154,7 +160,7 @@ def load_starter_data(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Load the starter facts into the database in one transaction; returns the number of
-    releases loaded (0 if the file is missing, or the database holds other data). Starter data
+    releases loaded (0 if the file is missing, or the database has had another import). Starter data
     of another version, in a database that holds nothing else, are replaced by these."""
     path = path or get_settings().starter_data_path
     if path is None or not path.is_file():
@@ -172,8 +178,9 @@ def load_starter_data(
 def _starter_only(session: Session) -> models.ImportBatch | None:
     """The starter import of a database that has had no other import, else None."""
     batches = session.scalars(select(models.ImportBatch).order_by(models.ImportBatch.id)).all()
+    # a refresh marks the starter import it replaces undone: starter imports alone are "nothing else"
     starters = [batch for batch in batches if batch.origin == "starter" and batch.undone_at is None]
-    if len(starters) != 1 or len(batches) != 1:
+    if len(starters) != 1 or any(batch.origin != "starter" for batch in batches):
         return None
     return starters[0]
 
@@ -211,7 +218,7 @@ def _published_total(fact: dict, release_id: int | None = None, import_id: int |
 def _load(factory, path: Path, releases: list[dict], on_progress, published_totals: list[dict], digest: str) -> int:
     quoted: list[tuple[models.Release, list[dict]]] = []
     with write_transaction(factory) as session:
-        if session.scalar(select(func.count()).select_from(models.Release)):
+        if not _never_imported(session):
             previous = _starter_only(session)
             if previous is None or (previous.summary or {}).get("sha256") == digest:
                 return 0  # loaded meanwhile by another process, or data of staff's own

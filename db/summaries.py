@@ -23,12 +23,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from db import models
-from db.engine import execute_many, session_factory, write_transaction
+from db.engine import execute_many, in_chunks, session_factory, write_transaction
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
 SUMMARY_VERSION = "4"  # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release
 _VERSION_KEY = "summary_version"
-_CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
 _REBUILD_LOCK = 0x5354524B  # PostgreSQL advisory lock key of ensure_built
 # PostgreSQL: from this many rows an upsert goes by COPY and one statement; fewer go as one
@@ -57,12 +56,6 @@ def stated_overall_strikes(stated_totals: dict) -> int | None:
 
 def _key(*values) -> str:
     return _SEPARATOR.join(map(str, values))  # None becomes "None": no name is that
-
-
-def _chunks(values: Iterable) -> Iterable[list]:
-    values = list(dict.fromkeys(values))
-    for start in range(0, len(values), _CHUNK):
-        yield values[start:start + _CHUNK]
 
 
 def _upsert(session: Session, table, rows: list[dict], measures: tuple[str, ...]) -> None:
@@ -195,13 +188,13 @@ def write_deltas(session: Session, deltas: Deltas) -> None:
     if deltas.sign > 0:
         execute_many(session, models.ReleaseDay.__table__.insert(), deltas.release_days)
         return
-    for keys in _chunks([row["key"] for row in deltas.release_days]):
+    for keys in in_chunks([row["key"] for row in deltas.release_days]):
         session.execute(delete(models.ReleaseDay).where(models.ReleaseDay.key.in_(keys)))
     # keys whose last report went: gone, so filters and counts of places never show them
-    for keys in _chunks([row["key"] for row in deltas.strike_days]):
+    for keys in in_chunks([row["key"] for row in deltas.strike_days]):
         session.execute(delete(models.StrikeDay).where(models.StrikeDay.key.in_(keys), models.StrikeDay.lines <= 0))
     for model, rows in ((models.TargetPlaceMonth, deltas.target_place_months), (models.TargetMonth, deltas.target_months)):
-        for keys in _chunks([row["key"] for row in rows]):
+        for keys in in_chunks([row["key"] for row in rows]):
             session.execute(delete(model).where(model.key.in_(keys), model.mentions <= 0))
 
 
@@ -233,14 +226,14 @@ def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple],
 def count_in(session: Session, release_ids: Iterable[int]) -> None:
     """Add these releases' stored strike reports and targets to the summaries (they became
     counted: restored, reparsed, loaded)."""
-    for ids in _chunks(release_ids):
+    for ids in in_chunks(release_ids):
         write_deltas(session, _deltas(*_stored(session, ids), sign=+1))
 
 
 def count_out(session: Session, release_ids: Iterable[int]) -> None:
     """Take these releases' strike reports and targets out of the summaries (they stop being
     counted: replaced, removed, or about to be reparsed). Call while their rows are stored."""
-    for ids in _chunks(release_ids):
+    for ids in in_chunks(release_ids):
         write_deltas(session, _deltas(*_stored(session, ids), sign=-1))
 
 
@@ -262,7 +255,7 @@ def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Del
 def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None:
     """Recompute stated_strikes and parsed_strikes of these releases from their stored rows."""
     release, report = models.Release, models.StrikeReport
-    for ids in _chunks(release_ids):
+    for ids in in_chunks(release_ids):
         parsed = dict(session.execute(
             select(report.release_id, func.coalesce(func.sum(report.strikes), 0))
             .where(report.release_id.in_(ids), report.block == "main", report.itemised.is_(True))

@@ -7,12 +7,14 @@ import threading
 
 import pytest
 from conftest import RELEASES, needs_corpus
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import func, select
 
 from db import models
 from db.ingest import DUPLICATE, FAILED, NEW, REVISION, current_data_version, ingest_files
-from db.maintenance import UndoError, reparse_all, undo_import
+from db.maintenance import UndoError, reparse_all, undo_import, undo_preview
 
 
 def _count(factory, model, *where) -> int:
@@ -339,3 +341,80 @@ def test_two_versions_imported_at_once_leave_one_counted(factory):
             charted = session.scalar(select(func.sum(models.StrikeDay.strikes)))
         assert len(counted) == len(set(counted)) == 1, trial
         assert charted in (3, 4), trial  # one version's Mosul strikes, never both
+
+
+def _counted(factory) -> list[tuple[str, int]]:
+    with factory() as session:
+        return session.execute(select(models.Release.release_key, models.Release.id)
+                               .where(models.Release.is_current.is_(True)).order_by(models.Release.id)).all()
+
+
+def _charted(factory) -> int:
+    with factory() as session:
+        return session.scalar(select(func.coalesce(func.sum(models.StrikeDay.strikes), 0)))
+
+
+def _cut(text: str) -> str:
+    """A copy that stops before the release's closing text: kept, but weaker than a complete one."""
+    return text.replace("Part of Operation Inherent Resolve", "")
+
+
+def test_undo_loses_no_counted_version(factory):
+    """Versions v1, v2, v3 of one release; undo v2, then v3: v1 was left uncounted (0 strikes)."""
+    v1 = ingest_files(factory, [("v1.txt", DAY_TWO.encode())])
+    v2 = ingest_files(factory, [("v2.txt", DAY_TWO_CORRECTED.encode())])
+    v3 = ingest_files(factory, [("v3.txt", DAY_TWO.replace("Strikes continue", "Strikes go on").encode())])
+    undo_import(factory, v2.import_id, user_name="alice")
+    assert _charted(factory) == 3
+    result = undo_import(factory, v3.import_id, user_name="alice")
+    assert result.restored == 1
+    [(_key, counted_id)] = _counted(factory)
+    assert counted_id == v1.files[0].release_ids[0]
+    assert (_charted(factory), _current_strikes(factory)) == (3, 3)
+
+
+def test_undo_of_a_complete_copy_counts_the_cut_copy_kept_as_history(factory):
+    complete = ingest_files(factory, [("complete.txt", DAY_TWO.encode())])
+    cut = ingest_files(factory, [("cut.txt", _cut(DAY_TWO).encode())])
+    assert cut.files[0].outcome == REVISION and _counted(factory)[0][1] == complete.files[0].release_ids[0]
+    preview = undo_preview(factory, complete.import_id)
+    assert preview.restores == 1
+    undo_import(factory, complete.import_id, user_name="alice")
+    assert [release_id for _key, release_id in _counted(factory)] == cut.files[0].release_ids
+    assert _charted(factory) == 3
+
+
+_VERSIONS = {  # name: (text, how an import ranks it: complete first, then newest)
+    "day2": DAY_TWO, "day2-retitled": DAY_TWO.replace("Strikes continue", "Strikes go on"),
+    "day2-corrected": DAY_TWO_CORRECTED, "day2-cut": _cut(DAY_TWO), "day2-corrected-cut": _cut(DAY_TWO_CORRECTED),
+    "day1": DAY_ONE, "day1-cut": _cut(DAY_ONE),
+}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.one_of(st.tuples(st.just("import"), st.sampled_from(sorted(_VERSIONS))),
+                                st.tuples(st.just("undo"), st.integers(0, 5))), min_size=1, max_size=8))
+def test_after_any_imports_and_undos_the_best_remaining_version_counts(factory, steps):
+    """The counted version of each release is the one importing the remaining versions in
+    their order would leave: complete over cut, then the newest; the charts add up to it."""
+    live: list[int] = []
+    try:
+        for action, value in steps:
+            if action == "import":
+                live.append(ingest_files(factory, [(f"{value}.txt", _VERSIONS[value].encode())]).import_id)
+            elif live:
+                undo_import(factory, live.pop(value % len(live)), user_name="alice")
+            with factory() as session:
+                rows = session.execute(select(models.Release.id, models.Release.release_key,
+                                              models.Release.is_current)).all()
+                incomplete = set(session.scalars(select(models.Diagnostic.release_id)
+                                                 .where(models.Diagnostic.kind == "incomplete_list")))
+            for key in {row.release_key for row in rows}:
+                versions = [row for row in rows if row.release_key == key]
+                best = max(versions, key=lambda row: (row.id not in incomplete, row.id))
+                assert [row.id for row in versions if row.is_current] == [best.id], (steps, key)
+            assert _charted(factory) == _current_strikes(factory)
+    finally:
+        for import_id in reversed(live):
+            undo_import(factory, import_id, user_name="alice")
+    assert _counted(factory) == []

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from db import accounts, management, models
 from db.accounts import NotSignedIn, SignInError, Staff
 from db.ingest import ingest_files
+from db.maintenance import undo_import
 
 PASSWORD = "correct horse battery"
 
@@ -214,3 +215,22 @@ def test_a_new_password_ends_the_other_sessions_and_sessions_end_in_time(factory
         session.execute(update(models.StaffSession).values(created_at=models.utcnow() - timedelta(hours=13)))
     with pytest.raises(NotSignedIn):  # active a minute ago, but signed in 13 hours ago
         accounts.require_staff(factory, fresh)
+
+
+def test_an_anonymous_visit_after_staff_undid_every_import_loads_nothing(factory):
+    """After staff undo every import, the next visit loaded the starter data again as a new
+    import: starter data go only into a database that has never had an import."""
+    from db.settings import STARTER_DATA_PATH
+    from db.starter import load_starter_data, never_imported
+
+    assert never_imported(factory)
+    assert load_starter_data(factory, STARTER_DATA_PATH) > 0
+    staff = ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+    with factory() as session:
+        starter = session.scalars(select(models.ImportBatch.id).where(models.ImportBatch.origin == "starter")).one()
+    undo_import(factory, staff.import_id, user_name="alice")
+    undo_import(factory, starter, user_name="alice")
+    assert not never_imported(factory)
+    assert load_starter_data(factory, STARTER_DATA_PATH) == 0
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(models.Release)) == 0
