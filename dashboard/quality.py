@@ -24,6 +24,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "no_date": ("Releases without a date", "counted on no day of their own"),
     "no_statements": ("Texts without a strike statement", "refused, or stored without strikes"),
     "archive_disagreement": ("Archive lines the archive reads otherwise", "our reading is counted; theirs is listed"),
+    "implausible_count": ("Counts beyond any a release states", "not counted: a misreading or a forged text"),
 }
 REASONS = {COPY_CUT: "copy stops inside a list", AS_PUBLISHED: "does not add up as published",
            LINES_OVER: "lines add up to more"}

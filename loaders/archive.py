@@ -80,7 +80,7 @@ def _parse_day(source: str, published: date | None, rows: list[tuple[int, dict[s
             strikes.append(report)
             archive_rows.append(number)
         for diagnostic in parsed.diagnostics:
-            if diagnostic.kind in ("unknown_place", "unclassified_target", "unparsed_sentence"):
+            if diagnostic.kind in ("unknown_place", "unclassified_target", "unparsed_sentence", "implausible_count"):
                 diagnostic.message = f"row {number}: {diagnostic.message}"
                 diagnostic.span = (start, start + len(text))
                 diagnostics.append(diagnostic)

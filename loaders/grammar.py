@@ -193,7 +193,7 @@ BOILERPLATE_RE = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE_WORDS = ("defin", "deliver", "one", "refers", "classified", "list")
-_ITEM_SEPARATOR = re.compile(r"[,;]|\s+and\s+|\s+as\s+well\s+as\s+")
+_ITEM_SEPARATOR = re.compile(r"(?<!\d),|,(?!\d{3}\b)|;|\s+and\s+|\s+as\s+well\s+as\s+")  # not the comma of "1,000"
 _TRAILING_ARTICLE = re.compile(r"\s+(?:an?|the)$")
 _LEADING_FILLER = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
 _MASS_NOUNS = {"equipment", "infrastructure", "materiel", "ammunition", "fire", "personnel", "explosives"}

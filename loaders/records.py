@@ -61,6 +61,7 @@ DIAGNOSTIC_KINDS = {
     "not_itemised": "a stated total the release's lines do not account for in full",
     "over_itemised": "the release's lines add up to more than its stated total",
     "no_counts": "a release that states no strike counts (a narrative summary)",
+    "implausible_count": "a count far beyond any a release states: not counted",
 }
 
 # What a stated total covers, from the widest to the narrowest.

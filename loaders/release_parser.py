@@ -19,6 +19,7 @@ from loaders.dates import (
 )
 from loaders.gazetteer import resolve_place
 from loaders.grammar import CaselessPattern, Statement, TargetPhrase, analyse, keyword_text
+from loaders.numbers import MAX_PLAUSIBLE_COUNT
 from loaders.published_figures import published_figures
 from loaders.records import (
     COUNTRIES,
@@ -338,11 +339,17 @@ class _Walker:
         text = _bounded(phrase.text, MAX_PHRASE_LENGTH)
         if phrase.action == "inconclusive":
             return Target("inconclusive", None, text, None, None)
+        count = phrase.count
+        if count is not None and count > MAX_PLAUSIBLE_COUNT:
+            self.flag(Diagnostic("implausible_count", f"{count:,} targets in {text!r} is beyond any count a "
+                                 f"release states (at most {MAX_PLAUSIBLE_COUNT:,}): their number is left unknown",
+                                 sentence.text, (sentence.start, sentence.end)))
+            count = None
         target_class = classify(phrase.same_as or phrase.text)
         if target_class.category == UNCLASSIFIED:
             self.flag(Diagnostic("unclassified_target", f"target phrase not in the taxonomy: {text!r}",
                                  sentence.text, (sentence.start, sentence.end)))
-        return Target(phrase.action, phrase.count, text, target_class.type, target_class.category)
+        return Target(phrase.action, count, text, target_class.type, target_class.category)
 
     def flag(self, diagnostic: Diagnostic) -> None:
         """Keep a diagnostic of a sentence, at most MAX_PER_SENTENCE of one kind; beyond them one
@@ -402,6 +409,8 @@ class _Walker:
             if not self.seen_statement and statement.kind in ("other", "totals", "header"):
                 self.lead(sentence)
             kind = statement.kind
+            if kind in ("strike", "totals", "header") and self._implausible(statement, sentence):
+                continue
             if kind == "totals" and statement.day_paragraph and self.seen_country_heading:
                 kind = "strike"  # a day's paragraph under a country heading, cut before its place
             if kind == "strike":
@@ -431,6 +440,17 @@ class _Walker:
                     Diagnostic("unparsed_sentence", "a sentence about strikes that yielded no row",
                                sentence.text, (sentence.start, sentence.end))
                 )
+
+    def _implausible(self, statement: Statement, sentence: Sentence) -> bool:
+        """Whether a sentence states more strikes or engagements than any release states for one
+        place or period: kept as a diagnostic, and nothing of it is counted."""
+        largest = max(statement.strikes or 0, statement.engagements or 0)
+        if largest <= MAX_PLAUSIBLE_COUNT:
+            return False
+        self.flag(Diagnostic("implausible_count", f"{largest:,} is beyond any count a release states "
+                             f"(at most {MAX_PLAUSIBLE_COUNT:,}): not counted", sentence.text,
+                             (sentence.start, sentence.end)))
+        return True
 
     def _no_strikes(self, statement: Statement) -> None:
         """"No strikes in Iraq Dec. 4-7" over the whole period states a zero for that country."""
