@@ -3,6 +3,7 @@ the period and filters in force, its units, and its source, so a screenshot expl
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -354,7 +355,8 @@ def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: 
         figure.add_scatter(
             x=published["as_of"], y=published["strikes"], name="reported by the coalition", mode="markers",
             marker={"color": PALETTE[3], "size": 11, "symbol": "diamond", "line": {"width": 1, "color": "#FFFFFF"}},
-            customdata=published[["who_stated"]],
+            # a file's words: escaped, since Plotly reads tags (links among them) in hover text
+            customdata=published[["who_stated"]].fillna("").map(html.escape),
             hovertemplate="to %{x|%d %b %Y}: %{y:,} strikes reported by the coalition<br>%{customdata[0]}<extra></extra>",
         )
         latest = published.iloc[-1]

@@ -73,13 +73,17 @@ def itemised_share_note(headline: Headline, what: str) -> str:
             f"{itemised / headline.strikes:.0%} of the {headline.strikes:,} strikes in view.")
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")
+# Markdown makes a link of a bare address in the text it shows, escaped or not: an invisible
+# word joiner after "http:", "www" and "@" keeps an address a text.
+_ADDRESS = re.compile(r"(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 
 
 def plain(text: str) -> str:
     """Text from a release or a file, escaped so markdown shows it as written (never as a link,
     an image or emphasis)."""
-    return _MARKDOWN.sub(r"\\\1", text)
+    return _MARKDOWN.sub(r"\\\1", _ADDRESS.sub(WORD_JOINER, text))
 
 
 def source_markdown(who_stated: str, url: str | None) -> str:

@@ -104,7 +104,7 @@ ranked_provinces, ranked_places = ranked["province"], ranked["place"]
 
 # --- (e) drill-down -----------------------------------------------------------------------
 st.subheader("Behind the numbers", anchor="behind-the-numbers")
-if "areas_drill" not in st.session_state and ":" in params.get("drill", ""):
+if "areas_drill" not in st.session_state and params.get("drill", "").partition(":")[0] in ("province", "place"):
     st.session_state["areas_drill"] = tuple(params["drill"].split(":", 1))  # from a shared address
 if st.session_state.pop("areas_scroll", False):
     scroll_to("behind-the-numbers")
@@ -130,7 +130,7 @@ elif drill:
     reports = data.query("strike_reports", drill_filters, limit=300)
     totals = data.query("headline", drill_filters)
     shown = f"; the first {len(reports):,} are listed" if totals.reports > len(reports) else ""
-    st.markdown(f"**{kind.capitalize()}: {name}** — {totals.strikes:,} strikes in {totals.reports:,} strike reports "
+    st.markdown(f"**{kind.capitalize()}: {plain(name)}** — {totals.strikes:,} strikes in {totals.reports:,} strike reports "
                 f"from {totals.releases:,} releases{shown}.")
     if reports.empty:
         st.caption("No strike reports for it under the current filters.")
@@ -231,7 +231,7 @@ else:
             difference.metric(label, f"{gap:+,}".replace("-", "−") if gap else "0")
     for option, values in ((first, a), (second, b)):
         if option not in in_view and not values.strikes:
-            st.caption(f"{option.partition(':')[2]} has no strikes under the filters in force ({filters.describe()}).")
+            st.caption(f"{plain(option.partition(':')[2])} has no strikes under the filters in force ({filters.describe()}).")
     if first == second:
         st.caption("Choose two different areas.")
     elif first.startswith("province:") != second.startswith("province:"):

@@ -7,6 +7,7 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.frame import filter_bar, page_frame, scroll_to
+from dashboard.record import plain, source_markdown
 from dashboard.release_labels import is_web_address, release_label
 from dashboard.source_text import highlighted_html, report_summary
 from loaders.records import DIAGNOSTIC_KINDS
@@ -47,7 +48,7 @@ releases["source"] = releases["source"].where(releases["source"].map(is_web_addr
 dated = "" if not (filters.start or filters.end) else " published in the chosen period"
 st.caption(
     f"{len(releases):,} current release{'s' if len(releases) != 1 else ''}{dated}"
-    + (f" matching “{search}”" if search else "")
+    + (f" matching “{plain(search)}”" if search else "")
     + (" (the first 500)" if len(releases) >= 500 else "")
     + ". Select a row to open a release; the country, place and target filters do not apply to this list."
 )
@@ -93,7 +94,7 @@ release = detail.release
 st.divider()
 heading, close = st.columns([6, 1], vertical_alignment="center")
 # the name the list gives it, so the reader sees the release they clicked
-heading.header(release_label(release.title, release.source_url or release.source, release.published))
+heading.header(plain(release_label(release.title, release.source_url or release.source, release.published)))
 if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
     _set_param("release", None)
     _set_param("report", None)
@@ -127,8 +128,8 @@ facts = [
 ]
 st.markdown(" &nbsp;·&nbsp; ".join(facts))
 if release.source_url:
-    st.markdown(f"**Source** [{release.source_url}]({release.source_url})")
-st.caption(f"File: {release.source} · release id {release.id}")
+    st.markdown(f"**Source** {source_markdown(release.source_url, release.source_url)}")
+st.caption(f"File: {plain(release.source)} · release id {release.id}")
 
 st.subheader("Stated and parsed totals")
 totals = data.query("release_totals", release_id=release_id)

@@ -41,7 +41,7 @@ if staff is None:
             st.session_state["upload_last_seen"] = time.time()
             st.rerun()
         except accounts.SignInError as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
     st.caption("Accounts are created by an administrator: `python -m db users add NAME`.")
     st.stop()
 
@@ -84,9 +84,9 @@ else:
         hide_index=True, width="stretch", key="upload_preview_table",
     )
     for item in previews:
-        with st.expander(f"{item.name}: {item.outcome}", expanded=len(previews) == 1):
+        with st.expander(f"{plain(item.name)}: {item.outcome}", expanded=len(previews) == 1):
             if item.reason:
-                st.error(item.reason)
+                st.error(plain(item.reason))
             if item.published_totals:
                 st.caption("Totals the coalition published, kept as reference beside the data's own totals; "
                            "a total stored already is skipped.")
@@ -100,7 +100,7 @@ else:
                     hide_index=True, width="stretch", key=f"upload_published_{item.name}",
                 )
             for release in item.releases[:20]:
-                st.markdown(f"**{release.title or release.source}** · published {release.published or 'date unknown'}")
+                st.markdown(f"**{plain(release.title or release.source)}** · published {release.published or 'date unknown'}")
                 parsed = release.parsed_totals()
                 st.dataframe(
                     pd.DataFrame([
@@ -141,7 +141,7 @@ else:
             result = management.import_files(factory, staff, importable, on_progress=progress)
         except accounts.NotSignedIn as error:
             st.session_state["upload_staff"] = None
-            st.error(str(error))
+            st.error(plain(str(error)))
             st.stop()
         st.session_state["data_version"] = data.data_version()
         st.success(f"Import {result.import_id} finished.")
@@ -171,7 +171,7 @@ if undoable:
         try:
             what = management.undo_preview(factory, staff, pending)
         except (accounts.NotSignedIn, ValueError) as error:
-            st.error(str(error))
+            st.error(plain(str(error)))
             st.session_state.pop("upload_undo_pending", None)
             st.stop()
         files = ", ".join(plain(source) for source in what.sources) + (" …" if what.releases > len(what.sources) else "")
@@ -193,9 +193,9 @@ if undoable:
                 st.success(f"Import {pending} undone: {outcome.removed} releases removed, {outcome.restored} restored{totals}.")
             except accounts.NotSignedIn as error:
                 st.session_state["upload_staff"] = None
-                st.error(str(error))
+                st.error(plain(str(error)))
             except ValueError as error:
-                st.error(str(error))
+                st.error(plain(str(error)))
         if cancel.button("Cancel", key="upload_undo_cancel"):
             st.session_state.pop("upload_undo_pending", None)
             st.rerun()

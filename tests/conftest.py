@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,21 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield chromium
         chromium.close()
+
+
+def live_markdown(at) -> list[str]:
+    """What an AppTest page renders as markdown and would turn into a link or an image:
+    every heading, text, caption, alert and expander label holding "](" or "![" unescaped, or
+    an address outside a link's brackets (markdown links a bare address by itself)."""
+    shown = [element.value for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                                        "error", "success") for element in getattr(at, kind)]
+    shown += [expander.label for expander in at.expander]
+    bare_address = re.compile(r"(?<!\(<)(?<!\()\b(?:https?://|www\.)")
+    return [text for text in shown if "](" in text.replace(r"\]\(", "") or "![" in text or bare_address.search(text)]
+
+
+def as_read(markdown: str) -> str:
+    """What a reader sees of escaped markdown text (dashboard.record.plain undone)."""
+    from dashboard.record import WORD_JOINER
+
+    return re.sub(r"\\(.)", r"\1", markdown).replace(WORD_JOINER, "")

@@ -46,3 +46,9 @@ AGGREGATE = (
     "SOUTHWEST ASIA, Jan. 15, 2019 — In Syria, 575 strikes engaged 485 ISIS tactical units and destroyed "
     "308 staging areas.\n"
 )
+
+# Text an outsider controls (a release's first line, a file's name), written as markdown that
+# would load an outside image and make a link if a page rendered it.
+HOSTILE_TITLE = "![p](http://host.invalid/t.png) Strikes continue"
+HOSTILE_FILE_NAME = "[text](http://host.invalid/x).txt"
+HOSTILE = (HOSTILE_TITLE, DAY_ONE.replace("Strikes continue against ISIS", HOSTILE_TITLE, 1))

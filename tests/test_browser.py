@@ -210,3 +210,28 @@ def test_the_whole_record_is_on_the_overview_and_the_timeline(app_url, page, dat
     hover = chart.evaluate("element => element.querySelector('.hoverlayer').textContent")  # an SVG group
     assert "reported by the coalition" in hover and "CIVCAS" in hover
     screenshot(page, "timeline-running-total")
+
+
+def test_a_release_title_written_as_markdown_loads_nothing_from_outside(app_url, page, database_file):
+    """A release titled `![p](url)` made every visitor's browser fetch an outside image, and a
+    file name `[text](url)` became a link: on the page both read as written."""
+    from sample_releases import HOSTILE, HOSTILE_FILE_NAME
+
+    from dashboard.record import WORD_JOINER
+    from db.engine import make_engine, session_factory
+    from db.ingest import ingest_files
+
+    visit(page, f"{app_url}/overview")  # the app's first start has loaded its starter data
+    engine = make_engine(f"sqlite:///{database_file}")
+    title, text = HOSTILE
+    [stored] = ingest_files(session_factory(engine), [(HOSTILE_FILE_NAME, text.encode())]).files[0].release_ids
+    engine.dispose()
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    visit(page, f"{app_url}/releases?release={stored}")
+    main = page.locator("[data-testid='stMain']")
+    shown = main.inner_text().replace(WORD_JOINER, "")  # the joiner that keeps an address a text
+    assert title in shown and HOSTILE_FILE_NAME in shown
+    outside = main.locator("img[src*='host.invalid'], a[href*='host.invalid']")
+    assert outside.count() == 0, [outside.nth(n).evaluate("e => e.outerHTML") for n in range(outside.count())]
+    assert not [url for url in asked if "host.invalid" in url]

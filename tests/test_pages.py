@@ -18,7 +18,8 @@ from urllib.parse import unquote
 
 import pytest
 import streamlit as st
-from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO
+from conftest import as_read, live_markdown
+from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO, HOSTILE, HOSTILE_FILE_NAME
 from streamlit.testing.v1 import AppTest
 
 from dashboard.release_labels import is_web_address
@@ -307,7 +308,7 @@ def _delta(at: AppTest, label: str) -> str:
 
 
 def _captions(at: AppTest) -> str:
-    return "\n".join(caption.value for caption in at.caption)
+    return "\n".join(as_read(caption.value) for caption in at.caption)
 
 
 def test_no_change_against_days_before_the_data(two_days, use_database):
@@ -491,7 +492,7 @@ def test_an_opened_release_is_headed_by_its_name_in_the_list(starter_url, use_da
     untitled_web_page = releases[releases["source"].notna()].iloc[0]  # the list links web pages only
     at = open_page("pages/releases.py", release=str(int(untitled_web_page["id"])))
     assert not at.exception, _errors(at)
-    assert at.header[0].value == untitled_web_page["title"]  # e.g. "iraq-businessnews.com, 2017-09-17"
+    assert as_read(at.header[0].value) == untitled_web_page["title"]  # e.g. "iraq-businessnews.com, 2017-09-17"
 
 
 def test_an_opened_release_says_when_it_states_no_day(starter_url, use_database):
@@ -704,3 +705,22 @@ def test_countries_compared_as_lines_shares_and_a_difference(two_days, use_datab
     assert _values(difference["data"][0]["y"]) == [-3, 3]  # 2 - 5 on the 20th, 3 - 0 on the 21st
     at = open_page("pages/timeline.py", grain="day", split="country", show="lines")
     assert {trace["name"] for trace in _figures(at)[0]["data"]} == {"Iraq", "Syria"}
+
+
+def test_text_from_a_release_or_a_file_is_shown_as_written(factory, database_url, use_database):
+    """A release title `![p](url)` made every visitor's browser load an outside image and a file
+    name `[text](url)` became a link: a release's words and a file's name are plain text."""
+    from db.ingest import ingest_files
+
+    title, text = HOSTILE
+    [stored] = ingest_files(factory, [(HOSTILE_FILE_NAME, text.encode())]).files[0].release_ids
+    use_database(database_url)
+    at = open_page("pages/releases.py", release=str(stored), q="host.invalid")
+    assert not at.exception, _errors(at)
+    assert title in " ".join(as_read(header.value) for header in at.header)
+    assert HOSTILE_FILE_NAME in " ".join(as_read(caption.value) for caption in at.caption)
+    assert not live_markdown(at)
+    # an address shared with a place name written as markdown
+    at = open_page("pages/areas.py", drill="place:![p](http://host.invalid/t.png)")
+    assert not at.exception, _errors(at)
+    assert not live_markdown(at)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sample_releases import DAY_ONE, DAY_TWO
+from conftest import as_read, live_markdown
+from sample_releases import DAY_ONE, DAY_TWO, HOSTILE
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -139,3 +140,16 @@ def test_a_rerun_does_not_parse_the_upload_again(app, monkeypatch):
     assert calls == [1]
     app.text_area(key="upload_paste").input(DAY_TWO).run()  # other text: parsed anew
     assert calls == [1, 1]
+
+
+def test_the_preview_shows_a_release_title_as_written(app):
+    """A title written as markdown was rendered in the preview as an image from an outside host."""
+    app.run()
+    app.text_input(key="upload_user").input("alice")
+    app.text_input(key="upload_password").input(PASSWORD)
+    app.button[0].click().run()
+    title, text = HOSTILE
+    app.text_area(key="upload_paste").input(text).run()
+    assert not app.exception
+    assert title in " ".join(as_read(markdown.value) for markdown in app.markdown)
+    assert not live_markdown(app)
