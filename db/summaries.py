@@ -288,7 +288,12 @@ def rebuild(session: Session) -> None:
 
 def ensure_built(engine: Engine) -> bool:
     """Rebuild the summaries if they were made by another version of them (or never);
-    returns True when it rebuilt."""
+    returns True when it rebuilt. Reading finds them current without the write lock, so a
+    process starts and reads while another holds it (an import on SQLite)."""
+    with session_factory(engine)() as session:
+        row = session.get(models.Meta, _VERSION_KEY)
+        if row is not None and row.value == SUMMARY_VERSION:
+            return False
     with write_transaction(session_factory(engine)) as session:
         if engine.dialect.name == "postgresql":
             # app processes starting together: one rebuilds, the others wait and then find it done

@@ -159,3 +159,43 @@ def test_absurd_numbers_are_stored_alike_on_both_databases(factory):
         assert session.scalar(select(func.max(models.Target.count))) == 1
         assert session.scalar(select(func.count()).select_from(models.Diagnostic)
                               .where(models.Diagnostic.kind == "implausible_count")) == 3
+
+
+def test_a_locked_sqlite_file_does_not_block_starting_and_reading(tmp_path):
+    """Every process start opened a write transaction to check the summaries: while another
+    process held the write lock (an import), the first page and read-only commands failed
+    after 30 s. Starting and reading take no write lock."""
+    import sqlite3
+    import threading
+
+    from db import queries
+    from db.engine import make_engine, session_factory, upgrade
+    from db.ingest import ingest_files
+    from db.queries import Filters
+    from sample_releases import DAY_ONE
+
+    url = f"sqlite:///{tmp_path / 'locked.db'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    ingest_files(session_factory(engine), [("day1.txt", DAY_ONE.encode())])
+    engine.dispose()
+    writer = sqlite3.connect(tmp_path / "locked.db", isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of an import
+    outcome: list = []
+
+    def start_and_read() -> None:
+        started = make_engine(url)
+        upgrade(started)  # what every process start does
+        with session_factory(started)() as session:
+            outcome.append(queries.headline(session, Filters()).strikes)
+        started.dispose()
+
+    try:
+        reader = threading.Thread(target=start_and_read, daemon=True)
+        reader.start()
+        reader.join(timeout=20)  # blocked, it would wait out the 30 s busy timeout and fail
+        assert not reader.is_alive(), "starting waited for the write lock"
+        assert outcome == [7]
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
