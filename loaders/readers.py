@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -55,7 +56,10 @@ def date_from_name(name: str) -> date | None:
 def decode_text(data: bytes) -> str:
     """Decode bytes as UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:  # an odd byte count, a lone surrogate
+            raise UnreadableFile(f"broken UTF-16 text: {error.reason} at byte {error.start}") from error
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -162,16 +166,35 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
     return text, title
 
 
+# A release is a page or a few; a file of more is no release, and reading each page of 99,000
+# took a minute and 880 MB. The time bound stops a file of few but costly pages.
+MAX_PDF_PAGES = 200
+MAX_PDF_SECONDS = 30
+
+
 def pdf_to_text(data: bytes) -> str:
-    """Return the text layer of a PDF; UnreadableFile if it has none (a scan) or is broken."""
+    """Return the text layer of a PDF; UnreadableFile if it has none (a scan), is broken, or is
+    larger than any release (by its page count, before any page is read, then by time)."""
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import LimitReachedError
 
     try:
         reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as error:
-        raise UnreadableFile(f"broken PDF: {error}") from error
+        count = len(reader.pages)  # the document's own count: no page read yet
+        if count > MAX_PDF_PAGES:
+            raise UnreadableFile(f"PDF of {count:,} pages: a release has a few (at most {MAX_PDF_PAGES} are read)")
+        deadline = time.monotonic() + MAX_PDF_SECONDS
+        pages = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            if time.monotonic() > deadline:
+                raise UnreadableFile(f"PDF text not read within {MAX_PDF_SECONDS} s: far more than any release holds")
+    except UnreadableFile:
+        raise
+    except LimitReachedError as error:
+        raise UnreadableFile(f"PDF whose content expands beyond what is read (a compression bomb?): {error}") from error
+    except Exception as error:  # noqa: BLE001 - the PDF library reading a hostile file: any failure means broken
+        raise UnreadableFile(f"broken PDF ({type(error).__name__}): {error}") from error
     text = "\n\n".join(page.strip() for page in pages).strip()
     if not text:
         raise UnreadableFile("PDF without a text layer (a scanned image?): no text to parse")
@@ -201,9 +224,12 @@ def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> So
         raise UnreadableFile("empty file")
     kind = sniff_format(data, name)
     hint = date_from_name(name)
+    text = pdf_to_text(data) if kind == "pdf" else decode_text(data)
+    nul = text.find("\x00")
+    if nul >= 0:  # past the sniffed head; PostgreSQL cannot store it, so no database keeps it
+        raise UnreadableFile(f"a NUL character at character {nul:,}: not a release text")
     if kind == "pdf":
-        return SourceDocument(pdf_to_text(data), name, "pdf", published_hint=hint)
-    text = decode_text(data)
+        return SourceDocument(text, name, "pdf", published_hint=hint)
     if kind == "archive":
         return read_archive(text, name)
     if kind == "published_totals":

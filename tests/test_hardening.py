@@ -168,11 +168,12 @@ def test_a_locked_sqlite_file_does_not_block_starting_and_reading(tmp_path):
     import sqlite3
     import threading
 
+    from sample_releases import DAY_ONE
+
     from db import queries
     from db.engine import make_engine, session_factory, upgrade
     from db.ingest import ingest_files
     from db.queries import Filters
-    from sample_releases import DAY_ONE
 
     url = f"sqlite:///{tmp_path / 'locked.db'}"
     engine = make_engine(url)
@@ -199,3 +200,55 @@ def test_a_locked_sqlite_file_does_not_block_starting_and_reading(tmp_path):
     finally:
         writer.execute("ROLLBACK")
         writer.close()
+
+
+def _pdf(content: bytes, pages: int = 1) -> bytes:
+    """A PDF written object by object: `pages` pages sharing one compressed content stream."""
+    import zlib
+
+    stream = zlib.compress(content, 9)
+    kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+               b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
+    objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font "
+                b"<< /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"] * pages
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
+RELEASE_LINE = b"BT /F1 12 Tf 72 700 Td (Near Mosul, a strike destroyed an ISIS vehicle.) Tj ET"
+
+
+def test_a_pdf_of_a_few_pages_is_read():
+    [release] = parse_document(read_bytes(_pdf(RELEASE_LINE, pages=2), "release.pdf"))
+    assert [report.location_raw for report in release.strikes] == ["Mosul", "Mosul"]
+
+
+HOSTILE_PDFS = {  # made when a test runs, not when tests are collected
+    "20,000 pages": lambda: _pdf(RELEASE_LINE, pages=20_000),  # 99,000 pages took 59 s and 880 MB
+    "compression bomb": lambda: _pdf(b"0" * 200_000_000),  # pypdf's LimitReachedError escaped
+    "broken PDF": lambda: _pdf(RELEASE_LINE)[:-300] + b"garbage",
+}
+
+
+@pytest.mark.parametrize("reason", list(HOSTILE_PDFS))
+def test_a_huge_or_hostile_pdf_is_refused_with_its_reason(reason):
+    with pytest.raises(UnreadableFile, match=reason):
+        read_bytes(HOSTILE_PDFS[reason](), "release.pdf")
+
+
+@pytest.mark.parametrize(("data", "reason"), [
+    (b"\xff\xfe" + "Near Mosul, a strike.".encode("utf-16-le") + b"\x00", "broken UTF-16"),  # odd byte count
+    (b"Near Mosul, a strike destroyed a vehicle.\n" * 400 + b"\x00 and more", "NUL character"),  # after 8 KB
+    (b"\xfe\xff" + "Near Mosul\x00, a strike.".encode("utf-16-be"), "NUL character"),
+], ids=["UTF-16 of an odd byte count", "NUL after 8 KB", "NUL in UTF-16"])
+def test_text_that_crashed_the_preview_is_refused_with_its_reason(data, reason):
+    """A UTF-16 file of an odd byte count raised UnicodeDecodeError; a NUL byte after the first
+    8 KB passed the binary check (SQLite stored it, PostgreSQL failed the file)."""
+    with pytest.raises(UnreadableFile, match=reason):
+        read_bytes(data, "release.txt")
