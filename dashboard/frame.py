@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.downloads import csv_bytes
 from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import filter_chips, filters_from_params, params_without, period_presets
 from db.engine import session_factory
@@ -246,7 +247,7 @@ def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_s
         config["topojsonURL"] = "/app/static/topojson/"
     event = st.plotly_chart(figure, config=config, key=key, on_select=on_select, selection_mode="points", width="stretch")
     st.download_button(
-        "Download the data (CSV)", table.to_csv(index=False).encode("utf-8"), file_name=f"{slug(name)}.csv",
+        "Download the data (CSV)", csv_bytes(table), file_name=f"{slug(name)}.csv",
         mime="text/csv", key=f"{key}_csv",
     )
     return event

@@ -5,6 +5,7 @@ does not know, shown rather than hidden."""
 import streamlit as st
 
 from dashboard import charts, data
+from dashboard.downloads import csv_bytes
 from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
 from dashboard.record import itemised_share_note
 
@@ -90,5 +91,5 @@ else:
                        "mentions": st.column_config.NumberColumn("mentions", format="%d"),
                        "example": st.column_config.TextColumn("as written", width="large")},
     )
-    st.download_button("Download the unclassified phrases (CSV)", unclassified.to_csv(index=False).encode("utf-8"),
+    st.download_button("Download the unclassified phrases (CSV)", csv_bytes(unclassified),
                        file_name="unclassified-target-phrases.csv", mime="text/csv", key="targets_unclassified_csv")

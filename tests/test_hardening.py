@@ -252,3 +252,28 @@ def test_text_that_crashed_the_preview_is_refused_with_its_reason(data, reason):
     8 KB passed the binary check (SQLite stored it, PostgreSQL failed the file)."""
     with pytest.raises(UnreadableFile, match=reason):
         read_bytes(data, "release.txt")
+
+
+def test_csv_downloads_never_carry_a_formula():
+    """CSV exports wrote `=2+5` and `+cmd|' /C calc'!A0` as they came: a spreadsheet would run them."""
+    import csv
+    import io
+
+    import pandas as pd
+
+    from dashboard.downloads import csv_bytes
+
+    table = pd.DataFrame({"phrase": ["=2+5", "+cmd|' /C calc'!A0", "-1+1", "@SUM(A1)", "\t=1", "vehicle", None],
+                          "mentions": [1, 2, -3, 4, 5, 6, 7]})
+    rows = list(csv.DictReader(io.StringIO(csv_bytes(table).decode("utf-8"))))
+    assert [row["phrase"] for row in rows] == ["'=2+5", "'+cmd|' /C calc'!A0", "'-1+1", "'@SUM(A1)", "'\t=1", "vehicle", ""]
+    assert [row["mentions"] for row in rows] == ["1", "2", "-3", "4", "5", "6", "7"]  # numbers stay numbers
+
+
+def test_every_csv_download_goes_through_the_one_that_neutralises_formulas():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    writers = [path.relative_to(root).as_posix() for folder in ("pages", "dashboard") for path in (root / folder).glob("*.py")
+               if ".to_csv(" in path.read_text() and path.name != "downloads.py"]
+    assert writers == []
