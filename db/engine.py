@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -92,6 +93,45 @@ def upgrade(engine: Engine) -> None:
     from db.summaries import ensure_built
 
     ensure_built(engine)
+
+
+_LOG = logging.getLogger("strikes.db")
+
+# What a database's own message means for data staff, by words it contains.
+_FAILURE_WORDS = (
+    (("disk is full", "no space left", "could not extend file", "disk full"),
+     "the database's disk is full: nothing of it was stored; free space and try again"),
+    (("database is locked", "could not obtain lock", "deadlock detected", "lock timeout"),
+     "the database was busy with other changes for too long: nothing of it was stored; try again"),
+    (("read-only", "readonly", "permission denied"),
+     "the database may not be written to (read-only file or missing permission): nothing of it was stored"),
+    (("could not connect", "connection refused", "server closed the connection", "unable to open database"),
+     "the database could not be reached: nothing of it was stored"),
+)
+
+
+class DatabaseFailure(RuntimeError):
+    """A change the database refused, in words for data staff (failure_in_words)."""
+
+
+@contextmanager
+def failures_in_words() -> Iterator[None]:
+    """Raise a database failure as DatabaseFailure, its SQL logged and not shown."""
+    try:
+        yield
+    except DBAPIError as error:
+        raise DatabaseFailure(failure_in_words(error)) from error
+
+
+def failure_in_words(error: DBAPIError) -> str:
+    """What a database failure means, without the SQL and values it carries: those go to the
+    log for an operator, never to the page."""
+    _LOG.error("database failure", exc_info=error)
+    message = str(error.orig if error.orig is not None else error).lower()
+    for words, meaning in _FAILURE_WORDS:
+        if any(word in message for word in words):
+            return meaning
+    return f"the database refused the change ({type(error.orig or error).__name__}): nothing of it was stored"
 
 
 IN_LIST_SIZE = 500  # values per IN list: well under every driver's parameter limit
@@ -219,6 +259,9 @@ def default_engine() -> Engine:
     """The process-wide engine for the configured database, migrated."""
     engine = make_engine()
     upgrade(engine)
+    from db.ingest import close_stopped_imports
+
+    close_stopped_imports(session_factory(engine))
     return engine
 
 

@@ -3,17 +3,26 @@ hash. The command line and the upload page both call these functions."""
 
 from __future__ import annotations
 
+import os
+import socket
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
-from db.engine import execute_many, in_chunks, refresh_planner_statistics, reserve_ids, write_transaction
+from db.engine import (
+    execute_many,
+    failure_in_words,
+    in_chunks,
+    refresh_planner_statistics,
+    reserve_ids,
+    write_transaction,
+)
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.gc_pause import gc_paused
 from loaders.published_totals import BadPublishedTotals, read_published_totals
@@ -406,9 +415,16 @@ def store_releases(
     return results
 
 
+# An import's state in its summary: running until finish_import; stopped where its process
+# ended before (killed, or its machine stopped), found at the next start.
+RUNNING, FINISHED, STOPPED = "running", "finished", "stopped"
+STOPPED_AFTER = timedelta(hours=24)  # an import of another machine, whose process cannot be asked
+
+
 def start_import(factory: sessionmaker[Session], user_name: str, origin: str) -> int:
     with write_transaction(factory) as session:
-        batch = models.ImportBatch(user_name=user_name, origin=origin, summary={"files": []})
+        batch = models.ImportBatch(user_name=user_name, origin=origin, summary={
+            "files": [], "state": RUNNING, "host": socket.gethostname(), "pid": os.getpid()})
         session.add(batch)
         session.flush()
         return batch.id
@@ -462,8 +478,13 @@ def ingest_parsed(
 
 
 def record_failure(factory: sessionmaker[Session], source: str, reason: str, import_id: int | None) -> FileOutcome:
-    with write_transaction(factory) as session:
-        session.add(models.FailedFile(import_id=import_id, source=source, reason=reason))
+    """Keep why a file failed; where the database cannot keep it either (a full disk), the
+    outcome still says so to the one who imported it."""
+    try:
+        with write_transaction(factory) as session:
+            session.add(models.FailedFile(import_id=import_id, source=source, reason=reason))
+    except DBAPIError as error:
+        failure_in_words(error)  # logged; the file's own reason is the one to show
     return FileOutcome(source, FAILED, reason=reason)
 
 
@@ -471,6 +492,7 @@ def finish_import(factory: sessionmaker[Session], import_id: int, files: list[Fi
     with write_transaction(factory) as session:
         batch = session.get(models.ImportBatch, import_id)
         batch.summary = {
+            "state": FINISHED,
             "files": [
                 {
                     "source": item.source, "outcome": item.outcome, "releases": item.releases,
@@ -481,6 +503,44 @@ def finish_import(factory: sessionmaker[Session], import_id: int, files: list[Fi
                 for item in files
             ]
         }
+
+
+def _process_ended(summary: dict, started: datetime) -> bool:
+    if summary.get("host") != socket.gethostname():
+        started = started if started.tzinfo else started.replace(tzinfo=UTC)
+        return models.utcnow() - started > STOPPED_AFTER
+    try:
+        os.kill(int(summary.get("pid", 0)), 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except (PermissionError, ValueError, OverflowError):
+        return False
+    return False
+
+
+def close_stopped_imports(factory: sessionmaker[Session]) -> list[int]:
+    """Mark as stopped the imports whose process ended before they finished, each with the files
+    it stored until then (each file was stored whole, in one transaction, or not at all, so
+    undo removes them). Run at every start; reads only, unless there is one to mark."""
+    with factory() as session:
+        running = [batch.id for batch in session.scalars(select(models.ImportBatch).where(models.ImportBatch.undone_at.is_(None)))
+                   if (batch.summary or {}).get("state") == RUNNING and _process_ended(batch.summary, batch.created_at)]
+    for import_id in running:
+        with write_transaction(factory) as session:
+            batch = session.get(models.ImportBatch, import_id)
+            if (batch.summary or {}).get("state") != RUNNING:
+                continue  # marked by another process meanwhile
+            stored: dict[str, list[int]] = {}
+            for release_id, source in session.execute(select(models.Release.id, models.Release.source)
+                                                      .where(models.Release.import_id == import_id).order_by(models.Release.id)):
+                stored.setdefault(source.split("#")[0], []).append(release_id)
+            batch.summary = {
+                "state": STOPPED,
+                "reason": "the import's process ended before it finished; the files listed were stored whole",
+                "files": [{"source": source, "outcome": "stored before the stop", "releases": len(ids), "release_ids": ids}
+                          for source, ids in stored.items()],
+            }
+    return running
 
 
 @dataclass
@@ -568,8 +628,10 @@ def ingest_files(
                 outcome = ingest_parsed(factory, name, read.releases, import_id, (source_urls or {}).get(name))
         except UnreadableFile as error:
             outcome = record_failure(factory, name, str(error), import_id)
+        except DBAPIError as error:
+            outcome = record_failure(factory, name, failure_in_words(error), import_id)
         except Exception as error:  # noqa: BLE001 - one broken file must not stop the batch
-            outcome = record_failure(factory, name, f"{type(error).__name__}: {error}", import_id)
+            outcome = record_failure(factory, name, f"{type(error).__name__}: {str(error)[:500]}", import_id)
         outcomes.append(outcome)
         if on_progress:
             on_progress(outcome)

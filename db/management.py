@@ -1,5 +1,6 @@
 """Data management for staff: preview, import and undo. The permission check lives here,
-not in the page: every change needs a live staff session (db.accounts.Staff)."""
+not in the page: every change needs a live staff session (db.accounts.Staff). A change the
+database refuses raises DatabaseFailure, in words (its SQL goes to the log)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.accounts import Staff, require_staff
+from db.engine import failures_in_words
 from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan, plan_published_totals, read_upload
 from db.maintenance import UndoPreview, UndoResult, undo_import
 from db.maintenance import undo_preview as preview_undo
@@ -63,19 +65,22 @@ def import_files(
 ) -> ImportResult:
     """Import files as a signed-in staff member (NotSignedIn otherwise); one transaction per file."""
     user_name = require_staff(factory, staff)
-    return ingest_files(
-        factory, files, user_name=user_name, origin="upload", max_bytes=get_settings().max_upload_bytes,
-        on_progress=on_progress, paste_name=PASTE_NAME,
-    )
+    with failures_in_words():
+        return ingest_files(
+            factory, files, user_name=user_name, origin="upload", max_bytes=get_settings().max_upload_bytes,
+            on_progress=on_progress, paste_name=PASTE_NAME,
+        )
 
 
 def undo_preview(factory: sessionmaker[Session], staff: Staff | None, import_id: int) -> UndoPreview:
     """What undoing an import would remove, for a signed-in staff member (NotSignedIn otherwise)."""
     require_staff(factory, staff)
-    return preview_undo(factory, import_id)
+    with failures_in_words():
+        return preview_undo(factory, import_id)
 
 
 def undo(factory: sessionmaker[Session], staff: Staff | None, import_id: int) -> UndoResult:
     """Undo an import as a signed-in staff member (NotSignedIn otherwise)."""
     user_name = require_staff(factory, staff)
-    return undo_import(factory, import_id, user_name=user_name)
+    with failures_in_words():
+        return undo_import(factory, import_id, user_name=user_name)

@@ -965,15 +965,16 @@ def last_import_day(session: Session) -> date | None:
 
 
 def imports_log(session: Session, limit: int = 100) -> pd.DataFrame:
-    """Columns id, when, who, origin, files, undone."""
+    """Columns id, when, who, origin, state (running, finished, stopped), files, undone."""
     rows = session.scalars(select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)).all()
     return pd.DataFrame(
         [
             {"id": b.id, "when": b.created_at, "who": b.user_name, "origin": b.origin,
+             "state": (b.summary or {}).get("state", "finished"),
              "files": len((b.summary or {}).get("files", [])), "undone": b.undone_at}
             for b in rows
         ],
-        columns=["id", "when", "who", "origin", "files", "undone"],
+        columns=["id", "when", "who", "origin", "state", "files", "undone"],
     )
 
 

@@ -12,7 +12,7 @@ from dashboard import data
 from dashboard.frame import page_frame
 from dashboard.record import plain
 from db import accounts, management
-from db.engine import session_factory
+from db.engine import DatabaseFailure, session_factory
 from db.queries import imports_log
 from db.settings import get_settings
 
@@ -143,6 +143,9 @@ else:
             st.session_state["upload_staff"] = None
             st.error(plain(str(error)))
             st.stop()
+        except DatabaseFailure as error:
+            st.error(f"The import stopped: {error}")
+            st.stop()
         st.session_state["data_version"] = data.data_version()
         st.success(f"Import {result.import_id} finished.")
         st.dataframe(
@@ -170,7 +173,7 @@ if undoable:
     if pending in undoable:
         try:
             what = management.undo_preview(factory, staff, pending)
-        except (accounts.NotSignedIn, ValueError) as error:
+        except (accounts.NotSignedIn, ValueError, DatabaseFailure) as error:
             st.error(plain(str(error)))
             st.session_state.pop("upload_undo_pending", None)
             st.stop()
@@ -194,7 +197,7 @@ if undoable:
             except accounts.NotSignedIn as error:
                 st.session_state["upload_staff"] = None
                 st.error(plain(str(error)))
-            except ValueError as error:
+            except (ValueError, DatabaseFailure) as error:
                 st.error(plain(str(error)))
         if cancel.button("Cancel", key="upload_undo_cancel"):
             st.session_state.pop("upload_undo_pending", None)

@@ -3,9 +3,12 @@ Growth is checked as a ratio of two sizes of the same input, never as an absolut
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from loaders import UnreadableFile, parse_document, read_bytes
 
@@ -277,3 +280,126 @@ def test_every_csv_download_goes_through_the_one_that_neutralises_formulas():
     writers = [path.relative_to(root).as_posix() for folder in ("pages", "dashboard") for path in (root / folder).glob("*.py")
                if ".to_csv(" in path.read_text() and path.name != "downloads.py"]
     assert writers == []
+
+
+def test_a_killed_import_is_marked_stopped_at_the_next_start(database_url):
+    """A killed import left an empty, never-finished row in the import log."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from db.engine import make_engine, session_factory, upgrade
+    from db.ingest import STOPPED, close_stopped_imports
+    from db.maintenance import undo_import
+    from db.queries import imports_log
+
+    engine = make_engine(database_url)
+    upgrade(engine)
+    factory = session_factory(engine)
+    child = """
+import os, signal, sys
+from sample_releases import DAY_ONE, DAY_TWO
+from db.engine import make_engine, session_factory
+from db.ingest import ingest_files
+stop = lambda outcome: os.kill(os.getpid(), signal.SIGKILL)  # killed once the first file is stored
+ingest_files(session_factory(make_engine(sys.argv[1])), [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())],
+             on_progress=stop)
+"""
+    tests = Path(__file__).resolve().parent
+    killed = subprocess.run([sys.executable, "-c", child, database_url], cwd=tests.parent, capture_output=True,
+                            env={**os.environ, "PYTHONPATH": f"{tests.parent}{os.pathsep}{tests}"})
+    assert killed.returncode == -9, killed.stderr.decode()[-2000:]
+    [stopped] = close_stopped_imports(factory)
+    with factory() as session:
+        log = imports_log(session)
+    assert log.set_index("id").loc[stopped, "state"] == STOPPED
+    assert log.set_index("id").loc[stopped, "files"] == 1  # day1.txt, stored whole before the kill
+    assert close_stopped_imports(factory) == []  # marked once
+    assert undo_import(factory, stopped, user_name="alice").removed == 1
+    engine.dispose()
+
+
+def test_an_import_running_in_this_process_is_not_marked_stopped(factory):
+    from db.ingest import RUNNING, close_stopped_imports, start_import
+
+    import_id = start_import(factory, "alice", "cli")
+    assert close_stopped_imports(factory) == []
+    with factory() as session:
+        from db import models
+
+        assert session.get(models.ImportBatch, import_id).summary["state"] == RUNNING
+
+
+def test_a_full_disk_is_told_in_words_without_sql(tmp_path):
+    """A disk-full failure showed raw SQL to data staff."""
+    from sample_releases import DAY_ONE
+    from sqlalchemy import event
+
+    from db import management
+    from db.accounts import add_user, sign_in
+    from db.engine import DatabaseFailure, make_engine, session_factory, upgrade
+    from db.ingest import FAILED, ingest_files
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'full.db'}")
+    upgrade(engine)
+    factory = session_factory(engine)
+    add_user(factory, "alice", "a long enough password")
+    staff = sign_in(factory, "alice", "a long enough password")
+    with engine.connect() as connection:
+        pages = connection.exec_driver_sql("PRAGMA page_count").scalar()
+
+    @event.listens_for(engine, "connect")
+    def _small_disk(dbapi_connection, _record) -> None:  # the file may not grow: SQLite's "disk is full"
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
+
+    engine.dispose()
+    big = DAY_ONE + "\n".join(f"-- Near Mosul, a strike destroyed {n} ISIS vehicles." for n in range(2, 2000))
+    [outcome] = ingest_files(factory, [("big.txt", big.encode())]).files
+    assert outcome.outcome == FAILED
+    assert "disk is full" in outcome.reason and "INSERT" not in outcome.reason and "SELECT" not in outcome.reason
+    try:
+        reasons = [file.reason for file in management.import_files(factory, staff, [("big.txt", big.encode())]).files]
+    except DatabaseFailure as error:  # the import log itself could not be written
+        reasons = [str(error)]
+    assert reasons and all("disk is full" in reason and "INSERT" not in reason for reason in reasons)
+
+
+# --- fuzz: release-like texts built from the pieces releases are made of, and hostile ones ---
+
+_PIECES = [
+    "Near Mosul, ", "Near Dayr Az Zawr, Syria ", "In Syria, coalition military forces conducted ", "Strikes in Iraq\n",
+    "19 strikes consisting of 24 engagements", "two strikes ", "a strike ", "engaged ", "destroyed ", "damaged ",
+    "an ISIS tactical unit", "three ISIS fighting positions", "a vehicle", "vehicle ", " and ", ", ", "; ", ".",
+    "(", ")", "[", "]", "<div>", "</div>", "<p>", "\n-- ", "\n\n", "\n", "•", "* ", "July 21, 2017", "yesterday",
+    "5,000", "-5", "2.5", "1,000,000,000", "9" * 40, "twenty-three ", "fives ", "ISIL ", "Daesh ", "\u2212",
+    "SOUTHWEST ASIA, July 22, 2017 — ", "officials reported today.", "Part of Operation Inherent Resolve",
+]
+_TEXTS = st.lists(st.one_of(st.sampled_from(_PIECES), st.integers(0, 10**12).map(str), st.text(max_size=12)),
+                  min_size=1, max_size=60).map("".join)
+
+
+def _plausible(release) -> list[str]:
+    from loaders.numbers import MAX_PLAUSIBLE_COUNT
+
+    counts = [(f"strikes of {r.sentence[:60]!r}", r.strikes) for r in release.strikes]
+    counts += [(f"engagements of {r.sentence[:60]!r}", r.engagements) for r in release.strikes]
+    counts += [(f"targets {t.text[:60]!r}", t.count) for r in release.strikes for t in r.targets]
+    counts += [(f"stated {key}", getattr(totals, measure)) for key, totals in release.stated_totals.items()
+               for measure in ("strikes", "engagements")]
+    return [what for what, count in counts if count is not None and not 0 <= count <= MAX_PLAUSIBLE_COUNT]
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_TEXTS)
+def test_release_like_texts_never_raise_and_never_count_beyond_reason(text):
+    for name in ("release.txt", "page.html"):
+        for release in _parse(text, name):  # UnreadableFile is an answer; any other exception fails
+            assert not _plausible(release), _plausible(release)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=_TEXTS)
+def test_release_like_texts_parse_in_linear_time(text):
+    repeats = max(1, 20_000 // (len(text) + 1))  # some 20,000 characters, then twice as many
+    ratio = _growth(lambda size: (text + "\n") * size, "release.txt", repeats, 2 * repeats)
+    assert ratio <= 2.5, f"twice the input took {ratio:.1f} times as long: {text[:200]!r}"

@@ -3,6 +3,7 @@ sessions, and the permission check inside the data layer (not only in the page).
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 
 import pytest
@@ -234,3 +235,34 @@ def test_an_anonymous_visit_after_staff_undid_every_import_loads_nothing(factory
     assert load_starter_data(factory, STARTER_DATA_PATH) == 0
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(models.Release)) == 0
+
+
+def test_a_password_check_holds_no_write_lock(factory, staff, monkeypatch):
+    """On SQLite the sign-in held the write lock during the password hash: 80 parallel anonymous
+    sign-ins delayed a staff import by 10 s. An import goes on while a password is checked."""
+    import threading
+
+    checking, done = threading.Event(), threading.Event()
+    real_verify = accounts._verify
+
+    def slow_verify(password_hash: str, password: str) -> bool:
+        checking.set()
+        done.wait(30)  # a hash that takes as long as the import below
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(accounts, "_verify", slow_verify)
+    signing_in = threading.Thread(target=lambda: _try_sign_in(factory, "alice", "wrong password!!"), daemon=True)
+    signing_in.start()
+    assert checking.wait(10)
+    importing = threading.Thread(target=ingest_files, args=(factory, [("day1.txt", DAY_ONE.encode())]), daemon=True)
+    importing.start()
+    importing.join(timeout=20)  # behind a held write lock it would wait until the check ends
+    finished_during_the_check = not importing.is_alive()
+    done.set()
+    signing_in.join(timeout=20)
+    assert finished_during_the_check
+
+
+def _try_sign_in(factory, name: str, password: str) -> None:
+    with contextlib.suppress(SignInError):
+        accounts.sign_in(factory, name, password)
