@@ -82,6 +82,35 @@ def _search(caseless: CaselessPattern, text: str, lowered: str, pos: int = 0) ->
     return pattern.search(subject, pos)
 
 
+class Prefiltered:
+    """A rarely matching pattern with the words every match of it holds (lower case; from each
+    group of `requires`, one word): a text whose keyword_text lacks them is never searched. The
+    words are kept by hand beside the pattern; tests/test_parser_shortcuts.py checks every
+    Prefiltered of the loaders against matches drawn from its own pattern, so an alternative
+    added without its word fails there instead of silently never matching."""
+
+    __slots__ = ("pattern", "requires", "_caseless")
+
+    def __init__(self, pattern: re.Pattern[str], *requires: tuple[str, ...], caseless: bool = False):
+        self.pattern = pattern
+        self.requires = requires
+        # an IGNORECASE pattern searched through its lower-case twin (see CaselessPattern)
+        self._caseless = CaselessPattern(pattern) if caseless else None
+
+    def may_match(self, keywords: str) -> bool:
+        """False if the pattern cannot match a text whose keyword_text is keywords."""
+        return all(any(map(keywords.__contains__, group)) for group in self.requires)
+
+    def search(self, text: str, keywords: str) -> re.Match[str] | None:
+        """The pattern's first match in text (keywords is keyword_text(text)), or None; a
+        caseless one is read through its spans, like _search."""
+        if not self.may_match(keywords):
+            return None
+        if self._caseless is not None:
+            return _search(self._caseless, text, keywords)  # keywords is text.lower() for ASCII text
+        return self.pattern.search(text)
+
+
 def group_text(text: str, match: re.Match[str], group: str) -> str | None:
     """Return what a group of a match found in text (or in its lower-cased twin) says in text."""
     start, end = match.span(group)
@@ -147,10 +176,8 @@ _CUMULATIVE_RE = re.compile(
     r"a\s+total\s+of|across\s+(?:Iraq|Syria))\b",
     re.IGNORECASE,
 )
-# One word each alternative of _CUMULATIVE_RE requires, lower case: without any of them it cannot match.
-_CUMULATIVE_WORDS = (
-    "date", "first", "all", "percent", "since", "tempo", "total", "cumulative", "over", "during", "across",
-)
+_CUMULATIVE = Prefiltered(_CUMULATIVE_RE, (
+    "date", "first", "all", "percent", "since", "tempo", "total", "cumulative", "over", "during", "across"))
 # "Additionally in Iraq, coalition military forces conducted nine strikes ..." is the second
 # country's total of the same day, not a late block.
 LATE_BLOCK_RE = re.compile(
@@ -158,13 +185,13 @@ LATE_BLOCK_RE = re.compile(
     r"details\s+were\s+unavailable|not\s+available\s+in\s+time|Additional\s+Strikes|late)\b",
     re.IGNORECASE,
 )
-_LATE_BLOCK_WORDS = ("additional", "other", "previous", "closed", "available", "late")
+_LATE_BLOCK = Prefiltered(LATE_BLOCK_RE, ("additional", "other", "previous", "closed", "available", "late"))
 # A strike line that is itself a late report: "Additionally, officials reported, eight strikes
 # were conducted near Raqqa from April 11 into yesterday ..." inside a country's main list.
 LATE_LINE_RE = re.compile(r"^Additionally,|\bclosed\s+within\b|\bnewly\s+reported\b", re.IGNORECASE)
-_LATE_LINE_WORDS = ("additionally", "closed", "newly")
+_LATE_LINE = Prefiltered(LATE_LINE_RE, ("additionally", "closed", "newly"))
 NO_STRIKES_RE = re.compile(r"\b(?:no|zero)\s+(?:reported\s+)?strikes\b|\bno\s+strikes\s+were\b", re.IGNORECASE)
-_NO_STRIKES_WORDS = ("no", "zero")
+_NO_STRIKES = Prefiltered(NO_STRIKES_RE, ("no", "zero"))
 _LEADING_DATE_RE = re.compile(rf"^(?:On\s+(?P<day>{DAY_PATTERN})|(?P<rel>Yesterday|Today))\b")
 # "on May 22", "from April 7-8", "conducted in Syria May 22", "in Iraq May 2-3"
 _INNER_DATE_RE = re.compile(
@@ -174,25 +201,26 @@ _INNER_DATE_RE = re.compile(
 _RELATIVE_DAY_RE = re.compile(
     r"(?<!reported )(?<!announced )(?<!released )(?<!said )\b(yesterday|today)\b(?!['’]s)", re.IGNORECASE
 )
+_RELATIVE_DAY = Prefiltered(_RELATIVE_DAY_RE, ("yesterday", "today"))
 # "from April 11 into yesterday", "from Aug. 1 through Aug. 3": a window, not its first day
 _UNTIL_RE = re.compile(
     rf"\bfrom\s+{DAY_PATTERN}\s+(?:into|through|until|to)\s+(?P<until>yesterday|today|{DAY_PATTERN})"
 )
-_ONGOING_RE = re.compile(r"\bcontinue[sd]?\s+to\s+attack\b", re.IGNORECASE)
+_UNTIL = Prefiltered(_UNTIL_RE, ("from",))
+_ONGOING = Prefiltered(re.compile(r"\bcontinue[sd]?\s+to\s+attack\b", re.IGNORECASE), ("continue",))
 _TARGET_TAIL_RE = re.compile(
     r"\s*(?:,?\s*(?:consisting\s+of|with)\s+(?:" + COUNT_PATTERN + r")\s+engagements?)"
     r"|\s+against\s+(?:ISIS|ISIL|Daesh)\s+(?:targets|terrorists)\b"
     rf"|\s+(?:in|near)\s+(?:{COUNTRY_PATTERN})\b",
     re.IGNORECASE,
 )
-_TARGET_TAIL_WORDS = ("engagement", "against", "syria", "iraq")
+_TARGET_TAIL = Prefiltered(_TARGET_TAIL_RE, ("engagement", "against", "syria", "iraq"))
 # Boilerplate that defines a strike; it counts nothing.
 BOILERPLATE_RE = re.compile(
     r"define\s+a\s+strike|a\s+single\s+aircraft\s+delivering|is\s+one\s+strike|as\s+defined\s+by|"
     r"refers\s+to\s+one\s+or\s+more|classified\s+as\s+a\s+strike|list\s+above\s+contains",
     re.IGNORECASE,
 )
-_BOILERPLATE_WORDS = ("defin", "deliver", "one", "refers", "classified", "list")
 _ITEM_SEPARATOR = re.compile(r"(?<!\d),|,(?!\d{3}\b)|;|\s+and\s+|\s+as\s+well\s+as\s+")  # not the comma of "1,000"
 _TRAILING_ARTICLE = re.compile(r"\s+(?:an?|the)$")
 _LEADING_FILLER = re.compile(r"^(?:and|also|an?\s+additional)\s+", re.IGNORECASE)
@@ -204,22 +232,17 @@ _PARENTHETICAL_RE = re.compile(r"\s*\([^()]*\)")
 _RELATIVE_CLAUSE_RE = re.compile(
     r",?\s+(?:which|that\s+was|who|and\s+initial\s+indications|in\s+support\s+of)\s+", re.IGNORECASE
 )
-_RELATIVE_CLAUSE_WORDS = ("which", "that", "who", "initial", "support")
+_RELATIVE_CLAUSE = Prefiltered(_RELATIVE_CLAUSE_RE, ("which", "that", "who", "initial", "support"))
 _COUNT_WORD_START = re.compile(rf"^(?P<count>{COUNT_PATTERN})\s+(?P<rest>.*)$", re.IGNORECASE)
 _MIDLIST_NUMBER = re.compile(
     r"(?<=[a-z])\s+(?=(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+[A-Za-z])"
 )
 _STRIKE_COUNT = CaselessPattern(STRIKE_COUNT_RE)
 _ACTION = CaselessPattern(ACTION_RE)
-_BOILERPLATE = CaselessPattern(BOILERPLATE_RE)
-_ENGAGEMENTS = CaselessPattern(ENGAGEMENTS_RE)
-
-
-def may_count_engagements(keywords: str) -> bool:
-    """False if ENGAGEMENTS_RE cannot match a text whose keyword_text is keywords: the pattern
-    requires "eng" and one of its joining words ("engaged" alone is common; "in" is part of
-    "engaging" too, so the test only saves work where no joining word is there at all)."""
-    return "eng" in keywords and ("consisting" in keywords or "with" in keywords or "in" in keywords)
+_BOILERPLATE = Prefiltered(BOILERPLATE_RE, ("defin", "deliver", "one", "refers", "classified", "list"), caseless=True)
+# "eng" and a joining word ("engaged" alone is common; "in" is part of "engaging" too, so the
+# test only saves work where no joining word is there at all)
+_ENGAGEMENTS = Prefiltered(ENGAGEMENTS_RE, ("eng",), ("consisting", "with", "in"), caseless=True)
 
 
 _ADJECTIVE_ONLY = re.compile(r"^(?:large|small|medium|heavy|light|separate)$", re.IGNORECASE)
@@ -364,10 +387,10 @@ def _target_phrases(action_text: str) -> list[TargetPhrase]:
     """Return the targets of a verb list: "engaged three units and destroyed two X, a Y"."""
     cleaned = _PARENTHETICAL_RE.sub("", action_text) if "(" in action_text else action_text
     lowered = keyword_text(cleaned)
-    if _has_any(lowered, _TARGET_TAIL_WORDS):
+    if _TARGET_TAIL.may_match(lowered):
         cleaned = _TARGET_TAIL_RE.sub("", cleaned)
         lowered = keyword_text(cleaned)
-    if _has_any(lowered, _RELATIVE_CLAUSE_WORDS):
+    if _RELATIVE_CLAUSE.may_match(lowered):
         cleaned = _RELATIVE_CLAUSE_RE.split(cleaned)[0]
     pattern, subject = _ACTION.on(cleaned, cleaned.lower())
     verbs = list(pattern.finditer(subject))
@@ -441,7 +464,7 @@ def _leading_date(sentence: str, keywords: str) -> tuple[str | None, str | None]
         inner = _INNER_DATE_RE.search(sentence) if names_a_month(sentence) else None
         if inner:
             return inner["day"], None
-        relative = _RELATIVE_DAY_RE.search(sentence) if "yesterday" in keywords or "today" in keywords else None
+        relative = _RELATIVE_DAY.search(sentence, keywords)
         return None, relative[1].lower() if relative else None
     if match["day"]:
         return match["day"], None
@@ -490,7 +513,7 @@ def analyse(sentence: str) -> Statement:
         return Statement("other")  # every statement we read names strikes ("airstike": a typo)
     # Each rarely matching pattern below runs only when the text holds a word it requires.
     keywords = keyword_text(sentence)
-    if _has_any(keywords, _BOILERPLATE_WORDS) and _search(_BOILERPLATE, sentence, lowered):
+    if _BOILERPLATE.search(sentence, keywords):
         return Statement("boilerplate")
     pattern, subject = _STRIKE_COUNT.on(sentence, lowered)
     count_match = pattern.search(subject)
@@ -498,19 +521,19 @@ def analyse(sentence: str) -> Statement:
         continuation = _continuation(sentence, lowered)
         if continuation is not None:
             return continuation
-        if _has_any(keywords, _NO_STRIKES_WORDS) and NO_STRIKES_RE.search(sentence):
+        if _NO_STRIKES.search(sentence, keywords):
             day, relative = _leading_date(sentence, keywords)
             return Statement("no_strikes", country=_country_in(sentence), day_text=day, relative_day=relative)
         return Statement("other")
     strikes = 1 if count_match["another"] else parse_count(group_text(sentence, count_match, "count"))
-    engagement_match = _search(_ENGAGEMENTS, sentence, lowered) if may_count_engagements(keywords) else None
+    engagement_match = _ENGAGEMENTS.search(sentence, keywords)
     engagements = parse_count(group_text(sentence, engagement_match, "count")) if engagement_match else None
     places, place_country, place_span = _place_mentions(sentence)
     country = place_country or _country_in(sentence)
     day, relative = _leading_date(sentence, keywords)
     if count_match["date"] and not count_match["another"]:
         day = group_text(sentence, count_match, "date")
-    until = _UNTIL_RE.search(sentence) if day and "from" in keywords else None
+    until = _UNTIL.search(sentence, keywords) if day else None
     statement = Statement(
         "other",
         strikes=strikes,
@@ -526,10 +549,10 @@ def analyse(sentence: str) -> Statement:
     action, subject = _ACTION.on(sentence, lowered)
     verb = action.search(subject, count_match.end())
     action_start = verb.start() if verb else None
-    if not places and _has_any(keywords, _CUMULATIVE_WORDS) and _CUMULATIVE_RE.search(sentence):
+    if not places and _CUMULATIVE.search(sentence, keywords):
         statement.kind = "cumulative"
         return statement
-    ongoing = "continue" in keywords and bool(_ONGOING_RE.search(sentence))
+    ongoing = bool(_ONGOING.search(sentence, keywords))
     single_country = statement.country is not None and not statement.both_countries
     one_day = bool(_LEADING_DATE_RE.match(sentence)) and single_country and not ongoing
     is_header = sentence.rstrip().endswith(":")
@@ -537,7 +560,7 @@ def analyse(sentence: str) -> Statement:
         # Without a place: a country-level statement ("In Syria, 575 strikes engaged ..." or a
         # day's paragraph cut before its place).
         statement.kind = "strike"
-        statement.late = _has_any(keywords, _LATE_LINE_WORDS) and bool(LATE_LINE_RE.search(sentence))
+        statement.late = bool(_LATE_LINE.search(sentence, keywords))
         if action_start is not None:
             action_text = sentence[action_start:]
             if place_span and place_span[0] > action_start:
@@ -546,7 +569,7 @@ def analyse(sentence: str) -> Statement:
                 action_text = action_text[: cut.start] + action_text[cut.stop :]
             statement.targets = _target_phrases(action_text)
         return statement
-    statement.late = _has_any(keywords, _LATE_BLOCK_WORDS) and bool(LATE_BLOCK_RE.search(sentence))
+    statement.late = bool(_LATE_BLOCK.search(sentence, keywords))
     statement.kind = "header" if is_header else "totals"
     statement.day_paragraph = bool(_LEADING_DATE_RE.match(sentence)) and not statement.both_countries and not ongoing
     return statement

@@ -18,7 +18,7 @@ from loaders.dates import (
     relative_day,
 )
 from loaders.gazetteer import resolve_place
-from loaders.grammar import CaselessPattern, Statement, TargetPhrase, analyse, keyword_text
+from loaders.grammar import CaselessPattern, Prefiltered, Statement, TargetPhrase, analyse, keyword_text
 from loaders.numbers import MAX_PLAUSIBLE_COUNT
 from loaders.published_figures import published_figures
 from loaders.records import (
@@ -58,12 +58,14 @@ _CLOSING_RE = re.compile(
 )
 _WINDOW_WORDS_RE = re.compile(rf"\b(?:{DAY_PATTERN}|{RELATIVE_DAY_PATTERN})\b", re.IGNORECASE)
 _WINDOW_WORDS = CaselessPattern(_WINDOW_WORDS_RE)
-_LEAD_WORDS_RE = re.compile(r"\b(?:continued?\s+to\s+attack|strikes|airstrikes?|conduct\w*)\b", re.IGNORECASE)
-_REPORTED_RE = re.compile(
-    rf"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:{RELATIVE_DAY_PATTERN})\b",
-    re.IGNORECASE,
+_LEAD_WORDS = Prefiltered(
+    re.compile(r"\b(?:continued?\s+to\s+attack|strikes|airstrikes?|conduct\w*)\b", re.IGNORECASE),
+    ("strike", "conduct", "continue"),
 )
-_REPORTED_WORDS = ("reported", "announced", "said", "released")
+_REPORTED = Prefiltered(
+    re.compile(rf"\b(?:reported|announced|said|released)\s+(?:on\s+)?(?:{RELATIVE_DAY_PATTERN})\b", re.IGNORECASE),
+    ("reported", "announced", "said", "released"),
+)
 # "SOUTHWEST ASIA, Feb. 14, 2017 —" dates the release, not the strikes; a dateline carries its
 # year ("Dec. 16 – 22" is a window of days).
 _DATELINE_RE = re.compile(rf"^.{{0,300}}?\b{MONTH_PATTERN}\s+\d{{1,2}},?\s+\d{{4}}\s*(?:[—–]|-\s)\s*")
@@ -179,18 +181,15 @@ class _Walker:
 
     def lead(self, sentence: Sentence) -> None:
         """The first sentences set the period the release covers and its default day."""
-        keywords = keyword_text(sentence.text)
-        if "strike" not in keywords and "conduct" not in keywords and "continue" not in keywords:
-            return  # each alternative of _LEAD_WORDS_RE holds one of these words
-        if not _LEAD_WORDS_RE.search(sentence.text):
+        if not _LEAD_WORDS.search(sentence.text, keyword_text(sentence.text)):
             return
         text = sentence.text
         # A dateline names a month (its pattern is case-sensitive) and a dash.
         if names_a_month(text) and any(map(text.__contains__, _DATELINE_DASHES)):
             text = _DATELINE_RE.sub("", text)
         # "officials reported today" dates the report, not the strikes.
-        if any(map(keyword_text(text).__contains__, _REPORTED_WORDS)):
-            text = _REPORTED_RE.sub(" ", text)
+        if _REPORTED.may_match(keyword_text(text)):
+            text = _REPORTED.pattern.sub(" ", text)
         pattern, subject = _WINDOW_WORDS.on(text, text.lower())
         words = [text[match.start() : match.end()] for match in pattern.finditer(subject)]
         days: list[date] = []

@@ -8,7 +8,7 @@ import string
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loaders.dates import DAY_PATTERN, names_a_month
@@ -18,9 +18,9 @@ from loaders.grammar import (
     ENGAGEMENTS_RE,
     STRIKE_COUNT_RE,
     CaselessPattern,
+    Prefiltered,
     _compound_pattern,
     keyword_text,
-    may_count_engagements,
 )
 from loaders.release_parser import _WINDOW_WORDS_RE
 
@@ -79,14 +79,41 @@ def test_lower_case_twin_groups_read_back_from_the_text(pattern, text):
     assert found == expected
 
 
-ENGAGEMENT_WORDS = ["with", "WITH", "consisting", "of", "two", "12", "engagements", "Engagement", "eng", ",", "strikes"]
+def _prefiltered() -> dict[str, Prefiltered]:
+    """Every Prefiltered pattern of the loaders, by module and name."""
+    import importlib
+    import pkgutil
+
+    import loaders
+
+    found = {}
+    for module_info in pkgutil.iter_modules(loaders.__path__):
+        module = importlib.import_module(f"loaders.{module_info.name}")
+        found.update({f"{module_info.name}.{name}": value for name, value in vars(module).items()
+                      if isinstance(value, Prefiltered)})
+    return found
 
 
-@settings(max_examples=500, deadline=None)
-@given(text=st.lists(st.sampled_from(ENGAGEMENT_WORDS), max_size=12).map(" ".join) | ascii_text | st.text())
-def test_engagements_pattern_runs_only_where_it_can_match(text):
-    if ENGAGEMENTS_RE.search(text):
-        assert may_count_engagements(keyword_text(text))
+PREFILTERED = _prefiltered()
+
+
+def test_the_prefiltered_patterns_are_found():
+    assert len(PREFILTERED) >= 13, sorted(PREFILTERED)
+
+
+@pytest.mark.parametrize("name", sorted(PREFILTERED))
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_a_prefiltered_pattern_is_skipped_only_where_it_cannot_match(name, data):
+    """Texts the pattern itself matches (drawn from it, and release-like ones): each holds the
+    words the pattern is said to require. A word missing from `requires` fails here."""
+    prefiltered = PREFILTERED[name]
+    text = data.draw(st.from_regex(prefiltered.pattern) | ascii_text | st.text())
+    match = prefiltered.pattern.search(text)
+    if match:
+        assert prefiltered.may_match(keyword_text(text)), (match.group(0), prefiltered.requires)
+        found = prefiltered.search(text, keyword_text(text))
+        assert found is not None and found.span() == match.span()
 
 
 MONTH_WORDS = ["Nov.", "nov.", "NOV", "November", "Sept.", "sept", "May", "may", "Mar", "MAR", "1", "19-20", "2015"]
