@@ -1,11 +1,23 @@
 #!/usr/bin/env python3
-"""Set-up and run, with nothing but Python 3.11 on the machine.
+"""The project's one command line, with nothing but Python 3.11 on the machine.
 
-    python3 manage.py serve    start the dashboard (SQLite by default, starter data on first start)
-    python3 manage.py test     run the whole test suite
+    python3 manage.py serve              start the dashboard (SQLite by default, starter data on first start)
+    python3 manage.py test [PYTEST ...]  run the whole test suite (pytest options pass through)
+    python3 manage.py lint               check the code (ruff)
 
-Both create .venv beside this file and install the pinned requirements into it when they
-change; then they run inside it.
+    python3 manage.py parse PATH... [--json]     parse release files, touch no database
+    python3 manage.py measure [CORPUS]           measure the parser on the corpus (Markdown)
+    python3 manage.py ingest PATH...             store release files and folders in the database
+    python3 manage.py imports                    the import log
+    python3 manage.py undo IMPORT_ID             undo one import
+    python3 manage.py reparse                    rebuild derived rows from the stored texts
+    python3 manage.py starter                    rebuild data/starter.json.gz from ../shared/corpus
+    python3 manage.py users add NAME | list      staff accounts
+    python3 manage.py migrate                    bring the database up to date
+    python3 manage.py bench [OPTIONS]            benchmarks (bench/README.md)
+
+Each creates .venv beside this file and installs the pinned requirements into it when they
+change; then it runs inside it. The database is DATABASE_URL, else data/strikes.db.
 """
 
 from __future__ import annotations
@@ -45,17 +57,25 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
+# verb -> the command it runs inside .venv (the verb and what follows are passed on where the
+# command is one of the project's own command lines)
+VERBS = {
+    "serve": ["-m", "streamlit", "run", "app.py"],
+    "test": ["-m", "pytest"],
+    "lint": ["-m", "ruff", "check", "."],
+    "bench": ["-m", "bench.run"],
+    **{verb: ["-m", "loaders", verb] for verb in ("parse", "measure")},
+    **{verb: ["-m", "db", verb] for verb in ("ingest", "imports", "undo", "reparse", "starter", "users", "migrate")},
+}
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"serve", "test"}:
+    if not argv or argv[0] not in VERBS:
         print(__doc__)
         return 2
     ensure_environment()
     os.chdir(ROOT)
-    if argv[0] == "serve":
-        command = [str(PYTHON), "-m", "streamlit", "run", "app.py", *argv[1:]]
-    else:
-        command = [str(PYTHON), "-m", "pytest", *argv[1:]]
-    return subprocess.call(command)
+    return subprocess.call([str(PYTHON), *VERBS[argv[0]], *argv[1:]])
 
 
 if __name__ == "__main__":

@@ -220,7 +220,8 @@ class Backends:
 
 def open_db(url: str):
     """(engine, session factory, seconds to migrate) for a new scratch database."""
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
 
     engine = make_engine(url)
     start = time.perf_counter()

@@ -9,13 +9,14 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db import queries
-from db.engine import default_engine
 from db.queries import Filters
+from db.schema import migrate
 
 
 @st.cache_resource
 def engine() -> Engine:
-    return default_engine()
+    """The configured database, brought up to date once per app process."""
+    return migrate()
 
 
 def session() -> Session:

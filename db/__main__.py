@@ -1,9 +1,15 @@
-"""Database command line.
+"""The data command line (`python3 manage.py <verb>` runs it in the project's environment).
+Every verb first brings the configured database (DATABASE_URL, else data/strikes.db) up to date.
 
-    python -m db users add NAME      create a staff account (password asked twice, or read
-                                     from standard input with --password-stdin)
-    python -m db users list          list staff accounts
-    python -m db upgrade             migrate the schema to the latest revision
+    ingest PATH... [--user NAME]   store release files and folders (and published-totals CSVs)
+    imports                        the import log
+    undo IMPORT_ID [--user NAME]   undo one import
+    reparse                        rebuild derived rows from the stored release texts
+    starter [--corpus DIR]         rebuild the bundled starter data from the corpus
+    users add NAME                 create a staff account or reset its password (asked twice, or
+                                   read from standard input with --password-stdin)
+    users list                     list staff accounts
+    migrate                        bring the database up to date, and nothing else
 """
 
 from __future__ import annotations
@@ -11,28 +17,110 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m db", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    commands = parser.add_subparsers(dest="command", required=True)
-    users = commands.add_parser("users", help="staff accounts")
-    user_commands = users.add_subparsers(dest="action", required=True)
-    add = user_commands.add_parser("add", help="create a staff account or reset its password")
-    add.add_argument("name")
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    user_commands.add_parser("list", help="list staff accounts")
-    commands.add_parser("upgrade", help="migrate the schema")
-    args = parser.parse_args(argv)
-
-    from db.accounts import add_user, list_users
+def _database() -> sessionmaker[Session]:
     from db.engine import session_factory
+    from db.schema import migrate
 
-    if args.command == "upgrade":
-        session_factory()
-        print("schema is at the latest revision")
-        return 0
-    factory = session_factory()
+    return session_factory(migrate())
+
+
+def _print_table(rows: list[list], header: list[str]) -> None:
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)))
+
+
+def command_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from db.ingest import ingest_files
+    from loaders.readers import iter_release_paths, source_urls
+
+    paths = iter_release_paths([Path(p) for p in args.paths])
+    if not paths:
+        print("no release files found", file=sys.stderr)
+        return 1
+    factory = _database()
+    bar = tqdm(total=len(paths), unit="file", disable=args.quiet, file=sys.stderr)
+
+    def files():
+        for path in paths:
+            try:
+                data = path.read_bytes()
+            except OSError as error:
+                data = b""
+                print(f"{path}: {error}", file=sys.stderr)
+            yield str(path), data
+
+    result = ingest_files(factory, files(), user_name=args.user, origin="cli",
+                          source_urls=source_urls([Path(p) for p in args.paths]), on_progress=lambda _: bar.update(1))
+    bar.close()
+    totals: dict[str, int] = {"new": 0, "duplicate": 0, "revision": 0, "failed": 0}
+    strikes = targets = warnings = 0
+    for item in result.files:
+        totals[item.outcome] += 1
+        if item.outcome in ("new", "revision"):
+            strikes, targets, warnings = strikes + item.strikes, targets + item.targets, warnings + item.warnings
+        if item.outcome == "failed":
+            print(f"failed: {item.source}: {item.reason}", file=sys.stderr)
+    print(f"import {result.import_id}")
+    _print_table(
+        [[totals["new"], totals["revision"], totals["duplicate"], totals["failed"], strikes, targets, warnings]],
+        ["new", "revision", "duplicate", "failed", "strikes", "targets", "warnings"],
+    )
+    return 1 if result.failed else 0
+
+
+def command_imports(args: argparse.Namespace) -> int:
+    from db.maintenance import list_imports
+
+    rows = [
+        [item.id, item.created_at.strftime("%Y-%m-%d %H:%M"), item.user_name, item.origin,
+         (item.summary or {}).get("state", "finished"), len((item.summary or {}).get("files", [])),
+         item.undone_at.strftime("%Y-%m-%d %H:%M") if item.undone_at else ""]
+        for item in list_imports(_database())
+    ]
+    _print_table(rows, ["id", "when", "who", "origin", "state", "files", "undone"])
+    return 0
+
+
+def command_undo(args: argparse.Namespace) -> int:
+    from db.maintenance import UndoError, undo_import
+
+    try:
+        result = undo_import(_database(), args.import_id, user_name=args.user)
+    except UndoError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"undid import {args.import_id}: removed {result.removed} releases, restored {result.restored}")
+    return 0
+
+
+def command_reparse(args: argparse.Namespace) -> int:
+    from db.maintenance import reparse_all
+
+    print(f"reparsed {reparse_all(_database())} releases")
+    return 0
+
+
+def command_starter(args: argparse.Namespace) -> int:
+    from db.starter import build_starter_data
+
+    print(build_starter_data(Path(args.corpus), Path(args.output) if args.output else None))
+    return 0
+
+
+def command_users(args: argparse.Namespace) -> int:
+    from db.accounts import add_user, list_users
+
+    factory = _database()
     if args.action == "list":
         for name in list_users(factory):
             print(name)
@@ -51,6 +139,43 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"staff account {args.name!r} saved")
     return 0
+
+
+def command_migrate(args: argparse.Namespace) -> int:
+    _database()
+    print("the database is up to date")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python3 manage.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    ingest = commands.add_parser("ingest", help="store release files and folders in the database")
+    ingest.add_argument("paths", nargs="+")
+    ingest.add_argument("--user", default="cli")
+    ingest.add_argument("--quiet", action="store_true")
+    ingest.set_defaults(run=command_ingest)
+    commands.add_parser("imports", help="the import log").set_defaults(run=command_imports)
+    undo = commands.add_parser("undo", help="undo one import")
+    undo.add_argument("import_id", type=int)
+    undo.add_argument("--user", default="cli")
+    undo.set_defaults(run=command_undo)
+    commands.add_parser("reparse", help="rebuild derived rows from the stored texts").set_defaults(run=command_reparse)
+    starter = commands.add_parser("starter", help="rebuild the bundled starter data from the corpus")
+    starter.add_argument("--corpus", default=str(CORPUS))
+    starter.add_argument("--output")
+    starter.set_defaults(run=command_starter)
+    users = commands.add_parser("users", help="staff accounts")
+    users.set_defaults(run=command_users)
+    user_commands = users.add_subparsers(dest="action", required=True)
+    add = user_commands.add_parser("add", help="create a staff account or reset its password")
+    add.add_argument("name")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user_commands.add_parser("list", help="list staff accounts")
+    commands.add_parser("migrate", help="bring the database up to date").set_defaults(run=command_migrate)
+    args = parser.parse_args(argv)
+    return args.run(args)
 
 
 if __name__ == "__main__":

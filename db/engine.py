@@ -9,17 +9,12 @@ from functools import cache
 from operator import itemgetter
 from pathlib import Path
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
 
 from db.settings import get_settings
-
-MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -63,36 +58,6 @@ def make_engine(url: str | None = None) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
-
-
-def alembic_config(engine: Engine) -> Config:
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
-    return config
-
-
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the latest revision (a no-op when it is there already), then
-    the summaries to their current definition (db.summaries)."""
-    migrator = engine
-    if engine.dialect.name == "sqlite":
-        # A plain connection, foreign keys off: SQLite alters a table by copying and dropping
-        # it, and with foreign keys on that drop would cascade into every child row.
-        migrator = create_engine(engine.url, poolclass=NullPool)
-    try:
-        with migrator.begin() as connection:
-            if engine.dialect.name == "sqlite":
-                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            config = alembic_config(engine)
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
-    finally:
-        if migrator is not engine:
-            migrator.dispose()
-    from db.summaries import ensure_built
-
-    ensure_built(engine)
 
 
 _LOG = logging.getLogger("strikes.db")
@@ -256,13 +221,9 @@ def refresh_planner_statistics(session: Session) -> list[str]:
 
 @cache
 def default_engine() -> Engine:
-    """The process-wide engine for the configured database, migrated."""
-    engine = make_engine()
-    upgrade(engine)
-    from db.ingest import close_stopped_imports
-
-    close_stopped_imports(session_factory(engine))
-    return engine
+    """The process-wide engine for the configured database (db.schema.migrate brings its
+    schema up to date, once, at every start)."""
+    return make_engine()
 
 
 def session_factory(engine: Engine | None = None) -> sessionmaker[Session]:

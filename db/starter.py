@@ -2,7 +2,7 @@
 coordinates, counts, target types, source URLs; no release text), shipped in
 data/starter.json.gz and loaded into an empty database on the app's first start.
 
-Rebuild with `python -m loaders starter` (reads ../shared/corpus)."""
+Rebuild with `python3 manage.py starter` (reads ../shared/corpus)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from db import models, summaries
-from db.engine import make_engine, session_factory, upgrade, write_transaction
+from db.engine import make_engine, session_factory, write_transaction
 from db.ingest import bump_data_version
+from db.schema import upgrade
 from db.settings import STARTER_DATA_PATH, get_settings
 
 FORMAT_VERSION = 3  # 2: strike reports not itemised, releases without counts, published totals; 3: one place per name
@@ -112,15 +113,10 @@ def _published_fact(row: models.PublishedTotal) -> dict:
 def build_starter_data(corpus: Path, output: Path | None = None) -> str:
     """Ingest the corpus into a scratch database with our own loader and write its facts."""
     from db.ingest import ingest_files
+    from loaders.readers import source_urls
 
     output = output or STARTER_DATA_PATH
-    urls = {}
-    index = corpus / "releases" / "index.csv"
-    if index.is_file():
-        import csv
-
-        with index.open(encoding="utf-8") as handle:
-            urls = {str(corpus / "releases" / row["file"]): row["source"].split(" ")[0] for row in csv.DictReader(handle)}
+    urls = source_urls([corpus / "releases"])
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{scratch}/starter.db")
         upgrade(engine)

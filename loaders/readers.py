@@ -268,3 +268,19 @@ def iter_release_paths(paths: list[Path]) -> list[Path]:
         else:
             found.append(path)
     return found
+
+
+def source_urls(paths: list[Path]) -> dict[str, str]:
+    """The web address of each release file that a folder's index.csv (columns file, source)
+    names, keyed by the file's path as given."""
+    urls: dict[str, str] = {}
+    for folder in {path if path.is_dir() else path.parent for path in paths}:
+        index = folder / "index.csv"
+        if not index.is_file():
+            continue
+        with index.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                if row.get("file") and row.get("source"):
+                    urls[str(folder / row["file"])] = row["source"].split(" ")[0]
+    return urls
+

@@ -82,7 +82,7 @@ if coverage.releases and coverage.releases_with_text < coverage.releases:
         f"{coverage.releases - coverage.releases_with_text:,} of the {coverage.releases:,} releases in view are starter "
         "facts, without their text: their numbers open to the release and its web page where one is known, not to the "
         "sentence. Data staff add the sentences by importing the release files (Upload page, or "
-        "`python -m loaders ingest FILES`)."
+        "`python3 manage.py ingest FILES`)."
     )
 shorter = [item for item in published if not item.cumulative]
 if shorter:

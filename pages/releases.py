@@ -183,7 +183,7 @@ st.subheader("Source text")
 if release.raw_text is None:
     st.info(
         "The text of this release is not bundled: it was loaded from the starter facts, which keep the parsed "
-        "numbers but not the release itself. Ingesting the release file (`python -m loaders ingest FILE`) adds "
+        "numbers but not the release itself. Ingesting the release file (`python3 manage.py ingest FILE`) adds "
         "its text, with each parsed sentence marked.",
         icon=":material/description:",
     )

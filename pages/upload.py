@@ -42,7 +42,7 @@ if staff is None:
             st.rerun()
         except accounts.SignInError as error:
             st.error(plain(str(error)))
-    st.caption("Accounts are created by an administrator: `python -m db users add NAME`.")
+    st.caption("Accounts are created by an administrator: `python3 manage.py users add NAME`.")
     st.stop()
 
 st.session_state["upload_last_seen"] = time.time()

@@ -55,7 +55,8 @@ def database_url(request, tmp_path):
 @pytest.fixture
 def factory(database_url):
     """A session factory on a migrated, empty database (SQLite and PostgreSQL)."""
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
 
     engine = make_engine(database_url)
     upgrade(engine)

@@ -15,8 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reaso
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, monkeypatch_module):
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
     from db.ingest import ingest_files
+    from db.schema import upgrade
 
     folder = tmp_path_factory.mktemp("analyst")
     url = f"sqlite:///{folder / 'analyst.db'}"

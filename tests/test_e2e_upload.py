@@ -19,7 +19,8 @@ RELEASE_FILE = "2017-07-21_dodnews-1253904.txt"
 
 def _make_staff(database_url: str) -> None:
     from db.accounts import add_user
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
 
     engine = make_engine(database_url)
     upgrade(engine)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -15,11 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))  # the tests run from any working directory
-
 from loaders.gazetteer import Place, resolve_place
+
+ROOT = Path(__file__).resolve().parents[1]
 
 DATA = ROOT / "loaders" / "data"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

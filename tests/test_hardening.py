@@ -174,9 +174,10 @@ def test_a_locked_sqlite_file_does_not_block_starting_and_reading(tmp_path):
     from sample_releases import DAY_ONE
 
     from db import queries
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
     from db.ingest import ingest_files
     from db.queries import Filters
+    from db.schema import upgrade
 
     url = f"sqlite:///{tmp_path / 'locked.db'}"
     engine = make_engine(url)
@@ -288,10 +289,11 @@ def test_a_killed_import_is_marked_stopped_at_the_next_start(database_url):
     import sys
     from pathlib import Path
 
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
     from db.ingest import STOPPED, close_stopped_imports
     from db.maintenance import undo_import
     from db.queries import imports_log
+    from db.schema import upgrade
 
     engine = make_engine(database_url)
     upgrade(engine)
@@ -337,8 +339,9 @@ def test_a_full_disk_is_told_in_words_without_sql(tmp_path):
 
     from db import management
     from db.accounts import add_user, sign_in
-    from db.engine import DatabaseFailure, make_engine, session_factory, upgrade
+    from db.engine import DatabaseFailure, make_engine, session_factory
     from db.ingest import FAILED, ingest_files
+    from db.schema import upgrade
 
     engine = make_engine(f"sqlite:///{tmp_path / 'full.db'}")
     upgrade(engine)

@@ -162,7 +162,8 @@ def test_starter_data_then_full_text_revision(factory, tmp_path):
     assert "Near Raqqa" not in json.dumps(facts)  # facts only: no release text
     path = tmp_path / "starter.json.gz"
     path.write_bytes(gzip.compress(json.dumps(facts).encode()))
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
 
     engine = make_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     upgrade(engine)
@@ -194,8 +195,9 @@ def test_migrations_match_the_models(database_url):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from db.engine import make_engine, upgrade
+    from db.engine import make_engine
     from db.models import Base
+    from db.schema import upgrade
 
     engine = make_engine(database_url)
     upgrade(engine)
@@ -210,7 +212,8 @@ def test_schema_upgrades_keep_the_data(tmp_path):
     (on SQLite a column change rebuilds the table: no cascade may fire)."""
     from alembic import command
 
-    from db.engine import alembic_config, make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import alembic_config, upgrade
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     engine = make_engine(url)
@@ -291,7 +294,8 @@ def test_places_stored_once_per_precision_become_one_place(tmp_path):
     from alembic import command
     from sqlalchemy import text
 
-    from db.engine import alembic_config, make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import alembic_config, upgrade
 
     engine = make_engine(f"sqlite:///{tmp_path / 'places.db'}")
     command.upgrade(alembic_config(engine), "0008")

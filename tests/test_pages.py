@@ -96,7 +96,8 @@ def no_starter_data(monkeypatch, tmp_path):
 @pytest.fixture(scope="module")
 def starter_url(tmp_path_factory):
     """A SQLite file holding the bundled starter data (loaded once for the module)."""
-    from db.engine import make_engine, session_factory, upgrade
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
     from db.settings import STARTER_DATA_PATH
     from db.starter import load_starter_data
 

@@ -26,8 +26,9 @@ def app(tmp_path, monkeypatch):
     st.cache_resource.clear()
     st.cache_data.clear()
     from db.accounts import add_user
+    from db.schema import migrate
 
-    add_user(session_factory(), "alice", PASSWORD)
+    add_user(session_factory(migrate()), "alice", PASSWORD)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.switch_page("pages/upload.py")
     yield at

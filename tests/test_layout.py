@@ -1,0 +1,76 @@
+"""The architecture the README's layout table describes, checked: the loaders import nothing
+from the database layer, no two modules import each other, and one command line reaches every
+verb."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sample_releases import DAY_ONE
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("loaders", "db", "dashboard")
+
+
+def _imports() -> dict[str, set[str]]:
+    """Each project module -> the project modules it imports (at the top or inside a function)."""
+    files = {}
+    for package in PACKAGES:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                parts = list(path.relative_to(ROOT).with_suffix("").parts)
+                files[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    graph = {}
+    for name, path in files.items():
+        imported = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported |= {node.module, *(f"{node.module}.{alias.name}" for alias in node.names)}
+            elif isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+        graph[name] = (imported & set(files)) - {name}
+    return graph
+
+
+def test_the_loaders_import_nothing_from_the_database():
+    graph = _imports()
+    assert {(module, imported) for module, imports in graph.items() if module.startswith("loaders")
+            for imported in imports if imported.split(".")[0] != "loaders"} == set()
+
+
+def test_no_two_modules_import_each_other():
+    graph = _imports()
+    assert sorted({tuple(sorted((a, b))) for a, imports in graph.items() for b in imports if a in graph.get(b, ())}) == []
+
+
+def _manage(*args: str, database: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], input=stdin, capture_output=True,
+                          text=True, cwd=ROOT, env={**os.environ, "DATABASE_URL": database}, timeout=300)
+
+
+@pytest.mark.skipif(not (ROOT / ".venv").is_dir(), reason="manage.py makes .venv on first use; the suite runs in it")
+def test_one_command_line_reaches_every_verb(tmp_path):
+    database = f"sqlite:///{tmp_path / 'cli.db'}"
+    release = tmp_path / "2017-07-21_release.txt"
+    release.write_text(DAY_ONE, encoding="utf-8")
+    parsed = _manage("parse", str(release), database=database)
+    assert parsed.returncode == 0 and "5 strike reports" in parsed.stdout  # 3 lines, and each country's engagements, parsed.stderr
+    assert not (tmp_path / "cli.db").exists()  # parsing touches no database
+    assert _manage("migrate", database=database).returncode == 0
+    ingested = _manage("ingest", str(release), "--quiet", database=database)
+    assert ingested.returncode == 0 and "import 1" in ingested.stdout, ingested.stderr
+    assert _manage("users", "add", "alice", "--password-stdin", database=database,
+                   stdin="a long enough password\n").returncode == 0
+    assert _manage("users", "list", database=database).stdout.split() == ["alice"]
+    log = _manage("imports", database=database).stdout
+    assert "finished" in log and "cli" in log
+    undone = _manage("undo", "1", database=database)
+    assert undone.returncode == 0 and "removed 1 releases" in undone.stdout, undone.stderr
+    again = _manage("undo", "1", database=database)
+    assert again.returncode == 1 and "undone already" in again.stderr
+    assert _manage("nonsense", database=database).returncode == 2
