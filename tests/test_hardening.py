@@ -39,16 +39,23 @@ def _cold() -> None:
 
 
 def _seconds(text: str, name: str) -> float:
-    """One parse from cold."""
+    """The processor time of one parse from cold: this process's own, which other processes on
+    the machine (a parallel test worker, the database) do not add to, as they do to the clock's."""
     _cold()
-    start = time.perf_counter()
+    start = time.process_time()
     _parse(text, name)
-    return time.perf_counter() - start
+    return time.process_time() - start
 
 
-def _growth(make, name: str, small: int, large: int) -> float:
-    """How much longer the large input takes than the small: the best of five of each, taken
-    in turns, so other work on the machine slows both alike."""
+def _growth(make, name: str, small: int) -> float:
+    """How much longer twice the input takes: the best of five of each size, taken in turns,
+    so what disturbs one disturbs both alike. An input that parses in under 20 ms grows first
+    (up to 8 times): shorter times are mostly noise."""
+    for _ in range(3):
+        if _seconds(make(small), name) >= 0.02:
+            break
+        small *= 2
+    large = 2 * small
     times = {small: float("inf"), large: float("inf")}
     for _ in range(5):
         for size in times:
@@ -61,7 +68,7 @@ def test_parse_time_grows_linearly_with_a_pathological_input(shape):
     make = PATHOLOGICAL[shape]
     name = "page.html" if "markup" in shape else "release.txt"
     _parse(make(200), name)  # warm: patterns compiled, taxonomy and gazetteer loaded
-    ratio = _growth(make, name, 20_000, 40_000)
+    ratio = _growth(make, name, 20_000)
     assert ratio <= 2.5, f"{shape}: twice the input took {ratio:.1f} times as long"
 
 
@@ -404,5 +411,7 @@ def test_release_like_texts_never_raise_and_never_count_beyond_reason(text):
 @given(text=_TEXTS)
 def test_release_like_texts_parse_in_linear_time(text):
     repeats = max(1, 20_000 // (len(text) + 1))  # some 20,000 characters, then twice as many
-    ratio = _growth(lambda size: (text + "\n") * size, "release.txt", repeats, 2 * repeats)
-    assert ratio <= 2.5, f"twice the input took {ratio:.1f} times as long: {text[:200]!r}"
+    ratio = _growth(lambda size: (text + "\n") * size, "release.txt", repeats)
+    # quadratic time would take four times as long; the margin is for texts that parse in a few
+    # milliseconds even at their largest, where the machine's other work weighs most
+    assert ratio <= 3, f"twice the input took {ratio:.1f} times as long: {text[:200]!r}"
