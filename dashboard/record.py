@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from db.published_totals import PublishedComparison
 from db.queries import Filters, Headline
+from db.queries.published_totals import PublishedComparison
 
 
 def scope_of(filters: Filters) -> str:

@@ -40,7 +40,7 @@ def month_of(day: date | None) -> date | None:
 
 
 def week_of(day: date | None) -> date | None:
-    """The Monday of the day's week (as PostgreSQL's date_trunc('week') and queries._bucket)."""
+    """The Monday of the day's week (as PostgreSQL's date_trunc('week') and queries.period_bucket)."""
     return day - timedelta(days=day.weekday()) if day else None
 
 

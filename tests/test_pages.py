@@ -569,7 +569,7 @@ def _starter_session(starter_url):
 
 
 def test_the_overview_says_what_the_data_hold_of_the_published_record(starter_url, use_database):
-    from db.published_totals import published_coverage
+    from db.queries.published_totals import published_coverage
 
     use_database(starter_url)
     at = open_page("pages/overview.py")

@@ -139,7 +139,7 @@ def test_every_query_reads_the_same_numbers_from_the_summaries(loaded, monkeypat
     with loaded() as session:
         from_summaries = [_comparable(getattr(queries, name)(session, filters, **kwargs))
                           for filters, name, kwargs in cases]
-    monkeypatch.setattr(queries, "summaries_enabled", lambda: False)
+    monkeypatch.setattr(queries.sources, "summaries_enabled", lambda: False)
     with loaded() as session:
         for (filters, name, kwargs), expected in zip(cases, from_summaries, strict=True):
             assert _comparable(getattr(queries, name)(session, filters, **kwargs)) == expected, (name, kwargs, filters)

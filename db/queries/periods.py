@@ -1,0 +1,56 @@
+"""Periods: the first and last day of a day, week or month, and the bucket a database puts a
+day in."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    cast,
+    func,
+    literal,
+)
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
+
+from db.models import (
+    StrikeReport,
+)
+from db.summaries import month_of, week_of
+
+
+def period_start(day: date, grain: str) -> date:
+    """The first day of the day, week (Monday) or month that holds `day` (see period_bucket)."""
+    return {"day": day, "week": week_of(day), "month": month_of(day)}[grain]
+
+
+def period_end(first_day: date, grain: str) -> date:
+    """The last day of the day, week or month that starts on first_day (see period_bucket)."""
+    if grain == "month":
+        return (first_day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first_day + timedelta(days={"day": 0, "week": 6}[grain])
+
+
+def period_bucket(session: Session, grain: str) -> ColumnElement:
+    """The first day of the day, week (Monday) or month a strike date falls in."""
+    column = StrikeReport.strike_date
+    if grain == "day":
+        return column
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.date_trunc(grain, column), Date)
+    if grain == "month":
+        return func.date(column, "start of month")
+    # SQLite: back to the Monday of the week (strftime %w: Sunday = 0)
+    days_back = (cast(func.strftime("%w", column), Integer) + 6) % 7
+    return func.date(column, literal("-").concat(cast(days_back, String)).concat(" days"))
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)

@@ -1,0 +1,157 @@
+"""Data quality: diagnostics, unresolved places, strikes without a stated day, and the releases
+whose lines and stated totals differ (with a reason code; the wording is dashboard.quality's)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import (
+    Date,
+    cast,
+    distinct,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from db.models import (
+    Diagnostic,
+    Place,
+    Release,
+    StrikeReport,
+)
+from db.queries.filters import DAY_NOT_STATED, Filters, publication_period, report_rows
+from db.queries.frames import as_frame, with_dates
+from db.queries.sources import DETAIL_STRIKES
+
+
+def diagnostics_by_kind(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns kind, diagnostics, releases."""
+    statement = (
+        select(Diagnostic.kind.label("kind"), func.count().label("diagnostics"),
+               func.count(distinct(Diagnostic.release_id)).label("releases"))
+        .join(Release, Release.id == Diagnostic.release_id)
+        .where(*publication_period(filters))
+        .group_by(Diagnostic.kind)
+        .order_by(func.count().desc())
+    )
+    return as_frame(session, statement)
+
+
+def diagnostics_over_time(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns month, kind, diagnostics."""
+    if session.get_bind().dialect.name == "postgresql":
+        month = cast(func.date_trunc("month", Release.published), Date)
+    else:
+        month = func.date(Release.published, "start of month")
+    month = month.label("month")
+    statement = (
+        select(month, Diagnostic.kind.label("kind"), func.count().label("diagnostics"))
+        .join(Release, Release.id == Diagnostic.release_id)
+        .where(*publication_period(filters))
+        .group_by(month, Diagnostic.kind)
+        .order_by(month)
+    )
+    return with_dates(as_frame(session, statement), "month")
+
+
+def diagnostics_list(session: Session, filters: Filters, kind: str | None = None, limit: int = 500) -> pd.DataFrame:
+    """Columns release_id, published, kind, message, text, title, source (the release's)."""
+    statement = (
+        select(Release.id.label("release_id"), Release.published.label("published"), Diagnostic.kind.label("kind"),
+               Diagnostic.message.label("message"), Diagnostic.text.label("text"), Release.title.label("title"),
+               func.coalesce(Release.source_url, Release.source).label("source"))
+        .join(Release, Release.id == Diagnostic.release_id)
+        .where(*publication_period(filters), *([Diagnostic.kind == kind] if kind else []))
+        .order_by(Release.published.desc(), Diagnostic.id)
+        .limit(limit)
+    )
+    return as_frame(session, statement)
+
+
+def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns location_raw, country, mentions, strikes: places the gazetteer did not resolve."""
+    # two index look-ups (no place, a place without coordinates) rather than one OR over every report
+    without_coordinates = select(Place.id).where(Place.lat.is_(None))
+    unresolved = or_(StrikeReport.place_id.is_(None), StrikeReport.place_id.in_(without_coordinates))
+    statement = (
+        report_rows(filters, StrikeReport.location_raw.label("location_raw"), StrikeReport.country.label("country"),
+                 func.count().label("mentions"), func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
+        .where(unresolved, StrikeReport.location_raw.is_not(None))
+        .group_by(StrikeReport.location_raw, StrikeReport.country)
+        .order_by(func.count().desc(), StrikeReport.location_raw)
+    )
+    return as_frame(session, statement)
+
+
+def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.DataFrame:
+    """Columns release_id, published, source, title, counted_on, reports, strikes: strike reports whose
+    release states no day for them, by release, most strikes first. They are counted on the
+    release's period start (else the day before publication), so an aggregate over several
+    days shows as one day's bar."""
+    statement = (
+        report_rows(filters, Release.id.label("release_id"), Release.published.label("published"),
+                 func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
+                 StrikeReport.strike_date.label("counted_on"), func.count().label("reports"),
+                 func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
+        .where(DAY_NOT_STATED)
+        .group_by(Release.id, Release.published, Release.source_url, Release.source, Release.title,
+                  StrikeReport.strike_date)
+        .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Release.id)
+        .limit(limit)
+    )
+    return as_frame(session, statement)
+
+
+# Why a release's lines and its stated totals differ (totals_check's reason)
+COPY_CUT, AS_PUBLISHED, LINES_OVER = "copy cut", "as published", "lines over stated"
+
+
+def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns release_id, published, source, title, stated, itemised, not_itemised, counted,
+    reason, detail: the releases whose stated totals and lines differ, anywhere they state one
+    (overall, a country, a day, a late block). stated: the overall strikes stated (None where
+    only countries are); itemised: what the main-list lines add up to; not_itemised: what the
+    count of record adds for stated strikes no line places; counted: every strike counted.
+    reason: COPY_CUT (the copy stops inside a list), AS_PUBLISHED (the release does not add up
+    as published) or LINES_OVER (its lines add up to more than it states: they are counted);
+    detail: the diagnostics that say where."""
+    differing = (
+        select(Diagnostic.release_id)
+        .where(Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch")))
+        .union(select(Release.id).where(Release.stated_strikes.is_not(None), Release.stated_strikes != Release.parsed_strikes))
+    )
+    releases = as_frame(session, (
+        select(Release.id.label("release_id"), Release.published.label("published"),
+               func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
+               Release.stated_strikes.label("stated"), Release.parsed_strikes.label("itemised"))
+        .where(*publication_period(filters), Release.id.in_(differing))
+        .order_by(Release.published, Release.id)
+    ))
+    columns = [*releases.columns, "not_itemised", "counted", "reason", "detail"]
+    if releases.empty:
+        return pd.DataFrame(columns=columns)
+    ids = [int(value) for value in releases["release_id"]]
+    counted = {release_id: (int(strikes or 0), int(unitemised or 0)) for release_id, strikes, unitemised in session.execute(
+        select(StrikeReport.release_id, func.sum(StrikeReport.strikes), DETAIL_STRIKES.unitemised)
+        .where(StrikeReport.release_id.in_(ids)).group_by(StrikeReport.release_id))}
+    notes: dict[int, list[tuple[str, str]]] = {}
+    for release_id, kind, message in session.execute(
+        select(Diagnostic.release_id, Diagnostic.kind, Diagnostic.message)
+        .where(Diagnostic.release_id.in_(ids),
+               Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch", "incomplete_list")))
+        .order_by(Diagnostic.id)):
+        notes.setdefault(release_id, []).append((kind, message))
+
+    def reason(release_id: int) -> str:
+        kinds = {kind for kind, _message in notes.get(release_id, [])}
+        if "incomplete_list" in kinds:
+            return COPY_CUT
+        return LINES_OVER if "over_itemised" in kinds else AS_PUBLISHED
+
+    releases["not_itemised"] = [counted.get(release_id, (0, 0))[1] for release_id in ids]
+    releases["counted"] = [counted.get(release_id, (0, 0))[0] for release_id in ids]
+    releases["reason"] = [reason(release_id) for release_id in ids]
+    releases["detail"] = ["; ".join(message for kind, message in notes.get(release_id, [])
+                                    if kind in ("not_itemised", "over_itemised")) for release_id in ids]
+    return releases[columns]
