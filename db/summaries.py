@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.engine import execute_many, in_chunks, session_factory, write_transaction
+from loaders.records import COUNTRIES
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
 SUMMARY_VERSION = "4"  # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release
@@ -49,7 +50,7 @@ def stated_overall_strikes(stated_totals: dict) -> int | None:
     overall = (stated_totals.get("all") or {}).get("strikes")
     if overall is not None:
         return overall
-    countries = [(stated_totals.get(c) or {}).get("strikes") for c in ("Iraq", "Syria")]
+    countries = [(stated_totals.get(c) or {}).get("strikes") for c in COUNTRIES]
     known = [value for value in countries if value is not None]
     return sum(known) if known else None
 

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from loaders.gazetteer import resolve_place
 from loaders.numbers import parse_count
 from loaders.readers import SourceDocument
-from loaders.records import COUNTRIES, Diagnostic, ParsedRelease, Totals
+from loaders.records import COUNTRIES, SCOPES, Diagnostic, ParsedRelease, Totals
 from loaders.release_parser import content_hash, parse_release
 
 
@@ -98,7 +98,7 @@ def _parse_day(source: str, published: date | None, rows: list[tuple[int, dict[s
         published=published,
         period_start=None,
         period_end=None,
-        stated_totals={key: Totals() for key in ("all", *COUNTRIES)},
+        stated_totals={key: Totals() for key in SCOPES},
         strikes=strikes,
         diagnostics=diagnostics,
         archive_rows=archive_rows,

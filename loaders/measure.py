@@ -12,7 +12,7 @@ from pathlib import Path
 from loaders import archive_as_one, parse_document, read_path
 from loaders.numbers import parse_count
 from loaders.readers import iter_release_paths
-from loaders.records import ParsedRelease
+from loaders.records import COUNTRIES, ParsedRelease
 
 # Deliberately simple, independent detectors of the statements the parser must turn into rows.
 _NEAR_LINE = re.compile(
@@ -179,7 +179,7 @@ def measure_corpus(corpus: Path) -> CorpusMeasures:
                     measures.missed_statements.append(f"{path.name} row {number}: {row['line'][:90]!r}")
             if number in rows_with_reports and number not in disagreements:
                 measures.archive_agree += 1
-                if row.get("location", "").strip() in ("Iraq", "Syria"):
+                if row.get("location", "").strip() in COUNTRIES:
                     measures.archive_country_level += 1
             else:
                 reason = disagreements.get(number, f"row {number}: no strike statement parsed")

@@ -8,11 +8,10 @@ import csv
 import io
 from datetime import date
 
-from loaders.records import PublishedFigure
+from loaders.records import SCOPES, PublishedFigure
 
 PUBLISHED_TOTAL_COLUMNS = ("as_of_date", "period_start", "scope", "strikes", "engagements", "who_stated", "url", "quote")
 REQUIRED_COLUMNS = {"as_of_date", "period_start", "scope", "strikes"}
-SCOPES = ("all", "Iraq", "Syria")
 _MAX_REPORTED = 5  # bad rows named in a refusal
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 COUNTRIES = ("Iraq", "Syria")
+SCOPES = ("all", *COUNTRIES)  # what a total is stated for: both countries, or one
 
 
 @dataclass(slots=True)
@@ -132,7 +133,7 @@ class ParsedRelease:
 
     def parsed_totals(self, block: str = "main") -> dict[str, Totals]:
         """Sum of the itemised strike reports of one block, overall and per country."""
-        totals = {key: Totals() for key in ("all", *COUNTRIES)}
+        totals = {key: Totals() for key in SCOPES}
         for report in self.strikes:
             if report.block != block or not report.itemised:
                 continue

@@ -23,6 +23,7 @@ from loaders.numbers import MAX_PLAUSIBLE_COUNT
 from loaders.published_figures import published_figures
 from loaders.records import (
     COUNTRIES,
+    SCOPES,
     Diagnostic,
     ParsedRelease,
     PublishedFigure,
@@ -147,7 +148,7 @@ class _Walker:
         self.country: str | None = None
         self.day: date | None = None  # strike day set by the lead, a heading or a block
         self.block = "main"
-        self.stated: dict[str, Totals] = {key: Totals() for key in ("all", *COUNTRIES)}
+        self.stated: dict[str, Totals] = {key: Totals() for key in SCOPES}
         self.late_stated: list[tuple[Totals, Sentence]] = []
         self.reports: list[StrikeReport] = []
         self.diagnostics: list[Diagnostic] = []

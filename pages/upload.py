@@ -15,6 +15,7 @@ from db import accounts, management
 from db.engine import DatabaseFailure, session_factory
 from db.queries import imports_log
 from db.settings import get_settings
+from loaders.records import SCOPES
 
 page_frame()
 factory = session_factory(data.engine())
@@ -107,7 +108,7 @@ else:
                         {"scope": scope, "stated strikes": release.stated_totals[scope].strikes,
                          "parsed strikes": parsed[scope].strikes, "stated engagements": release.stated_totals[scope].engagements,
                          "parsed engagements": parsed[scope].engagements}
-                        for scope in ("all", "Iraq", "Syria")
+                        for scope in SCOPES
                     ]),
                     hide_index=True, key=f"upload_totals_{item.name}_{release.content_hash[:8]}",
                 )

@@ -37,7 +37,6 @@ from db.queries.quality import (
     unresolved_places,
 )
 from db.queries.releases import (
-    TOTALS_SCOPES,
     ReleaseDetail,
     imports_log,
     last_import_day,
@@ -90,7 +89,6 @@ __all__ = [
     "PublishedComparison",
     "ReleaseDetail",
     "SPLITS",
-    "TOTALS_SCOPES",
     "TargetCounts",
     "period_bucket",
     "coverage",

@@ -24,6 +24,7 @@ from db.models import (
 from db.queries.filters import Filters, report_rows
 from db.queries.frames import as_frame
 from db.queries.sources import DETAIL_STRIKES
+from loaders.records import SCOPES
 
 
 @dataclass
@@ -152,7 +153,6 @@ def imports_log(session: Session, limit: int = 100) -> pd.DataFrame:
     )
 
 
-TOTALS_SCOPES = ("all", "Iraq", "Syria")
 
 
 def release_totals(session: Session, release_id: int) -> pd.DataFrame:
@@ -169,14 +169,14 @@ def release_totals(session: Session, release_id: int) -> pd.DataFrame:
     parsed: dict[str, list[int | None]] = {}
     for country, strikes, engagements in rows:
         for scope in ("all", country):
-            if scope not in TOTALS_SCOPES:
+            if scope not in SCOPES:
                 continue
             total = parsed.setdefault(scope, [None, None])
             for index, value in enumerate((strikes, engagements)):
                 if value is not None:
                     total[index] = (total[index] or 0) + int(value)
     records = []
-    for scope in TOTALS_SCOPES:
+    for scope in SCOPES:
         stated = stated_totals.get(scope) or {}
         parsed_strikes, parsed_engagements = parsed.get(scope, [None, None])
         records.append({
