@@ -49,10 +49,10 @@ def _seconds(text: str, name: str) -> float:
 
 def _growth(make, name: str, small: int) -> float:
     """How much longer twice the input takes: the best of five of each size, taken in turns,
-    so what disturbs one disturbs both alike. An input that parses in under 20 ms grows first
-    (up to 8 times): shorter times are mostly noise."""
-    for _ in range(3):
-        if _seconds(make(small), name) >= 0.02:
+    so what disturbs one disturbs both alike. An input that parses in under 50 ms grows first
+    (up to 16 times): shorter times are mostly noise."""
+    for _ in range(4):
+        if _seconds(make(small), name) >= 0.05:
             break
         small *= 2
     large = 2 * small
