@@ -24,6 +24,7 @@ from db.engine import (
     write_transaction,
 )
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
+from loaders.dates import assumed_strike_day
 from loaders.gc_pause import gc_paused
 from loaders.published_totals import BadPublishedTotals, read_published_totals
 from loaders.readers import DEFAULT_MAX_BYTES
@@ -63,9 +64,9 @@ def release_key(parsed: ParsedRelease) -> str:
     """Identity of a release across versions: its date and the first day it reports. Two
     copies of the same release (a repost, a correction) share it; different releases do not."""
     published = parsed.published.isoformat() if parsed.published else "undated"
-    start = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
+    start = parsed.period_start or assumed_strike_day(parsed.published)
     if parsed.format == "archive" and parsed.published:
-        start = parsed.published - timedelta(days=1)  # archive lines: the daily "yesterday"
+        start = assumed_strike_day(parsed.published)  # archive lines: the daily "yesterday"
     return f"{published}|{start.isoformat() if start else parsed.content_hash[:16]}"
 
 
@@ -270,7 +271,7 @@ def write_derived_rows(
                                   sum(len(parsed.strikes) for _release_id, parsed in releases)))
     reports, diagnostics, report_targets = [], [], []
     for release_id, parsed in releases:
-        fallback_day = parsed.period_start or (parsed.published - timedelta(days=1) if parsed.published else None)
+        fallback_day = parsed.period_start or assumed_strike_day(parsed.published)
         rows = parsed.archive_rows or []
         for position, report in enumerate(parsed.strikes):
             report_row = {

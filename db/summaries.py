@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from functools import cache
 
 from sqlalchemy import Column, Engine, MetaData, Table, bindparam, case, delete, func, select, text, update
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from db import models
 from db.engine import execute_many, in_chunks, session_factory, write_transaction
+from loaders.dates import month_of, week_of
 from loaders.records import COUNTRIES
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
@@ -34,15 +35,6 @@ _REBUILD_LOCK = 0x5354524B  # PostgreSQL advisory lock key of ensure_built
 # PostgreSQL: from this many rows an upsert goes by COPY and one statement; fewer go as one
 # pipelined statement each (the COPY route's five round trips cost more for a single release)
 _COPY_FROM_ROWS = 200
-
-
-def month_of(day: date | None) -> date | None:
-    return day.replace(day=1) if day else None
-
-
-def week_of(day: date | None) -> date | None:
-    """The Monday of the day's week (as PostgreSQL's date_trunc('week') and queries.period_bucket)."""
-    return day - timedelta(days=day.weekday()) if day else None
 
 
 def stated_overall_strikes(stated_totals: dict) -> int | None:

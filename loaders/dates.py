@@ -26,6 +26,32 @@ MONTH_PREFIXES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep",
 _MONTH_PREFIX_RE = re.compile("|".join(MONTH_PREFIXES))  # one scan, not twelve substring tests
 
 
+def month_of(day: date | None) -> date | None:
+    """The first day of the day's month."""
+    return day.replace(day=1) if day else None
+
+
+def week_of(day: date | None) -> date | None:
+    """The Monday of the day's week (as PostgreSQL's date_trunc('week') and db.queries.period_bucket)."""
+    return day - timedelta(days=day.weekday()) if day else None
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after the day's."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
+def month_end(day: date) -> date:
+    """The last day of the day's month."""
+    return next_month(day) - timedelta(days=1)
+
+
+def assumed_strike_day(published: date | None) -> date | None:
+    """The day a release's strikes are counted on where it names none: the day before it was
+    published (the daily releases' "yesterday")."""
+    return published - timedelta(days=1) if published else None
+
+
 def names_a_month(text: str) -> bool:
     """True if the text holds one of MONTH_PREFIXES as written: without one it holds no day."""
     return _MONTH_PREFIX_RE.search(text) is not None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from loaders.dates import month_number
+from loaders.dates import month_end, month_number
 from loaders.numbers import COUNT_PATTERN, parse_count
 from loaders.records import PublishedFigure
 
@@ -50,10 +50,6 @@ def _month_year(month: int, year_text: str | None, published: date | None) -> in
     return published.year if month <= published.month else published.year - 1
 
 
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
 def _period(text: str, count_start: int, count_end: int, published: date | None) -> tuple[date, date | None] | None:
     """(first day, last day or None for "to the release's day") of the figure whose count is at
     text[count_start:count_end]; None if the sentence gives it no period we know."""
@@ -73,8 +69,8 @@ def _period(text: str, count_start: int, count_end: int, published: date | None)
             days = parse_count(match["days"])
             if not days:
                 return None
-            return first, min(first + timedelta(days=days - 1), _month_end(first))
-        return first, _month_end(first)
+            return first, min(first + timedelta(days=days - 1), month_end(first))
+        return first, month_end(first)
     if _SINCE_START.search(text):
         return CAMPAIGN_START, None
     return None

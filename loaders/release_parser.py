@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date, timedelta
+from datetime import date
 
 from loaders.count_of_record import account_for_stated_totals
 from loaders.dates import (
     DAY_PATTERN,
     MONTH_PATTERN,
     RELATIVE_DAY_PATTERN,
+    assumed_strike_day,
     names_a_month,
     parse_day,
     relative_day,
@@ -601,7 +602,7 @@ def parse_release(
     if days:
         release.period_start, release.period_end = min(days), max(days)
     elif published:
-        release.period_start = release.period_end = published - timedelta(days=1)
+        release.period_start = release.period_end = assumed_strike_day(published)
     for diagnostic in diagnostics:  # the sentence a diagnostic quotes: its span locates the rest
         diagnostic.text = _bounded(diagnostic.text, MAX_DIAGNOSTIC_TEXT)
     complete = _check_totals(release, walker)

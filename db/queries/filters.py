@@ -125,6 +125,8 @@ def report_rows(filters: Filters, *columns) -> Select:
 
 
 def publication_period(filters: Filters) -> list[ColumnElement[bool]]:
+    """The counted releases published in the filters' dates, or the day after their last (a
+    release reports the day before it was published)."""
     conditions = [Release.is_current.is_(True)]
     if filters.start:
         conditions.append(Release.published >= filters.start)

@@ -19,7 +19,7 @@ from sqlalchemy.sql import ColumnElement
 from db.models import (
     StrikeReport,
 )
-from db.summaries import month_of, week_of
+from loaders.dates import month_end, month_of, week_of
 
 
 def period_start(day: date, grain: str) -> date:
@@ -30,7 +30,7 @@ def period_start(day: date, grain: str) -> date:
 def period_end(first_day: date, grain: str) -> date:
     """The last day of the day, week or month that starts on first_day (see period_bucket)."""
     if grain == "month":
-        return (first_day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return month_end(first_day)
     return first_day + timedelta(days={"day": 0, "week": 6}[grain])
 
 
@@ -48,9 +48,3 @@ def period_bucket(session: Session, grain: str) -> ColumnElement:
     return func.date(column, literal("-").concat(cast(days_back, String)).concat(" days"))
 
 
-def month_start(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(day: date) -> date:
-    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)

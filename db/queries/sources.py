@@ -25,7 +25,8 @@ from db.models import (
     TargetPlaceMonth,
 )
 from db.queries.filters import Filters, report_rows, target_condition
-from db.queries.periods import month_start, next_month, period_bucket
+from db.queries.periods import period_bucket
+from loaders.dates import month_of, next_month
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ def _target_pieces(filters: Filters, by_month: bool = True) -> list[tuple[_Targe
         return [(DETAIL_TARGETS, filters)]
     low, high = filters.start, filters.end
     whole_low = low if low is None or low.day == 1 else next_month(low)
-    whole_high = high if high is None or (high + timedelta(days=1)).day == 1 else month_start(high) - timedelta(days=1)
+    whole_high = high if high is None or (high + timedelta(days=1)).day == 1 else month_of(high) - timedelta(days=1)
     if whole_low is not None and whole_high is not None and whole_low > whole_high:
         return [(DETAIL_TARGETS, filters)]  # no whole month in the period
     summary = _PLACE_SUMMARY_TARGETS if filters.provinces or filters.places else _SUMMARY_TARGETS

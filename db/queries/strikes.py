@@ -27,7 +27,15 @@ from db.models import (
     Target,
     TargetMonth,
 )
-from db.queries.filters import DAY_NOT_STATED, GRAINS, SPLITS, Filters, report_rows, target_condition
+from db.queries.filters import (
+    DAY_NOT_STATED,
+    GRAINS,
+    SPLITS,
+    Filters,
+    publication_period,
+    report_rows,
+    target_condition,
+)
 from db.queries.frames import as_date, as_frame, with_dates
 from db.queries.periods import period_bucket
 from db.queries.sources import DETAIL_STRIKES, strike_source, summary_select
@@ -78,11 +86,7 @@ def coverage(session: Session, filters: Filters) -> Coverage:
     first, last, reports = session.execute(
         source.select(filters, func.min(source.day), func.max(source.day), source.reports)
     ).one()
-    release_conditions = [Release.is_current.is_(True)]
-    if filters.start:
-        release_conditions.append(Release.published >= filters.start)
-    if filters.end:
-        release_conditions.append(Release.published <= filters.end + timedelta(days=1))
+    release_conditions = publication_period(filters)
     releases, days, with_text = session.execute(
         select(func.count(), func.count(distinct(Release.published)),
                func.count(case((Release.raw_text.is_not(None), 1)))).where(*release_conditions)
@@ -211,11 +215,7 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
 
 def release_days(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns day, releases: the days a current release was published (the coverage strip)."""
-    conditions = [Release.is_current.is_(True), Release.published.is_not(None)]
-    if filters.start:
-        conditions.append(Release.published >= filters.start)
-    if filters.end:
-        conditions.append(Release.published <= filters.end + timedelta(days=1))
+    conditions = [*publication_period(filters), Release.published.is_not(None)]
     statement = (
         select(Release.published.label("day"), func.count().label("releases"))
         .where(*conditions)
