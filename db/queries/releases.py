@@ -4,7 +4,7 @@ stated and parsed totals, and the import log."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 from sqlalchemy import (
@@ -21,7 +21,7 @@ from db.models import (
     Release,
     StrikeReport,
 )
-from db.queries.filters import Filters, report_rows
+from db.queries.filters import Filters, publication_period, report_rows
 from db.queries.frames import as_frame
 from db.queries.sources import DETAIL_STRIKES
 from loaders.records import SCOPES
@@ -66,11 +66,7 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
 def releases_list(session: Session, filters: Filters, search: str = "", limit: int = 500) -> pd.DataFrame:
     """Columns id, published, title, source, format, strikes, reports, diagnostics; search looks in
     the title, the source, the text and the places the release reports."""
-    conditions = [Release.is_current.is_(True)]
-    if filters.start:
-        conditions.append(Release.published >= filters.start)
-    if filters.end:
-        conditions.append(Release.published <= filters.end + timedelta(days=1))
+    conditions = publication_period(filters)
     if search:
         pattern = f"%{search.lower()}%"
         # a place the release reports, as written or as the gazetteer names it: releases stored
