@@ -79,15 +79,17 @@ def command_ingest(args: argparse.Namespace) -> int:
 
 
 def command_imports(args: argparse.Namespace) -> int:
-    from db.maintenance import list_imports
+    import pandas as pd
 
-    rows = [
-        [item.id, item.created_at.strftime("%Y-%m-%d %H:%M"), item.user_name, item.origin,
-         (item.summary or {}).get("state", "finished"), len((item.summary or {}).get("files", [])),
-         item.undone_at.strftime("%Y-%m-%d %H:%M") if item.undone_at else ""]
-        for item in list_imports(_database())
-    ]
-    _print_table(rows, ["id", "when", "who", "origin", "state", "files", "undone"])
+    from db.queries import imports_log
+
+    with _database()() as session:
+        log = imports_log(session, limit=200)  # the Upload page's import log
+    minute = "%Y-%m-%d %H:%M"
+    rows = [[row.id, row.when.strftime(minute), row.who, row.origin, row.state, row.files,
+             row.undone.strftime(minute) if pd.notna(row.undone) else ""]
+            for row in log.itertuples()]
+    _print_table(rows, list(log.columns))
     return 0
 
 

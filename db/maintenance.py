@@ -1,4 +1,4 @@
-"""Data management: list imports, undo an import, rebuild derived rows after a parser change."""
+"""Data management: undo an import, rebuild derived rows after a parser change."""
 
 from __future__ import annotations
 
@@ -24,12 +24,6 @@ class UndoResult:
     removed: int
     restored: int
     published_totals: int = 0  # reference totals the import had added, removed
-
-
-def list_imports(factory: sessionmaker[Session], limit: int = 200) -> list[models.ImportBatch]:
-    """Return the latest imports, newest first."""
-    with factory() as session:
-        return list(session.scalars(select(models.ImportBatch).order_by(models.ImportBatch.id.desc()).limit(limit)))
 
 
 @dataclass
