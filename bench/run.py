@@ -70,10 +70,6 @@ TARGETS = {
 # second"): a run's own bound against it says how fast its processor is.
 REFERENCE_BOUND = 400_000.0
 
-# The queries of the frame every page runs: the same whatever the filters (bench/pages.py).
-FRAME_QUERIES = {"never_imported", "data_version", "filter_options", "coverage(everything, source line)",
-                 "last_import_day"}
-
 _T0 = time.perf_counter()
 
 
@@ -491,10 +487,14 @@ def measure_pages(url: str, repeats: int) -> dict:
 
 
 def _run_spec(engine, spec):
-    from bench.pages import Runner
+    """One db.queries call again, as the page's loader made it."""
+    from sqlalchemy.orm import Session
 
-    name, filters, kwargs = spec
-    return Runner(engine)(name, filters, **kwargs)
+    function, args, kwargs = spec
+    if not args and not kwargs:  # one of the page frame's checks, which open their own session
+        return function()
+    with Session(engine, expire_on_commit=False) as session:
+        return function(session, *args, **kwargs)
 
 
 def slowest_queries(url: str, pages: dict, top: int = 4) -> list[dict]:
@@ -777,7 +777,9 @@ def evaluate(results: dict) -> list[dict]:
                                    f"figures); {len(over)} of {len(timed)} over" + (f": {', '.join(over)}" if over else ""),
                          "met": not over, "key": f"{kind}_{backend}"})
         # the frame's queries do not depend on the filters: a new filter is served them from the cache
-        queries = [(f, p, sum(sec for q, sec in v["warm_queries"].items() if q not in FRAME_QUERIES))
+        from bench.pages import is_frame
+
+        queries = [(f, p, sum(sec for q, sec in v["warm_queries"].items() if not is_frame(q)))
                    for f, pages in data["pages"].items() for p, v in pages.items()]
         worst = max(queries, key=lambda x: x[2])
         over = [f"{p} ({f})" for f, p, sec in queries if sec >= TARGETS["page_warm_s"]]
@@ -946,8 +948,9 @@ def write_markdown(results: dict, path: Path) -> None:
                       "(Plotly loads its validators on first use): " + ", ".join(firsts) + ".", ""]
 
     lines += ["", "## Page queries, uncached", "",
-              "The query set of each page's first render (`bench/pages.py`, read from `pages/*.py`), run through "
-              "`db.queries` exactly as `dashboard.data.run` does: one new session per query, results as DataFrames. "
+              "What each page's first render loads (`bench/pages.py`), through the same loaders the page calls "
+              "(`dashboard/page_data/`), as `dashboard.data.load` runs them: one new session per loader; inside each, "
+              "every `db.queries` call is timed on its own. "
               "**cold** = a fresh engine (new connection, empty statement cache), first run; **warm** = the same engine "
               "again, median. The operating system's file cache and PostgreSQL's shared buffers are warm in both (the "
               "data was just written). Streamlit's `st.cache_data` is not involved: a rerun of an unchanged view is served "
@@ -979,15 +982,16 @@ def write_markdown(results: dict, path: Path) -> None:
                 lines.append(f"| {page} | `{q}` | {_ms(sec)} | {_ms(cold)} |")
             lines.append("")
         if largest.get("pages"):
-            frame_labels = FRAME_QUERIES
+            from bench.pages import is_frame
+
             lines += [f"Where each page's warm time goes at {scales[-1]['label']}: the frame every page runs (data version, "
                       "empty-database check, `filter_options` for the filter bar, `coverage` of everything and `last_import_day` for the "
                       "source line) and the page's own queries, in milliseconds:", "",
                       "| page | filter | warm total | frame | own queries |", "| --- | --- | ---: | ---: | ---: |"]
             for filter_name in ("default", "narrow"):
                 for page, v in largest["pages"][filter_name].items():
-                    frame = sum(sec for q, sec in v["warm_queries"].items() if q in frame_labels)
-                    own = sum(sec for q, sec in v["warm_queries"].items() if q not in frame_labels)
+                    frame = sum(sec for q, sec in v["warm_queries"].items() if is_frame(q))
+                    own = sum(sec for q, sec in v["warm_queries"].items() if not is_frame(q))
                     lines.append(f"| {page} | {filter_name} | {_ms(v['warm_s'])} | {_ms(frame)} | {_ms(own)} |")
             lines.append("")
         slow = largest.get("slowest")

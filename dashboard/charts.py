@@ -223,7 +223,7 @@ def day_runs(days) -> list[tuple[date, date]]:
 NOT_ITEMISED_PATTERN = {"shape": "/", "fgcolor": "#FFFFFF", "size": 6, "solidity": 0.35}
 
 
-def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str,
+def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str, *,
              covered_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
              shown: int = 0, period: tuple[date | None, date | None] = (None, None),
              colours: dict[str, str] | None = None) -> go.Figure:

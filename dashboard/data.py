@@ -1,16 +1,25 @@
-"""Cached access to the queries. The engine is a resource; query results are cached per
-filters and per data version (read from the database on every run), so an import shows at
-once in every app process."""
+"""Cached access to the database for the pages. The engine is a resource; what a page loader
+returns is cached per loader, arguments and data version (read from the database on every
+run), so an import shows at once in every app process.
+
+A page calls ``load(load_timeline, filters, view)``: the loader is a plain function of a
+session (dashboard/page_data/), typed end to end, and tests and the benchmark call the same
+function with their own session."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from db import queries
-from db.queries import Filters
 from db.schema import migrate
+
+Args = ParamSpec("Args")
+Result = TypeVar("Result")
 
 
 @st.cache_resource
@@ -29,12 +38,19 @@ def data_version() -> str:
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def run(query_name: str, version: str, filters: Filters | None = None, **kwargs):
-    """The result of db.queries.<query_name>(session, filters, **kwargs), cached per data version."""
-    query = getattr(queries, query_name)
+def _cached(_loader: Callable, name: str, version: str, args: tuple, kwargs: dict):
+    # the loader itself is not hashed (leading underscore): its qualified name stands for it
     with session() as db:
-        return query(db, filters, **kwargs) if filters is not None else query(db, **kwargs)
+        return _loader(db, *args, **kwargs)
 
 
-def query(query_name: str, filters: Filters | None = None, **kwargs):
-    return run(query_name, st.session_state.get("data_version") or data_version(), filters, **kwargs)
+def load(loader: Callable[Concatenate[Session, Args], Result], *args: Args.args, **kwargs: Args.kwargs) -> Result:
+    """loader(session, *args, **kwargs), served from the cache while the data are unchanged."""
+    version = st.session_state.get("data_version") or data_version()
+    return _cached(loader, f"{loader.__module__}.{loader.__qualname__}", version, args, kwargs)
+
+
+def fresh(loader: Callable[Concatenate[Session, Args], Result], *args: Args.args, **kwargs: Args.kwargs) -> Result:
+    """loader(session, *args, **kwargs), never from the cache: what staff act on must be as it is now."""
+    with session() as db:
+        return loader(db, *args, **kwargs)

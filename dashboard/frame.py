@@ -1,9 +1,12 @@
-"""The shared frame of every page: the filter bar (kept in the URL) and chart display with
-its CSV download and slide-sized PNG export."""
+"""The shared frame of every page: page_context draws the navigation and the filter bar (kept
+in the URL) and returns what the page's charts need; and chart display with its CSV download
+and slide-sized PNG export."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -13,8 +16,16 @@ import streamlit as st
 
 from dashboard import charts, data
 from dashboard.downloads import csv_bytes
+from dashboard.page_data.common import FrameData, load_frame
 from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
-from dashboard.view_state import filter_chips, filters_from_params, params_without, period_presets
+from dashboard.view_state import (
+    FILTER_FIELDS,
+    FILTER_PARAMS,
+    filter_chips,
+    filters_from_params,
+    params_without,
+    period_presets,
+)
 from db.engine import session_factory
 from db.queries import Filters
 from db.starter import load_starter_data, never_imported, starter_refresh_due
@@ -100,23 +111,15 @@ def current_filters() -> Filters:
     return filters_from_params(st.query_params.to_dict())
 
 
-def _set_param(key: str, value: str | None) -> None:
-    if value:
-        st.query_params[key] = value
-    elif key in st.query_params:
-        del st.query_params[key]
+def write_params(values: Mapping[str, str | None]) -> None:
+    """Each value into the URL; an empty one (None, "") removes its parameter."""
+    for key, value in values.items():
+        if value:
+            st.query_params[key] = value
+        elif key in st.query_params:
+            del st.query_params[key]
 
 
-# The filters every page shares, as URL parameters; a page's own controls have other names.
-FILTER_PARAMS = ("start", "end", "country", "province", "place", "category", "type", "action")
-_MULTISELECTS = (
-    ("country", "Country", "countries"),
-    ("province", "Province", "provinces"),
-    ("place", "Place", "places"),
-    ("category", "Target category", "categories"),
-    ("type", "Target type", "types"),
-    ("action", "Action", "actions"),
-)
 _VIEW_KEY = "shared_filters"  # the filters of the last page run in this session, as URL values
 _GENERATION_KEY = "filter_resets"  # how many times the filters were reset in this session
 
@@ -135,8 +138,7 @@ def _reset_filters() -> None:
     """Reset button callback: no filters in the URL, and new filter widgets. Clearing the old
     widgets' state is not enough: the browser would keep showing their values and send them back
     with the next change."""
-    for param in FILTER_PARAMS:
-        _set_param(param, None)
+    write_params(dict.fromkeys(FILTER_PARAMS))
     st.session_state.pop(_VIEW_KEY, None)
     st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
 
@@ -158,12 +160,12 @@ def _widget_key(name: str) -> str:
     return f"filter_{name}_{generation}" if generation else f"filter_{name}"
 
 
-def filter_bar() -> Filters:
+def filter_bar(frame: FrameData) -> Filters:
     """The sidebar filters; each change is written to the URL so the view can be shared."""
-    options = data.query("filter_options")
+    options = frame.options
     _carry_filters_over()
     filters = current_filters()
-    first, last = options["bounds"] if options["bounds"][0] else (date(2014, 8, 8), date(2019, 3, 31))
+    first, last = frame.bounds
     sidebar = st.sidebar
     sidebar.header("Filters")
     presets = period_presets(first, last)
@@ -178,15 +180,15 @@ def filter_bar() -> Filters:
         start, end = chosen
         # A date equal to the data's first (last) day is left out of the URL unless the view
         # already names one, so an unpinned view grows with new data.
-        _set_param("start", start.isoformat() if start != first or "start" in st.query_params else None)
-        _set_param("end", end.isoformat() if end != last or "end" in st.query_params else None)
-    for param, label, field in _MULTISELECTS:
+        write_params({"start": start.isoformat() if start != first or "start" in st.query_params else None,
+                      "end": end.isoformat() if end != last or "end" in st.query_params else None})
+    for param, field, label in FILTER_FIELDS:
         choices = options[field]
         current = [value for value in getattr(filters, field) if value in choices]
         # no "select all matches" entry: Enter on "Mosul" picks Mosul, not Mosul and Mosul Dam
         picked = sidebar.multiselect(label, choices, default=current, key=_widget_key(param), placeholder="All",
                                      select_all=False)
-        _set_param(param, ",".join(sorted(picked)))
+        write_params({param: ",".join(sorted(picked))})
     sidebar.button("Reset filters", key="filter_reset", width="stretch", on_click=_reset_filters)
     sidebar.caption("The view is in the address bar: copy the URL to share it.")
     st.session_state[_VIEW_KEY] = {param: st.query_params[param] for param in FILTER_PARAMS if param in st.query_params}
@@ -226,14 +228,31 @@ def _remove_chip(labels: list[str], chips: list[tuple[str, str, str | None]]) ->
     st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
 
 
-def period_of(filters: Filters) -> tuple[date | None, date | None]:
-    bounds = data.query("filter_options")["bounds"]
-    return filters.start or bounds[0], filters.end or bounds[1]
+@dataclass(frozen=True)
+class PageContext:
+    """What a page's charts need from the frame: the filters in force, the period they cover,
+    the source line, the filter bar's choices and the URL's parameters."""
+
+    filters: Filters
+    period: tuple[date | None, date | None]
+    source: str
+    frame: FrameData
+    params: dict[str, str]
+
+    def subtitle(self, extra: str = "", filters: Filters | None = None) -> str:
+        """A chart's subtitle: the period, the filters in force (or those given) and extra."""
+        return charts.subtitle(self.period, (filters or self.filters).describe(), extra)
 
 
-def source_text() -> str:
-    coverage = data.query("coverage", Filters())
-    return charts.source_line(coverage.releases, data.query("last_import_day"))
+def page_context(title: str, filters: bool = True) -> PageContext:
+    """The frame (navigation, starter data, the filter bar unless filters=False) and the page's
+    title; what the page's charts need."""
+    page_frame()
+    frame = data.load(load_frame)
+    chosen = filter_bar(frame) if filters else Filters()
+    st.title(title)
+    return PageContext(chosen, frame.period_of(chosen), charts.source_line(frame.releases, frame.last_import),
+                       frame, st.query_params.to_dict())
 
 
 def slug(text: str) -> str:

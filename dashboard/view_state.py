@@ -1,17 +1,29 @@
-"""A view's filters and aggregation, read from and written to the URL's query parameters,
-so a copied URL reopens the same view. Plain functions over dicts: tests call them directly."""
+"""A view, read from and written to the URL's query parameters, so a copied URL reopens it:
+the filters every page shares, and each page's own options (one dataclass per page, which
+names its parameters once). Plain functions over dicts: tests call them directly."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from dashboard.series import SHOW_MODES
 from db.queries import GRAINS, SPLITS, Filters, period_start
 
-LIST_PARAMS = {
-    "country": "countries", "province": "provinces", "place": "places",
-    "category": "categories", "type": "types", "action": "actions",
-}
+# The shared filters in the URL besides the dates: (parameter, Filters field, widget label).
+FILTER_FIELDS = (
+    ("country", "countries", "Country"),
+    ("province", "provinces", "Province"),
+    ("place", "places", "Place"),
+    ("category", "categories", "Target category"),
+    ("type", "types", "Target type"),
+    ("action", "actions", "Action"),
+)
+LIST_PARAMS = {param: field for param, field, _label in FILTER_FIELDS}
+FILTER_PARAMS = ("start", "end", *LIST_PARAMS)
+
+Params = Mapping[str, str | list[str]]
 
 
 def _date(value: str | None) -> date | None:
@@ -45,14 +57,17 @@ def _one(value):
     return value[0] if isinstance(value, list) and value else value
 
 
-def grain_from_params(params: Mapping[str, str], default: str = "week") -> str:
-    grain = _one(params.get("grain"))
-    return grain if grain in GRAINS else default
+def _choice(params: Params, name: str, choices: tuple[str, ...], default: str) -> str:
+    value = _one(params.get(name))
+    return value if value in choices else default
 
 
-def split_from_params(params: Mapping[str, str], default: str = "country") -> str:
-    split = _one(params.get("split"))
-    return split if split in SPLITS else default
+def _int(params: Params, name: str) -> int | None:
+    value = _one(params.get(name))
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
 
 
 WHOLE_CAMPAIGN = "the whole campaign"
@@ -109,16 +124,139 @@ def period_label(first_day: date, grain: str) -> str:
     return first_day.strftime(_PERIOD_FORMATS[grain])
 
 
-def bar_from_params(params: Mapping[str, str | list[str]], grain: str, periods: list[date]) -> date | None:
-    """The period a URL names to list (bar=its first day), if the chart shows it."""
-    day = _date(_one(params.get("bar")))
-    if day is None:
-        return None
-    first = period_start(day, grain)
-    return first if first in periods else None
-
-
 def clicked_period(x: object, grain: str) -> date | None:
     """The first day of the period a click on a chart's bar or point fell in (its x)."""
     day = _date(str(x)[:10]) if x is not None else None
     return period_start(day, grain) if day else None
+
+
+# --- each page's own options ----------------------------------------------------------------
+
+MEASURES = ("strikes", "engagements")
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """Timeline: grain, split, measure, stacked (1/0), show, and bar: the first day of the
+    period whose strike reports are listed."""
+
+    grain: str = "week"
+    split: str = "country"
+    measure: str = "strikes"
+    stacked: bool = True
+    show: str = "bars"
+    bar: date | None = None
+
+    @property
+    def overlapping(self) -> bool:
+        """A report counts once in each category it hit: category bars overlap, never stacked."""
+        return self.split == "category"
+
+    @classmethod
+    def from_params(cls, params: Params) -> TimelineView:
+        grain = _choice(params, "grain", GRAINS, cls.grain)
+        bar = _date(_one(params.get("bar")))
+        return cls(
+            grain=grain,
+            split=_choice(params, "split", SPLITS, cls.split),
+            measure=_choice(params, "measure", MEASURES, cls.measure),
+            stacked=_one(params.get("stacked")) != "0",
+            show=_choice(params, "show", SHOW_MODES, cls.show),
+            bar=period_start(bar, grain) if bar else None,
+        )
+
+    def shown_bar(self, periods: list[date]) -> date | None:
+        """The bar to list, if the chart shows its period."""
+        return self.bar if self.bar in periods else None
+
+    def to_params(self) -> dict[str, str | None]:
+        params: dict[str, str | None] = {"grain": self.grain, "split": self.split, "measure": self.measure,
+                                         "show": self.show, "bar": self.bar.isoformat() if self.bar else None}
+        if not self.overlapping:  # the stacked switch is off the page for categories
+            params["stacked"] = "1" if self.stacked else "0"
+        return params
+
+
+AREA_KINDS = ("province", "place")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A province or a place, written "place:Mosul" in the URL and in the page's choices."""
+
+    kind: str
+    name: str
+
+    @classmethod
+    def parse(cls, text: str | None) -> Area | None:
+        kind, _, name = (text or "").partition(":")
+        return cls(kind, name) if kind in AREA_KINDS and name else None
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.name}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.kind})"
+
+    def narrow(self, filters: Filters) -> Filters:
+        """The filters narrowed to this area."""
+        return replace(filters, provinces=(self.name,)) if self.kind == "province" else replace(filters, places=(self.name,))
+
+
+@dataclass(frozen=True)
+class AreasView:
+    """Areas: drill (the area whose strike reports are listed), trend (the places drawn; None
+    when the URL names none, so the page picks the largest), cmp_a and cmp_b."""
+
+    drill: Area | None = None
+    trend: tuple[str, ...] | None = None
+    compare_a: str | None = None
+    compare_b: str | None = None
+
+    @classmethod
+    def from_params(cls, params: Params) -> AreasView:
+        trend = _one(params.get("trend"))
+        return cls(
+            drill=Area.parse(_one(params.get("drill"))),
+            trend=tuple(name for name in trend.split(",") if name) if trend is not None else None,
+            compare_a=_one(params.get("cmp_a")),
+            compare_b=_one(params.get("cmp_b")),
+        )
+
+    def to_params(self) -> dict[str, str | None]:
+        return {"drill": str(self.drill) if self.drill else None,
+                "trend": ",".join(self.trend) if self.trend is not None else None,
+                "cmp_a": self.compare_a, "cmp_b": self.compare_b}
+
+
+@dataclass(frozen=True)
+class TargetsView:
+    """Targets: focus, the target type drawn over time."""
+
+    focus: str | None = None
+
+    @classmethod
+    def from_params(cls, params: Params) -> TargetsView:
+        return cls(focus=_one(params.get("focus")) or None)
+
+    def to_params(self) -> dict[str, str | None]:
+        return {"focus": self.focus}
+
+
+@dataclass(frozen=True)
+class ReleasesView:
+    """Releases: q (the search), release (the one open), report (its sentence outlined)."""
+
+    search: str = ""
+    release: int | None = None
+    report: int | None = None
+
+    @classmethod
+    def from_params(cls, params: Params) -> ReleasesView:
+        return cls(search=(_one(params.get("q")) or "").strip(), release=_int(params, "release"),
+                   report=_int(params, "report"))
+
+    def to_params(self) -> dict[str, str | None]:
+        return {"q": self.search or None, "release": str(self.release) if self.release else None,
+                "report": str(self.report) if self.report else None}

@@ -2,35 +2,30 @@
 it could not resolve; releases whose stated totals differ from their lines; and every
 diagnostic of one kind, each with a link to its release."""
 
-import pandas as pd
 import streamlit as st
 
-from dashboard import charts, data
-from dashboard.frame import filter_bar, page_frame, period_of, release_table, show_chart, source_text
+from dashboard import charts
+from dashboard.data import load
+from dashboard.frame import page_context, release_table, show_chart
+from dashboard.page_data.data_quality import load_diagnostics, load_quality
 from dashboard.quality import KINDS, REASONS, cost_of_places, cost_of_targets, kind_name, named_kinds, totals_breakdown
 from dashboard.record import not_itemised_note
 from loaders.records import DIAGNOSTIC_KINDS
 
-page_frame()
-filters = filter_bar()
+view = page_context("Data quality")
+filters, source = view.filters, view.source
 # The per-release diagnostics (by kind, over time, totals, the lists of one kind) apply the dates
 # alone: their subtitles and captions describe these, never a country, place or target filter.
 release_filters = filters.dates_only()
 NOT_FILTERED = "the country, place and target filters do not apply"
-period = period_of(filters)
-st.title("Data quality")
 st.caption(
     "What the parser could not read or flagged, so each number can be judged. Diagnostics are counted for the "
     f"counted version of each release, by its publication date; {NOT_FILTERED} to them."
 )
 
-by_kind = data.query("diagnostics_by_kind", release_filters)
-unresolved = data.query("unresolved_places", filters)
-unclassified = data.query("unclassified_targets", filters)
-totals = data.query("totals_check", release_filters)
-
-headline = data.query("headline", filters)
-target_counts = data.query("target_counts", filters)
+quality = load(load_quality, filters)
+by_kind, unresolved, unclassified, totals = quality.by_kind, quality.unresolved, quality.unclassified, quality.totals
+count_of = quality.count_of
 figures = st.columns(4)
 figures[0].metric("Diagnostics", f"{int(by_kind['diagnostics'].sum()) if not by_kind.empty else 0:,}",
                   help=f"Everything the parser flagged in the releases of the period; {NOT_FILTERED}.")
@@ -41,29 +36,22 @@ figures[3].metric("Releases whose totals differ", f"{len(totals):,}",
                   help="A total the release states (overall, for a country, a day or a late block) differs from "
                        f"what its lines add up to; {NOT_FILTERED}.")
 st.markdown("\n".join(f"- {line}" for line in (
-    cost_of_places(unresolved, headline),
-    cost_of_targets(unclassified, target_counts.mentions),
-    not_itemised_note(headline) or "Every strike in view is itemised by place.",
+    cost_of_places(unresolved, quality.headline),
+    cost_of_targets(unclassified, quality.target_counts.mentions),
+    not_itemised_note(quality.headline) or "Every strike in view is itemised by place.",
     totals_breakdown(totals) or "Every release's stated totals match its lines.",
 )))
 
 # --- by kind and over time ----------------------------------------------------------------
 
 COLOURS = charts.colours_for(list(DIAGNOSTIC_KINDS))
-counts = by_kind.set_index("kind") if not by_kind.empty else pd.DataFrame(columns=["diagnostics", "releases"])
-
-
-def count_of(kind: str, column: str = "diagnostics") -> int:
-    return int(counts[column].get(kind, 0))
-
-
 left, right = st.columns([3, 2])
 with left:
     title = "Diagnostics by kind"
     named = named_kinds(by_kind)
     figure = charts.ranking_coloured(
-        named, "name", "diagnostics", title, charts.subtitle(period, release_filters.describe(), "by release date"),
-        source_text(), {kind_name(kind): colour for kind, colour in COLOURS.items()},
+        named, "name", "diagnostics", title, view.subtitle("by release date", release_filters),
+        source, {kind_name(kind): colour for kind, colour in COLOURS.items()},
         "No diagnostics in the releases of this period.",
     )
     show_chart(figure, named, title, key="quality_by_kind")
@@ -75,13 +63,13 @@ with right:
         for kind, (name, cost) in KINDS.items()
     ))
 
-over_time = data.query("diagnostics_over_time", release_filters)
+over_time = quality.over_time
 title = "Diagnostics per month, by kind"
 over_time = over_time.assign(name=[kind_name(kind) for kind in over_time["kind"]]) if not over_time.empty \
     else over_time.assign(name=[])
 figure = charts.stacked_over_time(
     over_time, "month", "diagnostics", "name", title,
-    charts.subtitle(period, release_filters.describe(), "by month of publication"), source_text(),
+    view.subtitle("by month of publication", release_filters), source,
     "diagnostics per month", {kind_name(kind): colour for kind, colour in COLOURS.items()},
     "No diagnostics in the releases of this period.",
 )
@@ -140,7 +128,7 @@ else:
     )
 
 st.subheader("Strikes without a stated day")
-undated = data.query("undated_reports", filters)
+undated = quality.undated
 st.caption(
     "The release gives no day for these strike reports (an aggregate over several days, or a copy without its "
     "lead sentence). Each is counted on the release's period start, or the day before publication: one such "
@@ -160,7 +148,7 @@ else:
 st.subheader("Sentences with numbers that gave no row")
 st.caption(DIAGNOSTIC_KINDS["unparsed_sentence"].capitalize() + ": their strikes are not in any count. By "
            f"publication date; {NOT_FILTERED}.")
-unparsed = data.query("diagnostics_list", release_filters, kind="unparsed_sentence")
+unparsed = quality.unparsed
 if unparsed.empty:
     st.success("No such sentence in the releases of this period.", icon=":material/check_circle:")
 else:
@@ -176,7 +164,7 @@ kind = st.selectbox(
     "Kind", choices, key="quality_kind",
     format_func=lambda k: f"{kind_name(k)} ({count_of(k):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
 )
-listed = data.query("diagnostics_list", release_filters, kind=kind)
+listed = load(load_diagnostics, filters, kind)
 if listed.empty:
     st.caption(f"No {kind} diagnostics in the releases of this period.")
 else:

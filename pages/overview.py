@@ -3,23 +3,18 @@ length, a small trend, and what the data covers."""
 
 import streamlit as st
 
-from dashboard import charts, data
-from dashboard.comparison import compare_with_previous_period
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
-from dashboard.record import not_itemised_note, record_note, scope_of, source_markdown
+from dashboard import charts
+from dashboard.data import load
+from dashboard.frame import page_context, show_chart
+from dashboard.page_data.overview import load_overview
+from dashboard.record import not_itemised_note, record_note, source_markdown
 
-page_frame()
-filters = filter_bar()
-period = period_of(filters)
-st.title("Coalition strikes against ISIS, 2014–2019")
-st.caption(charts.subtitle(period, filters.describe()))
-
-current = data.query("headline", filters)
+view = page_context("Coalition strikes against ISIS, 2014–2019")
+filters = view.filters
+st.caption(view.subtitle())
 # against the period of equal length before the one shown, as far as the data reach back
-first_data_day = data.query("filter_options")["bounds"][0]
-comparison = compare_with_previous_period(filters, period, first_data_day)
-previous = data.query("headline", comparison.previous) if comparison.previous else None
-delta = comparison.change
+shown = load(load_overview, filters, view.period, view.frame.options["bounds"][0])
+current, previous, comparison = shown.current, shown.previous, shown.comparison
 
 columns = st.columns(4)
 figures = [
@@ -38,15 +33,14 @@ for column, (label, help_text) in zip(columns, figures, strict=True):
         continue
     before = getattr(previous, label.lower()) if previous else None
     # a rise or fall in strikes is neither good nor bad: neutral colours, and no arrow for no change
-    column.metric(label, f"{now:,}", delta(now, before), delta_color="off", help=help_text,
+    column.metric(label, f"{now:,}", comparison.change(now, before), delta_color="off", help=help_text,
                   delta_arrow="off" if now == before else "auto")
 if comparison.note:
     st.caption(comparison.note)
 # the whole record: what the data hold of the totals the coalition itself published
-published = data.query("published_coverage", start=period[0], end=period[1], scope=scope_of(filters))
-held = record_note(published, filters)
+held = record_note(shown.published, filters)
 if held:
-    latest = [item for item in published if item.cumulative][-1]
+    latest = [item for item in shown.published if item.cumulative][-1]
     st.info(f"{held} Source: {source_markdown(latest.who_stated, latest.url)}.", icon=":material/fact_check:")
 unplaced = not_itemised_note(current)
 if unplaced:
@@ -54,18 +48,17 @@ if unplaced:
 
 left, right = st.columns([3, 2])
 with left:
-    trend = data.query("strikes_over_time", filters, grain="month", split="country")
     title = "Strikes per month, by country"
-    figure = charts.timeline(trend, "strikes", "month", True, title, charts.subtitle(period, filters.describe()), source_text(),
-                             period=period, colours=charts.COUNTRY_COLOURS)
-    show_chart(figure, trend, title, key="overview_trend")
+    figure = charts.timeline(shown.trend, "strikes", "month", True, title, view.subtitle(), view.source,
+                             period=view.period, colours=charts.COUNTRY_COLOURS)
+    show_chart(figure, shown.trend, title, key="overview_trend")
 with right:
-    top = data.query("targets_by_type", filters).head(10)
     title = "Top target types"
-    figure = charts.bar_ranking(top, "type", "targets", title, charts.subtitle(period, filters.describe(), "targets hit"), source_text(), color="category")
-    show_chart(figure, top, title, key="overview_targets")
+    figure = charts.bar_ranking(shown.top_targets, "type", "targets", title, view.subtitle("targets hit"), view.source,
+                                color="category")
+    show_chart(figure, shown.top_targets, title, key="overview_targets")
 
-coverage = data.query("coverage", filters)
+coverage = shown.coverage
 st.subheader("What the data covers")
 if coverage.first_day:
     st.caption(f"Strike days from {coverage.first_day:%d %b %Y} to {coverage.last_day:%d %b %Y}; "
@@ -84,7 +77,7 @@ if coverage.releases and coverage.releases_with_text < coverage.releases:
         "sentence. Data staff add the sentences by importing the release files (Upload page, or "
         "`python3 manage.py ingest FILES`)."
     )
-shorter = [item for item in published if not item.cumulative]
+shorter = [item for item in shown.published if not item.cumulative]
 if shorter:
     with st.expander(f"Totals the coalition published for {len(shorter)} shorter period"
                      f"{'' if len(shorter) == 1 else 's'} in view, beside the data's count"):

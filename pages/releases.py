@@ -2,49 +2,32 @@
 with each parsed sentence marked, its stated against parsed totals, its strike reports and
 targets, its diagnostics and its versions."""
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import data
-from dashboard.frame import filter_bar, page_frame, scroll_to
+from dashboard.data import load
+from dashboard.frame import page_context, scroll_to, write_params
+from dashboard.page_data.releases import load_release, load_release_list
 from dashboard.record import plain, source_markdown
-from dashboard.release_labels import is_web_address, release_label
-from dashboard.source_text import highlighted_html, report_summary
+from dashboard.release_labels import release_label
+from dashboard.source_text import highlighted_html
+from dashboard.view_state import ReleasesView
 from loaders.records import DIAGNOSTIC_KINDS
 
-page_frame()
-filters = filter_bar()
-st.title("Releases")
-
-
-def _param_int(name: str) -> int | None:
-    value = st.query_params.get(name)
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
-def _set_param(name: str, value: str | None) -> None:
-    if value:
-        st.query_params[name] = value
-    elif name in st.query_params:
-        del st.query_params[name]
-
+view = page_context("Releases")
+filters = view.filters
+asked = ReleasesView.from_params(view.params)
 
 # --- the list -----------------------------------------------------------------------------
 
 search = st.text_input(
-    "Search the releases", value=st.query_params.get("q", ""), key="releases_search", type="search",
+    "Search the releases", value=asked.search, key="releases_search", type="search",
     placeholder="a word of the title, file name or text, or a place reported, e.g. Raqqa", icon=":material/search:",
 ).strip()
-_set_param("q", search)
 
-releases = data.query("releases_list", filters, search=search).copy()
-# A release without a title is named from its source; only a web address is a link.
-releases["title"] = [release_label(title, source, published) for title, source, published
-                     in zip(releases["title"], releases["source"], releases["published"], strict=True)]
-releases["source"] = releases["source"].where(releases["source"].map(is_web_address))
+releases = load(load_release_list, filters, search)
 dated = "" if not (filters.start or filters.end) else " published in the chosen period"
 st.caption(
     f"{len(releases):,} current release{'s' if len(releases) != 1 else ''}{dated}"
@@ -74,19 +57,22 @@ event = st.dataframe(
 
 # A new click in the table opens that release; otherwise the URL's ?release= stays in force.
 rows = tuple(event.selection.rows) if event and event.selection else ()
+chosen = replace(asked, search=search)
 if rows and rows != st.session_state.get("releases_last_rows") and rows[0] < len(releases):
-    _set_param("release", str(int(releases.iloc[rows[0]]["id"])))
+    chosen = ReleasesView(search, int(releases.iloc[rows[0]]["id"]), None)
 st.session_state["releases_last_rows"] = rows
+write_params(chosen.to_params())
 
-release_id = _param_int("release")
+release_id = chosen.release
 if release_id is None:
     st.info("Select a release in the list to read it with its parsed sentences marked.", icon=":material/article:")
     st.stop()
 
-detail = data.query("release_detail", release_id=release_id)
-if detail is None:
+opened = load(load_release, release_id)
+if opened is None:
     st.warning(f"There is no release with id {release_id}.")
     st.stop()
+detail = opened.detail
 
 # --- one release --------------------------------------------------------------------------
 
@@ -96,8 +82,7 @@ heading, close = st.columns([6, 1], vertical_alignment="center")
 # the name the list gives it, so the reader sees the release they clicked
 heading.header(plain(release_label(release.title, release.source_url or release.source, release.published)))
 if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
-    _set_param("release", None)
-    _set_param("report", None)
+    write_params(ReleasesView(search).to_params())
     # the table's selection stays in the browser: a new table, so a click on that row opens it again
     st.session_state["releases_table_generation"] = st.session_state.get("releases_table_generation", 0) + 1
     st.session_state["releases_last_rows"] = ()
@@ -115,7 +100,7 @@ elif release.period_start:
     period_text = f"{release.period_start:%d %b %Y}"
 else:
     period_text = "–"
-undated = sum(not report.date_stated for report in detail.reports)
+undated = opened.undated
 if undated:  # the day they are counted on is the loader's assumption, not the release's word
     period_text += (f" (no day stated for {'its' if undated == len(detail.reports) else f'{undated} of its'} "
                     f"{len(detail.reports)} strike report{'s' if len(detail.reports) != 1 else ''}: counted on this day)")
@@ -132,9 +117,8 @@ if release.source_url:
 st.caption(f"File: {plain(release.source)} · release id {release.id}")
 
 st.subheader("Stated and parsed totals")
-totals = data.query("release_totals", release_id=release_id)
 st.dataframe(
-    totals, hide_index=True, width="content", key="releases_totals",
+    opened.totals, hide_index=True, width="content", key="releases_totals",
     column_config={
         "scope": st.column_config.TextColumn("country"),
         "stated_strikes": st.column_config.NumberColumn("stated strikes"),
@@ -148,36 +132,7 @@ st.caption("Stated: the totals the release gives. Parsed: the sum of its strike 
            "states no such total, or no parsed line states engagements.")
 
 
-def _unplaced(report) -> str | None:
-    """What a report without a place is: the part of a stated total no line itemises."""
-    return None if report.itemised else "(not itemised)"
-
-
-def targets_text(report) -> str:
-    parts = []
-    for target in report.targets:
-        what = target.type or target.text or "target"
-        parts.append(" ".join(str(part) for part in (target.action, target.count, what) if part not in (None, "")))
-    return "; ".join(parts)
-
-
-reports = pd.DataFrame(
-    [
-        {
-            "#": number,
-            "date": report.strike_date,
-            "day": "stated" if report.date_stated else "not stated",
-            "country": report.country,
-            "place": report.place.name if report.place else report.location_raw or _unplaced(report),
-            "strikes": report.strikes,
-            "engagements": report.engagements,
-            "targets": targets_text(report),
-            "block": report.block,
-        }
-        for number, report in enumerate(detail.reports, start=1)
-    ],
-    columns=["#", "date", "day", "country", "place", "strikes", "engagements", "targets", "block"],
-)
+reports = opened.reports
 
 st.subheader("Source text")
 if release.raw_text is None:
@@ -188,18 +143,10 @@ if release.raw_text is None:
         icon=":material/description:",
     )
 else:
-    spans = [
-        (report.span_start, report.span_end,
-         f"#{number}: " + report_summary(report.strikes, report.engagements,
-                                         report.place.name if report.place else report.location_raw or _unplaced(report),
-                                         report.country, report.strike_date, report.block))
-        for number, report in enumerate(detail.reports, start=1)
-    ]
-    report_id = _param_int("report")
-    focus = next((number for number, report in enumerate(detail.reports, start=1) if report.id == report_id), None)
+    focus = opened.number_of(chosen.report)
     st.caption("Highlighted: the sentences that gave a strike report; hover over one to see what was read from it."
                + (f" Outlined: the sentence behind the row you opened it from (#{focus})." if focus else ""))
-    st.html(highlighted_html(release.raw_text, spans, focus))
+    st.html(highlighted_html(release.raw_text, opened.spans(), focus))
     if focus:
         scroll_to(f"report-{focus}")
 

@@ -4,22 +4,23 @@ does not know, shown rather than hidden."""
 
 import streamlit as st
 
-from dashboard import charts, data
+from dashboard import charts
+from dashboard.data import load
 from dashboard.downloads import csv_bytes
-from dashboard.frame import filter_bar, page_frame, period_of, show_chart, source_text
+from dashboard.frame import page_context, show_chart, write_params
+from dashboard.page_data.targets import load_targets, load_type_trend
 from dashboard.record import itemised_share_note
+from dashboard.view_state import TargetsView
 
-page_frame()
-filters = filter_bar()
-period = period_of(filters)
-params = st.query_params.to_dict()
-source = source_text()
-st.title("Targets")
-st.caption(charts.subtitle(period, filters.describe()))
-st.caption(itemised_share_note(data.query("headline", filters), "the targets"))
+view = page_context("Targets")
+filters, source = view.filters, view.source
+asked = TargetsView.from_params(view.params)
+st.caption(view.subtitle())
+hit = load(load_targets, filters)
+st.caption(itemised_share_note(hit.headline, "the targets"))
 
 # --- (e) counts are lower bounds ----------------------------------------------------------
-counts = data.query("target_counts", filters)
+counts = hit.counts
 st.info(
     "**Target counts are lower bounds.** A plural without a number (“destroyed fighting positions”) counts as one "
     f"target. In the current view {counts.without_number:,} of {counts.mentions:,} target mentions carry no number "
@@ -30,24 +31,24 @@ LOWER_BOUND = "targets; a plural without a number counts one"
 
 # --- (a) categories and types -------------------------------------------------------------
 st.subheader("Types and categories")
-by_type = data.query("targets_by_type", filters)
+by_type = hit.by_type
 top = by_type.head(25)
 title = f"Targets hit, by type (top {len(top)} of {len(by_type)} types)"
 figure = charts.grouped_ranking(top, "type", "targets", "category", title,
-                                charts.subtitle(period, filters.describe(), LOWER_BOUND), source, "targets")
+                                view.subtitle(LOWER_BOUND), source, "targets")
 show_chart(figure, top[["category", "type", "targets", "mentions"]], title, key="targets_types")
 
 title = "Targets hit, by category and type"
 figure = charts.fit_source(
-    charts.treemap(by_type, title, charts.subtitle(period, filters.describe(), LOWER_BOUND + "; area ∝ targets"), source), 14)
+    charts.treemap(by_type, title, view.subtitle(LOWER_BOUND + "; area ∝ targets"), source), 14)
 show_chart(figure, by_type[["category", "type", "targets", "mentions"]], title, key="targets_treemap")
 st.caption("Click a category in the treemap to open it; click its header to go back.")
 
 # --- (b) actions by category --------------------------------------------------------------
 st.subheader("What was done to them")
-actions = data.query("targets_by_action", filters)
+actions = hit.by_action
 title = "Targets by action, per category"
-figure = charts.actions_by_category(actions, title, charts.subtitle(period, filters.describe(), LOWER_BOUND), source)
+figure = charts.actions_by_category(actions, title, view.subtitle(LOWER_BOUND), source)
 show_chart(figure, actions, title, key="targets_actions")
 st.caption("The action is the verb of the release: “engaged” and “struck” say a target was hit, “destroyed” and "
            "“damaged” what came of it, as the release worded it.")
@@ -61,20 +62,20 @@ else:
     TYPE_KEY = "targets_type"
     if TYPE_KEY in st.session_state and st.session_state[TYPE_KEY] not in type_options:
         del st.session_state[TYPE_KEY]
-    focus = params.get("focus")
+    focus = asked.focus
     chosen = st.selectbox("Target type", type_options, index=type_options.index(focus) if focus in type_options else 0,
                           key=TYPE_KEY, help="Ordered by targets hit in the current view.")
-    st.query_params["focus"] = chosen
-    trend = data.query("target_type_trend", filters, target_type=chosen, grain="month")
+    write_params(TargetsView(focus=chosen).to_params())
+    trend = load(load_type_trend, filters, chosen)
     title = f"Targets of type “{chosen}” per month, by action"
     extra = "breaks: months with no strike report at all in the data"
     figure = charts.trend_lines(trend, "period", "targets", "action", "month", title,
-                                charts.subtitle(period, filters.describe(), extra), source, "targets per month", "targets")
+                                view.subtitle(extra), source, "targets per month", "targets")
     show_chart(figure, trend, title, key="targets_trend")
 
 # --- (d) unclassified phrases -------------------------------------------------------------
 st.subheader("Target phrases not classified")
-unclassified = data.query("unclassified_targets", filters)
+unclassified = hit.unclassified
 st.markdown(
     "These target phrases were read from the releases but match no type in the taxonomy. They are **counted**, under "
     "the category “unclassified” (the treemap shows them), not dropped; each phrase stands as its own type. They are "

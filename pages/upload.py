@@ -5,17 +5,25 @@ every change is checked again in db.management."""
 import hashlib
 import time
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import data
 from dashboard.frame import page_frame
+from dashboard.page_data.upload import (
+    RELEASES_SHOWN,
+    diagnostics_table,
+    load_imports_log,
+    preview_table,
+    published_totals_table,
+    reports_table,
+    result_table,
+    totals_table,
+    undoable_imports,
+)
 from dashboard.record import plain
 from db import accounts, management
 from db.engine import DatabaseFailure, session_factory
-from db.queries import imports_log
 from db.settings import get_settings
-from loaders.records import SCOPES
 
 page_frame()
 factory = session_factory(data.engine())
@@ -75,15 +83,7 @@ else:
         previews = management.preview(factory, files)
         st.session_state["upload_preview"] = (digest, data.data_version(), previews)
     st.subheader("Preview: nothing is saved yet")
-    st.dataframe(
-        pd.DataFrame(
-            [{"file": p.name, "would be": p.outcome, "releases": len(p.releases),
-              "strike reports": sum(1 for r in p.releases for report in r.strikes if report.itemised),
-              "published totals": len(p.published_totals), "warnings": p.warnings, "reason": p.reason or ""}
-             for p in previews]
-        ),
-        hide_index=True, width="stretch", key="upload_preview_table",
-    )
+    st.dataframe(preview_table(previews), hide_index=True, width="stretch", key="upload_preview_table")
     for item in previews:
         with st.expander(f"{plain(item.name)}: {item.outcome}", expanded=len(previews) == 1):
             if item.reason:
@@ -91,44 +91,17 @@ else:
             if item.published_totals:
                 st.caption("Totals the coalition published, kept as reference beside the data's own totals; "
                            "a total stored already is skipped.")
-                st.dataframe(
-                    pd.DataFrame([
-                        {"would be": outcome, "as of": f.as_of, "from": f.period_start, "scope": f.scope,
-                         "strikes": f.strikes, "engagements": f.engagements, "stated by": f.who_stated,
-                         "source": f.url or "", "quote": f.sentence}
-                        for f, outcome in zip(item.published_totals, item.outcomes, strict=True)
-                    ]),
-                    hide_index=True, width="stretch", key=f"upload_published_{item.name}",
-                )
-            for release in item.releases[:20]:
+                st.dataframe(published_totals_table(item), hide_index=True, width="stretch",
+                             key=f"upload_published_{item.name}")
+            for release in item.releases[:RELEASES_SHOWN]:
+                key = f"{item.name}_{release.content_hash[:8]}"
                 st.markdown(f"**{plain(release.title or release.source)}** · published {release.published or 'date unknown'}")
-                parsed = release.parsed_totals()
-                st.dataframe(
-                    pd.DataFrame([
-                        {"scope": scope, "stated strikes": release.stated_totals[scope].strikes,
-                         "parsed strikes": parsed[scope].strikes, "stated engagements": release.stated_totals[scope].engagements,
-                         "parsed engagements": parsed[scope].engagements}
-                        for scope in SCOPES
-                    ]),
-                    hide_index=True, key=f"upload_totals_{item.name}_{release.content_hash[:8]}",
-                )
-                st.dataframe(
-                    pd.DataFrame([
-                        {"date": r.date, "country": r.country, "place as written": r.location_raw, "place": r.location,
-                         "strikes": r.strikes, "engagements": r.engagements,
-                         "targets": "; ".join(f"{t.action} {t.count if t.count is not None else '?'} {t.type}" for t in r.targets),
-                         "sentence": r.sentence}
-                        for r in release.strikes if r.itemised
-                    ]),
-                    hide_index=True, width="stretch", key=f"upload_reports_{item.name}_{release.content_hash[:8]}",
-                )
+                st.dataframe(totals_table(release), hide_index=True, key=f"upload_totals_{key}")
+                st.dataframe(reports_table(release), hide_index=True, width="stretch", key=f"upload_reports_{key}")
                 if release.diagnostics:
-                    st.dataframe(
-                        pd.DataFrame([{"kind": d.kind, "message": d.message, "text": d.text} for d in release.diagnostics]),
-                        hide_index=True, width="stretch", key=f"upload_diag_{item.name}_{release.content_hash[:8]}",
-                    )
-            if len(item.releases) > 20:
-                st.caption(f"... and {len(item.releases) - 20} more releases in this file")
+                    st.dataframe(diagnostics_table(release), hide_index=True, width="stretch", key=f"upload_diag_{key}")
+            if len(item.releases) > RELEASES_SHOWN:
+                st.caption(f"... and {len(item.releases) - RELEASES_SHOWN} more releases in this file")
     importable = [f for f, p in zip(files, previews, strict=True) if p.outcome != "failed"]
     if st.button(f"Import {len(importable)} file(s)", type="primary", disabled=not importable, key="upload_confirm"):
         bar = st.progress(0.0, text="Importing ...")
@@ -149,20 +122,13 @@ else:
             st.stop()
         st.session_state["data_version"] = data.data_version()
         st.success(f"Import {result.import_id} finished.")
-        st.dataframe(
-            pd.DataFrame([{"file": f.source, "result": f.outcome, "strike reports": f.strikes, "targets": f.targets,
-                           "warnings": f.warnings, "reason": f.reason or ""} for f in result.files]),
-            hide_index=True, width="stretch", key="upload_result_table",
-        )
+        st.dataframe(result_table(result), hide_index=True, width="stretch", key="upload_result_table")
 
 st.subheader("Import log")
-with data.session() as db:
-    log = imports_log(db)
+log = data.fresh(load_imports_log)
 st.dataframe(log, hide_index=True, width="stretch", key="upload_log")
-undoable = [int(i) for i, origin, undone in zip(log["id"], log["origin"], log["undone"], strict=True)
-            if origin in ("upload", "cli", "starter") and pd.isna(undone)] if not log.empty else []
+undoable = undoable_imports(log)  # the newest first, and chosen unless staff pick another
 if undoable:
-    undoable.sort(reverse=True)  # the newest first, and chosen unless staff pick another
     cols = st.columns([2, 1], vertical_alignment="bottom")
     # a new widget once a newer import exists: the old one would keep offering the import it showed
     chosen = cols[0].selectbox("Undo an import", undoable, index=0, key=f"upload_undo_choice_{undoable[0]}",

@@ -117,7 +117,7 @@ def test_only_a_tall_bar_of_undated_strikes_is_cut():
 def test_a_cut_axis_labels_the_bar_that_runs_past_it():
     series = _days([10, 12, 588, 9, 11, 14, 8])
     tall_bars, shown = charts.undated_tall_bars(series, "strikes", lambda period: 575)
-    figure = charts.timeline(series, "strikes", "day", True, "Strikes per day", SUB, SOURCE, None, tall_bars, shown)
+    figure = charts.timeline(series, "strikes", "day", True, "Strikes per day", SUB, SOURCE, tall_bars=tall_bars, shown=shown)
     assert figure.layout.yaxis.range == (0, 14 * charts.AXIS_HEADROOM)
     [mark] = [a for a in figure.layout.annotations if "▲" in a.text]
     assert mark.text == "<b>▲ 588</b>" and mark.xanchor == "left"  # in the left half: it reads to the right
@@ -176,7 +176,7 @@ def test_a_country_keeps_its_colour_in_every_view():
 
 def test_the_dates_sit_under_the_release_strip():
     days = pd.DataFrame({"day": [date(2015, 4, 7)], "covered": ["counts"]})
-    figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, days)
+    figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, covered_days=days)
     assert figure.layout.xaxis.anchor == "y2"
 
 
@@ -211,7 +211,7 @@ def test_covered_days_are_drawn_as_runs():
     days = [date(2017, 7, 20), date(2017, 7, 21), date(2017, 7, 22), date(2017, 7, 25), date(2017, 7, 21)]
     assert day_runs(days) == [(date(2017, 7, 20), date(2017, 7, 22)), (date(2017, 7, 25), date(2017, 7, 25))]
     covered = pd.DataFrame({"day": days[:4], "covered": ["counts", "counts", "counts", "no counts"]})
-    figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, covered)
+    figure = charts.timeline(_weeks({"all": [3, 4]}), "strikes", "week", True, "t", SUB, SOURCE, covered_days=covered)
     strip = [trace for trace in figure.data if trace.yaxis == "y2"]
     assert [trace.name for trace in strip] == ["days a release gives counts for", "days only a summary without counts covers"]
     assert list(strip[0].x) == [date(2017, 7, 20), date(2017, 7, 23), None]  # one run, to the day after its last

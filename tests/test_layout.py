@@ -1,6 +1,7 @@
 """The architecture the README's layout table describes, checked: the loaders import nothing
-from the database layer, no two modules import each other, and one command line reaches every
-verb."""
+from the database layer, no two modules import each other, page scripts are layout only (their
+data come from dashboard/page_data, their URL state from dashboard/view_state), and one command
+line reaches every verb."""
 
 from __future__ import annotations
 
@@ -48,6 +49,43 @@ def test_no_two_modules_import_each_other():
     assert sorted({tuple(sorted((a, b))) for a, imports in graph.items() for b in imports if a in graph.get(b, ())}) == []
 
 
+PAGE_SCRIPTS = sorted((ROOT / "pages").glob("*.py"))
+
+
+def _page_seam_breaches(path: Path) -> list[str]:
+    """What in a page script reaches past the seam: a query function imported or called, the
+    queries module used, st.query_params read or written, a lookup of anything by name in
+    dashboard.data, or a database session opened."""
+    from db import queries
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    breaches = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("db.queries", "db"):
+            for alias in node.names:
+                if alias.name == "queries" or callable(getattr(queries, alias.name, None)) \
+                        and not isinstance(getattr(queries, alias.name), type):
+                    breaches.append(f"imports {node.module}.{alias.name}")
+        elif isinstance(node, ast.Attribute) and node.attr == "query_params":
+            breaches.append(f"line {node.lineno}: st.query_params")
+        elif isinstance(node, ast.Attribute) and node.attr in ("query", "run", "session") \
+                and isinstance(node.value, ast.Name) and node.value.id == "data":
+            breaches.append(f"line {node.lineno}: data.{node.attr}")
+    return breaches
+
+
+@pytest.mark.parametrize("path", PAGE_SCRIPTS, ids=lambda path: path.name)
+def test_a_page_script_is_layout_only(path):
+    assert _page_seam_breaches(path) == []
+
+
+def test_the_seam_check_finds_a_query_in_a_page(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text("from db.queries import headline\nfrom dashboard import data\nimport streamlit as st\n"
+                    "x = data.query('headline')\nst.query_params['bar'] = '1'\n", encoding="utf-8")
+    assert len(_page_seam_breaches(page)) == 3
+
+
 def _manage(*args: str, database: str, stdin: str = "") -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], input=stdin, capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, "DATABASE_URL": database}, timeout=300)
@@ -74,3 +112,10 @@ def test_one_command_line_reaches_every_verb(tmp_path):
     again = _manage("undo", "1", database=database)
     assert again.returncode == 1 and "undone already" in again.stderr
     assert _manage("nonsense", database=database).returncode == 2
+
+
+def test_the_benchmark_loads_what_the_pages_load():
+    """bench/pages.py runs each page's loaders as the page does (checked by running the pages)."""
+    from bench.pages import check_pages
+
+    assert check_pages() == []

@@ -500,7 +500,7 @@ def test_release_detail(two_days):
     detail = q(two_days, "release_detail", ids[D21])
     assert detail.release.published == D21
     assert detail.release.raw_text == DAY_ONE
-    assert [(r.location_raw, r.strikes, r.place.name) for r in detail.reports if r.itemised] == [
+    assert [(r.location_raw, r.strikes, r.place) for r in detail.reports if r.itemised] == [
         ("Raqqa", 4, "Raqqa"), ("Abu Kamal", 1, "Abu Kamal"), ("Mosul", 2, "Mosul"),
     ]
     assert [(r.country, r.strikes, r.engagements, r.place) for r in detail.reports if not r.itemised] == [
@@ -508,7 +508,7 @@ def test_release_detail(two_days):
     ]
     targets = [(t.action, t.count, t.type) for t in detail.reports[0].targets]
     assert targets == [("engaged", 3, "tactical unit"), ("destroyed", 2, "fighting position")]
-    assert detail.diagnostics == []
+    assert detail.diagnostics == ()
     assert [v.id for v in detail.versions] == [ids[D21]]
     assert q(two_days, "release_detail", 10**9) is None
 

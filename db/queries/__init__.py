@@ -37,7 +37,11 @@ from db.queries.quality import (
     unresolved_places,
 )
 from db.queries.releases import (
+    DiagnosticRead,
     ReleaseDetail,
+    ReleaseFacts,
+    ReportRead,
+    TargetRead,
     imports_log,
     last_import_day,
     release_detail,
@@ -87,7 +91,11 @@ __all__ = [
     "NOT_ITEMISED",
     "NO_COUNTS",
     "PublishedComparison",
+    "DiagnosticRead",
     "ReleaseDetail",
+    "ReleaseFacts",
+    "ReportRead",
+    "TargetRead",
     "SPLITS",
     "TargetCounts",
     "period_bucket",

@@ -3,8 +3,8 @@ stated and parsed totals, and the import log."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import pandas as pd
 from sqlalchemy import (
@@ -12,7 +12,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from db.models import (
     Diagnostic,
@@ -27,12 +27,69 @@ from db.queries.sources import DETAIL_STRIKES
 from loaders.records import SCOPES
 
 
-@dataclass
+@dataclass(frozen=True)
+class TargetRead:
+    """One target as read from a strike report's sentence."""
+
+    action: str
+    count: int | None
+    type: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class ReportRead:
+    """One strike report of a release, in the release's order. place is the gazetteer's name,
+    None where the place was not resolved (location_raw keeps it as written)."""
+
+    id: int
+    strike_date: date | None
+    date_stated: bool
+    country: str | None
+    place: str | None
+    location_raw: str | None
+    strikes: int | None
+    engagements: int | None
+    block: str
+    itemised: bool
+    span_start: int | None
+    span_end: int | None
+    targets: tuple[TargetRead, ...] = ()
+
+
+@dataclass(frozen=True)
+class DiagnosticRead:
+    kind: str
+    message: str | None
+    text: str | None
+
+
+@dataclass(frozen=True)
+class ReleaseFacts:
+    """A release's own facts; raw_text is None for starter facts, stored without the text."""
+
+    id: int
+    title: str | None
+    source: str
+    source_url: str | None
+    published: date | None
+    period_start: date | None
+    period_end: date | None
+    format: str
+    is_current: bool
+    created_at: datetime | None
+    raw_text: str | None = None
+
+
+@dataclass(frozen=True)
 class ReleaseDetail:
-    release: Release
-    reports: list[StrikeReport] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    versions: list[Release] = field(default_factory=list)
+    """One release with its strike reports, diagnostics and every version of it (oldest
+    first): plain values, nothing bound to a database session."""
+
+    release: ReleaseFacts
+    reports: tuple[ReportRead, ...] = ()
+    diagnostics: tuple[DiagnosticRead, ...] = ()
+    versions: tuple[ReleaseFacts, ...] = ()
 
 
 def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.DataFrame:
@@ -109,21 +166,44 @@ def releases_list(session: Session, filters: Filters, search: str = "", limit: i
     return listed
 
 
+def _facts(release: Release, with_text: bool = False) -> ReleaseFacts:
+    return ReleaseFacts(
+        id=release.id, title=release.title, source=release.source, source_url=release.source_url,
+        published=release.published, period_start=release.period_start, period_end=release.period_end,
+        format=release.format, is_current=release.is_current, created_at=release.created_at,
+        raw_text=release.raw_text if with_text else None,
+    )
+
+
+def _read(report: StrikeReport) -> ReportRead:
+    return ReportRead(
+        id=report.id, strike_date=report.strike_date, date_stated=report.date_stated, country=report.country,
+        place=report.place.name if report.place else None, location_raw=report.location_raw,
+        strikes=report.strikes, engagements=report.engagements, block=report.block, itemised=report.itemised,
+        span_start=report.span_start, span_end=report.span_end,
+        targets=tuple(TargetRead(t.action, t.count, t.type, t.text) for t in report.targets),
+    )
+
+
 def release_detail(session: Session, release_id: int) -> ReleaseDetail | None:
     """One release with its strike reports, targets, diagnostics and other versions."""
     release = session.get(Release, release_id)
     if release is None:
         return None
-    reports = list(
-        session.scalars(select(StrikeReport).where(StrikeReport.release_id == release_id).order_by(StrikeReport.position))
+    reports = session.scalars(
+        select(StrikeReport).where(StrikeReport.release_id == release_id).order_by(StrikeReport.position)
+        .options(selectinload(StrikeReport.targets), joinedload(StrikeReport.place))
+    ).unique()
+    diagnostics = session.scalars(select(Diagnostic).where(Diagnostic.release_id == release_id).order_by(Diagnostic.id))
+    versions = session.scalars(
+        select(Release).where(Release.release_key == release.release_key).order_by(Release.created_at)
     )
-    for report in reports:
-        _ = report.targets, report.place
-    diagnostics = list(session.scalars(select(Diagnostic).where(Diagnostic.release_id == release_id).order_by(Diagnostic.id)))
-    versions = list(
-        session.scalars(select(Release).where(Release.release_key == release.release_key).order_by(Release.created_at))
+    return ReleaseDetail(
+        release=_facts(release, with_text=True),
+        reports=tuple(_read(report) for report in reports),
+        diagnostics=tuple(DiagnosticRead(d.kind, d.message, d.text) for d in diagnostics),
+        versions=tuple(_facts(version) for version in versions),
     )
-    return ReleaseDetail(release, reports, diagnostics, versions)
 
 
 def last_import_day(session: Session) -> date | None:

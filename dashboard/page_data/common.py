@@ -1,0 +1,58 @@
+"""What every page's frame needs (the filter bar's choices and the source line), and the
+strike reports behind a number, listed under several pages' charts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from db import queries
+from db.queries import Filters, Headline
+
+# Before any data: the campaign's own span, so the date picker still opens on it.
+CAMPAIGN_SPAN = (date(2014, 8, 8), date(2019, 3, 31))
+
+
+@dataclass(frozen=True)
+class FrameData:
+    """The filter bar's choices (filter_options), the releases in the whole data and the
+    day of the latest import (for the source line)."""
+
+    options: dict
+    releases: int
+    last_import: date | None
+
+    @property
+    def bounds(self) -> tuple[date, date]:
+        """The data's first and last strike day (the campaign's span before any data)."""
+        first, last = self.options["bounds"]
+        return (first, last) if first else CAMPAIGN_SPAN
+
+    def period_of(self, filters: Filters) -> tuple[date | None, date | None]:
+        """The period a view covers: its dates, or the data's first and last day (None before
+        any data)."""
+        first, last = self.options["bounds"]
+        return filters.start or first, filters.end or last
+
+
+def load_frame(db: Session) -> FrameData:
+    return FrameData(queries.filter_options(db), queries.coverage(db, Filters()).releases, queries.last_import_day(db))
+
+
+@dataclass(frozen=True)
+class ReportsBehind:
+    """The strike reports behind a figure (the first `limit`), with their totals."""
+
+    totals: Headline
+    reports: pd.DataFrame
+
+    @property
+    def cut(self) -> bool:
+        return self.totals.reports > len(self.reports)
+
+
+def load_reports_behind(db: Session, filters: Filters, limit: int = 300) -> ReportsBehind:
+    return ReportsBehind(queries.headline(db, filters), queries.strike_reports(db, filters, limit=limit))
