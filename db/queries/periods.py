@@ -34,9 +34,10 @@ def period_end(first_day: date, grain: str) -> date:
     return first_day + timedelta(days={"day": 0, "week": 6}[grain])
 
 
-def period_bucket(session: Session, grain: str) -> ColumnElement:
-    """The first day of the day, week (Monday) or month a strike date falls in."""
-    column = StrikeReport.strike_date
+def period_bucket(session: Session, grain: str, column: ColumnElement | None = None) -> ColumnElement:
+    """The first day of the day, week (Monday) or month a date falls in: the strike date unless
+    another date column is given."""
+    column = StrikeReport.strike_date if column is None else column
     if grain == "day":
         return column
     if session.get_bind().dialect.name == "postgresql":

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import pandas as pd
 from sqlalchemy import (
-    Date,
-    cast,
     distinct,
     func,
     or_,
@@ -22,6 +20,7 @@ from db.models import (
 )
 from db.queries.filters import DAY_NOT_STATED, Filters, publication_period, report_rows
 from db.queries.frames import as_frame, with_dates
+from db.queries.periods import period_bucket
 from db.queries.sources import DETAIL_STRIKES
 
 
@@ -40,11 +39,7 @@ def diagnostics_by_kind(session: Session, filters: Filters) -> pd.DataFrame:
 
 def diagnostics_over_time(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns month, kind, diagnostics."""
-    if session.get_bind().dialect.name == "postgresql":
-        month = cast(func.date_trunc("month", Release.published), Date)
-    else:
-        month = func.date(Release.published, "start of month")
-    month = month.label("month")
+    month = period_bucket(session, "month", Release.published).label("month")
     statement = (
         select(month, Diagnostic.kind.label("kind"), func.count().label("diagnostics"))
         .join(Release, Release.id == Diagnostic.release_id)
