@@ -65,7 +65,7 @@ VERBS = {
     "lint": ["-m", "ruff", "check", "."],
     "bench": ["-m", "bench.run"],
     **{verb: ["-m", "loaders", verb] for verb in ("parse", "measure")},
-    **{verb: ["-m", "db", verb] for verb in ("ingest", "imports", "undo", "reparse", "starter", "users", "migrate")},
+    **{verb: ["-m", "db", verb] for verb in ("ingest", "imports", "undo", "reparse", "starter", "users", "migrate", "export")},
 }
 
 

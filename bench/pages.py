@@ -306,6 +306,7 @@ def app_on(url: str):
     an AppTest of the page with every Streamlit cache and the engine cleared."""
     import logging
     import os
+    import sys
 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -330,9 +331,13 @@ def app_on(url: str):
         logging.getLogger(name).setLevel(logging.ERROR)
     saved = {key: os.environ.get(key) for key in ("DATABASE_URL", "STRIKES_STARTER_DATA")}
     os.environ.update({"DATABASE_URL": url, "STRIKES_STARTER_DATA": "none"})
+    # a script run puts its own module in sys.modules["__main__"]: worker processes started
+    # later (spawn) would run app.py as their main module
+    main_module = sys.modules["__main__"]
     try:
         yield fresh
     finally:
+        sys.modules["__main__"] = main_module
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

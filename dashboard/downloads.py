@@ -1,16 +1,15 @@
-"""Tables as the CSV files readers download."""
+"""Tables as the CSV files readers download, and the open-data export of a view."""
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
-# A cell starting with one of these is run as a formula by spreadsheet programs ("=2+5",
-# "+cmd|' /C calc'!A0"): the text of a release or a file could put one there.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _as_text(value):
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+from db.open_data import export, neutralised
+from db.queries import Filters
 
 
 def csv_bytes(table: pd.DataFrame) -> bytes:
@@ -19,5 +18,14 @@ def csv_bytes(table: pd.DataFrame) -> bytes:
     safe = table.copy()
     for column in safe.columns:
         if not pd.api.types.is_numeric_dtype(safe[column]) and not pd.api.types.is_datetime64_any_dtype(safe[column]):
-            safe[column] = safe[column].map(_as_text)
+            safe[column] = safe[column].map(neutralised)
     return safe.to_csv(index=False).encode("utf-8")
+
+
+def export_bytes(engine: Engine, fmt: str, filters: Filters) -> bytes:
+    """The open-data export (db.open_data.export) of the filters in one format, as the bytes a
+    download button serves: made when the reader clicks, not on every page run."""
+    out = io.BytesIO()
+    with Session(engine) as session:
+        export(session, fmt, filters, out)
+    return out.getvalue()

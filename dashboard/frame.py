@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data
-from dashboard.downloads import csv_bytes
+from dashboard.downloads import csv_bytes, export_bytes
 from dashboard.page_data.common import FrameData, load_frame
 from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import (
@@ -27,6 +28,7 @@ from dashboard.view_state import (
     period_presets,
 )
 from db.engine import session_factory
+from db.open_data import FORMATS, file_name
 from db.queries import Filters
 from db.starter import load_starter_data, never_imported, starter_refresh_due
 
@@ -191,10 +193,30 @@ def filter_bar(frame: FrameData) -> Filters:
         write_params({param: ",".join(sorted(picked))})
     sidebar.button("Reset filters", key="filter_reset", width="stretch", on_click=_reset_filters)
     sidebar.caption("The view is in the address bar: copy the URL to share it.")
+    _data_download(current_filters())
     st.session_state[_VIEW_KEY] = {param: st.query_params[param] for param in FILTER_PARAMS if param in st.query_params}
     filters = current_filters()
     _show_chips(filters)
     return filters
+
+
+IN_FORCE, EVERYTHING = "the filters in force", "everything"
+
+
+def _data_download(filters: Filters) -> None:
+    """The data behind every chart, for other tools: the strike reports, targets, releases and
+    published totals (db.open_data), made when the reader clicks."""
+    with st.sidebar.expander("Download the data", icon=":material/download:"):
+        rows = st.radio("Rows", [IN_FORCE, EVERYTHING], key="open_data_rows", horizontal=True,
+                        help="The filters in force apply to the strike reports, their targets and their releases; "
+                             "the published totals are always exported whole.")
+        fmt = st.selectbox("Format", list(FORMATS), format_func=lambda key: FORMATS[key][0], key="open_data_format")
+        chosen = filters if rows == IN_FORCE else Filters()
+        st.download_button(f"Download {fmt.upper()}", partial(export_bytes, data.engine(), fmt, chosen),
+                           file_name=file_name(fmt, chosen), mime=FORMATS[fmt][2], key="open_data_download",
+                           on_click="ignore", icon=":material/download:", width="stretch")
+        st.caption("Each download holds a README: every column, how the counts are made, the data version and "
+                   "a line to cite it by.")
 
 
 def scroll_to(anchor: str) -> None:

@@ -10,6 +10,8 @@ Every verb first brings the configured database (DATABASE_URL, else data/strikes
                                    read from standard input with --password-stdin)
     users list                     list staff accounts
     migrate                        bring the database up to date, and nothing else
+    export --format csv|xlsx|geojson|parquet [--from DATE --to DATE --country NAME ...] OUT
+                                   the filtered data as open-data files (docs/DATA.md)
 """
 
 from __future__ import annotations
@@ -149,6 +151,39 @@ def command_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_export(args: argparse.Namespace) -> int:
+    from db.open_data import export
+    from db.queries import Filters
+
+    def names(values: list[str] | None) -> tuple[str, ...]:
+        return tuple(sorted({name.strip() for value in values or [] for name in value.split(",") if name.strip()}))
+
+    filters = Filters(start=args.start, end=args.end, countries=names(args.country), provinces=names(args.province),
+                      places=names(args.place), categories=names(args.category), types=names(args.type),
+                      actions=names(args.action))
+    factory = _database()
+    out = Path(args.out)
+    partial = out.with_name(out.name + ".part")  # a failed export leaves no half-written file under its name
+    try:
+        with factory() as session, partial.open("wb") as stream:
+            counts = export(session, args.format, filters, stream, table=args.table)
+        partial.replace(out)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    print(f"{out}: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
+    return 0
+
+
+def _day(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 manage.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -176,6 +211,17 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user_commands.add_parser("list", help="list staff accounts")
     commands.add_parser("migrate", help="bring the database up to date").set_defaults(run=command_migrate)
+    from db.open_data import FORMATS, TABLES
+
+    export = commands.add_parser("export", help="the filtered data as open-data files (docs/DATA.md)")
+    export.add_argument("out", help="the file to write (a .zip for csv and parquet, unless --table is given)")
+    export.add_argument("--format", choices=list(FORMATS), default="csv")
+    export.add_argument("--table", choices=list(TABLES), help="one table alone, as a .csv, .parquet or .xlsx")
+    export.add_argument("--from", dest="start", type=_day, help="first strike day, YYYY-MM-DD")
+    export.add_argument("--to", dest="end", type=_day, help="last strike day, YYYY-MM-DD")
+    for name in ("country", "province", "place", "category", "type", "action"):
+        export.add_argument(f"--{name}", action="append", help=f"a {name} (repeat it, or separate names by commas)")
+    export.set_defaults(run=command_export)
     args = parser.parse_args(argv)
     return args.run(args)
 

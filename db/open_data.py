@@ -1,0 +1,478 @@
+"""Open data: the strike reports, their targets, their releases and the coalition's published
+totals under a view's filters, in the files analysts' tools read (CSV, XLSX, GeoJSON,
+Parquet), with the data dictionary that describes every column.
+
+The tables and their columns are defined once here (TABLES): the writers, the README that
+travels with every export, docs/DATA.md and the test that pins the columns all read them.
+Rows are streamed from the database (yield_per) into the writer, so an export of everything
+never holds a whole table in memory where the format allows (CSV, Parquet, GeoJSON; XLSX in
+XlsxWriter's constant-memory mode)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import IO
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from db.models import Diagnostic, Place, Release, StrikeReport, Target
+from db.queries import Filters, data_version, published_totals
+from db.queries.filters import publication_period, report_rows, target_condition
+
+BATCH = 2000  # rows fetched at a time
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # integer, number, text, date, boolean
+    meaning: str
+
+
+# how the data came to hold a strike report: Release.format -> origin
+ORIGINS = {"archive": "archive line", "starter": "starter facts"}
+RELEASE_TEXT = "release text"
+
+STRIKE_REPORTS = (
+    Column("report_id", "integer", "The strike report's id (stable while its release is counted)."),
+    Column("release_id", "integer", "The release it was read from (releases.release_id)."),
+    Column("release_title", "text", "The release's title, where it has one."),
+    Column("release_url", "text", "The release on the web, where its address is known."),
+    Column("published", "date", "The day the release was published."),
+    Column("strike_date", "date", "The day of the strikes: the day the release states, else the day it is "
+                                  "counted on (see date_stated)."),
+    Column("date_stated", "boolean", "True where the release states the day; false where it gives none (an "
+                                     "aggregate over several days): counted on the release's first day, else the "
+                                     "day before publication."),
+    Column("country", "text", "Iraq or Syria."),
+    Column("place_as_written", "text", "The place as the release wrote it (\"Dayr Az Zawr\", \"Deir ez-Zor\")."),
+    Column("place", "text", "The place as the gazetteer names it; empty where it was not resolved."),
+    Column("province", "text", "The place's province (governorate)."),
+    Column("latitude", "number", "The place's latitude, WGS 84 degrees; empty for a region without a point."),
+    Column("longitude", "number", "The place's longitude, WGS 84 degrees."),
+    Column("place_precision", "text", "The gazetteer's precision: place (a town, a site) or region (a valley, a "
+                                      "border area); empty where not resolved."),
+    Column("location_precision", "text", "How the sentence places the strikes: at the place, near it, or in a "
+                                         "region."),
+    Column("strikes", "integer", "Strikes the sentence states. A sentence naming several places states its "
+                                 "count once, on the first; the others are empty."),
+    Column("engagements", "integer", "Engagements the sentence states (releases counted them from Jan 2017 on); "
+                                     "empty where none is stated: not reported, not zero."),
+    Column("itemised", "boolean", "False for the part of a total the release states that none of its lines "
+                                  "places: no place, no targets, the sentence stating the total."),
+    Column("block", "text", "main: the release's list for its own period; late: a block adding strikes of "
+                            "earlier days (\"Additionally, ...\")."),
+    Column("origin", "text", "release text (a release file read whole), archive line (a line of a public "
+                             "line-level archive) or starter facts (the bundled facts, without the text)."),
+    Column("sentence", "text", "The sentence the numbers were read from; empty for starter facts."),
+    Column("span_start", "integer", "Where the sentence starts in the release's text (a character offset)."),
+    Column("span_end", "integer", "Where it ends (exclusive)."),
+)
+
+TARGETS = (
+    Column("target_id", "integer", "The target's id."),
+    Column("report_id", "integer", "The strike report it belongs to (strike_reports.report_id)."),
+    Column("release_id", "integer", "The release it was read from."),
+    Column("strike_date", "date", "The strike report's day."),
+    Column("country", "text", "The strike report's country."),
+    Column("action", "text", "What the release says was done: engaged, destroyed, damaged, suppressed, struck ..."),
+    Column("count", "integer", "The number the release gives; empty where it gives none (\"destroyed fighting "
+                               "positions\")."),
+    Column("counted", "integer", "The count used in the dashboard's figures: the number, else 1. Target counts "
+                                 "are lower bounds."),
+    Column("count_implied", "boolean", "True where the release gives no number and the target counts as one."),
+    Column("category", "text", "The target type's category in the taxonomy; unclassified where no type matched."),
+    Column("type", "text", "The canonical target type (\"tactical unit\", \"VBIED factory\")."),
+    Column("phrase", "text", "The target as the release wrote it."),
+)
+
+RELEASES = (
+    Column("release_id", "integer", "The release's id."),
+    Column("title", "text", "Its title, where it has one."),
+    Column("source", "text", "The file it was imported from, or the archive line."),
+    Column("source_url", "text", "The release on the web, where known."),
+    Column("published", "date", "The day it was published."),
+    Column("period_start", "date", "The first day its strikes cover."),
+    Column("period_end", "date", "The last day its strikes cover."),
+    Column("format", "text", "txt, html, pdf, paste, archive or starter."),
+    Column("states_counts", "boolean", "False for a narrative summary that gives no strike counts."),
+    Column("stated_strikes", "integer", "The total of strikes the release states for both countries; empty where "
+                                        "it states none."),
+    Column("stated_strikes_iraq", "integer", "The strikes it states for Iraq."),
+    Column("stated_strikes_syria", "integer", "The strikes it states for Syria."),
+    Column("stated_engagements", "integer", "The engagements it states for both countries."),
+    Column("stated_engagements_iraq", "integer", "The engagements it states for Iraq."),
+    Column("stated_engagements_syria", "integer", "The engagements it states for Syria."),
+    Column("parsed_strikes", "integer", "The sum of its main-list strike reports."),
+    Column("content_hash", "text", "SHA-256 of its text (\"starter:\" and the release's key for starter facts): "
+                                   "the same text is never stored twice."),
+    Column("import_id", "integer", "The import that stored it."),
+    Column("diagnostics", "integer", "What the parser flagged in it (the Data quality page lists them)."),
+)
+
+PUBLISHED_TOTALS = (
+    Column("as_of", "date", "The last day the total counts."),
+    Column("period_start", "date", "The first day it counts: 2014-08-08 for a total since the campaign began."),
+    Column("scope", "text", "all (both countries), Iraq or Syria."),
+    Column("strikes", "integer", "The strikes the coalition published."),
+    Column("engagements", "integer", "The engagements it published, where it did."),
+    Column("who_stated", "text", "Who published it."),
+    Column("url", "text", "Where it was published."),
+    Column("quote", "text", "The sentence stating it."),
+    Column("release_id", "integer", "The release in the data that quotes it; empty for a reference row."),
+)
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "strike_reports": STRIKE_REPORTS,
+    "targets": TARGETS,
+    "releases": RELEASES,
+    "published_totals": PUBLISHED_TOTALS,
+}
+
+# GeoJSON: one point feature per place with coordinates, these properties
+PLACE_PROPERTIES = (
+    Column("place", "text", "The place as the gazetteer names it."),
+    Column("country", "text", "Its country."),
+    Column("province", "text", "Its province."),
+    Column("precision", "text", "The gazetteer's precision (place or region)."),
+    Column("strikes", "integer", "The strikes stated at the place under the filters."),
+    Column("engagements", "integer", "The engagements stated there; empty where none is stated."),
+    Column("reports", "integer", "The strike reports naming it."),
+    Column("first_date", "date", "The first strike day."),
+    Column("last_date", "date", "The last strike day."),
+)
+
+FORMATS = {
+    # format -> (what a download is called, file suffix, media type)
+    "csv": ("CSV, one file per table (zip)", ".zip", "application/zip"),
+    "xlsx": ("Excel workbook, one sheet per table", ".xlsx",
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "geojson": ("GeoJSON of places (QGIS, kepler.gl)", ".geojson", "application/geo+json"),
+    "parquet": ("Parquet, one file per table (zip)", ".zip", "application/zip"),
+}
+# one table alone, written as the file itself instead of a zip
+SINGLE_TABLE_SUFFIX = {"csv": ".csv", "parquet": ".parquet", "xlsx": ".xlsx"}
+
+COUNTING = (
+    "How the numbers are made. Strikes are what the releases state, place by place; where a release states a "
+    "total its lines do not reach, the rest is a strike report with itemised = false (no place). Engagements were "
+    "counted by the releases from Jan 2017 on: an empty cell is not reported, not zero. A target without a number "
+    "counts as one, so target counts are lower bounds. A strike report whose release gives no day is counted on the "
+    "release's first day, else the day before publication (date_stated = false). Only the counted version of a "
+    "release is exported: a corrected or re-imported copy replaces the earlier one."
+)
+SOURCE = ("Strike releases of CJTF-OIR, US CENTCOM and DoD News, 2014-2019, as read by the Strike Report "
+          "Dashboard's loaders")
+
+
+@dataclass(frozen=True)
+class ExportInfo:
+    """What an export holds and when it was made: printed into its README and its citation."""
+
+    filters: Filters
+    data_version: str
+    made: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def filters_text(self) -> str:
+        dates = (f"strike dates {self.filters.start or 'first'} to {self.filters.end or 'last'}"
+                 if self.filters.start or self.filters.end else "all strike dates")
+        return f"{dates}; {self.filters.describe()}"
+
+    @property
+    def citation(self) -> str:
+        return (f"Strike Report Dashboard, open data export of {self.made:%d %B %Y} (data version "
+                f"{self.data_version}; {self.filters_text}). Source: {SOURCE}.")
+
+    def readme_lines(self) -> list[str]:
+        lines = ["Strike Report Dashboard: open data", "",
+                 f"Exported: {self.made:%Y-%m-%d %H:%M} UTC", f"Data version: {self.data_version}",
+                 f"Filters: {self.filters_text}", "", f"Cite as: {self.citation}", "", COUNTING, ""]
+        for name, columns in {**TABLES, "places (GeoJSON properties)": PLACE_PROPERTIES}.items():
+            lines += [f"Table {name}", *(f"  {c.name} ({c.type}): {c.meaning}" for c in columns), ""]
+        return lines
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary as docs/DATA.md holds it (a test keeps the two the same)."""
+    lines = []
+    for name, columns in {**TABLES, "places": PLACE_PROPERTIES}.items():
+        title = "`places` (GeoJSON: one point feature per place, these properties)" if name == "places" else f"`{name}`"
+        lines += [f"### {title}", "", "| column | type | meaning |", "| --- | --- | --- |"]
+        lines += [f"| `{c.name}` | {c.type} | {c.meaning.replace('|', '/')} |" for c in columns]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def export_info(session: Session, filters: Filters) -> ExportInfo:
+    return ExportInfo(filters, data_version(session))
+
+
+# --- rows, streamed ---------------------------------------------------------------------------
+
+
+def _stream(session: Session, statement: Select) -> Iterator[tuple]:
+    yield from session.execute(statement.execution_options(yield_per=BATCH))
+
+
+def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    statement = report_rows(
+        filters, StrikeReport.id, Release.id, Release.title, Release.source_url, Release.published,
+        StrikeReport.strike_date, StrikeReport.date_stated, StrikeReport.country, StrikeReport.location_raw,
+        Place.name, Place.province, Place.lat, Place.lon, Place.precision, StrikeReport.location_precision,
+        StrikeReport.strikes, StrikeReport.engagements, StrikeReport.itemised, StrikeReport.block, Release.format,
+        StrikeReport.sentence, StrikeReport.span_start, StrikeReport.span_end,
+    ).order_by(StrikeReport.strike_date, Release.id, StrikeReport.position)
+    for row in _stream(session, statement):
+        *head, release_format, sentence, start, end = row
+        yield (*head, ORIGINS.get(release_format, RELEASE_TEXT), sentence, start, end)
+
+
+def target_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    """The targets of the exported strike reports; under a target filter, the targets it names."""
+    statement = report_rows(
+        filters, Target.id, StrikeReport.id, Release.id, StrikeReport.strike_date, StrikeReport.country,
+        Target.action, Target.count, Target.category, Target.type, Target.text,
+    ).join(Target, Target.strike_report_id == StrikeReport.id)
+    if filters.has_target_filter:
+        statement = statement.where(target_condition(filters))
+    statement = statement.order_by(StrikeReport.strike_date, Release.id, StrikeReport.position, Target.id)
+    for target_id, report_id, release_id, day, country, action, count, category, kind, phrase in _stream(
+            session, statement):
+        yield (target_id, report_id, release_id, day, country, action, count, 1 if count is None else count,
+               count is None, category, kind, phrase)
+
+
+def release_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    """The counted releases behind the exported strike reports; with no place, country or target
+    filter, also the summaries without counts published in the dates (they report no strike)."""
+    wanted = Release.id.in_(report_rows(filters, StrikeReport.release_id))
+    if not (filters.countries or filters.provinces or filters.places or filters.has_target_filter):
+        wanted = or_(wanted, and_(Release.states_counts.is_(False), *publication_period(filters)))
+    diagnostics = select(func.count(Diagnostic.id)).where(Diagnostic.release_id == Release.id).scalar_subquery()
+    statement = (
+        select(Release.id, Release.title, Release.source, Release.source_url, Release.published,
+               Release.period_start, Release.period_end, Release.format, Release.states_counts,
+               Release.stated_totals, Release.parsed_strikes, Release.content_hash, Release.import_id, diagnostics)
+        .where(Release.is_current.is_(True), wanted)
+        .order_by(Release.published, Release.id)
+    )
+    for (release_id, title, source, url, published, first, last, release_format, states_counts, stated, parsed,
+         content_hash, import_id, flagged) in _stream(session, statement):
+        stated = stated or {}
+        totals = [(stated.get(scope) or {}).get(measure) for measure in ("strikes", "engagements")
+                  for scope in ("all", "Iraq", "Syria")]
+        yield (release_id, title, source, url, published, first, last, release_format, states_counts, *totals,
+               parsed, content_hash, import_id, flagged)
+
+
+def published_total_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    """Every published total as stored (the filters do not apply: they are the reference)."""
+    frame = published_totals(session)
+    for row in frame.itertuples(index=False, name=None):
+        yield tuple(None if _missing(value) else value for value in row)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
+
+
+ROWS: dict[str, Callable[[Session, Filters], Iterator[tuple]]] = {
+    "strike_reports": strike_report_rows,
+    "targets": target_rows,
+    "releases": release_rows,
+    "published_totals": published_total_rows,
+}
+
+
+def place_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    """(lon, lat, properties...) of each place with coordinates under the filters."""
+    statement = (
+        report_rows(filters, Place.lon, Place.lat, Place.name, Place.country, Place.province, Place.precision,
+                    func.coalesce(func.sum(StrikeReport.strikes), 0), func.sum(StrikeReport.engagements),
+                    func.count(StrikeReport.id), func.min(StrikeReport.strike_date),
+                    func.max(StrikeReport.strike_date))
+        .where(Place.lat.is_not(None), Place.lon.is_not(None))
+        .group_by(Place.id, Place.lon, Place.lat, Place.name, Place.country, Place.province, Place.precision)
+        .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Place.name)
+    )
+    yield from _stream(session, statement)
+
+
+# --- cells ------------------------------------------------------------------------------------
+
+# A cell starting with one of these is run as a formula by spreadsheet programs ("=2+5",
+# "+cmd|' /C calc'!A0"): the text of a release or a file could put one there.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe (shown as
+    text); every other value as it is."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    return neutralised(value)
+
+
+# --- writers ----------------------------------------------------------------------------------
+
+
+def write_csv(out: IO[bytes], columns: Iterable[Column], rows: Iterable[tuple]) -> int:
+    """UTF-8 CSV with a header row; returns the rows written."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+    writer = csv.writer(text)
+    writer.writerow([column.name for column in columns])
+    count = 0
+    for row in rows:
+        writer.writerow([_csv_cell(value) for value in row])
+        count += 1
+    text.flush()
+    text.detach()
+    return count
+
+
+_ARROW_TYPES = {"integer": "int64", "number": "float64", "text": "string", "date": "date32", "boolean": "bool_"}
+
+
+def write_parquet(out: IO[bytes], columns: tuple[Column, ...], rows: Iterable[tuple]) -> int:
+    """Parquet, in row groups of BATCH rows; returns the rows written."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema([pa.field(column.name, getattr(pa, _ARROW_TYPES[column.type])()) for column in columns])
+    count = 0
+    with pq.ParquetWriter(out, schema) as writer:
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) == BATCH:
+                writer.write_table(pa.Table.from_arrays([list(values) for values in zip(*batch, strict=True)],
+                                                        schema=schema))
+                count += len(batch)
+                batch = []
+        if batch or not count:
+            arrays = [list(values) for values in zip(*batch, strict=True)] if batch else [[] for _ in columns]
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
+            count += len(batch)
+    return count
+
+
+def write_xlsx(out: IO[bytes], session: Session, filters: Filters, info: ExportInfo,
+               tables: Iterable[str] = TABLES) -> dict[str, int]:
+    """One workbook: a README sheet (the dictionary and the citation), then a sheet per table.
+    Text is written as text, never as a formula; rows stream through XlsxWriter's constant memory
+    mode. Returns the rows written per table."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False, "strings_to_numbers": False})
+    bold = book.add_format({"bold": True})
+    day = book.add_format({"num_format": "yyyy-mm-dd"})
+    readme = book.add_worksheet("README")
+    readme.set_column(0, 0, 120)
+    for index, line in enumerate(info.readme_lines()):
+        readme.write_string(index, 0, line, bold if index == 0 else None)
+    counts = {}
+    for name in tables:
+        sheet = book.add_worksheet(name)
+        columns = TABLES[name]
+        for col, column in enumerate(columns):
+            sheet.write_string(0, col, column.name, bold)
+            sheet.set_column(col, col, 60 if column.name in ("sentence", "quote", "phrase") else 14)
+        count = 0
+        for count, row in enumerate(ROWS[name](session, filters), start=1):
+            for col, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, bool):
+                    sheet.write_boolean(count, col, value)
+                elif isinstance(value, datetime | date):
+                    sheet.write_datetime(count, col, datetime(value.year, value.month, value.day), day)
+                elif isinstance(value, int | float):
+                    sheet.write_number(count, col, value)
+                else:
+                    sheet.write_string(count, col, str(value))
+        sheet.freeze_panes(1, 0)
+        counts[name] = count
+    book.close()
+    return counts
+
+
+def write_geojson(out: IO[bytes], session: Session, filters: Filters, info: ExportInfo) -> int:
+    """A FeatureCollection of the places with coordinates: a point per place ([longitude,
+    latitude], as GeoJSON orders them), with its strikes, engagements, reports and first and last
+    day under the filters; the filters and the citation as members of the collection. Returns the
+    features written."""
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="\n", write_through=True)
+    head = {"type": "FeatureCollection", "name": "strike_places", "filters": info.filters_text,
+            "data_version": info.data_version, "exported": info.made.isoformat(timespec="seconds"),
+            "citation": info.citation}
+    text.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "features": [\n')
+    count = 0
+    for lon, lat, *values in place_rows(session, filters):
+        properties = dict(zip((column.name for column in PLACE_PROPERTIES), values, strict=True))
+        properties = {key: value.isoformat() if isinstance(value, date) else value for key, value in properties.items()}
+        feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                   "properties": properties}
+        text.write(("" if not count else ",\n") + json.dumps(feature, ensure_ascii=False))
+        count += 1
+    text.write("\n]}\n")
+    text.flush()
+    text.detach()
+    return count
+
+
+def export(session: Session, fmt: str, filters: Filters, out: IO[bytes], table: str | None = None) -> dict[str, int]:
+    """Write the export of the filtered data in one format to out: CSV or Parquet as a zip with
+    a file per table and the README (or one table's file alone, with table=), one XLSX workbook,
+    or the GeoJSON of places. Returns the rows written per table (or features, for GeoJSON)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}: one of {', '.join(FORMATS)}")
+    if table is not None and table not in TABLES:
+        raise ValueError(f"unknown table {table!r}: one of {', '.join(TABLES)}")
+    info = export_info(session, filters)
+    if fmt == "geojson":
+        return {"places": write_geojson(out, session, filters, info)}
+    if fmt == "xlsx":
+        return write_xlsx(out, session, filters, info, [table] if table else TABLES)
+    write = write_csv if fmt == "csv" else write_parquet
+    if table is not None:
+        return {table: write(out, TABLES[table], ROWS[table](session, filters))}
+    counts = {}
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("README.txt", "\n".join(info.readme_lines()) + "\n")
+        for name, columns in TABLES.items():
+            with archive.open(f"{name}.{fmt}", "w", force_zip64=True) as member:
+                counts[name] = write(member, columns, ROWS[name](session, filters))
+    return counts
+
+
+def file_name(fmt: str, filters: Filters, table: str | None = None) -> str:
+    """strike-reports-2017-06-01-to-2017-06-30-syria.zip: what, the period and the filters."""
+    parts = ["strike-data" if table is None else table.replace("_", "-")]
+    if filters.start or filters.end:
+        parts.append(f"{filters.start or 'start'}-to-{filters.end or 'end'}")
+    for values in (filters.countries, filters.provinces, filters.places, filters.categories, filters.types,
+                   filters.actions):
+        parts += [value for value in values][:3]
+    stem = "-".join(parts).lower()
+    stem = "".join(char if char.isalnum() or char == "-" else "-" for char in stem)
+    while "--" in stem:
+        stem = stem.replace("--", "-")
+    suffix = SINGLE_TABLE_SUFFIX[fmt] if table is not None and fmt in SINGLE_TABLE_SUFFIX else FORMATS[fmt][1]
+    return stem.strip("-")[:120] + suffix
