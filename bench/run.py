@@ -440,6 +440,12 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
             for page, v in pages.items()))
         out["backends"][backend]["memory"] = memory_probe(db["url"])
         log(f"   {backend}: peak RSS of the page-query process {out['backends'][backend]['memory'].get('peak_mb', 0):.0f} MB")
+        # a workbook is written cell by cell (about 10 µs each): past 10x it would take minutes per
+        # backend, and the other formats are what an export of everything is for
+        out["backends"][backend]["export"] = measure_exports(db["url"], skip=("xlsx",) if scale > 10 else ())
+        log(f"   {backend}: export of everything " + ", ".join(
+            f"{fmt} {v.get('seconds', 0):.1f} s / {v.get('peak_mb', 0):.0f} MB"
+            for fmt, v in out["backends"][backend]["export"].items()))
         if largest:
             out["backends"][backend]["slowest"] = slowest_queries(db["url"], out["backends"][backend]["pages"])
             profile_slowest_page(db["url"], out["backends"][backend]["pages"], profiles, backend, label)
@@ -578,6 +584,44 @@ def memory_probe(url: str) -> dict:
     except (subprocess.SubprocessError, ValueError, IndexError) as error:
         stderr = getattr(error, "stderr", "") or ""
         return {"error": f"{type(error).__name__}: {stderr[-500:]}"}
+
+
+def measure_exports(url: str, skip: tuple[str, ...] = ()) -> dict:
+    """The open-data export of everything (db.open_data.export) in each format, each in a new
+    process writing to a scratch file, as `python3 manage.py export` does: seconds, the file's
+    size, the rows written and the process's peak RSS beside its peak before the export."""
+    from db.open_data import FORMATS
+
+    out = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for fmt in (fmt for fmt in FORMATS if fmt not in skip):
+            command = [sys.executable, "-m", "bench.run", "--probe-export", url, fmt, str(Path(folder) / f"export.{fmt}")]
+            try:
+                done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=1800, check=True)
+                out[fmt] = json.loads(done.stdout.strip().splitlines()[-1])
+            except (subprocess.SubprocessError, ValueError, IndexError) as error:
+                out[fmt] = {"error": f"{type(error).__name__}: {(getattr(error, 'stderr', '') or '')[-300:]}"}
+    return out
+
+
+def probe_export(url: str, fmt: str, path: str) -> None:
+    from sqlalchemy import select
+
+    from db.engine import make_engine, session_factory
+    from db.open_data import export
+    from db.queries import Filters
+
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        session.execute(select(1))  # connected and imported before the clock starts
+        baseline = _status_kb("VmHWM")
+        start = time.perf_counter()
+        with open(path, "wb") as stream:
+            counts = export(session, fmt, Filters(), stream)
+        seconds = time.perf_counter() - start
+    engine.dispose()
+    print(json.dumps({"seconds": seconds, "rows": counts, "size_mb": Path(path).stat().st_size / 2**20,
+                      "baseline_mb": (baseline or 0) / 1024, "peak_mb": (_status_kb("VmHWM") or 0) / 1024}))
 
 
 def probe_memory(url: str) -> None:
@@ -1022,6 +1066,23 @@ def write_markdown(results: dict, path: Path) -> None:
             else:
                 lines.append(f"| {s['label']} | {backend} | – | – | {mem.get('error', '')[:60]} |")
 
+    lines += ["", "## Open data export", "", "The export of everything (`db.open_data.export`, as `python3 manage.py "
+              "export` runs it), each format in a new process writing to a file: rows stream from the database into "
+              "the writer in batches, so the peak memory should stay near the process's baseline (its imports and "
+              "connection) whatever the scale. XLSX is written by XlsxWriter in constant-memory mode, cell by cell "
+              "(about 10 µs a cell): it is measured up to 10x, beyond which it takes minutes; a workbook is for a "
+              "filtered view, CSV and Parquet for everything.", "",
+              "| scale | backend | format | seconds | rows | file MB | baseline MB | peak MB |",
+              "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
+    for s in scales:
+        for backend, b in s["backends"].items():
+            for fmt, v in (b.get("export") or {}).items():
+                if "seconds" in v:
+                    lines.append(f"| {s['label']} | {backend} | {fmt} | {v['seconds']:.1f} | {sum(v['rows'].values()):,} "
+                                 f"| {v['size_mb']:.1f} | {v['baseline_mb']:.0f} | {v['peak_mb']:.0f} |")
+                else:
+                    lines.append(f"| {s['label']} | {backend} | {fmt} | – | – | – | – | {v.get('error', '')[:60]} |")
+
     # profiles
     profiles = results.get("profiles", {})
     if profiles:
@@ -1097,9 +1158,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--doc", type=Path, default=DOC, help="the Markdown file to write")
     parser.add_argument("--keep", action="store_true", help="keep the scratch databases")
     parser.add_argument("--probe-memory", metavar="URL", help=argparse.SUPPRESS)
+    parser.add_argument("--probe-export", nargs=3, metavar=("URL", "FORMAT", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--rewrite-doc", action="store_true", help="only rewrite the doc from bench/results/latest.json")
     args = parser.parse_args(argv)
 
+    if args.probe_export:
+        probe_export(*args.probe_export)
+        return 0
     if args.probe_memory:
         probe_memory(args.probe_memory)
         return 0

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO
 
-from sqlalchemy import Select, and_, func, or_, select
+import pandas as pd
+from sqlalchemy import Boolean, Select, and_, case, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from db.models import Diagnostic, Place, Release, StrikeReport, Target
@@ -219,7 +220,8 @@ def export_info(session: Session, filters: Filters) -> ExportInfo:
 
 
 def _stream(session: Session, statement: Select) -> Iterator[tuple]:
-    yield from session.execute(statement.execution_options(yield_per=BATCH))
+    """Rows in batches, through the session's connection (plain rows, no ORM objects)."""
+    yield from session.connection().execute(statement.execution_options(yield_per=BATCH))
 
 
 def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
@@ -227,27 +229,23 @@ def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
         filters, StrikeReport.id, Release.id, Release.title, Release.source_url, Release.published,
         StrikeReport.strike_date, StrikeReport.date_stated, StrikeReport.country, StrikeReport.location_raw,
         Place.name, Place.province, Place.lat, Place.lon, Place.precision, StrikeReport.location_precision,
-        StrikeReport.strikes, StrikeReport.engagements, StrikeReport.itemised, StrikeReport.block, Release.format,
+        StrikeReport.strikes, StrikeReport.engagements, StrikeReport.itemised, StrikeReport.block,
+        case(*((Release.format == name, origin) for name, origin in ORIGINS.items()), else_=RELEASE_TEXT),
         StrikeReport.sentence, StrikeReport.span_start, StrikeReport.span_end,
     ).order_by(StrikeReport.strike_date, Release.id, StrikeReport.position)
-    for row in _stream(session, statement):
-        *head, release_format, sentence, start, end = row
-        yield (*head, ORIGINS.get(release_format, RELEASE_TEXT), sentence, start, end)
+    return _stream(session, statement)
 
 
 def target_rows(session: Session, filters: Filters) -> Iterator[tuple]:
     """The targets of the exported strike reports; under a target filter, the targets it names."""
     statement = report_rows(
         filters, Target.id, StrikeReport.id, Release.id, StrikeReport.strike_date, StrikeReport.country,
-        Target.action, Target.count, Target.category, Target.type, Target.text,
+        Target.action, Target.count, func.coalesce(Target.count, 1), type_coerce(Target.count.is_(None), Boolean),
+        Target.category, Target.type, Target.text,
     ).join(Target, Target.strike_report_id == StrikeReport.id)
     if filters.has_target_filter:
         statement = statement.where(target_condition(filters))
-    statement = statement.order_by(StrikeReport.strike_date, Release.id, StrikeReport.position, Target.id)
-    for target_id, report_id, release_id, day, country, action, count, category, kind, phrase in _stream(
-            session, statement):
-        yield (target_id, report_id, release_id, day, country, action, count, 1 if count is None else count,
-               count is None, category, kind, phrase)
+    return _stream(session, statement.order_by(StrikeReport.strike_date, Release.id, StrikeReport.position, Target.id))
 
 
 def release_rows(session: Session, filters: Filters) -> Iterator[tuple]:
@@ -276,12 +274,14 @@ def release_rows(session: Session, filters: Filters) -> Iterator[tuple]:
 def published_total_rows(session: Session, filters: Filters) -> Iterator[tuple]:
     """Every published total as stored (the filters do not apply: they are the reference)."""
     frame = published_totals(session)
+    whole = [column.type == "integer" for column in PUBLISHED_TOTALS]
     for row in frame.itertuples(index=False, name=None):
-        yield tuple(None if _missing(value) else value for value in row)
+        yield tuple(None if _missing(value) else int(value) if integer else value
+                    for value, integer in zip(row, whole, strict=True))
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
 ROWS: dict[str, Callable[[Session, Filters], Iterator[tuple]]] = {
@@ -310,37 +310,38 @@ def place_rows(session: Session, filters: Filters) -> Iterator[tuple]:
 
 # A cell starting with one of these is run as a formula by spreadsheet programs ("=2+5",
 # "+cmd|' /C calc'!A0"): the text of a release or a file could put one there.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = frozenset("=+-@\t\r")
 
 
 def neutralised(value):
     """A text cell a spreadsheet would run as a formula, prefixed with an apostrophe (shown as
     text); every other value as it is."""
-    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
-
-
-def _csv_cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    return neutralised(value)
+    return "'" + value if isinstance(value, str) and value and value[0] in FORMULA_START else value
 
 
 # --- writers ----------------------------------------------------------------------------------
 
 
-def write_csv(out: IO[bytes], columns: Iterable[Column], rows: Iterable[tuple]) -> int:
-    """UTF-8 CSV with a header row; returns the rows written."""
-    text = io.TextIOWrapper(out, encoding="utf-8", newline="", write_through=True)
+def write_csv(out: IO[bytes], columns: tuple[Column, ...], rows: Iterable[tuple]) -> int:
+    """UTF-8 CSV with a header row: dates ISO, booleans true/false, no value an empty cell, text
+    neutralised against formulas. Returns the rows written."""
+    texts = [index for index, column in enumerate(columns) if column.type == "text"]
+    flags = [index for index, column in enumerate(columns) if column.type == "boolean"]
+    text = io.TextIOWrapper(out, encoding="utf-8", newline="")
     writer = csv.writer(text)
     writer.writerow([column.name for column in columns])
     count = 0
-    for row in rows:
-        writer.writerow([_csv_cell(value) for value in row])
+    for values in rows:
         count += 1
+        row = list(values)
+        for index in texts:
+            value = row[index]
+            if value and value[0] in FORMULA_START:
+                row[index] = "'" + value
+        for index in flags:
+            if row[index] is not None:
+                row[index] = "true" if row[index] else "false"
+        writer.writerow(row)  # csv writes None as an empty cell and a date as its ISO form
     text.flush()
     text.detach()
     return count
@@ -372,14 +373,30 @@ def write_parquet(out: IO[bytes], columns: tuple[Column, ...], rows: Iterable[tu
     return count
 
 
+XLSX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, the header one of them
+
+
+def _xlsx_sheet(book, title: str, columns: tuple[Column, ...], bold, day) -> list[tuple]:
+    """A new worksheet with the header row; returns each column's (write method, format)."""
+    sheet = book.add_worksheet(title)
+    for col, column in enumerate(columns):
+        sheet.write_string(0, col, column.name, bold)
+        sheet.set_column(col, col, 60 if column.name in ("sentence", "quote", "phrase") else 14)
+    sheet.freeze_panes(1, 0)
+    writers = {"integer": sheet.write_number, "number": sheet.write_number, "text": sheet.write_string,
+               "boolean": sheet.write_boolean, "date": sheet.write_datetime}
+    return [(writers[column.type], day if column.type == "date" else None) for column in columns]
+
+
 def write_xlsx(out: IO[bytes], session: Session, filters: Filters, info: ExportInfo,
                tables: Iterable[str] = TABLES) -> dict[str, int]:
-    """One workbook: a README sheet (the dictionary and the citation), then a sheet per table.
-    Text is written as text, never as a formula; rows stream through XlsxWriter's constant memory
-    mode. Returns the rows written per table."""
+    """One workbook: a README sheet (the dictionary and the citation), then a sheet per table;
+    a table longer than a worksheet goes on over "targets (2)" ... Text is written as text,
+    never as a formula; rows stream through XlsxWriter's constant-memory mode. Returns the
+    rows written per table."""
     import xlsxwriter
 
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False,
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                      "strings_to_urls": False, "strings_to_numbers": False})
     bold = book.add_format({"bold": True})
     day = book.add_format({"num_format": "yyyy-mm-dd"})
@@ -389,25 +406,19 @@ def write_xlsx(out: IO[bytes], session: Session, filters: Filters, info: ExportI
         readme.write_string(index, 0, line, bold if index == 0 else None)
     counts = {}
     for name in tables:
-        sheet = book.add_worksheet(name)
         columns = TABLES[name]
-        for col, column in enumerate(columns):
-            sheet.write_string(0, col, column.name, bold)
-            sheet.set_column(col, col, 60 if column.name in ("sentence", "quote", "phrase") else 14)
-        count = 0
-        for count, row in enumerate(ROWS[name](session, filters), start=1):
+        sheets = 1
+        cells = _xlsx_sheet(book, name, columns, bold, day)
+        count = line = 0
+        for row in ROWS[name](session, filters):
+            if line == XLSX_ROWS:
+                sheets += 1
+                cells, line = _xlsx_sheet(book, f"{name} ({sheets})", columns, bold, day), 0
+            count, line = count + 1, line + 1
             for col, value in enumerate(row):
-                if value is None:
-                    continue
-                if isinstance(value, bool):
-                    sheet.write_boolean(count, col, value)
-                elif isinstance(value, datetime | date):
-                    sheet.write_datetime(count, col, datetime(value.year, value.month, value.day), day)
-                elif isinstance(value, int | float):
-                    sheet.write_number(count, col, value)
-                else:
-                    sheet.write_string(count, col, str(value))
-        sheet.freeze_panes(1, 0)
+                if value is not None:
+                    write, cell_format = cells[col]
+                    write(line, col, value, cell_format)
         counts[name] = count
     book.close()
     return counts

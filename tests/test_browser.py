@@ -10,6 +10,7 @@ Chromium is Debian's (/usr/bin/chromium) driven through Playwright; no browser i
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,53 @@ def test_a_release_title_written_as_markdown_loads_nothing_from_outside(app_url,
     outside = main.locator("img[src*='host.invalid'], a[href*='host.invalid']")
     assert outside.count() == 0, [outside.nth(n).evaluate("e => e.outerHTML") for n in range(outside.count())]
     assert not [url for url in asked if "host.invalid" in url]
+
+
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "geojson": "GeoJSON", "parquet": "Parquet"}
+
+
+@pytest.mark.parametrize("fmt", list(FORMAT_NAMES))
+def test_the_data_downloads_in_every_format(app_url, page, database_file, fmt, tmp_path):
+    """From the sidebar of a filtered page: the export of the filters in force, made on the click."""
+    import io
+    import json
+    import zipfile
+
+    visit(page, f"{app_url}/areas?country=Syria&start=2017-06-01&end=2017-06-30")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Download the data").click()
+    select = sidebar.get_by_role("combobox", name="Format")
+    select.wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(500)  # the expander opening
+    select.focus()
+    select.press("ArrowDown")  # open the list, then narrow it to the format
+    page.get_by_role("option").first.wait_for(timeout=WAIT_MS)
+    page.keyboard.type(FORMAT_NAMES[fmt])
+    page.get_by_role("option", name=re.compile("^" + FORMAT_NAMES[fmt])).wait_for(timeout=WAIT_MS)
+    page.keyboard.press("Enter")
+    button = sidebar.get_by_role("button", name=f"Download {fmt.upper()}")
+    button.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("strike-data-2017-06-01-to-2017-06-30-syria")
+    data = saved.read_bytes()
+    expected = headline(database_file, start=date(2017, 6, 1), end=date(2017, 6, 30), countries=("Syria",))
+    if fmt == "csv":
+        import pandas as pd
+
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            reports = pd.read_csv(archive.open("strike_reports.csv"))
+        assert set(reports["country"]) == {"Syria"} and reports["strikes"].sum() == expected.strikes
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        assert load_workbook(io.BytesIO(data), read_only=True).sheetnames[:2] == ["README", "strike_reports"]
+    elif fmt == "geojson":
+        collection = json.loads(data)
+        assert collection["type"] == "FeatureCollection" and collection["features"]
+        assert "country: Syria" in collection["filters"]
+    else:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            assert "strike_reports.parquet" in archive.namelist()

@@ -212,6 +212,19 @@ def test_the_workbook_has_a_readme_and_a_sheet_per_table(two_days):
     assert raqqa[header.index("itemised")].value is True
 
 
+def test_a_table_longer_than_a_worksheet_goes_on_over_more_sheets(two_days, monkeypatch):
+    from openpyxl import load_workbook
+
+    import db.open_data
+
+    monkeypatch.setattr(db.open_data, "XLSX_ROWS", 3)
+    data, counts = exported(two_days, "xlsx", table="targets")
+    book = load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["README", "targets", "targets (2)", "targets (3)"] and counts == {"targets": 7}
+    rows = [row for name in book.sheetnames[1:] for row in book[name].iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 7 and [cell.value for cell in book["targets (3)"][1]][0] == "target_id"
+
+
 def test_parquet_keeps_the_types(two_days):
     import pyarrow.parquet as pq
 
