@@ -8,6 +8,7 @@ from dashboard.data import load
 from dashboard.frame import page_context, show_chart
 from dashboard.page_data.overview import load_overview
 from dashboard.record import not_itemised_note, record_note, source_markdown
+from dashboard.summary import written_summary
 
 view = page_context("Coalition strikes against ISIS, 2014–2019")
 filters = view.filters
@@ -45,6 +46,10 @@ if held:
 unplaced = not_itemised_note(current)
 if unplaced:
     st.caption(unplaced)
+with st.expander("The view in words, to paste into a brief", expanded=True, icon=":material/notes:"):
+    # a code block: plain text with a copy button, the figures those above and below
+    st.code(written_summary(shown.summary), language=None, wrap_lines=True)
+    st.caption(f"The figures are this page's; source: {view.source}.")
 
 left, right = st.columns([3, 2])
 with left:

@@ -10,7 +10,9 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from dashboard.comparison import Comparison, compare_with_previous_period
+from dashboard.page_data.areas import UNKNOWN
 from dashboard.record import scope_of
+from dashboard.summary import SummaryFacts
 from db import queries
 from db.queries import Coverage, Filters, Headline, PublishedComparison
 
@@ -24,17 +26,27 @@ class OverviewData:
     trend: pd.DataFrame  # strikes per month by country
     top_targets: pd.DataFrame  # the ten target types hit most
     coverage: Coverage
+    summary: SummaryFacts  # the same figures, for the summary in words
 
 
 def load_overview(db: Session, filters: Filters, period: tuple[date | None, date | None],
                   first_data_day: date | None) -> OverviewData:
     comparison = compare_with_previous_period(filters, period, first_data_day)
-    return OverviewData(
-        current=queries.headline(db, filters),
-        previous=queries.headline(db, comparison.previous) if comparison.previous else None,
-        comparison=comparison,
-        published=queries.published_coverage(db, start=period[0], end=period[1], scope=scope_of(filters)),
-        trend=queries.strikes_over_time(db, filters, grain="month", split="country"),
-        top_targets=queries.targets_by_type(db, filters).head(10),
-        coverage=queries.coverage(db, filters),
+    current = queries.headline(db, filters)
+    previous = queries.headline(db, comparison.previous) if comparison.previous else None
+    published = queries.published_coverage(db, start=period[0], end=period[1], scope=scope_of(filters))
+    trend = queries.strikes_over_time(db, filters, grain="month", split="country")
+    top_targets = queries.targets_by_type(db, filters).head(10)
+    coverage = queries.coverage(db, filters)
+    places = queries.ranking(db, filters, by="place", limit=3)
+    summary = SummaryFacts(
+        filters=filters, period=period, current=current, previous=previous, comparison=comparison,
+        by_country={str(group): int(strikes) for group, strikes in trend.groupby("group")["strikes"].sum().items()}
+        if not trend.empty else {},
+        top_places=[(str(name), int(strikes)) for name, strikes in zip(places["name"], places["strikes"], strict=True)
+                    if name not in UNKNOWN],
+        top_target=(str(top_targets["type"].iloc[0]), int(top_targets["targets"].iloc[0])) if not top_targets.empty
+        else None,
+        coverage=coverage, published=published,
     )
+    return OverviewData(current, previous, comparison, published, trend, top_targets, coverage, summary)
