@@ -13,6 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.milestones import Milestone
+
 # The look of every chart, as the default template: a new figure takes the default in about
 # a millisecond, while assigning a template to a figure validates all of it again (about
 # 20 ms a chart, most of a cached page's rerun).
@@ -226,9 +228,9 @@ NOT_ITEMISED_PATTERN = {"shape": "/", "fgcolor": "#FFFFFF", "size": 6, "solidity
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str, *,
              covered_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
              shown: int = 0, period: tuple[date | None, date | None] = (None, None),
-             colours: dict[str, str] | None = None) -> go.Figure:
+             colours: dict[str, str] | None = None, milestones: list[Milestone] | None = None) -> go.Figure:
     """Bars of strikes (or engagements) per period, one trace per group, with format changes
-    marked and, below, a strip of the days a release covers (with counts, or only a summary
+    (labelled at the top) and the campaign's `milestones` (labelled at the foot) marked and, below, a strip of the days a release covers (with counts, or only a summary
     without them); with tall_bars (see undated_tall_bars) the y axis ends a little above
     `shown`, and the subtitle says why. Where the data have a column `unitemised`, the strikes
     a release states but no line of it places are the hatched top of their group's bar. The
@@ -285,7 +287,7 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
         # ticks on the weeks' Mondays, as the bars (Plotly's own weekly ticks fall on Sundays);
         # over a longer span its monthly ticks read better
         figure.update_xaxes(tickmode="linear", tick0=WEEK_START, dtick=7 * 86_400_000 * math.ceil(weeks / 12))
-    notes = _format_changes(figure, start, end)
+    notes = _format_changes(figure, start, end) + _milestones(figure, milestones or [], start, end)
     if tall_bars:
         notes += _axis_cut(figure, tall_bars, shown, start, end)
         sub = " · ".join((sub, axis_cut_note(tall_bars, measure, grain)))
@@ -392,6 +394,23 @@ def _format_changes(figure: go.Figure, start: date, end: date) -> list[dict]:
                                   "line": {"dash": "dot", "color": "#9AA5B1"}} for day, _label in shown])
     return [{"x": day, "y": 1, "yref": "paper", "text": label, "showarrow": False, "textangle": -90,
              "xanchor": "right", "yanchor": "top", "font": {"size": 10, "color": "#52606D"}} for day, label in shown]
+
+
+MILESTONE_COLOUR = "#7B6D8D"
+
+
+def _milestones(figure: go.Figure, shown: list[Milestone], start: date, end: date) -> list[dict]:
+    """A dashed line at each milestone between start and end (added to the format changes'
+    lines), labelled up from the foot of the plot, so that no label meets a format change's,
+    which hang from its top; returns the labels for frame()."""
+    shown = [milestone for milestone in shown if start <= milestone.day <= end]
+    figure.update_layout(shapes=[*figure.layout.shapes, *(
+        {"type": "line", "x0": m.day, "x1": m.day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
+         "line": {"dash": "dash", "color": MILESTONE_COLOUR, "width": 1}} for m in shown)])
+    return [{"x": m.day, "y": 0, "yref": "y domain", "text": m.label, "showarrow": False, "textangle": -90,
+             "xanchor": "right", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.75)",
+             "font": {"size": 10, "color": MILESTONE_COLOUR}, "hovertext": f"{m.day:%d %b %Y}: {m.name}"}
+            for m in shown]
 
 
 def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str, color: str | None = None) -> go.Figure:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from dashboard.charts import ENGAGEMENTS_REPORTED_FROM
 from dashboard.comparison import Comparison
 from db.queries import Coverage, Filters, Headline, PublishedComparison
 from loaders.records import COUNTRIES
 
 BARELY = 0.5  # below this share of the published strikes, or of the days, the data barely cover a period
-ENGAGEMENTS_COUNTED_FROM = date(2017, 1, 1)  # releases gave engagements from January 2017 on
 
 
 @dataclass(frozen=True)
@@ -144,7 +144,7 @@ def _engagements(facts: SummaryFacts) -> str:
     if not engagements:  # none stated: not reported, not zero
         return ""
     first = facts.period[0]
-    counted = " (counted from January 2017 on)" if first and first < ENGAGEMENTS_COUNTED_FROM else ""
+    counted = " (counted from January 2017 on)" if first and first < ENGAGEMENTS_REPORTED_FROM else ""
     return f" and {_count(engagements, 'engagement')}{counted}"
 
 

@@ -137,8 +137,8 @@ MEASURES = ("strikes", "engagements")
 
 @dataclass(frozen=True)
 class TimelineView:
-    """Timeline: grain, split, measure, stacked (1/0), show, and bar: the first day of the
-    period whose strike reports are listed."""
+    """Timeline: grain, split, measure, stacked (1/0), show, bar (the first day of the period
+    whose strike reports are listed) and milestones (0: not drawn)."""
 
     grain: str = "week"
     split: str = "country"
@@ -146,6 +146,7 @@ class TimelineView:
     stacked: bool = True
     show: str = "bars"
     bar: date | None = None
+    milestones: bool = True
 
     @property
     def overlapping(self) -> bool:
@@ -163,6 +164,7 @@ class TimelineView:
             stacked=_one(params.get("stacked")) != "0",
             show=_choice(params, "show", SHOW_MODES, cls.show),
             bar=period_start(bar, grain) if bar else None,
+            milestones=_one(params.get("milestones")) != "0",
         )
 
     def shown_bar(self, periods: list[date]) -> date | None:
@@ -171,7 +173,8 @@ class TimelineView:
 
     def to_params(self) -> dict[str, str | None]:
         params: dict[str, str | None] = {"grain": self.grain, "split": self.split, "measure": self.measure,
-                                         "show": self.show, "bar": self.bar.isoformat() if self.bar else None}
+                                         "show": self.show, "bar": self.bar.isoformat() if self.bar else None,
+                                         "milestones": None if self.milestones else "0"}
         if not self.overlapping:  # the stacked switch is off the page for categories
             params["stacked"] = "1" if self.stacked else "0"
         return params

@@ -9,9 +9,10 @@ import streamlit as st
 from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, scroll_to, show_chart, show_strike_reports, write_params
+from dashboard.milestones import milestones_between
 from dashboard.page_data.common import load_reports_behind
 from dashboard.page_data.timeline import load_timeline_chart, load_whole_record
-from dashboard.record import scope_of
+from dashboard.record import plain, scope_of
 from dashboard.series import SHOW_MODES, difference, largest_groups, shares
 from dashboard.view_state import MEASURES, TimelineView, clicked_period, period_label
 from db.queries import GRAINS, SPLITS
@@ -26,7 +27,7 @@ def _choose_bar() -> None:
     write_params({"bar": chosen.isoformat() if isinstance(chosen, dt.date) else None})
 
 
-controls = st.columns([1, 1, 1, 1, 1.3])
+controls = st.columns([1, 1, 1, 1, 1.3, 1])
 grain = controls[0].segmented_control("Per", GRAINS, default=asked.grain, key="timeline_grain") or asked.grain
 split = controls[1].selectbox("Split by", SPLITS, index=SPLITS.index(asked.split), key="timeline_split")
 measure = controls[2].segmented_control("Count", MEASURES, default=asked.measure, key="timeline_measure") or asked.measure
@@ -41,7 +42,9 @@ show = controls[4].segmented_control(
     "Show", SHOW_MODES, default=asked.show, key="timeline_show",
     help="lines: one per group; share: each group's percent of the period's total; difference: the first group "
          "less the second") or asked.show
-options = replace(options, stacked=stacked, show=show)
+marked = controls[5].toggle("Milestones", value=asked.milestones, key="timeline_milestones",
+                            help="The campaign's milestones (an offensive begun, a city retaken) on the bars.")
+options = replace(options, stacked=stacked, show=show, milestones=marked)
 
 chart = load(load_timeline_chart, filters, options)
 series = chart.series
@@ -53,7 +56,8 @@ sub = view.subtitle(" · ".join(note for note in (
 colours = charts.split_colours(split)
 if show == "bars" or split == "none":
     figure = charts.timeline(series, measure, grain, stacked, title, sub, source, covered_days=chart.days,
-                             tall_bars=chart.tall_bars, shown=chart.shown, period=view.period, colours=colours)
+                             tall_bars=chart.tall_bars, shown=chart.shown, period=view.period, colours=colours,
+                             milestones=milestones_between(*view.period) if marked else None)
     table = series
 elif show == "lines":
     figure = charts.trend_lines(series, "period", measure, "group", grain, title, sub, source,
@@ -72,6 +76,11 @@ else:
 event = show_chart(figure, table, title, key=f"timeline_chart_{show}", on_select="rerun")
 if show != "bars" and split == "none":
     st.caption("Choose a split (by country, province ...) to compare its groups as lines, shares or a difference.")
+if marked and (show == "bars" or split == "none"):
+    marks = milestones_between(*view.period)
+    if marks:
+        st.caption("Milestones: " + "; ".join(f"{m.day:%d %b %Y} [{plain(m.name)}](<{m.source_url}>)" for m in marks)
+                   + ".")
 st.caption("Under the bars, each day a release covers: dark where it gives counts, orange where only a summary without "
            "counts does; a blank is a day no release in the data covers, a gap in the record, not a lull in strikes.")
 

@@ -215,3 +215,29 @@ def test_covered_days_are_drawn_as_runs():
     strip = [trace for trace in figure.data if trace.yaxis == "y2"]
     assert [trace.name for trace in strip] == ["days a release gives counts for", "days only a summary without counts covers"]
     assert list(strip[0].x) == [date(2017, 7, 20), date(2017, 7, 23), None]  # one run, to the day after its last
+
+
+def test_every_milestone_has_a_day_of_the_campaign_a_short_label_and_a_public_source():
+    from dashboard.milestones import milestones
+
+    marks = milestones()
+    assert len(marks) >= 10 and [m.day for m in marks] == sorted({m.day for m in marks})
+    for mark in marks:
+        assert date(2014, 8, 8) <= mark.day <= date(2019, 12, 31), mark
+        assert mark.source_url.startswith("https://") and " " not in mark.source_url, mark
+        assert 0 < len(mark.label) <= 24 and len(mark.name) > len(mark.label), mark
+
+
+def test_milestones_hang_from_the_foot_and_format_changes_from_the_top():
+    from dashboard.milestones import milestones
+
+    data = _weeks({"all": [5] * 60}, first=date(2016, 9, 5))  # the weeks of 5 Sep 2016 to 23 Oct 2017
+    figure = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, milestones=list(milestones()))
+    notes = {note.text: note for note in figure.layout.annotations}
+    assert {"Mosul offensive begins", "Mosul retaken", "Raqqa offensive begins"} <= set(notes)
+    assert "Kobani retaken" not in notes and "Baghuz falls" not in notes  # outside the bars' dates
+    assert notes["Mosul retaken"].yanchor == "bottom" and notes["engagements reported"].yanchor == "top"
+    dashed = [shape for shape in figure.layout.shapes if shape.line.dash == "dash"]
+    assert len(dashed) == sum(1 for m in milestones() if date(2016, 9, 5) <= m.day <= date(2017, 10, 30))
+    without = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE)
+    assert "Mosul retaken" not in {note.text for note in without.layout.annotations}

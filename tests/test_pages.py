@@ -372,6 +372,23 @@ def test_timeline_controls_go_to_the_url(two_days, use_database):
     assert list(reports["place"]) == ["Mosul", "(not itemised)", "Mosul", "(not itemised)"]
 
 
+def test_the_timeline_marks_the_campaigns_milestones_and_can_leave_them_out(starter_url, use_database):
+    use_database(starter_url)
+    at = open_page("pages/timeline.py", start="2017-06-01", end="2017-12-31")
+    assert not at.exception, _errors(at)
+    labels = [note["text"] for note in _figures(at)[0]["layout"]["annotations"]]
+    assert {"Mosul retaken", "Raqqa retaken", "Al Qaim and Deir ez-Zor"} <= set(labels)
+    assert "Operation Roundup" not in labels  # May 2018: outside the dates
+    listed = [caption.value for caption in at.caption if caption.value.startswith("Milestones: ")]
+    assert len(listed) == 1 and "(<https://en.wikipedia.org/wiki/Battle_of_Raqqa_(2017)>)" in listed[0]
+    at.toggle(key="timeline_milestones").set_value(False).run()
+    assert at.query_params["milestones"] in ("0", ["0"])
+    labels = [note["text"] for note in _figures(at)[0]["layout"]["annotations"]]
+    assert "Mosul retaken" not in labels and not any(c.value.startswith("Milestones: ") for c in at.caption)
+    at = open_page("pages/timeline.py", start="2017-06-01", end="2017-12-31", milestones="0")
+    assert at.toggle(key="timeline_milestones").value is False
+
+
 def _figures(at: AppTest) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 
