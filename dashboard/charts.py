@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -41,6 +42,40 @@ FORMAT_CHANGES = [
     (date(2017, 11, 17), "multi-day releases"),
     (date(2018, 2, 2), "weekly summaries"),
 ]
+
+
+def slug(text: str, longest: int = 80) -> str:
+    """A file name's stem from a title: "Strikes per week, by country" -> "strikes-per-week-by-country"."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:longest].strip("-")
+
+
+def short_period(first: date, last: date) -> str:
+    """"May 2017", "Jan–Jun 2015", "Nov 2016–Feb 2017", or days: "3–9 Jul 2017", "28 Jun–4 Jul 2017"."""
+    whole_months = first.day == 1 and (last + timedelta(days=1)).day == 1
+    if whole_months:
+        if (first.year, first.month) == (last.year, last.month):
+            return f"{first:%b %Y}"
+        return f"{first:%b}–{last:%b %Y}" if first.year == last.year else f"{first:%b %Y}–{last:%b %Y}"
+    if first == last:
+        return f"{first.day} {first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b %Y}"
+    if first.year == last.year:
+        return f"{first.day} {first:%b}–{last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b %Y}–{last.day} {last:%b %Y}"
+
+
+def view_title(base: str, countries: tuple[str, ...], provinces: tuple[str, ...], places: tuple[str, ...],
+               period: tuple[date, date] | None) -> str:
+    """A chart's title that says what is in view, for a screenshot or a slide: "Strikes per week,
+    by country" with Syria alone, January to June 2015 -> "Strikes per week in Syria, Jan–Jun
+    2015". period: the dates chosen (None: the whole record, not named)."""
+    head, by, split = base.partition(", by ")
+    where = (f" near {places[0]}" if len(places) == 1 else f" in {provinces[0]}" if len(provinces) == 1
+             else f" in {countries[0]}" if len(countries) == 1 else "")
+    if by and split == "country" and len(countries) == 1:
+        by = split = ""  # one country: nothing to split by
+    return head + where + by + split + (f", {short_period(*period)}" if period else "")
 
 
 def source_line(releases: int, parsed_on: date | None = None) -> str:

@@ -4,7 +4,6 @@ and slide-sized PNG export."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -265,6 +264,29 @@ class PageContext:
         """A chart's subtitle: the period, the filters in force (or those given) and extra."""
         return charts.subtitle(self.period, (filters or self.filters).describe(), extra)
 
+    def chart_title(self, base: str) -> str:
+        """The title of a chart of this view: its area and, where dates are chosen, its period
+        (charts.view_title)."""
+        chosen = self.filters
+        dated = (chosen.start or chosen.end) and self.period[0] and self.period[1]
+        return charts.view_title(base, chosen.countries, chosen.provinces, chosen.places,
+                                 self.period if dated else None)
+
+    def file_name(self, title: str) -> str:
+        """A chart's file name: its title, the dates chosen and the filters in force
+        ("strikes-per-week-by-country-2015-01-01-to-2015-06-30-syria")."""
+        chosen = self.filters
+        parts = [title]
+        if chosen.start or chosen.end:
+            parts.append(f"{chosen.start or self.period[0]} to {chosen.end or self.period[1]}")
+        parts += [*chosen.countries, *chosen.provinces, *chosen.places, *chosen.categories, *chosen.types,
+                  *chosen.actions][:4]
+        return charts.slug(" ".join(str(part) for part in parts), 120)
+
+
+_PAGE_CHARTS = "page_charts"  # the charts this run of the page draws (show_chart), for its briefing deck
+_PAGE_VIEW = "page_view"  # this run's PageContext, for the charts' file names
+
 
 def page_context(title: str, filters: bool = True) -> PageContext:
     """The frame (navigation, starter data, the filter bar unless filters=False) and the page's
@@ -273,22 +295,49 @@ def page_context(title: str, filters: bool = True) -> PageContext:
     frame = data.load(load_frame)
     chosen = filter_bar(frame) if filters else Filters()
     st.title(title)
-    return PageContext(chosen, frame.period_of(chosen), charts.source_line(frame.releases, frame.last_import),
+    view = PageContext(chosen, frame.period_of(chosen), charts.source_line(frame.releases, frame.last_import),
                        frame, st.query_params.to_dict())
+    st.session_state[_PAGE_CHARTS] = drawn = []
+    st.session_state[_PAGE_VIEW] = view
+    _briefing_deck(title, view, drawn)
+    return view
 
 
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80]
+def _briefing_deck(page: str, view: PageContext, drawn: list) -> None:
+    """The page's view as a slide deck, made when the reader clicks: by then `drawn` holds every
+    chart of the run."""
+    from dashboard.briefing import chromium_missing, deck_for
+
+    with st.sidebar.expander("Briefing deck", icon=":material/slideshow:"):
+        missing = chromium_missing()
+        if missing:
+            st.caption(missing)
+            return
+        name = charts.slug(f"briefing {page} {view.filters.start or ''} {view.filters.end or ''} "
+                           f"{' '.join(view.filters.countries + view.filters.places)}")
+        for fmt, label, mime in (("pptx", "Download briefing deck (.pptx)",
+                                  "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
+                                 ("pdf", "Download briefing deck (PDF)", "application/pdf")):
+            st.download_button(label, partial(deck_for, data.engine(), fmt, page, view.filters, view.period,
+                                              view.frame.options["bounds"][0], view.source, drawn),
+                               file_name=f"{name}.{fmt}", mime=mime, key=f"briefing_{fmt}", on_click="ignore",
+                               icon=":material/download:", width="stretch")
+        st.caption("A title slide, each chart of this page at 16:9, the view in words and what the figures rest "
+                   "on. Drawing the charts takes a few seconds.")
 
 
 def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_select: str = "ignore"):
     """Draw a chart with a PNG export at slide size and a CSV of exactly the plotted numbers."""
-    config = charts.image_config(slug(name))
+    drawn, view = st.session_state.get(_PAGE_CHARTS), st.session_state.get(_PAGE_VIEW)
+    if drawn is not None:
+        drawn.append((name, figure))
+    file_name = view.file_name(name) if view is not None else charts.slug(name)
+    config = charts.image_config(file_name)
     if figure.layout.geo and figure.data and figure.data[0].type == "scattergeo":
         config["topojsonURL"] = "/app/static/topojson/"
     event = st.plotly_chart(figure, config=config, key=key, on_select=on_select, selection_mode="points", width="stretch")
     st.download_button(
-        "Download the data (CSV)", csv_bytes(table), file_name=f"{slug(name)}.csv",
+        "Download the data (CSV)", csv_bytes(table), file_name=f"{file_name}.csv",
         mime="text/csv", key=f"{key}_csv",
     )
     return event

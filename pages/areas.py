@@ -44,7 +44,7 @@ def _choose_drill() -> None:
 
 # --- (a) the map --------------------------------------------------------------------------
 located, headline = areas.located, areas.headline
-title = "Strikes by place"
+title = view.chart_title("Strikes by place")
 figure = charts.fit_source(charts.place_map(located, title, view.subtitle("circle area ∝ strikes"), source), 14)
 map_table = located[["place", "country", "province", "lat", "lon", "strikes", "reports"]]
 show_chart(figure, map_table, title, key="areas_map", on_select=lambda: remember_selection("areas_map", "place"))

@@ -53,12 +53,12 @@ with st.expander("The view in words, to paste into a brief", expanded=True, icon
 
 left, right = st.columns([3, 2])
 with left:
-    title = "Strikes per month, by country"
+    title = view.chart_title("Strikes per month, by country")
     figure = charts.timeline(shown.trend, "strikes", "month", True, title, view.subtitle(), view.source,
                              period=view.period, colours=charts.COUNTRY_COLOURS)
     show_chart(figure, shown.trend, title, key="overview_trend")
 with right:
-    title = "Top target types"
+    title = view.chart_title("Top target types")
     figure = charts.bar_ranking(shown.top_targets, "type", "targets", title, view.subtitle("targets hit"), view.source,
                                 color="category")
     show_chart(figure, shown.top_targets, title, key="overview_targets")

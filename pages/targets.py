@@ -33,7 +33,7 @@ LOWER_BOUND = "targets; a plural without a number counts one"
 st.subheader("Types and categories")
 by_type = hit.by_type
 top = by_type.head(25)
-title = f"Targets hit, by type (top {len(top)} of {len(by_type)} types)"
+title = view.chart_title(f"Targets hit, by type (top {len(top)} of {len(by_type)} types)")
 figure = charts.grouped_ranking(top, "type", "targets", "category", title,
                                 view.subtitle(LOWER_BOUND), source, "targets")
 show_chart(figure, top[["category", "type", "targets", "mentions"]], title, key="targets_types")

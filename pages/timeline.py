@@ -48,7 +48,7 @@ options = replace(options, stacked=stacked, show=show, milestones=marked)
 
 chart = load(load_timeline_chart, filters, options)
 series = chart.series
-title = f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}")
+title = view.chart_title(f"{measure.capitalize()} per {grain}" + ("" if split == "none" else f", by {split}"))
 sub = view.subtitle(" · ".join(note for note in (
     "engagements are counted from Jan 2017 on" if measure == "engagements" else "",
     "a report counts in each category it hit: the bars overlap" if options.overlapping else "",
@@ -65,13 +65,13 @@ elif show == "lines":
     table = series
 elif show == "share":
     table = shares(series, measure)
-    title = f"Share of the {measure} per {grain}, by {split}"
+    title = view.chart_title(f"Share of the {measure} per {grain}, by {split}")
     figure = charts.trend_lines(table, "period", "share", "group", grain, title, sub, source,
                                 f"percent of the {grain}'s {measure}", measure, colours, percent=True)
 else:
     first, second = (largest_groups(series, measure) + ["", ""])[:2]
     table = difference(series, measure, first, second)
-    title = f"{measure.capitalize()} per {grain}: {first} less {second}"
+    title = view.chart_title(f"{measure.capitalize()} per {grain}: {first} less {second}")
     figure = charts.difference_bars(table, grain, title, sub, source, measure)
 event = show_chart(figure, table, title, key=f"timeline_chart_{show}", on_select="rerun")
 if show != "bars" and split == "none":

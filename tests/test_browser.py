@@ -250,7 +250,7 @@ def test_the_data_downloads_in_every_format(app_url, page, database_file, fmt, t
 
     visit(page, f"{app_url}/areas?country=Syria&start=2017-06-01&end=2017-06-30")
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("Download the data").click()
+    sidebar.get_by_text("Download the data", exact=True).click()
     select = sidebar.get_by_role("combobox", name="Format")
     select.wait_for(timeout=WAIT_MS)
     page.wait_for_timeout(500)  # the expander opening
@@ -286,3 +286,28 @@ def test_the_data_downloads_in_every_format(app_url, page, database_file, fmt, t
     else:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             assert "strike_reports.parquet" in archive.namelist()
+
+
+def test_the_briefing_deck_downloads_from_the_running_app(app_url, page, tmp_path):
+    """The Timeline's view as a deck: its charts as slides, drawn when the button is clicked."""
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    visit(page, f"{app_url}/timeline?country=Iraq&start=2015-01-01&end=2015-06-30&grain=month")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Briefing deck", exact=True).click()
+    button = sidebar.get_by_role("button", name="Download briefing deck (.pptx)")
+    button.wait_for(timeout=WAIT_MS)
+    with page.expect_download(timeout=WAIT_MS) as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name == "briefing-timeline-2015-01-01-2015-06-30-iraq.pptx"
+    slides = list(Presentation(str(saved)).slides)
+    charts = [slide for slide in slides if any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)]
+    # the strikes per month and the running total against the published totals
+    assert len(charts) == 2 and len(slides) == 5
+    titles = [slide.notes_slide.notes_text_frame.text for slide in charts]
+    assert titles[0] == "Strikes per month in Iraq, Jan–Jun 2015"  # the title says what is in view
+    first = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
+    assert "Period: 01 Jan 2015 – 30 Jun 2015" in first and "Filters: country: Iraq" in first

@@ -241,3 +241,18 @@ def test_milestones_hang_from_the_foot_and_format_changes_from_the_top():
     assert len(dashed) == sum(1 for m in milestones() if date(2016, 9, 5) <= m.day <= date(2017, 10, 30))
     without = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE)
     assert "Mosul retaken" not in {note.text for note in without.layout.annotations}
+
+
+def test_a_title_says_what_is_in_view():
+    from dashboard.charts import short_period, view_title
+
+    half = (date(2015, 1, 1), date(2015, 6, 30))
+    assert view_title("Strikes per week, by country", ("Syria",), (), (), half) == "Strikes per week in Syria, Jan–Jun 2015"
+    assert view_title("Strikes per week, by province", ("Syria",), (), (), None) == "Strikes per week in Syria, by province"
+    assert view_title("Strikes per month, by country", ("Iraq", "Syria"), (), (), None) == "Strikes per month, by country"
+    assert view_title("Strikes by place", ("Iraq",), ("Ninawa",), ("Mosul",), None) == "Strikes by place near Mosul"
+    assert short_period(date(2017, 5, 1), date(2017, 5, 31)) == "May 2017"
+    assert short_period(date(2016, 11, 1), date(2017, 2, 28)) == "Nov 2016–Feb 2017"
+    assert short_period(date(2017, 7, 3), date(2017, 7, 9)) == "3–9 Jul 2017"
+    assert short_period(date(2017, 6, 28), date(2017, 7, 4)) == "28 Jun–4 Jul 2017"
+    assert short_period(date(2016, 12, 30), date(2017, 1, 2)) == "30 Dec 2016–2 Jan 2017"

@@ -237,3 +237,18 @@ def test_releases_and_targets_views_round_trip():
     assert ReleasesView.from_params({"release": "12abc", "report": ""}) == ReleasesView()
     assert ReleasesView().to_params() == {"q": None, "release": None, "report": None}
     assert TargetsView.from_params(TargetsView("vehicle").to_params()) == TargetsView("vehicle")
+
+
+def test_a_charts_files_are_named_by_its_title_period_and_filters():
+    from dashboard.frame import PageContext
+    from dashboard.page_data.common import FrameData
+
+    frame = FrameData({"bounds": (D20, D21)}, 2, None)
+    chosen = Filters(start=date(2015, 1, 1), end=date(2015, 6, 30), countries=("Syria",))
+    view = PageContext(chosen, frame.period_of(chosen), "source", frame, {})
+    assert view.file_name("Strikes per week, by country") == \
+        "strikes-per-week-by-country-2015-01-01-to-2015-06-30-syria"
+    everything = PageContext(Filters(), frame.period_of(Filters()), "source", frame, {})
+    assert everything.file_name("Top target types") == "top-target-types"
+    since = PageContext(Filters(start=D21, places=("Mosul",)), (D21, D21), "source", frame, {})
+    assert since.file_name("Strikes by place") == "strikes-by-place-2017-07-21-to-2017-07-21-mosul"

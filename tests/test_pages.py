@@ -389,6 +389,21 @@ def test_the_timeline_marks_the_campaigns_milestones_and_can_leave_them_out(star
     assert at.toggle(key="timeline_milestones").value is False
 
 
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/areas.py", "pages/data_quality.py"])
+def test_an_analysis_page_offers_its_data_and_its_deck(two_days, use_database, monkeypatch, page):
+    use_database(two_days)
+    at = open_page(page)
+    assert not at.exception, _errors(at)
+    assert {"Download the data", "Briefing deck"} <= {expander.label for expander in at.sidebar.expander}
+    import dashboard.briefing
+
+    # a machine without Chromium: what to install, in place of the deck's buttons
+    monkeypatch.setattr(dashboard.briefing.shutil, "which", lambda name: None)
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    at = open_page(page)
+    assert any("apt-get install -y chromium" in caption.value for caption in at.sidebar.caption)
+
+
 def _figures(at: AppTest) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 

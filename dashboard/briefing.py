@@ -1,0 +1,242 @@
+"""The view as a briefing deck: a title slide (what, period, filters, date made, source), a slide
+per chart of the page as a 16:9 image with its title, subtitle and source line, the view in
+words, and what the figures rest on (releases, their dates, the caveats). As PowerPoint
+(python-pptx) and as a PDF made from the same images.
+
+Chart images are Plotly's own static export (kaleido), which drives the machine's Chromium; a
+machine without it gets the reason (chromium_missing) instead of a deck."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+import plotly.graph_objects as go
+
+from dashboard import charts
+from dashboard.page_data.overview import OverviewData
+from dashboard.record import not_itemised_note, record_note
+from dashboard.summary import written_summary
+from db.queries import Filters
+
+WIDTH, HEIGHT = charts.SLIDE_SIZE  # 16:9
+INK, MUTED = "#1F2933", "#52606D"
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+INSTALL_CHROMIUM = ("Briefing decks draw the charts with Chromium, which this machine lacks: install it "
+                    "(on Debian or Ubuntu: apt-get install -y chromium) and reload the page.")
+
+
+def chromium_missing() -> str | None:
+    """Why no deck can be drawn here, or None (kaleido finds Chromium on the PATH, or at
+    BROWSER_PATH)."""
+    if os.environ.get("BROWSER_PATH") and os.path.exists(os.environ["BROWSER_PATH"]):
+        return None
+    return None if any(shutil.which(name) for name in CHROMIUM_NAMES) else INSTALL_CHROMIUM
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What a deck says besides its charts."""
+
+    page: str  # the page it was made from
+    period: tuple[date | None, date | None]
+    filters: Filters
+    source: str  # the source line
+    summary: str  # the view in words
+    rests_on: list[str]  # the releases and the caveats
+    charts: list[tuple[str, go.Figure]] = field(default_factory=list)  # (title, figure) in page order
+    made: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def period_text(self) -> str:
+        first, last = self.period
+        return f"{first:%d %b %Y} – {last:%d %b %Y}" if first and last else "the whole record"
+
+    @property
+    def title(self) -> str:
+        return f"Coalition strikes against ISIS: {self.page}"
+
+
+def briefing_of(page: str, filters: Filters, period: tuple[date | None, date | None], source: str,
+                overview: OverviewData, figures: Sequence[tuple[str, go.Figure]]) -> Briefing:
+    """The deck's text from the Overview's loader for the same filters (so its figures are the
+    dashboard's own) and the page's charts."""
+    coverage, current = overview.coverage, overview.current
+    rests_on = [
+        f"{coverage.releases:,} releases in the data cover the view"
+        + (f", with strike days from {coverage.first_day:%d %b %Y} to {coverage.last_day:%d %b %Y}."
+           if coverage.first_day else "."),
+        f"{coverage.days_with_counts:,} of the {coverage.days_in_period:,} days in the period have a release giving "
+        f"counts; {coverage.days_not_covered:,} have none in the data: a gap in the record, not a lull in strikes.",
+        record_note(overview.published, filters) or "No total the coalition published covers this period.",
+        not_itemised_note(current) or "Every strike in view is itemised by place.",
+        "Target counts are lower bounds: a target named without a number counts as one.",
+        "Engagements were counted by the releases from January 2017 on; before then, not reported, not zero.",
+    ]
+    return Briefing(page, period, filters, source, written_summary(overview.summary), rests_on, list(figures))
+
+
+# --- images ---------------------------------------------------------------------------------
+
+
+def slide_figure(figure: go.Figure) -> go.Figure:
+    """A chart restyled for a projected slide: every text at least 16 px at 1600 x 900."""
+    slide = go.Figure(figure)
+    title = slide.layout.title.text or ""
+    title = title.replace("font-size:13px", "font-size:20px").replace("<b>", "<b><span style='font-size:30px'>", 1)
+    slide.update_layout(
+        # hung 36 px below the top edge: a slide's title needs room above it
+        title={"text": title.replace("</b>", "</span></b>", 1), "y": 1 - 36 / HEIGHT},
+        font={"size": 18}, height=HEIGHT, width=WIDTH,
+        margin={"l": 90, "r": 40, "t": 120 + 30 * title.count("<br>"), "b": 110},
+        legend={"font": {"size": 18}},
+    )
+    slide.update_xaxes(tickfont={"size": 18}, title_font={"size": 18})
+    slide.update_yaxes(tickfont={"size": 18}, title_font={"size": 18})
+    notes = []
+    for note in slide.layout.annotations:
+        size = max(note.font.size or 13, 16) + 3
+        notes.append(note.update(font={"size": size}, yshift=-80 if note.yshift == -58 else note.yshift))
+    slide.layout.annotations = notes
+    return slide
+
+
+def text_figure(title: str, lines: Sequence[str], subtitle: str = "") -> go.Figure:
+    """A text slide as a figure, for the PDF (whose pages are all images)."""
+    figure = go.Figure()
+    figure.update_layout(width=WIDTH, height=HEIGHT, paper_bgcolor="white", plot_bgcolor="white",
+                         xaxis={"visible": False}, yaxis={"visible": False}, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                         font={"family": charts.FONT, "color": INK})
+    notes = [{"text": f"<b>{title}</b>", "x": 0.05, "y": 0.92, "font": {"size": 44}}]
+    if subtitle:
+        notes.append({"text": subtitle, "x": 0.05, "y": 0.83, "font": {"size": 24, "color": MUTED}})
+    # the text as large as fits: fewer, shorter lines are drawn larger
+    words = sum(len(line) for line in lines)
+    size = 30 if words < 500 else 26 if words < 900 else 22
+    width = int(2400 / size)  # characters a line holds across 90% of the slide
+    y = 0.73
+    for line in lines:
+        wrapped = _wrap(line, width)
+        notes.append({"text": "<br>".join(wrapped), "x": 0.05, "y": y, "font": {"size": size}})
+        y -= (len(wrapped) * size * 1.3 + size * 0.8) / HEIGHT
+    figure.update_layout(annotations=[{**note, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+                                       "showarrow": False, "align": "left"} for note in notes])
+    return figure
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def png_images(figures: Sequence[go.Figure]) -> list[bytes]:
+    """Each figure as a 1600 x 900 PNG, drawn by one Chromium for all of them."""
+    import kaleido
+    import plotly.io as pio
+
+    kaleido.start_sync_server(silence_warnings=True)
+    try:
+        return [pio.to_image(figure, format="png", width=WIDTH, height=HEIGHT) for figure in figures]
+    finally:
+        kaleido.stop_sync_server(silence_warnings=True)
+
+
+# --- the files ------------------------------------------------------------------------------
+
+
+def _title_lines(briefing: Briefing) -> list[str]:
+    return [f"Period: {briefing.period_text}", f"Filters: {briefing.filters.describe()}",
+            f"Made {briefing.made:%d %b %Y %H:%M} UTC from the Strike Report Dashboard",
+            briefing.source]
+
+
+def deck_pptx(briefing: Briefing, images: Sequence[bytes]) -> bytes:
+    """The deck as PowerPoint: text slides as text (a briefer edits them), charts as images."""
+    from pptx import Presentation
+    from pptx.dml.color import RGBColor
+    from pptx.util import Emu, Pt
+
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = Emu(12_192_000), Emu(6_858_000)  # 13.33 x 7.5 in, 16:9
+    blank = deck.slide_layouts[6]
+
+    def text_slide(title: str, lines: Sequence[str], subtitle: str = "") -> None:
+        slide = deck.slides.add_slide(blank)
+        box = slide.shapes.add_textbox(Emu(600_000), Emu(500_000), Emu(11_000_000), Emu(5_900_000))
+        frame = box.text_frame
+        frame.word_wrap = True
+        frame.text = title
+        frame.paragraphs[0].runs[0].font.size = Pt(36)
+        frame.paragraphs[0].runs[0].font.bold = True
+        for text, size, colour in ([(subtitle, 20, MUTED)] if subtitle else []) + [(line, 20, INK) for line in lines]:
+            paragraph = frame.add_paragraph()
+            paragraph.space_before = Pt(12)
+            run = paragraph.add_run()
+            run.text = text
+            run.font.size = Pt(size)
+            run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+
+    text_slide(briefing.title, _title_lines(briefing))
+    for (title, _figure), image in zip(briefing.charts, images, strict=True):
+        slide = deck.slides.add_slide(blank)
+        slide.shapes.add_picture(io.BytesIO(image), 0, 0, width=deck.slide_width, height=deck.slide_height)
+        slide.name = title
+        slide.notes_slide.notes_text_frame.text = title
+    text_slide("In words", [briefing.summary], briefing.period_text)
+    text_slide("What these figures rest on", briefing.rests_on, briefing.source)
+    out = io.BytesIO()
+    deck.save(out)
+    return out.getvalue()
+
+
+def deck_pdf(briefing: Briefing, images: Sequence[bytes], text_images: Sequence[bytes]) -> bytes:
+    """The same deck as a PDF, a page per slide, made from the same images (text_images: the
+    three text slides drawn by text_figure, in order: title, summary, caveats)."""
+    from PIL import Image
+
+    title, summary, caveats = text_images
+    pages = [Image.open(io.BytesIO(data)).convert("RGB") for data in (title, *images, summary, caveats)]
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=150.0,
+                  title=briefing.title, author="Strike Report Dashboard")
+    return out.getvalue()
+
+
+def text_slides(briefing: Briefing) -> list[go.Figure]:
+    return [text_figure(briefing.title, _title_lines(briefing)),
+            text_figure("In words", [briefing.summary], briefing.period_text),
+            text_figure("What these figures rest on", briefing.rests_on, briefing.source)]
+
+
+def deck_for(engine, fmt: str, page: str, filters: Filters, period: tuple[date | None, date | None],
+             first_day: date | None, source: str, figures: Sequence[tuple[str, go.Figure]]) -> bytes:
+    """The deck of a page's view, made when a reader asks for it (the page's download button):
+    the text from the Overview's loader for the same filters, the charts the page drew."""
+    from sqlalchemy.orm import Session
+
+    from dashboard.page_data.overview import load_overview
+
+    with Session(engine) as session:
+        overview = load_overview(session, filters, period, first_day)
+    return build(briefing_of(page, filters, period, source, overview, figures), fmt)
+
+
+def build(briefing: Briefing, fmt: str) -> bytes:
+    """The deck in "pptx" or "pdf"."""
+    figures = [slide_figure(figure) for _title, figure in briefing.charts]
+    if fmt == "pptx":
+        return deck_pptx(briefing, png_images(figures))
+    if fmt == "pdf":
+        texts = text_slides(briefing)
+        drawn = png_images([*figures, *texts])
+        return deck_pdf(briefing, drawn[:len(figures)], drawn[len(figures):])
+    raise ValueError(f"unknown deck format {fmt!r}")

@@ -1,0 +1,125 @@
+"""The briefing deck (dashboard.briefing): a title slide, a slide per chart as a 16:9 image, the
+view in words and what the figures rest on, as PowerPoint and as a PDF of the same images. The
+PDF's pages are drawn to PNG with pdftoppm into test-artifacts/briefing/ to be looked at.
+
+Chart images come from Plotly's static export, which drives Chromium: without it these tests
+skip with the reason (CI has it), and the page offers what to install instead of a deck."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sample_releases import DAY_ONE, DAY_TWO
+
+from dashboard import charts
+from dashboard.briefing import INSTALL_CHROMIUM, briefing_of, build, chromium_missing, slide_figure
+from dashboard.page_data.overview import load_overview
+from db.ingest import ingest_files
+from db.queries import Filters
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts" / "briefing"
+D20, D21 = date(2017, 7, 20), date(2017, 7, 21)
+MISSING = chromium_missing()
+needs_chromium = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
+
+
+@pytest.fixture
+def briefing(tmp_path):
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'deck.db'}")
+    upgrade(engine)
+    factory = session_factory(engine)
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
+    filters, period = Filters(start=D20, end=D21), (D20, D21)
+    with factory() as session:
+        overview = load_overview(session, filters, period, D20)
+    sub = charts.subtitle(period, filters.describe())
+    figures = [
+        ("Strikes per day, by country", charts.timeline(overview.trend, "strikes", "month", True,
+                                                        "Strikes per month, by country", sub, "Source: test")),
+        ("Top target types", charts.bar_ranking(overview.top_targets, "type", "targets", "Top target types", sub,
+                                                "Source: test", color="category")),
+    ]
+    yield briefing_of("Overview", filters, period, "Source: CJTF-OIR strike releases; 2 releases", overview, figures)
+    engine.dispose()
+
+
+def test_a_chart_on_a_slide_has_no_text_under_16_px(briefing):
+    for _title, figure in briefing.charts:
+        slide = slide_figure(figure)
+        assert (slide.layout.width, slide.layout.height) == (1600, 900)
+        assert slide.layout.font.size >= 16
+        assert slide.layout.xaxis.tickfont.size >= 16 and slide.layout.yaxis.tickfont.size >= 16
+        assert all(note.font.size >= 16 for note in slide.layout.annotations)
+        assert "font-size:13px" not in slide.layout.title.text  # the subtitle grown with the rest
+        assert figure.layout.width is None  # the page's own figure is left as it was
+
+
+def test_the_text_of_the_deck_is_the_dashboards(briefing):
+    assert briefing.rests_on[0] == "2 releases in the data cover the view, with strike days from 20 Jul 2017 to 21 Jul 2017."
+    assert "Target counts are lower bounds" in " ".join(briefing.rests_on)
+    assert briefing.summary.startswith("From 20 to 21 July 2017 the releases in the data report 10 strikes")
+    assert briefing.period_text == "20 Jul 2017 – 21 Jul 2017"
+
+
+@needs_chromium
+def test_the_pptx_deck_has_a_slide_per_chart_with_its_image(briefing):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    deck = Presentation(io.BytesIO(build(briefing, "pptx")))
+    slides = list(deck.slides)
+    assert len(slides) == 2 + 3  # title, the two charts, in words, what it rests on
+    assert deck.slide_width * 9 == deck.slide_height * 16
+
+    def text(slide) -> str:
+        return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+    assert text(slides[0]).startswith("Coalition strikes against ISIS: Overview\nPeriod: 20 Jul 2017 – 21 Jul 2017")
+    assert "Filters: all countries, places and targets" in text(slides[0])
+    for slide, (title, _figure) in zip(slides[1:3], briefing.charts, strict=True):
+        pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(pictures) == 1 and pictures[0].width == deck.slide_width
+        assert pictures[0].image.size == (1600, 900)
+        assert slide.notes_slide.notes_text_frame.text == title
+    assert text(slides[3]) == f"In words\n20 Jul 2017 – 21 Jul 2017\n{briefing.summary}"
+    assert text(slides[4]).startswith("What these figures rest on\nSource: CJTF-OIR strike releases")
+
+
+@needs_chromium
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm missing: apt-get install -y poppler-utils")
+def test_the_pdf_deck_pages_are_drawn_to_look_at(briefing):
+    from PIL import Image, ImageStat
+    from pypdf import PdfReader
+
+    data = build(briefing, "pdf")
+    assert len(PdfReader(io.BytesIO(data)).pages) == 5
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pdf = ARTIFACTS / "deck.pdf"
+    pdf.write_bytes(data)
+    for old in ARTIFACTS.glob("page-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(ARTIFACTS / "page")], check=True, timeout=120)
+    pages = sorted(ARTIFACTS.glob("page-*.png"))
+    assert len(pages) == 5
+    for page in pages:
+        image = Image.open(page).convert("L")
+        width, height = image.size
+        assert abs(width / height - 16 / 9) < 0.01
+        assert ImageStat.Stat(image).stddev[0] > 10, f"{page.name} is blank"
+
+
+def test_without_chromium_the_reason_is_given(monkeypatch):
+    import dashboard.briefing
+
+    monkeypatch.setattr(dashboard.briefing.shutil, "which", lambda name: None)
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    assert chromium_missing() == INSTALL_CHROMIUM and "apt-get install -y chromium" in INSTALL_CHROMIUM
