@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import plotly.graph_objects as go
 
@@ -95,6 +96,7 @@ def slide_figure(figure: go.Figure) -> go.Figure:
         margin={"l": 90, "r": 40, "t": 120 + 30 * title.count("<br>"), "b": 110},
         legend={"font": {"size": 18}},
     )
+    slide.update_traces(textfont={"size": 17}, selector={"mode": "text"})  # a map's place and country names
     slide.update_xaxes(tickfont={"size": 18}, title_font={"size": 18})
     slide.update_yaxes(tickfont={"size": 18}, title_font={"size": 18})
     notes = []
@@ -138,11 +140,16 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
+# the map outlines the app serves itself: the export would fetch them from a CDN, unreachable offline
+TOPOJSON = Path(__file__).resolve().parents[1] / "static" / "topojson"
+
+
 def png_images(figures: Sequence[go.Figure]) -> list[bytes]:
     """Each figure as a 1600 x 900 PNG, drawn by one Chromium for all of them."""
     import kaleido
     import plotly.io as pio
 
+    pio.defaults.topojson = TOPOJSON.as_uri() + "/"
     kaleido.start_sync_server(silence_warnings=True)
     try:
         return [pio.to_image(figure, format="png", width=WIDTH, height=HEIGHT) for figure in figures]

@@ -502,9 +502,21 @@ def stacked_actions(data: pd.DataFrame, title: str, sub: str, source: str) -> go
     return frame(figure, title, sub, source)
 
 
+# Where a map writes each country's name (lat, lon): inside its outline, clear of its big towns.
+COUNTRY_LABELS = {"Iraq": (32.9, 43.6), "Syria": (35.2, 38.3)}
+SIZE_KEY = (1, 10, 50, 100, 500, 1000, 2000)  # the strikes a size key may show, three of them at most
+LABELLED_PLACES = 6
+MIN_SPAN_DEGREES = 3.0  # a view of one place or a few close ones still shows the country around them
+
+
+def _circle_size(strikes, biggest: float):
+    return 6 + 34 * (strikes / biggest) ** 0.5
+
+
 def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
     """Places sized by strikes on Natural Earth country outlines (served by the app itself),
-    fitted to the places shown with a margin."""
+    fitted to the places shown with a margin: the largest places and the countries named on
+    the map, and a key of circle sizes beside the colour key."""
     located = data.dropna(subset=["lat", "lon"]) if not data.empty else data
     if located.empty:
         return empty(title, sub, source, "No located places match these filters.")
@@ -516,19 +528,59 @@ def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figur
         part = located[located["country"].fillna("unknown") == country]
         figure.add_trace(go.Scattergeo(
             lon=part["lon"], lat=part["lat"], text=part["place"], name=country, customdata=part[["place", "province", "strikes"]],
-            marker={"size": 6 + 34 * (part["strikes"] / biggest) ** 0.5, "color": colour_of[country],
+            marker={"size": _circle_size(part["strikes"], biggest), "color": colour_of[country],
                     "line": {"width": 0.5, "color": "#FFFFFF"}, "opacity": 0.8},
             hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]:,} strikes<extra></extra>",
         ))
-    margin = 0.8
+    largest = located.nlargest(LABELLED_PLACES, "strikes")
+    figure.add_trace(go.Scattergeo(
+        lon=largest["lon"], lat=largest["lat"], text=largest["place"], mode="text", textposition="top center",
+        textfont={"size": 12, "color": "#1F2933"}, hoverinfo="skip", showlegend=False,
+    ))
+    # the key of sizes beside the map, under the colour key: circles of 10, 100 ... strikes drawn
+    # at this map's scale (a legend draws every marker at one size)
+    sizes = [count for count in SIZE_KEY if count <= biggest][-3:]
+    figure.add_trace(go.Scatter(
+        x=[0] * len(sizes), y=list(range(len(sizes))), mode="markers+text", xaxis="x", yaxis="y",
+        marker={"size": [_circle_size(count, biggest) for count in sizes], "color": "rgba(0,0,0,0)",
+                "line": {"width": 1, "color": "#52606D"}},
+        text=[f"{count:,} strike{'s' * (count != 1)}" for count in sizes], textposition="middle right",
+        showlegend=False, hoverinfo="skip", name="sizes",
+    ))
+    figure.update_layout(
+        xaxis={"domain": [0.88, 1], "range": [-0.6, 2.4], "visible": False, "fixedrange": True},
+        yaxis={"domain": [0.05, 0.5], "range": [-0.8, len(sizes) - 0.2], "visible": False, "fixedrange": True},
+    )
+    figure.add_annotation(text="circle area ∝ strikes", xref="x domain", yref="y domain", x=0, y=1.08,
+                          xanchor="left", yanchor="bottom", showarrow=False, font={"size": 12, "color": "#52606D"})
+    lat_range = _span(located["lat"].min(), located["lat"].max())
+    # wide enough to fill a wide frame: on Mercator at these latitudes a degree of latitude is
+    # drawn about 1.2 times as tall as a degree of longitude is wide
+    lon_range = _span(located["lon"].min(), located["lon"].max(), least=2.4 * (lat_range[1] - lat_range[0]))
+    named = {name: point for name, point in COUNTRY_LABELS.items()
+             if lat_range[0] <= point[0] <= lat_range[1] and lon_range[0] <= point[1] <= lon_range[1]}
+    if named:
+        figure.add_trace(go.Scattergeo(
+            lat=[point[0] for point in named.values()], lon=[point[1] for point in named.values()],
+            text=[name.upper() for name in named], mode="text", hoverinfo="skip", showlegend=False,
+            textfont={"size": 15, "color": "#9AA5B1"},
+        ))
     figure.update_geos(
         scope="asia", resolution=50, showcountries=True, countrycolor="#7B8794", showland=True, landcolor="#F5F7FA",
         showocean=True, oceancolor="#E6F0F7", showlakes=True, lakecolor="#E6F0F7", showrivers=True, rivercolor="#B3D4EA",
-        lataxis_range=[located["lat"].min() - margin, located["lat"].max() + margin],
-        lonaxis_range=[located["lon"].min() - margin, located["lon"].max() + margin],
-        projection_type="mercator",
+        lataxis_range=list(lat_range), lonaxis_range=list(lon_range), projection_type="mercator",
+        domain={"x": [0, 0.86], "y": [0, 1]},  # the map fills its frame, the keys beside it
     )
-    return frame(figure, title, sub, source, height=560)
+    figure = frame(figure, title, sub, source, height=560)
+    figure.update_layout(legend={"x": 0.87})
+    return figure
+
+
+def _span(low: float, high: float, margin: float = 0.8, least: float = MIN_SPAN_DEGREES) -> tuple[float, float]:
+    """An axis range around low..high with a margin, at least `least` degrees wide."""
+    low, high = low - margin, high + margin
+    short = max(least, MIN_SPAN_DEGREES) - (high - low)
+    return (low - short / 2, high + short / 2) if short > 0 else (low, high)
 
 
 # --- areas and targets pages ----------------------------------------------------------------
@@ -636,6 +688,18 @@ def fit_source(figure: go.Figure, below: int = 58) -> go.Figure:
             annotation.update(yshift=-below)
     margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
     figure.update_layout(margin={"b": max(margin, below + 22)})
+    return figure
+
+
+def narrow_source(figure: go.Figure) -> go.Figure:
+    """The source line over two lines, for a chart in a narrow column: in one line it ran past
+    the frame's left edge and was cut ("ↄJTF-OIR ...")."""
+    for annotation in figure.layout.annotations:
+        if annotation.yref == "paper" and annotation.y == 0 and (annotation.yshift or 0) < 0 and annotation.text:
+            head, _, tail = annotation.text.partition("; ")
+            annotation.update(text=f"{head};<br>{tail}" if tail else head, align="right")
+    margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
+    figure.update_layout(margin={"b": margin + 16})
     return figure
 
 

@@ -18,6 +18,7 @@ from sample_releases import DAY_ONE, DAY_TWO
 
 from dashboard import charts
 from dashboard.briefing import INSTALL_CHROMIUM, briefing_of, build, chromium_missing, slide_figure
+from dashboard.page_data.areas import load_areas
 from dashboard.page_data.overview import load_overview
 from db.ingest import ingest_files
 from db.queries import Filters
@@ -41,12 +42,15 @@ def briefing(tmp_path):
     filters, period = Filters(start=D20, end=D21), (D20, D21)
     with factory() as session:
         overview = load_overview(session, filters, period, D20)
+        places = load_areas(session, filters).located
     sub = charts.subtitle(period, filters.describe())
     figures = [
         ("Strikes per day, by country", charts.timeline(overview.trend, "strikes", "month", True,
                                                         "Strikes per month, by country", sub, "Source: test")),
         ("Top target types", charts.bar_ranking(overview.top_targets, "type", "targets", "Top target types", sub,
                                                 "Source: test", color="category")),
+        # a map: its outlines come from the app's own files, not from a CDN (unreachable offline)
+        ("Strikes by place", charts.place_map(places, "Strikes by place", sub, "Source: test")),
     ]
     yield briefing_of("Overview", filters, period, "Source: CJTF-OIR strike releases; 2 releases", overview, figures)
     engine.dispose()
@@ -77,7 +81,7 @@ def test_the_pptx_deck_has_a_slide_per_chart_with_its_image(briefing):
 
     deck = Presentation(io.BytesIO(build(briefing, "pptx")))
     slides = list(deck.slides)
-    assert len(slides) == 2 + 3  # title, the two charts, in words, what it rests on
+    assert len(slides) == 3 + 3  # title, the three charts, in words, what it rests on
     assert deck.slide_width * 9 == deck.slide_height * 16
 
     def text(slide) -> str:
@@ -85,13 +89,13 @@ def test_the_pptx_deck_has_a_slide_per_chart_with_its_image(briefing):
 
     assert text(slides[0]).startswith("Coalition strikes against ISIS: Overview\nPeriod: 20 Jul 2017 – 21 Jul 2017")
     assert "Filters: all countries, places and targets" in text(slides[0])
-    for slide, (title, _figure) in zip(slides[1:3], briefing.charts, strict=True):
+    for slide, (title, _figure) in zip(slides[1:4], briefing.charts, strict=True):
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1 and pictures[0].width == deck.slide_width
         assert pictures[0].image.size == (1600, 900)
         assert slide.notes_slide.notes_text_frame.text == title
-    assert text(slides[3]) == f"In words\n20 Jul 2017 – 21 Jul 2017\n{briefing.summary}"
-    assert text(slides[4]).startswith("What these figures rest on\nSource: CJTF-OIR strike releases")
+    assert text(slides[4]) == f"In words\n20 Jul 2017 – 21 Jul 2017\n{briefing.summary}"
+    assert text(slides[5]).startswith("What these figures rest on\nSource: CJTF-OIR strike releases")
 
 
 @needs_chromium
@@ -101,7 +105,7 @@ def test_the_pdf_deck_pages_are_drawn_to_look_at(briefing):
     from pypdf import PdfReader
 
     data = build(briefing, "pdf")
-    assert len(PdfReader(io.BytesIO(data)).pages) == 5
+    assert len(PdfReader(io.BytesIO(data)).pages) == 6
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pdf = ARTIFACTS / "deck.pdf"
     pdf.write_bytes(data)
@@ -109,7 +113,7 @@ def test_the_pdf_deck_pages_are_drawn_to_look_at(briefing):
         old.unlink()
     subprocess.run(["pdftoppm", "-r", "100", "-png", str(pdf), str(ARTIFACTS / "page")], check=True, timeout=120)
     pages = sorted(ARTIFACTS.glob("page-*.png"))
-    assert len(pages) == 5
+    assert len(pages) == 6
     for page in pages:
         image = Image.open(page).convert("L")
         width, height = image.size

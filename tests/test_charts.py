@@ -170,7 +170,7 @@ def test_a_country_keeps_its_colour_in_every_view():
         assert {bar.name: bar.marker.color for bar in figure.data}.items() <= charts.COUNTRY_COLOURS.items()
     located = pd.DataFrame({"place": ["Raqqa"], "province": ["Ar Raqqah"], "country": ["Syria"], "strikes": [5],
                             "lat": [35.95], "lon": [39.01]})
-    [dots] = charts.place_map(located, "t", SUB, SOURCE).data
+    dots = charts.place_map(located, "t", SUB, SOURCE).data[0]
     assert dots.marker.color == charts.COUNTRY_COLOURS["Syria"]
 
 
@@ -256,3 +256,32 @@ def test_a_title_says_what_is_in_view():
     assert short_period(date(2017, 7, 3), date(2017, 7, 9)) == "3–9 Jul 2017"
     assert short_period(date(2017, 6, 28), date(2017, 7, 4)) == "28 Jun–4 Jul 2017"
     assert short_period(date(2016, 12, 30), date(2017, 1, 2)) == "30 Dec 2016–2 Jan 2017"
+
+
+def test_the_map_names_its_largest_places_and_countries_and_keys_its_sizes():
+    located = pd.DataFrame({
+        "place": ["Mosul", "Raqqa", "Abu Kamal", "Hit", "Tabqa", "Baiji", "Sinjar"],
+        "country": ["Iraq", "Syria", "Syria", "Iraq", "Syria", "Iraq", "Iraq"],
+        "province": ["Ninawa", "Ar-Raqqah", "Deir ez-Zor", "Anbar", "Ar-Raqqah", "Salah ad-Din", "Ninawa"],
+        "lat": [36.34, 35.95, 34.45, 33.64, 35.84, 34.93, 36.32], "lon": [43.13, 39.01, 40.92, 42.83, 38.55, 43.49, 41.86],
+        "strikes": [600, 450, 90, 40, 30, 20, 5],
+    })
+    figure = charts.place_map(located, "t", SUB, SOURCE)
+    labels = next(trace for trace in figure.data if trace.mode == "text" and "Mosul" in trace.text)
+    assert list(labels.text) == ["Mosul", "Raqqa", "Abu Kamal", "Hit", "Tabqa", "Baiji"]  # the six largest
+    countries = next(trace for trace in figure.data if trace.mode == "text" and "IRAQ" in trace.text)
+    assert set(countries.text) == {"IRAQ", "SYRIA"}
+    [key] = [trace for trace in figure.data if trace.name == "sizes"]
+    assert list(key.text) == ["50 strikes", "100 strikes", "500 strikes"]
+    mosul = figure.data[0].marker.size[0]  # 600 strikes, the largest: drawn as the map draws it
+    assert list(key.marker.size) == sorted(key.marker.size) and key.marker.size[-1] < mosul
+    assert "circle area ∝ strikes" in {note.text for note in figure.layout.annotations}
+    one = charts.place_map(located.head(1), "t", SUB, SOURCE)  # one place: the country around it too
+    assert one.layout.geo.lataxis.range[1] - one.layout.geo.lataxis.range[0] >= 3
+
+
+def test_a_narrow_charts_source_line_breaks_instead_of_being_cut():
+    figure = charts.narrow_source(charts.bar_ranking(_types(), "type", "targets", "t", SUB,
+                                                     "Source: CJTF-OIR strike releases; 747 releases; parsed 2026-12-03"))
+    [source] = [note for note in figure.layout.annotations if note.text.startswith("Source")]
+    assert source.text == "Source: CJTF-OIR strike releases;<br>747 releases; parsed 2026-12-03"
