@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.milestones import Milestone
+from loaders.dates import month_end
 
 # The look of every chart, as the default template: a new figure takes the default in about
 # a millisecond, while assigning a template to a figure validates all of it again (about
@@ -140,12 +141,18 @@ def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 46
     return figure
 
 
+# The camera button's PNG: laid out at 1200 x 675 and drawn 8/3 times over, 3200 x 1800 pixels,
+# so a 12 px tick label is 16 px on a 1600-pixel-wide slide.
+CAMERA_LAYOUT, CAMERA_SCALE = (1200, 675), 8 / 3
+
+
 def image_config(filename: str) -> dict:
     """Plotly's own camera button saves a slide-sized PNG with a meaningful file name."""
-    width, height = SLIDE_SIZE
+    width, height = CAMERA_LAYOUT
     return {
         "displaylogo": False,
-        "toImageButtonOptions": {"format": "png", "filename": filename, "width": width, "height": height, "scale": 2},
+        "toImageButtonOptions": {"format": "png", "filename": filename, "width": width, "height": height,
+                                 "scale": CAMERA_SCALE},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
 
@@ -323,6 +330,7 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
         # over a longer span its monthly ticks read better
         figure.update_xaxes(tickmode="linear", tick0=WEEK_START, dtick=7 * 86_400_000 * math.ceil(weeks / 12))
     notes = _format_changes(figure, start, end) + _milestones(figure, milestones or [], start, end)
+    notes += _partial_periods(data, measure, grain, stacked, period, tall_bars or [])
     if tall_bars:
         notes += _axis_cut(figure, tall_bars, shown, start, end)
         sub = " · ".join((sub, axis_cut_note(tall_bars, measure, grain)))
@@ -432,6 +440,23 @@ def _format_changes(figure: go.Figure, start: date, end: date) -> list[dict]:
 
 
 MILESTONE_COLOUR = "#7B6D8D"
+
+
+def _partial_periods(data: pd.DataFrame, measure: str, grain: str, stacked: bool,
+                     period: tuple[date | None, date | None], tall_bars: list[TallBar]) -> list[dict]:
+    """"partial week" (or month) over the first and last bars when the dates in view start or end
+    inside their period: a short bar there is a cut period, not a drop in strikes."""
+    first_day, last_day = period
+    if grain == "day" or data.empty or not (first_day and last_day):
+        return []
+    heights = data.groupby("period")[measure].sum() if stacked else data.groupby("period")[measure].max()
+    first_bar, last_bar = min(heights.index), max(heights.index)
+    ends = {"week": lambda bar: bar + timedelta(days=6), "month": month_end}[grain]
+    cut = {bar for bar, is_cut in ((first_bar, first_day > first_bar), (last_bar, last_day < ends(last_bar)))
+           if is_cut and bar not in {tall.period for tall in tall_bars}}
+    half = timedelta(days=3.5 if grain == "week" else 15)
+    return [{"x": bar + half, "y": float(heights[bar]), "yref": "y", "text": f"partial {grain}", "showarrow": False,
+             "yanchor": "bottom", "font": {"size": 11, "color": "#52606D"}} for bar in sorted(cut)]
 
 
 def _milestones(figure: go.Figure, shown: list[Milestone], start: date, end: date) -> list[dict]:

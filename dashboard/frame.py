@@ -337,7 +337,8 @@ def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_s
         config["topojsonURL"] = "/app/static/topojson/"
     event = st.plotly_chart(figure, config=config, key=key, on_select=on_select, selection_mode="points", width="stretch")
     st.download_button(
-        "Download the data (CSV)", csv_bytes(table), file_name=f"{file_name}.csv",
+        "Download the data (CSV)", csv_bytes(table, [name, view.subtitle(), view.source] if view else None),
+        file_name=f"{file_name}.csv",
         mime="text/csv", key=f"{key}_csv",
     )
     return event

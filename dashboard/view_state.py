@@ -138,7 +138,8 @@ MEASURES = ("strikes", "engagements")
 @dataclass(frozen=True)
 class TimelineView:
     """Timeline: grain, split, measure, stacked (1/0), show, bar (the first day of the period
-    whose strike reports are listed) and milestones (0: not drawn)."""
+    whose strike reports are listed), milestones and strip (the days releases cover, under the
+    bars; 0: not drawn, for a slide)."""
 
     grain: str = "week"
     split: str = "country"
@@ -147,6 +148,7 @@ class TimelineView:
     show: str = "bars"
     bar: date | None = None
     milestones: bool = True
+    strip: bool = True
 
     @property
     def overlapping(self) -> bool:
@@ -165,6 +167,7 @@ class TimelineView:
             show=_choice(params, "show", SHOW_MODES, cls.show),
             bar=period_start(bar, grain) if bar else None,
             milestones=_one(params.get("milestones")) != "0",
+            strip=_one(params.get("strip")) != "0",
         )
 
     def shown_bar(self, periods: list[date]) -> date | None:
@@ -174,7 +177,8 @@ class TimelineView:
     def to_params(self) -> dict[str, str | None]:
         params: dict[str, str | None] = {"grain": self.grain, "split": self.split, "measure": self.measure,
                                          "show": self.show, "bar": self.bar.isoformat() if self.bar else None,
-                                         "milestones": None if self.milestones else "0"}
+                                         "milestones": None if self.milestones else "0",
+                                         "strip": None if self.strip else "0"}
         if not self.overlapping:  # the stacked switch is off the page for categories
             params["stacked"] = "1" if self.stacked else "0"
         return params

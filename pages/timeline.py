@@ -27,7 +27,7 @@ def _choose_bar() -> None:
     write_params({"bar": chosen.isoformat() if isinstance(chosen, dt.date) else None})
 
 
-controls = st.columns([1, 1, 1, 1, 1.3, 1])
+controls = st.columns([1, 1, 1, 1, 1.3, 1, 1])
 grain = controls[0].segmented_control("Per", GRAINS, default=asked.grain, key="timeline_grain") or asked.grain
 split = controls[1].selectbox("Split by", SPLITS, index=SPLITS.index(asked.split), key="timeline_split")
 measure = controls[2].segmented_control("Count", MEASURES, default=asked.measure, key="timeline_measure") or asked.measure
@@ -44,7 +44,9 @@ show = controls[4].segmented_control(
          "less the second") or asked.show
 marked = controls[5].toggle("Milestones", value=asked.milestones, key="timeline_milestones",
                             help="The campaign's milestones (an offensive begun, a city retaken) on the bars.")
-options = replace(options, stacked=stacked, show=show, milestones=marked)
+strip = controls[6].toggle("Release strip", value=asked.strip, key="timeline_strip",
+                           help="Under the bars, the days each release covers; leave it out for a cleaner slide.")
+options = replace(options, stacked=stacked, show=show, milestones=marked, strip=strip)
 
 chart = load(load_timeline_chart, filters, options)
 series = chart.series
@@ -55,7 +57,8 @@ sub = view.subtitle(" · ".join(note for note in (
 ) if note))
 colours = charts.split_colours(split)
 if show == "bars" or split == "none":
-    figure = charts.timeline(series, measure, grain, stacked, title, sub, source, covered_days=chart.days,
+    figure = charts.timeline(series, measure, grain, stacked, title, sub, source,
+                             covered_days=chart.days if strip else None,
                              tall_bars=chart.tall_bars, shown=chart.shown, period=view.period, colours=colours,
                              milestones=milestones_between(*view.period) if marked else None)
     table = series
@@ -81,8 +84,10 @@ if marked and (show == "bars" or split == "none"):
     if marks:
         st.caption("Milestones: " + "; ".join(f"{m.day:%d %b %Y} [{plain(m.name)}](<{m.source_url}>)" for m in marks)
                    + ".")
-st.caption("Under the bars, each day a release covers: dark where it gives counts, orange where only a summary without "
-           "counts does; a blank is a day no release in the data covers, a gap in the record, not a lull in strikes.")
+if strip:
+    st.caption("Under the bars, each day a release covers: dark where it gives counts, orange where only a summary "
+               "without counts does; a blank is a day no release in the data covers, a gap in the record, not a lull "
+               "in strikes.")
 
 st.subheader("Behind the numbers", anchor="behind-the-numbers")
 # the period to list: a click on a bar, or the list below (the keyboard's way); kept in the URL

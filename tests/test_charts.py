@@ -285,3 +285,18 @@ def test_a_narrow_charts_source_line_breaks_instead_of_being_cut():
                                                      "Source: CJTF-OIR strike releases; 747 releases; parsed 2026-12-03"))
     [source] = [note for note in figure.layout.annotations if note.text.startswith("Source")]
     assert source.text == "Source: CJTF-OIR strike releases;<br>747 releases; parsed 2026-12-03"
+
+
+def test_cut_first_and_last_periods_are_marked_partial():
+    data = _weeks({"Iraq": [3, 9, 9, 2], "Syria": [1, 4, 4, 1]}, first=date(2015, 1, 5))  # weeks of 5 Jan ... 26 Jan
+    cut = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, period=(date(2015, 1, 8), date(2015, 1, 27)))
+    marks = [(note.x, note.y) for note in cut.layout.annotations if note.text == "partial week"]
+    assert [(str(x)[:10], y) for x, y in marks] == [("2015-01-08", 4.0), ("2015-01-29", 3.0)]
+    whole = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, period=(date(2015, 1, 5), date(2015, 2, 1)))
+    assert not [note for note in whole.layout.annotations if note.text == "partial week"]
+
+
+def test_the_camera_png_is_slide_sized_with_text_at_least_16_px():
+    options = charts.image_config("name")["toImageButtonOptions"]
+    assert (round(options["width"] * options["scale"]), round(options["height"] * options["scale"])) == (3200, 1800)
+    assert 12 * options["scale"] * 1600 / 3200 >= 16  # Plotly's smallest text, 12 px, on a 1600-pixel slide

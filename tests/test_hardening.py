@@ -281,6 +281,22 @@ def test_csv_downloads_never_carry_a_formula():
     assert [row["mentions"] for row in rows] == ["1", "2", "-3", "4", "5", "6", "7"]  # numbers stay numbers
 
 
+def test_a_charts_csv_starts_with_what_it_is():
+    import io
+
+    import pandas as pd
+
+    from dashboard.downloads import csv_bytes
+
+    table = pd.DataFrame({"period": ["2015-01-05"], "strikes": [12]})
+    about = ["Strikes per week in Syria, Jan–Jun 2015", "01 Jan 2015 – 30 Jun 2015 · country: Syria",
+             "=cmd source"]
+    data = csv_bytes(table, about).decode("utf-8")
+    assert data.splitlines()[:3] == ["# Strikes per week in Syria, Jan–Jun 2015",
+                                     "# 01 Jan 2015 – 30 Jun 2015 · country: Syria", "# '=cmd source"]
+    assert pd.read_csv(io.StringIO(data), skiprows=3).to_dict("records") == [{"period": "2015-01-05", "strikes": 12}]
+
+
 def test_every_csv_download_goes_through_the_one_that_neutralises_formulas():
     from pathlib import Path
 

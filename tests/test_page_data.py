@@ -207,7 +207,7 @@ def test_the_shared_filters_have_one_mapping_to_the_url():
 
 def test_timeline_view_round_trips_and_ignores_what_it_does_not_know():
     view = TimelineView(grain="month", split="province", measure="engagements", stacked=False, show="share",
-                        bar=date(2017, 7, 1))
+                        bar=date(2017, 7, 1), milestones=False, strip=False)
     assert TimelineView.from_params(view.to_params()) == view
     assert TimelineView.from_params({"grain": "year", "split": "x", "measure": "bombs", "show": "pie",
                                      "bar": "not a day"}) == TimelineView()

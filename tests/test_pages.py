@@ -385,8 +385,11 @@ def test_the_timeline_marks_the_campaigns_milestones_and_can_leave_them_out(star
     assert at.query_params["milestones"] in ("0", ["0"])
     labels = [note["text"] for note in _figures(at)[0]["layout"]["annotations"]]
     assert "Mosul retaken" not in labels and not any(c.value.startswith("Milestones: ") for c in at.caption)
-    at = open_page("pages/timeline.py", start="2017-06-01", end="2017-12-31", milestones="0")
+    at = open_page("pages/timeline.py", start="2017-06-01", end="2017-12-31", milestones="0", strip="0")
     assert at.toggle(key="timeline_milestones").value is False
+    # the release strip left out for a slide: a chart of the bars alone
+    assert at.toggle(key="timeline_strip").value is False
+    assert "yaxis2" not in _figures(at)[0]["layout"]
 
 
 @pytest.mark.parametrize("page", ["pages/overview.py", "pages/areas.py", "pages/data_quality.py"])
