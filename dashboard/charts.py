@@ -16,6 +16,7 @@ import plotly.io as pio
 
 from dashboard.milestones import Milestone
 from loaders.dates import month_end
+from loaders.gazetteer import largest_towns
 
 # The look of every chart, as the default template: a new figure takes the default in about
 # a millisecond, while assigning a template to a figure validates all of it again (about
@@ -531,6 +532,7 @@ def stacked_actions(data: pd.DataFrame, title: str, sub: str, source: str) -> go
 COUNTRY_LABELS = {"Iraq": (32.9, 43.6), "Syria": (35.2, 38.3)}
 SIZE_KEY = (1, 10, 50, 100, 500, 1000, 2000)  # the strikes a size key may show, three of them at most
 LABELLED_PLACES = 6
+NEIGHBOURS_UP_TO = 3  # a map of this many places or fewer also names the largest towns around them
 MIN_SPAN_DEGREES = 3.0  # a view of one place or a few close ones still shows the country around them
 
 
@@ -582,6 +584,17 @@ def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figur
     # wide enough to fill a wide frame: on Mercator at these latitudes a degree of latitude is
     # drawn about 1.2 times as tall as a degree of longitude is wide
     lon_range = _span(located["lon"].min(), located["lon"].max(), least=2.4 * (lat_range[1] - lat_range[0]))
+    if len(located) <= NEIGHBOURS_UP_TO:
+        # a view of one place or a few: the towns around them, for a reader to place them
+        points = list(zip(located["lat"], located["lon"], strict=True))
+        # not a quarter of a town shown (Mosul's "Al Mawsil al Jadidah"), whose name would cover it
+        towns = [town for town in largest_towns(lat_range, lon_range, most=20)
+                 if all(abs(town[1] - lat) + abs(town[2] - lon) > 0.25 for lat, lon in points)][:8]
+        figure.add_trace(go.Scattergeo(
+            lat=[town[1] for town in towns], lon=[town[2] for town in towns], text=[town[0] for town in towns],
+            mode="markers+text", textposition="bottom center", marker={"size": 4, "color": GREY},
+            textfont={"size": 11, "color": "#7B8794"}, hoverinfo="skip", showlegend=False, name="towns nearby",
+        ))
     named = {name: point for name, point in COUNTRY_LABELS.items()
              if lat_range[0] <= point[0] <= lat_range[1] and lon_range[0] <= point[1] <= lon_range[1]}
     if named:

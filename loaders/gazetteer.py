@@ -188,6 +188,15 @@ def _index() -> _Index:
     return _Index(curated, geonames, geonames_bare, province_keys)
 
 
+def largest_towns(lat_range: tuple[float, float], lon_range: tuple[float, float], most: int = 8) -> list[tuple[str, float, float]]:
+    """(name, lat, lon) of the most populous GeoNames towns of Iraq and Syria inside the box,
+    largest first: the neighbours a map of one place names for context."""
+    towns = {entry.geonameid: entry for entries in _index().geonames.values() for entry in entries
+             if lat_range[0] <= entry.lat <= lat_range[1] and lon_range[0] <= entry.lon <= lon_range[1]}
+    ranked = sorted(towns.values(), key=lambda entry: (-entry.population, entry.name))
+    return [(entry.name, entry.lat, entry.lon) for entry in ranked[:most]]
+
+
 # --- lookup -------------------------------------------------------------------
 
 

@@ -276,8 +276,11 @@ def test_the_map_names_its_largest_places_and_countries_and_keys_its_sizes():
     mosul = figure.data[0].marker.size[0]  # 600 strikes, the largest: drawn as the map draws it
     assert list(key.marker.size) == sorted(key.marker.size) and key.marker.size[-1] < mosul
     assert "circle area ∝ strikes" in {note.text for note in figure.layout.annotations}
-    one = charts.place_map(located.head(1), "t", SUB, SOURCE)  # one place: the country around it too
+    one = charts.place_map(located.head(1), "t", SUB, SOURCE)  # one place: the country and the towns around it
     assert one.layout.geo.lataxis.range[1] - one.layout.geo.lataxis.range[0] >= 3
+    [towns] = [trace for trace in one.data if trace.name == "towns nearby"]
+    assert "Mosul" not in towns.text and {"Erbil", "Dahuk"} & set(towns.text)
+    assert not [trace for trace in figure.data if trace.name == "towns nearby"]  # seven places: none added
 
 
 def test_a_narrow_charts_source_line_breaks_instead_of_being_cut():
