@@ -11,10 +11,13 @@ many SYNTHETIC releases (bench/synthetic.py), then measures, in one process:
 - ingest: releases/s of db.ingest.ingest_parsed, one call (one transaction) per batch of
   parsed releases, into a scratch SQLite file and a scratch PostgreSQL database, over every
   release of the scale (the database grows through the run);
-- pages: the query set of every page (bench/pages.py) with default filters and with a narrow
-  filter, cold (a fresh engine, first call) and warm (the same engine, median of repeats);
-  Streamlit's cache is not involved: these are the uncached costs;
-- memory: the peak RSS (VmHWM) of a separate process that runs every page's query set.
+- pages: what every page loads (bench/pages.py: the pages' own loaders, each query inside
+  timed) with default filters and with a narrow filter, cold (a fresh engine, first call) and
+  warm (the same engine, median of repeats); Streamlit's cache is not involved: these are the
+  uncached costs; and every page run whole through Streamlit's AppTest;
+- memory: the peak RSS (VmHWM) of a separate process that runs every page's loaders;
+- export: the open-data export of everything in each format (db.open_data), each in its own
+  process: seconds, rows, file size and peak RSS.
 
 Once per run: the import paths on real data (the bundled starter facts, the real corpus
 beside the project through ingest_files, 1x synthetic files one transaction per file),
