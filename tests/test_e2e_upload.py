@@ -65,6 +65,8 @@ def test_upload_find_and_undo(browser, tmp_path):
 
         page.locator("input[type=file]").set_input_files(str(RELEASES / RELEASE_FILE))
         page.get_by_text("Preview: nothing is saved yet").wait_for(timeout=60_000)
+        # the file's own line of the preview, drawn after the heading (a busy machine can pause between them)
+        page.get_by_role("button", name=re.compile(r"Import 1 file")).wait_for(timeout=60_000)
         wait_for_app(page)
         preview = page.locator("[data-testid='stMain']").inner_text()
         assert "2017-07-21_dodnews-1253904.txt: new" in preview
