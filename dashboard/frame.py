@@ -288,12 +288,12 @@ _PAGE_CHARTS = "page_charts"  # the charts this run of the page draws (show_char
 _PAGE_VIEW = "page_view"  # this run's PageContext, for the charts' file names
 
 
-def page_context(title: str, filters: bool = True) -> PageContext:
-    """The frame (navigation, starter data, the filter bar unless filters=False) and the page's
-    title; what the page's charts need."""
+def page_context(title: str) -> PageContext:
+    """The frame of an analysis page (navigation, starter data, the filter bar) and its title;
+    what the page's charts need."""
     page_frame()
     frame = data.load(load_frame)
-    chosen = filter_bar(frame) if filters else Filters()
+    chosen = filter_bar(frame)
     st.title(title)
     view = PageContext(chosen, frame.period_of(chosen), charts.source_line(frame.releases, frame.last_import),
                        frame, st.query_params.to_dict())
