@@ -8,6 +8,7 @@ from datetime import date
 
 from db.queries import Filters, Headline
 from db.queries.published_totals import PublishedComparison
+from loaders.web_addresses import is_clean_web_address
 
 
 def scope_of(filters: Filters) -> str:
@@ -86,8 +87,16 @@ def plain(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", _ADDRESS.sub(WORD_JOINER, text))
 
 
-def source_markdown(who_stated: str, url: str | None) -> str:
-    """Who stated a published total, as markdown: a link to its address where it is on the web."""
-    if url and url.startswith(("http://", "https://")):
-        return f"[{plain(who_stated or url)}](<{url.replace('>', '%3E')}>)"
-    return plain(who_stated)
+def link_or_none(url: str | None) -> str | None:
+    """A source's address for a table's link column: only a clean web address, never a
+    javascript: or data: one (the table would make any address a link)."""
+    return url if is_clean_web_address(url) else None
+
+
+def source_markdown(who_stated: str | None, url: str | None) -> str:
+    """Who stated a published total, as markdown: a link to its address where that is a clean
+    web address, else plain text (a source without a link is a source all the same)."""
+    who_stated = who_stated if isinstance(who_stated, str) else ""
+    if is_clean_web_address(url):
+        return f"[{plain(who_stated or url)}](<{url}>)"
+    return plain(who_stated or (url if isinstance(url, str) else "") or "not recorded")

@@ -10,15 +10,12 @@ from urllib.parse import quote, urlsplit
 
 import pandas as pd
 
-WEB_ADDRESS = re.compile(r"https?://", re.IGNORECASE)
+from loaders.web_addresses import is_clean_web_address
+
 # words of an archive's file name that name an organisation, written in capitals
 ACRONYMS = {"centcom", "cjtf", "oir", "dod", "isil", "isis", "us"}
 # an archive's file name often ends in the years it covers: the label gives the day instead
 TRAILING_YEARS = re.compile(r"[_\- ]*\d{4}(?:[_\-]\d{4})?$")
-
-
-def is_web_address(source: str | None) -> bool:
-    return bool(source) and bool(WEB_ADDRESS.match(source))
 
 
 def _archive_name(file_name: str) -> str:
@@ -38,7 +35,7 @@ def release_label(title: str | None, source: str | None, published: date | None)
         return title
     day = published.isoformat() if isinstance(published, date) else None
     source = source or ""
-    if is_web_address(source):
+    if is_clean_web_address(source):
         site = urlsplit(source).hostname or source
         site = site.removeprefix("www.")
         return f"{site}, {day}" if day else site
@@ -74,7 +71,7 @@ def with_release_links(rows: pd.DataFrame) -> pd.DataFrame:
         for release_id, title, source, published
         in zip(rows["release_id"], rows["title"], rows["source"], rows["published"], strict=True)
     ]
-    on_the_web = rows["source"].map(is_web_address).astype(bool)
+    on_the_web = rows["source"].map(is_clean_web_address).astype(bool)
     linked["web_page"] = rows["source"].where(on_the_web)
     linked["source"] = rows["source"].where(~on_the_web)
     return linked

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.engine import write_transaction
@@ -84,32 +84,36 @@ def list_users(factory: sessionmaker[Session]) -> list[str]:
 REFUSED = "wrong user name or password, or too many failed sign-ins (then wait a few minutes)"
 
 
-def sign_in(factory: sessionmaker[Session], name: str, password: str) -> Staff:
-    """Return a new staff session, or raise SignInError. After max_failed_logins failures in
-    a row the account is locked for a time that doubles with each further failure.
+def sign_in(factory: sessionmaker[Session], name: str, password: str, *, now: datetime | None = None) -> Staff:
+    """Return a new staff session, or raise SignInError. The max_failed_logins-th failure in
+    a row locks the account for 30 s, and each failure after a lock has passed locks it for
+    twice as long as the last; once a lock has passed the right password signs in.
 
-    An attempt is counted before the password is checked, in one atomic UPDATE ... RETURNING:
-    of attempts made at the same moment, only those within the allowance are checked at all.
-    The password is checked outside any transaction (a hash takes a while: a write lock held
-    meanwhile would make every import wait)."""
-    settings = get_settings()
+    An attempt is counted before the password is checked, in one atomic UPDATE ... RETURNING
+    that matches only an account not locked at this moment, and the attempt that reaches the
+    allowance sets the lock in the same transaction: of attempts made at the same moment, only
+    those within the allowance are checked at all. Attempts during a lock are refused without
+    a check and change nothing, so they cannot push the lock further. The password is checked
+    outside any transaction (a hash takes a while: a write lock held meanwhile would make every
+    import wait). now is the moment of the attempt (the clock, unless a test gives one)."""
+    now = now or _now()
+    allowed = get_settings().max_failed_logins
     table = StaffUser.__table__
     with write_transaction(factory) as session:
         attempt = session.execute(
             table.update()
-            .where(table.c.name == name.strip(), table.c.is_active.is_(True))
+            .where(table.c.name == name.strip(), table.c.is_active.is_(True),
+                   or_(table.c.locked_until.is_(None), table.c.locked_until <= now))
             .values(failed_logins=table.c.failed_logins + 1)
-            .returning(table.c.id, table.c.name, table.c.failed_logins, table.c.locked_until, table.c.password_hash)
+            .returning(table.c.id, table.c.name, table.c.failed_logins, table.c.password_hash)
         ).one_or_none()
-    locked = attempt is not None and (
-        (_aware(attempt.locked_until) or _now()) > _now() or attempt.failed_logins > settings.max_failed_logins)
-    if attempt is None or locked:
+        if attempt is not None and attempt.failed_logins >= allowed:
+            session.execute(table.update().where(table.c.id == attempt.id)
+                            .values(locked_until=now + lock_time(attempt.failed_logins, allowed)))
+    if attempt is None:  # an unknown name, or a locked account
         _verify(_DUMMY_HASH, password)  # the same time as a real check
-        if attempt is not None:
-            _lock(factory, attempt.id, attempt.failed_logins, settings.max_failed_logins)
         raise SignInError(REFUSED)
     if not _verify(attempt.password_hash, password):
-        _lock(factory, attempt.id, attempt.failed_logins, settings.max_failed_logins)
         raise SignInError(REFUSED)
     token = secrets.token_urlsafe(32)
     rehashed = _hasher.hash(password) if _hasher.check_needs_rehash(attempt.password_hash) else None
@@ -123,15 +127,10 @@ def sign_in(factory: sessionmaker[Session], name: str, password: str) -> Staff:
     return Staff(attempt.name, token)
 
 
-def _lock(factory: sessionmaker[Session], user_id: int, failures: int, allowed: int) -> None:
-    """From the allowed number of failures in a row on, lock the account for 30 s, doubling
-    with each further failure (up to about 8 hours)."""
-    if failures < allowed:
-        return
-    until = _now() + timedelta(seconds=30 * 2 ** min(failures - allowed, 10))
-    table = StaffUser.__table__
-    with write_transaction(factory) as session:
-        session.execute(table.update().where(table.c.id == user_id).values(locked_until=until))
+def lock_time(failures: int, allowed: int) -> timedelta:
+    """How long the failures-th failure in a row locks an account: 30 s at the allowance,
+    doubling with each further one (up to about 8 hours)."""
+    return timedelta(seconds=30 * 2 ** min(failures - allowed, 10))
 
 
 def _verify(password_hash: str, password: str) -> bool:

@@ -9,6 +9,7 @@ import io
 from datetime import date
 
 from loaders.records import SCOPES, PublishedFigure
+from loaders.web_addresses import is_clean_web_address
 
 PUBLISHED_TOTAL_COLUMNS = ("as_of_date", "period_start", "scope", "strikes", "engagements", "who_stated", "url", "quote")
 REQUIRED_COLUMNS = {"as_of_date", "period_start", "scope", "strikes"}
@@ -47,12 +48,15 @@ def _figure(row: dict[str, str]) -> PublishedFigure:
     start = _day(row.get("period_start", ""), "period_start")
     if start > as_of:
         raise ValueError(f"period_start {start} is after as_of_date {as_of}")
+    url = (row.get("url") or "").strip() or None
+    if url is not None and not is_clean_web_address(url):
+        raise ValueError(f"url {url[:80]!r} is not a plain http(s) address")
     return PublishedFigure(
         scope=scope, period_start=start, as_of=as_of,
         strikes=_count(row.get("strikes", ""), "strikes", required=True),
         engagements=_count(row.get("engagements", ""), "engagements", required=False),
         sentence=(row.get("quote") or "").strip(), span=None,
-        who_stated=(row.get("who_stated") or "").strip()[:300], url=(row.get("url") or "").strip()[:1000] or None,
+        who_stated=(row.get("who_stated") or "").strip()[:300], url=url,
     )
 
 

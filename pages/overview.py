@@ -7,7 +7,7 @@ from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, show_chart
 from dashboard.page_data.overview import load_overview
-from dashboard.record import not_itemised_note, record_note, source_markdown
+from dashboard.record import link_or_none, not_itemised_note, record_note, source_markdown
 from dashboard.summary import written_summary
 
 view = page_context("Coalition strikes against ISIS, 2014–2019")
@@ -89,7 +89,7 @@ if shorter:
                      f"{'' if len(shorter) == 1 else 's'} in view, beside the data's count"):
         st.dataframe(
             [{"from": item.period_start, "to": item.as_of, "scope": item.scope, "published": item.published,
-              "in the data": item.held, "share": item.share, "stated by": item.who_stated, "source": item.url}
+              "in the data": item.held, "share": item.share, "stated by": item.who_stated, "source": link_or_none(item.url)}
              for item in shorter],
             hide_index=True, width="stretch", key="overview_published",
             column_config={"share": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),

@@ -60,6 +60,34 @@ def test_sign_in_is_throttled_after_repeated_failures(factory, monkeypatch):
         accounts.sign_in(factory, "alice", PASSWORD)  # even the right password waits
 
 
+def test_a_lock_passes_and_the_right_password_signs_in_again(factory, monkeypatch):
+    """Six wrong passwords locked an account for good: failures above the allowance were
+    reset only by a successful sign-in, so the right password was refused after the lock had
+    passed, and each try pushed the lock further. A lock lasts 30 s, then twice as long after
+    each further failure, and tries during a lock change nothing."""
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("STRIKES_MAX_FAILED_LOGINS", "5")
+    accounts.add_user(factory, "alice", PASSWORD)
+    start = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+    def refused(seconds: float, password: str = "a wrong guess") -> bool:
+        try:
+            accounts.sign_in(factory, "alice", password, now=start + timedelta(seconds=seconds))
+        except SignInError:
+            return True
+        return False
+
+    assert all(refused(second) for second in range(6))  # the fifth locks until 34 s
+    assert refused(20, PASSWORD) and refused(33.9, PASSWORD)  # during the lock, even the right one
+    assert refused(35)  # the lock has passed: checked, wrong, locked for 60 s (until 95 s)
+    assert refused(94, PASSWORD)
+    assert not refused(95, PASSWORD)
+    with factory() as session:
+        user = session.scalar(select(models.StaffUser).where(models.StaffUser.name == "alice"))
+        assert user.failed_logins == 0 and user.locked_until is None
+
+
 def test_anonymous_cannot_import_or_undo(factory, staff):
     with pytest.raises(NotSignedIn):
         management.import_files(factory, None, [("day1.txt", DAY_ONE.encode())])
@@ -187,7 +215,7 @@ def test_parallel_wrong_passwords_are_counted_and_lock_the_account(factory, monk
     assert sum(checked) <= 5  # the account's own hash, checked within the allowance only
     with factory() as session:
         user = session.scalar(select(models.StaffUser).where(models.StaffUser.name == "alice"))
-        assert user.failed_logins == 24 and user.locked_until is not None
+        assert user.failed_logins == 5 and user.locked_until is not None  # the rest refused unchecked
     with pytest.raises(SignInError):
         accounts.sign_in(factory, "alice", PASSWORD)  # locked: even the right password waits
 

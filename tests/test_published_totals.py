@@ -66,6 +66,36 @@ def test_a_bad_reference_file_is_refused_with_its_reason(text, reason):
         read_published_totals(text)
 
 
+@pytest.mark.parametrize("url", [
+    "https://ok.example/a< ![img](https://evil.example/pixel.png) [click](https://evil.example/phish)",
+    '"https://ok.example/a\n![img](https://evil.example/pixel.png)"',
+    "javascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD4=",
+])
+def test_a_source_address_that_is_more_than_an_address_is_refused(url):
+    """A url cell carrying markdown made every Overview visitor load an outside image and see
+    a live link: a file of published totals gives clean http(s) addresses or is refused."""
+    with pytest.raises(BadPublishedTotals, match="line 2: url .* is not a plain http"):
+        read_published_totals(HEADER + f"2017-07-20,2014-08-08,all,40,,CJTF-OIR,{url},\n")
+
+
+def test_a_total_without_an_address_is_compared_with_its_source_as_text(factory):
+    """Stored without a url (an upload's empty cell, or a figure quoted in a release), a total
+    reaches the pages as None, never as pandas' NaN, and its source is shown as plain text."""
+    from dashboard.record import source_markdown
+
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("totals.csv", REFERENCE.encode()),
+                           ("quoting.txt", QUOTING.encode())])
+    with factory() as session:
+        compared = published_coverage(session, None, date(2017, 7, 31))
+    assert [(c.as_of, c.url) for c in compared] == [(date(2017, 7, 20), "https://example.org/a"),
+                                                   (date(2017, 7, 22), None), (date(2017, 7, 31), None)]
+    assert all(isinstance(c.who_stated, str) and c.who_stated for c in compared)
+    assert [source_markdown(c.who_stated, c.url) for c in compared] == [
+        "[CJTF\\-OIR \\(monthly report\\)](<https://example.org/a>)", "quoted in quoting\\.txt",
+        "CJTF\\-OIR monthly"]
+
+
 def test_every_bad_row_is_named():
     rows = "".join(f"2017-07-20,2014-08-08,nowhere,{n},,x,,\n" for n in range(8))
     with pytest.raises(BadPublishedTotals, match=r"line 2: .*line 6: .* \(and 3 more\)"):

@@ -12,11 +12,11 @@ import pytest
 
 from dashboard.release_labels import (
     RELEASE_LINK_TEXT,
-    is_web_address,
     release_address,
     release_label,
     with_release_links,
 )
+from loaders.web_addresses import is_clean_web_address
 
 DAY = date(2015, 7, 13)
 
@@ -47,10 +47,22 @@ def test_release_label(title, source, published, label):
 
 
 def test_only_a_web_address_is_a_link():
-    assert is_web_address("https://www.centcom.mil/MEDIA/PRESS-RELEASES/")
-    assert not is_web_address("centcom_release_lines_2014-2015.csv#2015-07-13")
-    assert not is_web_address("github:kevinschaul/uscentcom-isil-airstrikes-scraper")
-    assert not is_web_address(None)
+    assert is_clean_web_address("https://www.centcom.mil/MEDIA/PRESS-RELEASES/")
+    assert not is_clean_web_address("centcom_release_lines_2014-2015.csv#2015-07-13")
+    assert not is_clean_web_address("github:kevinschaul/uscentcom-isil-airstrikes-scraper")
+    assert not is_clean_web_address(None)
+    assert not is_clean_web_address(float("nan"))  # a missing cell of a pandas frame
+
+
+@pytest.mark.parametrize("address", [
+    "https://ok.example/a< ![img](https://evil.example/pixel.png) [click](https://evil.example/phish)",
+    "https://ok.example/a\n![img](https://evil.example/pixel.png)",
+    "javascript:alert(1)", "JAVASCRIPT://ok.example/%0aalert(1)", "data:text/html,<script>alert(1)</script>",
+    "https://ok.example/a>b", "https://ok.example/a b", "https://", "ftp://ok.example/file",
+    "https://ok.example/" + "a" * 1000,
+])
+def test_an_address_that_is_more_than_an_address_is_never_a_link(address):
+    assert not is_clean_web_address(address)
 
 
 def link_text(address: str) -> str:

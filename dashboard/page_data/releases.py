@@ -8,10 +8,11 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from dashboard.release_labels import is_web_address, release_label
+from dashboard.release_labels import release_label
 from dashboard.source_text import report_summary
 from db import queries
 from db.queries import Filters, ReleaseDetail, ReportRead
+from loaders.web_addresses import is_clean_web_address
 
 NOT_ITEMISED = "(not itemised)"
 REPORT_COLUMNS = ["#", "date", "day", "country", "place", "strikes", "engagements", "targets", "block"]
@@ -23,7 +24,7 @@ def load_release_list(db: Session, filters: Filters, search: str) -> pd.DataFram
     releases = queries.releases_list(db, filters, search=search).copy()
     releases["title"] = [release_label(title, source, published) for title, source, published
                          in zip(releases["title"], releases["source"], releases["published"], strict=True)]
-    releases["source"] = releases["source"].where(releases["source"].map(is_web_address))
+    releases["source"] = releases["source"].where(releases["source"].map(is_clean_web_address))
     return releases
 
 

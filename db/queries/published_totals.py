@@ -68,10 +68,15 @@ def strikes_held(session: Session, start: date, end: date, scope: str) -> int:
     return int(session.scalar(statement) or 0)
 
 
+def _text(value) -> str | None:
+    """A text cell of a frame, None where it is missing (pandas gives NaN for a NULL)."""
+    return value if isinstance(value, str) and value else None
+
+
 def _comparison(session: Session, row) -> PublishedComparison:
     return PublishedComparison(
         row.scope, row.period_start, row.as_of, int(row.strikes),
-        strikes_held(session, row.period_start, row.as_of, row.scope), row.who_stated or "", row.url or None,
+        strikes_held(session, row.period_start, row.as_of, row.scope), _text(row.who_stated) or "", _text(row.url),
     )
 
 
