@@ -6,12 +6,15 @@ what it is; anything unreadable raises UnreadableFile with a reason a person can
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import re
 import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from html.parser import HTMLParser
 from pathlib import Path
 
 from loaders.published_totals import REQUIRED_COLUMNS, is_published_totals_header
@@ -110,60 +113,208 @@ def sniff_format(data: bytes, name: str) -> str:
     return "txt"
 
 
-# Deeper than this no release page goes; the text of each element of a deeper one, read below,
-# would take time that grows with the square of its depth.
+# Deeper than this no release page goes (a release page nests a few dozen elements): a page
+# nested deeper is refused while it is read, before its text is gathered.
 MAX_HTML_DEPTH = 256
+MAX_HTML_SECONDS = 30
+# Elements whose text is site chrome, not the release; elements that start a line of text;
+# elements that may hold a release's body (the smallest that holds most of the page's strike
+# wording is taken); elements that never hold others (HTML's void elements).
+_CHROME = frozenset({"script", "style", "noscript", "nav", "header", "footer", "form", "iframe"})
+_BLOCKS = frozenset({"p", "div", "li", "h1", "h2", "h3", "h4", "tr"})
+_BODY_CANDIDATES = frozenset({"article", "main", "section", "div", "td"})
+_VOID = frozenset({"area", "base", "basefont", "bgsound", "br", "col", "command", "embed", "frame", "hr", "image",
+                   "img", "input", "isindex", "keygen", "link", "menuitem", "meta", "nextid", "param", "source",
+                   "spacer", "track", "wbr"})
+_KEEP_WHITESPACE = frozenset({"pre", "textarea"})
+_CODE = frozenset({"script", "style", "template"})  # their text is no page's text, not even a title's
+_ASCII_SPACE = re.compile(r"[ \n\t\f\r]*")
 
 
-def _deepest(soup) -> int:
-    """The depth of the most deeply nested element, in one pass (no recursion)."""
-    depths = {id(soup): 0}
-    deepest = 0
-    for element in soup.descendants:
-        if getattr(element, "name", None) is None:
-            continue
-        depth = depths[id(element.parent)] + 1
-        depths[id(element)] = depth
-        deepest = max(deepest, depth)
-    return deepest
+@dataclass
+class _OpenElement:
+    name: str
+    span: list[int] | None  # [start, end] in the page's text, for a candidate body
+    ends_chrome: bool  # the chrome element whose text is left out
+    is_title: bool
+
+
+class _PageReader(HTMLParser):
+    """One pass over a web page, in time linear in its size: the text a reader sees (chrome
+    left out, blocks on lines of their own), the title, and where each candidate body begins
+    and ends in that text. Nesting is checked as elements open, so a page too deep is refused
+    before it is read further."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__(convert_charrefs=True)
+        self.deadline, self.events = deadline, 0
+        self.chunks: list[str] = []
+        self.length = 0
+        self.pending: list[str] = []  # text since the last tag, kept as one string
+        self.stack: list[_OpenElement] = []
+        self.open_names: Counter[str] = Counter()
+        self.in_chrome = self.keep_whitespace = self.in_code = 0  # open elements of each kind
+        self.title: list[str] | None = None
+        self.title_done = False
+        self.spans: list[list[int]] = []
+        self.body: list[int] | None = None
+
+    def _tick(self) -> None:
+        self.events += 1
+        if self.events % 1024 == 0 and time.monotonic() > self.deadline:
+            raise UnreadableFile(f"HTML not read within {MAX_HTML_SECONDS} s: far more than any release page holds")
+
+    def _emit(self, text: str) -> None:
+        if text and not self.in_chrome:
+            self.chunks.append(text)
+            self.length += len(text)
+
+    def _flush(self) -> None:
+        if not self.pending:
+            return
+        text = "".join(self.pending)
+        self.pending = []
+        if not self.keep_whitespace and _ASCII_SPACE.fullmatch(text):
+            text = "\n" if "\n" in text else " "
+        if self.title is not None and not self.title_done and not self.in_code:
+            self.title.append(text)
+        self._emit(text)
+
+    def handle_data(self, data: str) -> None:
+        self._tick()
+        self.pending.append(data)
+
+    def unknown_decl(self, data: str) -> None:
+        if data.upper().startswith("CDATA["):  # a CDATA section is text
+            self._flush()
+            self.pending.append(data[len("CDATA["):])
+        self._flush()
+
+    def handle_comment(self, data: str) -> None:
+        self._flush()
+
+    def handle_decl(self, decl: str) -> None:
+        self._flush()
+
+    def handle_pi(self, data: str) -> None:
+        self._flush()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        self._tick()
+        self._flush()
+        if tag in _VOID:
+            if tag == "br":
+                self._emit("\n")
+            return
+        if len(self.stack) >= MAX_HTML_DEPTH:
+            raise UnreadableFile(f"HTML nested more than {MAX_HTML_DEPTH} elements deep (a release page is a few "
+                                 "dozen): not a release page")
+        if tag in _BLOCKS:
+            self._emit("\n")
+        ends_chrome = tag in _CHROME and not self.in_chrome
+        self.in_chrome += ends_chrome
+        span = None
+        if not self.in_chrome:
+            if tag in _BODY_CANDIDATES:
+                span = [self.length, -1]
+                self.spans.append(span)
+            elif tag == "body" and self.body is None:
+                span = self.body = [self.length, -1]
+        is_title = tag == "title" and self.title is None
+        if is_title:
+            self.title = []
+        self.keep_whitespace += tag in _KEEP_WHITESPACE
+        self.in_code += tag in _CODE
+        self.stack.append(_OpenElement(tag, span, ends_chrome, is_title))
+        self.open_names[tag] += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        self._tick()
+        self._flush()
+        if not self.open_names[tag]:
+            return  # closes nothing open: ignored, as browsers do
+        while self.stack:
+            element = self._close()
+            if element.name == tag:
+                return
+
+    def _close(self) -> _OpenElement:
+        element = self.stack.pop()
+        self.open_names[element.name] -= 1
+        if element.span is not None:
+            element.span[1] = self.length
+        if element.is_title:
+            self.title_done = True
+        self.keep_whitespace -= element.name in _KEEP_WHITESPACE
+        self.in_code -= element.name in _CODE
+        self.in_chrome -= element.ends_chrome
+        if element.name in _BLOCKS:
+            self._emit("\n")
+        return element
+
+    def close(self) -> None:
+        super().close()
+        self._flush()
+        while self.stack:
+            self._close()
+
+
+# html.parser rescans the rest of a page from every start of markup that never ends (a "<!--"
+# without a "-->" after it, a "<a" without a ">"), which takes time that grows with the square
+# of their number; and it stops on a marked section of a kind it does not know ("<![foo[").
+# Such starts are made text ("&lt;") first, by C-level replacements only: each start of
+# markup has an end after it exactly when it lies before the last such end in the page.
+_SECTION_NAME = r"(?![-_.a-z0-9])"
+_ENDS_AND_STARTS = (
+    (">", re.compile(r"<")),
+    ("-->", re.compile(r"<(?=!--)")),
+    ("]]>", re.compile(rf"<(?=!\[(?:cdata|temp|ignore|include|rcdata){_SECTION_NAME})", re.IGNORECASE)),
+    ("]>", re.compile(rf"<(?=!\[(?:if|else|endif){_SECTION_NAME})", re.IGNORECASE)),
+)
+_UNKNOWN_SECTION = re.compile(rf"<(?=!\[(?!(?:cdata|temp|ignore|include|rcdata|if|else|endif){_SECTION_NAME}))",
+                              re.IGNORECASE)
+
+
+def unfinished_markup_as_text(markup: str) -> str:
+    """The page with every start of markup that has no end after it, and every marked section
+    of an unknown kind, written as text ("&lt;"): html.parser then reads it in linear time."""
+    markup = _UNKNOWN_SECTION.sub("&lt;", markup)
+    for end, starts in _ENDS_AND_STARTS:
+        last = markup.rfind(end)
+        cut = last + 1 if last >= 0 else 0  # starts after the last end's first character have none after them
+        markup = markup[:cut] + starts.sub("&lt;", markup[cut:])
+    return markup
 
 
 def html_to_text(markup: str) -> tuple[str, str | None]:
-    """Return (release text, page title) from a release web page, site chrome removed."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(markup, "html.parser")
-    depth = _deepest(soup)
-    if depth > MAX_HTML_DEPTH:
-        raise UnreadableFile(f"HTML nested {depth} elements deep (a release page is a few dozen): not a release page")
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
-    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "form", "iframe"]):
-        tag.decompose()
-    for br in soup.find_all("br"):
-        br.replace_with("\n")
-    for block in soup.find_all(["p", "div", "li", "h1", "h2", "h3", "h4", "tr", "strong"]):
-        if block.name == "strong":
+    """Return (release text, page title) from a release web page, site chrome removed. The
+    release body is the smallest element holding most of the page's strike wording."""
+    reader = _PageReader(time.monotonic() + MAX_HTML_SECONDS)
+    try:
+        reader.feed(unfinished_markup_as_text(markup))
+        reader.close()
+    except UnreadableFile:
+        raise
+    except Exception as error:  # noqa: BLE001 - html.parser on a hostile page: any failure means unreadable
+        raise UnreadableFile(f"HTML the reader cannot follow ({type(error).__name__}): {error}"[:300]) from error
+    page = "".join(reader.chunks)
+    title = " ".join(part.strip() for part in reader.title if part.strip()) if reader.title is not None else None
+    hits = list(_RELEASE_WORDS.finditer(page))
+    starts, ends = [hit.start() for hit in hits], [hit.end() for hit in hits]
+    best = reader.body or [0, len(page)]
+    best_length = None
+    for start, end in reader.spans:
+        inside = bisect.bisect_right(ends, end) - bisect.bisect_left(starts, start)
+        if inside <= 0 or inside < len(hits) * 0.8:
             continue
-        block.insert_before("\n")
-        block.insert_after("\n")
-    # The release body is the smallest element holding most of the page's strike wording.
-    best, best_key = soup.body or soup, None
-    candidates = soup.find_all(["article", "main", "section", "div", "td"]) or [best]
-    page_hits = len(_RELEASE_WORDS.findall(soup.get_text()))
-    for element in candidates:
-        text = element.get_text()
-        hits = len(_RELEASE_WORDS.findall(text))
-        if hits == 0 or hits < page_hits * 0.8:
-            continue
-        key = (len(text),)
-        if best_key is None or key < best_key:
-            best, best_key = element, key
-    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in best.get_text().splitlines()]
+        if best_length is None or end - start < best_length:
+            best, best_length = [start, end], end - start
+    lines = [re.sub(r"[ \t\xa0]+", " ", line).strip() for line in page[best[0]:best[1]].splitlines()]
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     if title and title not in text[:500]:
         text = f"{title}\n\n{text}"
-    return text, title
+    return text, title or None
 
 
 # A release is a page or a few; a file of more is no release, and reading each page of 99,000
