@@ -4,6 +4,7 @@ nested too deep, and the text a release page gives unchanged (docs/SECURITY.md).
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -68,10 +69,8 @@ def unfinished_starts(markup: str) -> list[int]:
 @given(st.text(alphabet="<>!-?/[]aCDAT x", max_size=60))
 def test_no_start_of_markup_is_left_without_its_end(markup):
     assert not unfinished_starts(unfinished_markup_as_text(markup))
-    try:
+    with contextlib.suppress(UnreadableFile):  # a refusal is an answer; any other error fails
         html_to_text(markup)
-    except UnreadableFile:
-        pass
 
 
 DEEP = {
