@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -29,24 +30,98 @@ def _postgres_admin():
         return None
 
 
+def _no_postgres() -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} (CI must test it)")
+    pytest.skip(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
+
+
+def _postgres_url(name: str) -> str:
+    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
+    return f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+
+
+def _database_name(request, kind: str) -> str:
+    return f"strikes_{kind}_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**8}"
+
+
 @pytest.fixture(params=["sqlite", "postgres"])
-def database_url(request, tmp_path):
-    """A fresh, empty database URL: a SQLite file, and a new PostgreSQL database when a
-    server answers at 127.0.0.1:5432 (skipped with the reason otherwise)."""
+def empty_database_url(request, tmp_path):
+    """A fresh database with nothing in it, not even a schema: a SQLite file, and a new
+    PostgreSQL database when a server answers at 127.0.0.1:5432 (skipped with the reason
+    otherwise; a failure in CI). For what a migration does; other tests take database_url."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'strikes.db'}"
         return
     admin = _postgres_admin()
     if admin is None:
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} (CI must test it)")
-        pytest.skip(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
-    name = f"strikes_test_{os.getpid()}_{abs(hash(request.node.nodeid)) % 10**8}"
+        _no_postgres()
+    name = _database_name(request, "test")
     admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
     admin.execute(f'CREATE DATABASE "{name}"')
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
     try:
-        yield f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+        yield _postgres_url(name)
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def _migrated(url: str) -> None:
+    from db.engine import make_engine
+    from db.schema import upgrade
+
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()  # no connection left open: the template is copied whole
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """One SQLite file migrated to the latest revision per test process, copied for each test
+    (running the migrations took most of each database test's time)."""
+    path = tmp_path_factory.mktemp("template") / "strikes.db"
+    _migrated(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> str | None:
+    """One PostgreSQL database migrated to the latest revision per test process, the template
+    each test's database is created from (CREATE DATABASE ... TEMPLATE); None without a server."""
+    admin = _postgres_admin()
+    if admin is None:
+        yield None
+        return
+    name = f"strikes_template_{os.getpid()}"
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        _migrated(_postgres_url(name))
+        yield name
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request, tmp_path):
+    """A fresh database at the latest schema revision, with no data: a SQLite file, and a new
+    PostgreSQL database when a server answers at 127.0.0.1:5432 (skipped with the reason
+    otherwise; a failure in CI). Each is a copy of a template migrated once per test process."""
+    if request.param == "sqlite":
+        path = tmp_path / "strikes.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    admin = _postgres_admin()
+    if template is None or admin is None:
+        _no_postgres()
+    name = _database_name(request, "test")
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield _postgres_url(name)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()
@@ -56,12 +131,27 @@ def database_url(request, tmp_path):
 def factory(database_url):
     """A session factory on a migrated, empty database (SQLite and PostgreSQL)."""
     from db.engine import make_engine, session_factory
-    from db.schema import upgrade
 
     engine = make_engine(database_url)
-    upgrade(engine)
     yield session_factory(engine)
     engine.dispose()
+
+
+_DATABASE_FIXTURES = ("database_url", "empty_database_url")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Markers from what a test uses, so that -m selects the truth: db for a throwaway
+    database, postgres for its PostgreSQL half, corpus for the real releases."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if any(name in fixtures for name in _DATABASE_FIXTURES):
+            item.add_marker(pytest.mark.db)
+        if any(params.get(name) == "postgres" for name in _DATABASE_FIXTURES):
+            item.add_marker(pytest.mark.postgres)
+        if any(mark.kwargs.get("reason") == CORPUS_MISSING for mark in item.iter_markers("skipif")):
+            item.add_marker(pytest.mark.corpus)
 
 
 _skipped: list[str] = []

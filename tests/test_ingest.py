@@ -190,7 +190,7 @@ def test_starter_data_loads_on_both_databases(factory):
     assert load_starter_data(factory, STARTER_DATA_PATH) == 0  # never twice
 
 
-def test_migrations_match_the_models(database_url):
+def test_migrations_match_the_models(empty_database_url):
     """Every model change has its Alembic revision: autogenerate finds nothing to add."""
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
@@ -199,7 +199,7 @@ def test_migrations_match_the_models(database_url):
     from db.models import Base
     from db.schema import upgrade
 
-    engine = make_engine(database_url)
+    engine = make_engine(empty_database_url)
     upgrade(engine)
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
