@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,12 +55,19 @@ def empty_database_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'strikes.db'}"
         return
+    with _postgres_database(request) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def _postgres_database(request, template: str | None = None) -> Iterator[str]:
+    """A new PostgreSQL database for one test (a copy of template, if given), dropped after it."""
     admin = _postgres_admin()
     if admin is None:
         _no_postgres()
     name = _database_name(request, "test")
     admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
         yield _postgres_url(name)
     finally:
@@ -114,17 +123,10 @@ def database_url(request, tmp_path):
         yield f"sqlite:///{path}"
         return
     template = request.getfixturevalue("postgres_template")
-    admin = _postgres_admin()
-    if template is None or admin is None:
+    if template is None:
         _no_postgres()
-    name = _database_name(request, "test")
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    try:
-        yield _postgres_url(name)
-    finally:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    with _postgres_database(request, template) as url:
+        yield url
 
 
 @pytest.fixture
