@@ -22,6 +22,7 @@ def parse_document(document: SourceDocument) -> list[ParsedRelease]:
                 format=document.format,
                 published_hint=document.published_hint,
                 title=document.title,
+                period_hint=document.period_hint,
             )
         ]
 

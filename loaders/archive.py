@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from datetime import date, datetime
 
+from loaders.dates import assumed_strike_day
 from loaders.gazetteer import resolve_place
 from loaders.numbers import parse_count
 from loaders.readers import SourceDocument
@@ -80,7 +81,8 @@ def _parse_day(source: str, published: date | None, rows: list[tuple[int, dict[s
             strikes.append(report)
             archive_rows.append(number)
         for diagnostic in parsed.diagnostics:
-            if diagnostic.kind in ("unknown_place", "unclassified_target", "unparsed_sentence", "implausible_count"):
+            if diagnostic.kind in ("unknown_place", "unclassified_target", "unparsed_sentence", "implausible_count",
+                                   "country_from_place", "filed_as_published"):
                 diagnostic.message = f"row {number}: {diagnostic.message}"
                 diagnostic.span = (start, start + len(text))
                 diagnostics.append(diagnostic)
@@ -96,8 +98,9 @@ def _parse_day(source: str, published: date | None, rows: list[tuple[int, dict[s
         content_hash=content_hash(raw),
         title=None,
         published=published,
-        period_start=None,
-        period_end=None,
+        # a daily release's lines report the day before it (its lines say no day of their own)
+        period_start=assumed_strike_day(published),
+        period_end=assumed_strike_day(published),
         stated_totals={key: Totals() for key in SCOPES},
         strikes=strikes,
         diagnostics=diagnostics,

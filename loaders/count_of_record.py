@@ -86,6 +86,33 @@ def account_for_stated_totals(release: ParsedRelease, complete: bool) -> None:
         return
     release_index, by_country = _link_totals(release)
     counted: dict[int, tuple[int, int]] = {}
+    remainders: dict[int, StrikeReport] = {}  # the not-itemised part of each total
+
+    def yield_to(index: int, measure: str, inner: int) -> int:
+        """Where a total's countries add up to more than it states, the not-itemised part of a
+        country (a figure no line supports) yields to the total and the other countries' figures
+        and lines; returns what the children then account for."""
+        stated_value = getattr(stated[index], measure)
+        if stated_value is None or inner <= stated_value:
+            return inner
+        excess = inner - stated_value
+        yielding = [i for i, other in enumerate(stated) if other.parent == index and other.level == "country"
+                    and getattr(remainders.get(i), measure, None)]
+        for child in sorted(yielding, key=lambda i: -getattr(remainders[i], measure)):
+            report, child_total = remainders[child], stated[child]
+            cut = min(getattr(report, measure), excess)
+            setattr(report, measure, getattr(report, measure) - cut)
+            excess, inner = excess - cut, inner - cut
+            release.diagnostics.append(Diagnostic(
+                "country_over_overall",
+                f"{_scope(child_total)}: states {getattr(child_total, measure)} {measure}, but {_scope(stated[index])} "
+                f"states {stated_value}, which the other figures and lines leave "
+                f"{getattr(child_total, measure) - cut} of; {getattr(child_total, measure) - cut} counted",
+                child_total.sentence, child_total.span,
+            ))
+            if not excess:
+                break
+        return inner
 
     def settle(index: int) -> None:
         total = stated[index]
@@ -97,10 +124,13 @@ def account_for_stated_totals(release: ParsedRelease, complete: bool) -> None:
         for child in (i for i, other in enumerate(stated) if other.parent == index):
             inner_strikes += counted[child][0]
             inner_engagements += counted[child][1]
+        inner_strikes = yield_to(index, "strikes", inner_strikes)
+        inner_engagements = yield_to(index, "engagements", inner_engagements)
         missing_strikes = max((total.strikes or 0) - inner_strikes, 0)
         missing_engagements = max((total.engagements or 0) - inner_engagements, 0)
         if missing_strikes or missing_engagements:
-            release.strikes.append(_not_itemised(total, missing_strikes, missing_engagements))
+            remainders[index] = _not_itemised(total, missing_strikes, missing_engagements)
+            release.strikes.append(remainders[index])
             if missing_strikes:
                 cut = not complete and _runs_to_end(stated, index)
                 release.diagnostics.append(Diagnostic(
@@ -142,7 +172,8 @@ def _runs_to_end(stated: list[StatedTotal], index: int) -> bool:
 
 
 def _not_itemised(total: StatedTotal, strikes: int, engagements: int) -> StrikeReport:
-    day: date | None = total.first if total.first is not None and total.first == total.last else None
+    # the days the total covers: one, or a span ("conducted Aug. 21-23"), or none stated
+    last: date | None = total.last if total.first is not None and total.last != total.first else None
     return StrikeReport(
         country=total.country,
         location_raw=None,
@@ -152,7 +183,8 @@ def _not_itemised(total: StatedTotal, strikes: int, engagements: int) -> StrikeR
         lat=None,
         lon=None,
         location_precision="region",
-        date=day,
+        date=total.first,
+        last_date=last,
         strikes=strikes,
         engagements=engagements if total.engagements is not None else None,
         sentence=total.sentence,

@@ -114,6 +114,13 @@ def parse_day(text: str, reference: date | None) -> tuple[date | None, date | No
     return first, last
 
 
+def days_named(text: str, reference: date | None) -> tuple[date, date] | None:
+    """(first, last) of every day and range the text names ("on May 26, June 11 and Aug. 25-26":
+    May 26 to Aug. 26), None if it names none."""
+    days = [day for match in _DAY_RE.finditer(text) for day in parse_day(match.group(), reference) if day]
+    return (min(days), max(days)) if days else None
+
+
 def relative_day(word: str, reference: date | None) -> date | None:
     """Return the date "yesterday", "today" or a weekday name means, counted back from the
     release date; None for anything else."""

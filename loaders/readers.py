@@ -17,6 +17,7 @@ from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
+from loaders.dates import DAY_PATTERN, parse_day
 from loaders.published_totals import REQUIRED_COLUMNS, is_published_totals_header
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -42,6 +43,7 @@ class SourceDocument:
     format: str  # txt, html, pdf, archive, paste, published_totals
     title: str | None = None
     published_hint: date | None = None  # from the file name or the uploader, if the text lacks it
+    period_hint: tuple[date, date] | None = None  # the days it covers, from its index, if the text lacks them
     archive_rows: list[dict[str, str]] | None = None  # for a line archive: its rows
 
 
@@ -421,17 +423,45 @@ def iter_release_paths(paths: list[Path]) -> list[Path]:
     return found
 
 
-def source_urls(paths: list[Path]) -> dict[str, str]:
-    """The web address of each release file that a folder's index.csv (columns file, source)
-    names, keyed by the file's path as given."""
-    urls: dict[str, str] = {}
+@dataclass(frozen=True)
+class SourceNote:
+    """What a folder's index.csv says of a release file beyond its text: where it was published,
+    and the days it covers where the copy does not say ("... covering Dec. 30, 2018 - Jan. 13,
+    2019": a fragment that keeps only the totals)."""
+
+    url: str | None = None
+    period: tuple[date, date] | None = None
+
+
+_COVERS_RE = re.compile(
+    rf"\bcover(?:s|ing)\s+(?P<first>{DAY_PATTERN})\s*[-–]\s*(?P<last>{DAY_PATTERN})", re.IGNORECASE)
+
+
+def _period_noted(text: str, published: date | None) -> tuple[date, date] | None:
+    found = _COVERS_RE.search(text)
+    if not found:
+        return None
+    first = parse_day(found["first"], published)[0]
+    last = parse_day(found["last"], published)[1]
+    return (first, last) if first and last and first <= last else None
+
+
+def source_notes(paths: list[Path]) -> dict[str, SourceNote]:
+    """The SourceNote of each release file that a folder's index.csv (columns file, source, and
+    optionally notes and release_date) describes, keyed by the file's path as given."""
+    notes: dict[str, SourceNote] = {}
     for folder in {path if path.is_dir() else path.parent for path in paths}:
         index = folder / "index.csv"
         if not index.is_file():
             continue
         with index.open(encoding="utf-8") as handle:
             for row in csv.DictReader(handle):
-                if row.get("file") and row.get("source"):
-                    urls[str(folder / row["file"])] = row["source"].split(" ")[0]
-    return urls
-
+                if not row.get("file"):
+                    continue
+                source = row.get("source") or ""
+                published = date_from_name(row["file"])
+                period = _period_noted(f"{source} {row.get('notes') or ''}", published)
+                url = source.split(" ")[0] or None
+                if url or period:
+                    notes[str(folder / row["file"])] = SourceNote(url, period)
+    return notes

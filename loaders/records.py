@@ -39,6 +39,11 @@ class StrikeReport:
     # loaders.count_of_record): its sentence is the one stating the total
     itemised: bool = True
     stated_by: int | None = None  # index in ParsedRelease.stated of the total the line makes up
+    # the last day of the span of days the strikes lie in, where the release names a span and
+    # not one day ("Aug. 21-23"); None for one day (date) or none
+    last_date: date | None = None
+    # False where the days come from outside the text (the index of a fragment that names none)
+    date_in_text: bool = True
 
 
 @dataclass(slots=True)
@@ -63,6 +68,9 @@ DIAGNOSTIC_KINDS = {
     "over_itemised": "the release's lines add up to more than its stated total",
     "no_counts": "a release that states no strike counts (a narrative summary)",
     "implausible_count": "a count far beyond any a release states: not counted",
+    "country_from_place": "a line listed under the other country's heading, counted in its place's country",
+    "filed_as_published": "a border place listed under the other country's heading, kept there as published",
+    "country_over_overall": "country figures adding up to more than the overall: the unsupported one yields",
 }
 
 # What a stated total covers, from the widest to the narrowest.
@@ -130,6 +138,27 @@ class ParsedRelease:
     stated: list[StatedTotal] = field(default_factory=list)
     published_figures: list[PublishedFigure] = field(default_factory=list)
     states_counts: bool = True  # False for a narrative summary that gives no strike counts
+
+    def late_on_top(self) -> Totals:
+        """What the release's late blocks state beyond its overall total (those the overall does
+        not include: loaders.count_of_record): counted on top of it."""
+        late = Totals()
+        for total in self.stated:
+            if total.level == "late" and total.parent is None:
+                if total.strikes is not None:
+                    late.strikes = (late.strikes or 0) + total.strikes
+                if total.engagements is not None:
+                    late.engagements = (late.engagements or 0) + total.engagements
+        return late
+
+    def stated_record(self) -> dict[str, dict[str, int | None]]:
+        """The totals the release states, as stored: overall and per country, and "late" for
+        its late blocks' own counts on top of the overall (where it has any)."""
+        record = {key: totals.as_dict() for key, totals in self.stated_totals.items()}
+        late = self.late_on_top()
+        if late.strikes is not None or late.engagements is not None:
+            record["late"] = late.as_dict()
+        return record
 
     def parsed_totals(self, block: str = "main") -> dict[str, Totals]:
         """Sum of the itemised strike reports of one block, overall and per country."""

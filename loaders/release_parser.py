@@ -14,11 +14,12 @@ from loaders.dates import (
     MONTH_PATTERN,
     RELATIVE_DAY_PATTERN,
     assumed_strike_day,
+    days_named,
     names_a_month,
     parse_day,
     relative_day,
 )
-from loaders.gazetteer import resolve_place
+from loaders.gazetteer import near_the_border, resolve_place
 from loaders.grammar import CaselessPattern, Prefiltered, Statement, TargetPhrase, analyse, keyword_text
 from loaders.numbers import MAX_PLAUSIBLE_COUNT
 from loaders.published_figures import published_figures
@@ -161,6 +162,9 @@ class _Walker:
         self.stated_totals: list[StatedTotal] = []  # every total the release states, in text order
         self.open_day: int | None = None  # the day paragraph whose list follows ("On May 1, ...:")
         self.open_late: int | None = None  # the late block whose list follows
+        # what a late block's header names for its lines: the days (first, last) and the place
+        self.block_days: tuple[date, date] | None = None
+        self.block_place: str | None = None
         # a day's total without a place ("On May 1, ... five strikes ... in Syria."): a line of its
         # own unless places of that day follow, which it then totals
         self.pending_day: tuple[int, date, str | None] | None = None
@@ -180,6 +184,20 @@ class _Walker:
             day = relative_day(statement.relative_day, self.published)
             return day, day
         return None
+
+    def late_days(self, statement: Statement, text: str) -> tuple[date | None, date | None] | None:
+        """The days a late block or line names, from the first to the last ("on May 26, June 11
+        and Aug. 25-26", "from April 11 into yesterday"); None where it names none. "Announced
+        today" dates the announcement, never the strikes."""
+        named = days_named(text, self.published)
+        if named is None:
+            return self.resolve_day(statement) if statement.relative_day not in (None, "today") else None
+        first, last = named
+        if statement.until_text:
+            until = parse_day(statement.until_text, self.published)[1] or relative_day(statement.until_text,
+                                                                                         self.published)
+            last = max(last, until) if until is not None else last
+        return first, last
 
     def lead(self, sentence: Sentence) -> None:
         """The first sentences set the period the release covers and its default day."""
@@ -228,7 +246,7 @@ class _Walker:
         totals = Totals(statement.strikes, statement.engagements)
         if self.block != "main" or statement.late:
             self.late_stated.append((totals, sentence))
-            named = self.resolve_day(statement)
+            named = self.late_days(statement, sentence.text)
             country = None if statement.both_countries else statement.country
             self.open_late = self._record_total("late", country, named, statement, sentence)
             self.open_day = None
@@ -271,17 +289,21 @@ class _Walker:
                 Diagnostic("incomplete_list", f"the copy stops inside a target: {dropped.text!r}",
                            sentence.text, (sentence.start, sentence.end))
             )
-        named = self.resolve_day(statement)
+        named = self.late_days(statement, sentence.text) if statement.late else self.resolve_day(statement)
         country = statement.country or self.country
+        # "Additionally, officials reported, eight strikes were conducted near Raqqa from April 11
+        # into yesterday ...": one late line inside a country's main list
+        block = "late" if statement.late and self.block == "main" else self.block
         if named is None and statement.places:  # "On May 1, ... five strikes. Near X, ..., Near Y, ..."
             if self.pending_day is not None:
                 named = (self.pending_day[1], self.pending_day[1])
             elif self.open_day is not None:
                 named = (self.stated_totals[self.open_day].first, self.stated_totals[self.open_day].last)
-        strike_day = (named[0] if named[0] == named[1] else None) if named else self.default_day(country)
-        # "Additionally, officials reported, eight strikes were conducted near Raqqa from April 11
-        # into yesterday ...": one late line inside a country's main list
-        block = "late" if statement.late and self.block == "main" else self.block
+        if named is None and block != "main":
+            named = self.block_days  # "-- On Aug. 30, ..." under "... near Raqqa on Aug. 30-31 ...:"
+        # a line's days: one, a span ("Aug. 21-23"), or those the release leaves open (its default)
+        strike_day, last_day = (named[0], named[1] if named[1] != named[0] else None) if named else \
+            (self.default_day(country), None)
         if statement.places and self.pending_day is not None:
             self._total_pending_day(strike_day, country)
         if self.open_day is not None and self.stated_totals[self.open_day].first != strike_day:
@@ -289,7 +311,7 @@ class _Walker:
         stated_by = self.open_day if self.open_day is not None else self.open_late if block != "main" else None
         if block == "late" and self.block == "main":  # a late block of its own line
             stated_by = self._record_total("late", country, named, statement, sentence)
-        places = statement.places or [None]
+        places = statement.places or ([self.block_place] if block != "main" and self.block_place else [None])
         for index, place_raw in enumerate(places):
             place = resolve_place(place_raw, country) if place_raw else None
             report_country = country or (place.country if place and place.country else None)
@@ -298,6 +320,7 @@ class _Walker:
                 and place.precision != "unresolved" and place.country
             ):
                 report_country = place.country  # late blocks mix countries under a stale heading
+            report_country = self.country_of_place(report_country, place, sentence)
             if place_raw and place and place.precision == "unresolved":
                 self.flag(Diagnostic("unknown_place", f"place not in the gazetteer: {_bounded(place_raw, 120)!r}",
                                      sentence.text, (sentence.start, sentence.end)))
@@ -311,6 +334,7 @@ class _Walker:
                 lon=place.lon if place else None,
                 location_precision=place.precision if place else "region",
                 date=strike_day,
+                last_date=last_day,
                 # A line naming several places states its counts once: the first place carries them.
                 strikes=statement.strikes if index == 0 else None,
                 engagements=statement.engagements if index == 0 else None,
@@ -323,6 +347,23 @@ class _Walker:
             self.reports.append(report)
         if not statement.places and not phrases and strike_day is not None and block == "main":
             self.pending_day = (len(self.reports) - 1, strike_day, country)
+
+    def country_of_place(self, listed: str | None, place, sentence: Sentence) -> str | None:
+        """The country a line counts in: its place's where the gazetteer puts the place in the other
+        country than the heading it is listed under (a stale heading: Raqqa at the end of an Iraq
+        list), except for a place on the border, whose strikes may lie on either side: that one is
+        kept under its heading, as published. Both are noted."""
+        if (listed is None or place is None or place.precision not in ("place", "relative")
+                or not place.country or place.country == listed):
+            return listed
+        span = (sentence.start, sentence.end)
+        if near_the_border(place):
+            self.flag(Diagnostic("filed_as_published", f"{place.name} ({place.country}, on the border) listed under "
+                                 f"{listed}: counted in {listed}, as published", sentence.text, span))
+            return listed
+        self.flag(Diagnostic("country_from_place", f"{place.name} listed under {listed}: counted in {place.country}, "
+                             "where it lies", sentence.text, span))
+        return place.country
 
     def _total_pending_day(self, strike_day: date | None, country: str | None) -> None:
         """A place line of the pending day's day: the day's placeless line becomes the total its
@@ -374,6 +415,7 @@ class _Walker:
             self.seen_country_heading = True
             self.block = "main"  # a country section of the main list follows
             self.open_day = self.open_late = self.pending_day = None
+            self.block_days = self.block_place = None
             return True
         day_heading = _DAY_HEADING_RE.match(text)
         if day_heading:
@@ -385,6 +427,7 @@ class _Walker:
         if _LATE_HEADING_RE.match(text) and sentence.heading:
             self.block = "late"
             self.open_day = self.open_late = None
+            self.block_days = self.block_place = None
             return True
         return False
 
@@ -467,8 +510,9 @@ class _Walker:
     def _context(self, statement: Statement, sentence: Sentence) -> None:
         if statement.late:
             self.block = "late"
-            named = self.resolve_day(statement)
+            named = self.block_days = self.late_days(statement, sentence.text)
             self.day = named[0] if named and named[0] == named[1] else None
+            self.block_place = statement.places[0] if statement.places else None
         elif statement.kind == "header":
             named = self.resolve_day(statement)
             if named:
@@ -562,12 +606,18 @@ def parse_release(
     format: str = "paste",
     published_hint: date | None = None,
     title: str | None = None,
+    period_hint: tuple[date, date] | None = None,
 ) -> ParsedRelease:
-    """Return the parsed release: its totals, strike reports with targets, and diagnostics."""
+    """Return the parsed release: its totals, strike reports with targets, and diagnostics.
+    period_hint: the days the release covers where its text names none (from its index)."""
     published = find_release_date(raw) or published_hint
     walker = _Walker(raw, published, segment(raw))
     walker.walk()
     walker.finish()
+    # a release that names no day at all covers the period its index gives
+    covered = bool(period_hint) and not walker.window and not any(report.date for report in walker.reports)
+    if covered:
+        _cover(walker, period_hint)
     _fill_countries_from_neighbours(raw, walker.reports)
     diagnostics = walker.diagnostics
     if published is None:
@@ -608,8 +658,24 @@ def parse_release(
     complete = _check_totals(release, walker)
     release.stated = walker.stated_totals
     account_for_stated_totals(release, complete)
+    if covered:  # every day of it, the remainders' too, is the index's, not the text's
+        for report in release.strikes:
+            report.date_in_text = False
     release.published_figures = _dated_figures(walker.figures, release)
     return release
+
+
+def _cover(walker: _Walker, period: tuple[date, date]) -> None:
+    """A release that names no day at all (a fragment that keeps only its totals) covers the
+    period its index gives: its totals and lines lie over those days, never on a day we chose."""
+    first, last = period
+    walker.window.extend(period)
+    for total in walker.stated_totals:
+        if total.first is None:
+            total.first, total.last = first, last
+    for report in walker.reports:
+        if report.date is None:
+            report.date, report.last_date = first, (last if last != first else None)
 
 
 def _dated_figures(figures: list[PublishedFigure], release: ParsedRelease) -> list[PublishedFigure]:
