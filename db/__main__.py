@@ -10,6 +10,8 @@ Every verb first brings the configured database (DATABASE_URL, else data/strikes
                                    read from standard input with --password-stdin)
     users list                     list staff accounts
     migrate                        bring the database up to date, and nothing else
+    audit [--all]                  check that every strike is counted once, on its days, in its
+                                   country (db/audit.py); exits 1 on a violation without a reason
     export --format csv|xlsx|geojson|parquet [--from DATE --to DATE --country NAME ...] OUT
                                    the filtered data as open-data files (docs/DATA.md)
 """
@@ -43,7 +45,7 @@ def command_ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from db.ingest import ingest_files
-    from loaders.readers import iter_release_paths, source_urls
+    from loaders.readers import iter_release_paths, source_notes
 
     paths = iter_release_paths([Path(p) for p in args.paths])
     if not paths:
@@ -62,7 +64,7 @@ def command_ingest(args: argparse.Namespace) -> int:
             yield str(path), data
 
     result = ingest_files(factory, files(), user_name=args.user, origin="cli",
-                          source_urls=source_urls([Path(p) for p in args.paths]), on_progress=lambda _: bar.update(1))
+                          source_notes=source_notes([Path(p) for p in args.paths]), on_progress=lambda _: bar.update(1))
     bar.close()
     totals: dict[str, int] = {"new": 0, "duplicate": 0, "revision": 0, "failed": 0}
     strikes = targets = warnings = 0
@@ -184,6 +186,25 @@ def _day(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def command_audit(args: argparse.Namespace) -> int:
+    from db.audit import audit
+
+    with _database()() as session:
+        report = audit(session)
+    for check in report.checks:
+        explained = len(check.findings) - len(check.violations)
+        state = "holds" if check.holds else f"{len(check.violations)} violations"
+        print(f"{check.name}: {state}" + (f" ({explained} explained)" if explained else "") + f" - {check.rule}")
+        shown = check.findings if args.all else check.violations
+        for finding in shown:
+            print(f"  {finding.subject}: {finding.figures}" + (f" [{finding.reason}]" if finding.reason else ""))
+            if finding.sentence:
+                print(f"    \"{finding.sentence[:200]}\"")
+    violations = report.violations
+    print(f"{len(violations)} violations, {len(report.explained)} explained")
+    return 1 if violations else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python3 manage.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -211,6 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     user_commands.add_parser("list", help="list staff accounts")
     commands.add_parser("migrate", help="bring the database up to date").set_defaults(run=command_migrate)
+    audit = commands.add_parser("audit", help="check every strike is counted once, on its days, in its country")
+    audit.add_argument("--all", action="store_true", help="list the explained findings too")
+    audit.set_defaults(run=command_audit)
     from db.open_data import FORMATS, TABLES
 
     export = commands.add_parser("export", help="the filtered data as open-data files (docs/DATA.md)")

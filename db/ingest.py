@@ -3,12 +3,13 @@ hash. The command line and the upload page both call these functions."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
@@ -27,7 +28,7 @@ from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.dates import assumed_strike_day
 from loaders.gc_pause import gc_paused
 from loaders.published_totals import BadPublishedTotals, read_published_totals
-from loaders.readers import DEFAULT_MAX_BYTES
+from loaders.readers import DEFAULT_MAX_BYTES, SourceNote
 from loaders.records import PublishedFigure
 
 NEW, DUPLICATE, REVISION, FAILED = "new", "duplicate", "revision", "failed"
@@ -67,16 +68,28 @@ def release_key(parsed: ParsedRelease) -> str:
     start = parsed.period_start or assumed_strike_day(parsed.published)
     if parsed.format == "archive" and parsed.published:
         start = assumed_strike_day(parsed.published)  # archive lines: the daily "yesterday"
-    return f"{published}|{start.isoformat() if start else parsed.content_hash[:16]}"
+    # a summary without counts and a release with counts, published the same day over the same
+    # days, are two releases (the 2019 narrative and the strike summary of 15 Jan 2019)
+    kind = "" if parsed.states_counts else "|summary"
+    return f"{published}|{start.isoformat() if start else parsed.content_hash[:16]}{kind}"
 
 
 _SOURCE_RANK = {"archive": 1, "starter": 0}  # everything else is a full release text: 2
 
 
 def standing(format: str, complete: bool) -> tuple[int, bool]:
-    """How good a version is: a full text beats an archive line, which beats starter facts;
-    then a complete copy beats one cut short."""
+    """How good a copy is: a full text beats an archive line, which beats starter facts; then a
+    complete copy beats one cut short."""
     return _SOURCE_RANK.get(format, 2), complete
+
+
+def version_rank(format: str, complete: bool, published: date | None, order: float) -> tuple:
+    """How a version of a release ranks against the others; the best is the one counted. Its
+    standing first; then the first publication, for one list of strikes published under two
+    dates (a page kept under a later date repeats a day's list: the original is the earlier);
+    then the newest (order: the row's id, newer higher), for a correction of the same release."""
+    first_published = -(published or date.max).toordinal()
+    return (*standing(format, complete), first_published, order)
 
 
 def _is_complete(parsed: ParsedRelease) -> bool:
@@ -91,6 +104,31 @@ def stored_is_complete(session: Session, release_id: int) -> bool:
     )
 
 
+# A list of at least this many lines reported under two dates is one report of strikes, whatever
+# else the two copies say: no two days of the campaign list the same four places with the same counts.
+SAME_LIST_LINES = 4
+
+
+def list_key(lines: Iterable[tuple[str | None, str | None, int | None]]) -> str | None:
+    """What a release reports, as one key: its itemised lines (country, place, strikes), in any
+    order, and their number ("5:<sha256>"); None for a release that itemises none. Two copies
+    of one release share it, whatever their dates and wording."""
+    items = sorted((country or "", (place or "").casefold(), strikes or 0) for country, place, strikes in lines)
+    if not items:
+        return None
+    digest = hashlib.sha256(repr(items).encode()).hexdigest()[:40]
+    return f"{len(items)}:{digest}"
+
+
+def parsed_list_key(parsed: ParsedRelease) -> str | None:
+    return list_key((report.country, report.location or report.location_raw, report.strikes)
+                    for report in parsed.strikes if report.itemised and report.strikes)
+
+
+def _list_lines(key: str | None) -> int:
+    return int(key.split(":", 1)[0]) if key else 0
+
+
 @dataclass
 class _Version:
     """The counted version of a release, as the planner knows it."""
@@ -100,16 +138,28 @@ class _Version:
     complete: bool | None  # None: not known yet (stored before this file; looked up when needed)
     counted: bool = True
     key: str = ""  # its release_key
+    published: date | None = None
+    period: tuple[date | None, date | None] = (None, None)
+    stated: int | None = None  # the overall strikes it states
 
 
-def _identity(parsed: ParsedRelease) -> tuple | None:
-    """What two copies of one release share whatever their dates of publication say (a repost
-    dated the day it was reposted): the days their main list covers and the overall strikes
-    they state. None where a release states no overall strikes (too little to tell)."""
-    stated = summaries.stated_overall_strikes({key: totals.as_dict() for key, totals in parsed.stated_totals.items()})
-    if stated is None or parsed.period_start is None or parsed.format in ("archive", "starter"):
-        return None
-    return parsed.period_start, parsed.period_end, stated
+def _stated(parsed: ParsedRelease) -> int | None:
+    return summaries.stated_overall_strikes({key: totals.as_dict() for key, totals in parsed.stated_totals.items()})
+
+
+def _same_release(parsed: ParsedRelease, other: _Version) -> bool:
+    """Whether a release with the list of a counted one under another date is a copy of it: a
+    long list (SAME_LIST_LINES) says so alone; a short one also needs the same days and the same
+    stated overall, and two full texts (a repost dated the day it was reposted)."""
+    if _list_lines(parsed_list_key(parsed)) >= SAME_LIST_LINES:
+        return True
+    full_texts = parsed.format not in ("archive", "starter") and other.format not in ("archive", "starter")
+    stated = _stated(parsed)
+    return (full_texts and stated is not None and stated == other.stated
+            and (parsed.period_start, parsed.period_end) == other.period)
+
+
+_UNSTORED_ORDER = 2**62  # the order (version_rank) of a version not inserted yet: above every row id
 
 
 class _Planner:
@@ -120,39 +170,36 @@ class _Planner:
         self.session = session
         self.by_hash: dict[str, _Version] = {}
         self.current: dict[str, _Version] = {}
+        self.by_list: dict[str, _Version] = {}
         release = models.Release
         hashes = [parsed.content_hash for parsed in parsed_list]
         keys = [release_key(parsed) for parsed in parsed_list]
+        lists = [key for key in map(parsed_list_key, parsed_list) if key]
         for chunk in in_chunks(hashes):
             for content_hash, release_id, format in session.execute(
                 select(release.content_hash, release.id, release.format).where(release.content_hash.in_(chunk))
             ):
                 self.by_hash[content_hash] = _Version(release_id, format, None)
-        for chunk in in_chunks(keys):
-            for key, release_id, format in session.execute(
-                select(release.release_key, release.id, release.format)
-                .where(release.release_key.in_(chunk), release.is_current.is_(True))
-            ):
-                self.current[key] = _Version(release_id, format, None, key=key)
-        self.by_identity: dict[tuple, _Version] = {}
-        starts = sorted({identity[0] for identity in map(_identity, parsed_list) if identity})
-        for chunk in in_chunks(starts):
-            for key, release_id, format, start, end, stated in session.execute(
-                select(release.release_key, release.id, release.format, release.period_start, release.period_end,
-                       release.stated_strikes)
-                .where(release.period_start.in_(chunk), release.is_current.is_(True),
-                       release.format.not_in(("archive", "starter")))
-            ):
-                version = self.current.setdefault(key, _Version(release_id, format, None, key=key))
-                self.by_identity.setdefault((start, end, stated), version)
+        columns = (release.release_key, release.id, release.format, release.published, release.period_start,
+                   release.period_end, release.stated_strikes, release.list_key)
+        for chunk_of, column in ((in_chunks(keys), release.release_key), (in_chunks(lists), release.list_key)):
+            for chunk in chunk_of:
+                for key, release_id, format, published, start, end, stated, listed in session.execute(
+                    select(*columns).where(column.in_(chunk), release.is_current.is_(True))
+                ):
+                    version = self.current.setdefault(key, _Version(release_id, format, None, key=key,
+                                                                    published=published, period=(start, end),
+                                                                    stated=stated))
+                    if listed:
+                        self.by_list.setdefault(listed, version)
 
     def key_of(self, parsed: ParsedRelease) -> str:
         """The release_key a release is stored under: its own, or that of the counted copy of the
-        same release it meets under another date (see _identity)."""
+        same release it meets under another date (see _same_release)."""
         key = release_key(parsed)
         if key not in self.current:
-            same = self.by_identity.get(_identity(parsed))
-            if same is not None:
+            same = self.by_list.get(parsed_list_key(parsed))
+            if same is not None and _same_release(parsed, same):
                 return same.key
         return key
 
@@ -164,23 +211,27 @@ class _Planner:
         return (REVISION, current) if current is not None else (NEW, None)
 
     def counts_over(self, parsed: ParsedRelease, current: _Version) -> bool:
-        """Whether a new version is counted instead of the current one: not when it is a weaker
-        copy of the same release (an archive line after the full text, a cut copy after a
-        complete one); then it is kept as history."""
+        """Whether a new version is counted instead of the current one (version_rank): not when
+        it is a weaker copy of the same release (an archive line after the full text, a cut copy
+        after a complete one, a day's list repeated under a later date); then it is kept as history."""
         if current.complete is None:
             current.complete = stored_is_complete(self.session, current.id)
-        return standing(parsed.format, _is_complete(parsed)) >= standing(current.format, current.complete)
+        # not inserted yet: newer than every stored row, the one being stored newest of all
+        pending = _UNSTORED_ORDER if current.id is None else current.id
+        return (version_rank(parsed.format, _is_complete(parsed), parsed.published, _UNSTORED_ORDER + 1)
+                > version_rank(current.format, current.complete, current.published, pending))
 
     def stored(self, parsed: ParsedRelease, counted: bool) -> _Version:
         """Note a release of this file as stored; returns its version (id None until inserted)."""
         key = self.key_of(parsed)
-        version = _Version(None, parsed.format, _is_complete(parsed), counted, key=key)
+        version = _Version(None, parsed.format, _is_complete(parsed), counted, key=key, published=parsed.published,
+                           period=(parsed.period_start, parsed.period_end), stated=_stated(parsed))
         self.by_hash[parsed.content_hash] = version
         if counted:
             self.current[key] = version
-            identity = _identity(parsed)
-            if identity is not None:
-                self.by_identity[identity] = version
+            listed = parsed_list_key(parsed)
+            if listed is not None:
+                self.by_list[listed] = version
         return version
 
 
@@ -278,7 +329,8 @@ def write_derived_rows(
                 "id": next(report_ids), "release_id": release_id, "position": position, "country": report.country,
                 "location_raw": report.location_raw, "place_id": places.id_for(report),
                 "location_precision": report.location_precision if report.location else None,
-                "strike_date": report.date or fallback_day, "date_stated": report.date is not None,
+                "strike_date": report.date or fallback_day, "last_date": report.last_date,
+                "date_stated": report.date is not None and report.date_in_text,
                 "strikes": report.strikes, "engagements": report.engagements, "block": report.block,
                 "sentence": report.sentence if keep_text else None,
                 "span_start": report.span[0] if keep_text else None,
@@ -388,9 +440,8 @@ def store_releases(
             "source_url": source_url or (_known_link(session, met.id) if met is not None else None),
             "format": parsed.format, "title": parsed.title,
             "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
-            "stated_totals": {key: totals.as_dict() for key, totals in parsed.stated_totals.items()},
-            "stated_strikes": summaries.stated_overall_strikes(
-                {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}),
+            "stated_totals": parsed.stated_record(),
+            "stated_strikes": _stated(parsed), "list_key": parsed_list_key(parsed),
             "parsed_strikes": parsed.parsed_totals()["all"].strikes or 0,
             "raw_text": parsed.raw_text if keep_text else None, "is_current": counted,
             "states_counts": parsed.states_counts,
@@ -552,10 +603,13 @@ class ReadFile:
     published_totals: list[PublishedFigure] = field(default_factory=list)
 
 
-def read_upload(name: str, data: bytes, max_bytes: int, paste_name: str | None = None) -> ReadFile:
-    """Read and parse one file; UnreadableFile when it cannot be read, or holds no strike
-    statement at all (a format the parser does not know is refused, never half-stored)."""
+def read_upload(name: str, data: bytes, max_bytes: int, paste_name: str | None = None,
+                period_hint: tuple[date, date] | None = None) -> ReadFile:
+    """Read and parse one file (period_hint: the days it covers where its text does not say);
+    UnreadableFile when it cannot be read, or holds no strike statement at all (a format the
+    parser does not know is refused, never half-stored)."""
     document = read_bytes(data, name, max_bytes)
+    document.period_hint = period_hint
     if document.format == "published_totals":
         try:
             return ReadFile(published_totals=read_published_totals(document.text))
@@ -611,7 +665,7 @@ def ingest_files(
     files: Iterable[tuple[str, bytes]],
     user_name: str = "cli",
     origin: str = "cli",
-    source_urls: dict[str, str] | None = None,
+    source_notes: dict[str, SourceNote] | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_progress: Callable[[FileOutcome], None] | None = None,
     paste_name: str | None = None,
@@ -621,12 +675,13 @@ def ingest_files(
     import_id = start_import(factory, user_name, origin)
     outcomes: list[FileOutcome] = []
     for name, data in files:
+        note = (source_notes or {}).get(name) or SourceNote()
         try:
-            read = read_upload(name, data, max_bytes, paste_name)
+            read = read_upload(name, data, max_bytes, paste_name, note.period)
             if read.published_totals:
                 outcome = ingest_published_totals(factory, name, read.published_totals, import_id)
             else:
-                outcome = ingest_parsed(factory, name, read.releases, import_id, (source_urls or {}).get(name))
+                outcome = ingest_parsed(factory, name, read.releases, import_id, note.url)
         except UnreadableFile as error:
             outcome = record_failure(factory, name, str(error), import_id)
         except DBAPIError as error:

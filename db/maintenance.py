@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
 from db.engine import in_chunks, write_transaction
-from db.ingest import PlaceIds, bump_data_version, standing, stored_is_complete, write_derived_rows
+from db.ingest import PlaceIds, bump_data_version, parsed_list_key, stored_is_complete, version_rank, write_derived_rows
 from db.models import utcnow as utc_now
 from loaders import parse_release
 from loaders.archive import reparse_archive_day
@@ -64,9 +65,8 @@ def undo_preview(factory: sessionmaker[Session], import_id: int) -> UndoPreview:
 
 def _successors(session: Session, removed_ids: list[int]) -> list[int]:
     """The versions counted once these are removed: for each release whose counted version is
-    among them, the best remaining version by the rule an import follows (a full text over an
-    archive line over starter facts, a complete copy over a cut one, then the newest), so an
-    undo leaves what importing the remaining versions alone would have left."""
+    among them, the best remaining version by the rule an import follows (db.ingest.version_rank),
+    so an undo leaves what importing the remaining versions alone would have left."""
     release = models.Release
     removed = set(removed_ids)
     keys = set()
@@ -74,10 +74,11 @@ def _successors(session: Session, removed_ids: list[int]) -> list[int]:
         keys.update(session.scalars(select(release.release_key).where(release.id.in_(chunk), release.is_current.is_(True))))
     successors = []
     for key in sorted(keys):
-        remaining = [row for row in session.execute(select(release.id, release.format).where(release.release_key == key))
-                     if row.id not in removed]
+        remaining = [row for row in session.execute(select(release.id, release.format, release.published)
+                                                    .where(release.release_key == key)) if row.id not in removed]
         if remaining:
-            best = max(remaining, key=lambda row: (standing(row.format, stored_is_complete(session, row.id)), row.id))
+            best = max(remaining, key=lambda row: version_rank(row.format, stored_is_complete(session, row.id),
+                                                              row.published, row.id))
             successors.append(best.id)
     return successors
 
@@ -129,13 +130,16 @@ def reparse_all(factory: sessionmaker[Session]) -> int:
             if release.format == "archive":
                 parsed = reparse_archive_day(release.raw_text, release.source, release.published)
             else:
-                parsed = parse_release(release.raw_text, release.source, release.format, release.published, release.title)
+                # the period it was stored with: the days its index gave, where its text names none
+                parsed = parse_release(release.raw_text, release.source, release.format, release.published, release.title,
+                                       period_hint=_stored_period(release))
             if release.is_current:
                 summaries.count_out(session, [release_id])
             for model in (models.StrikeReport, models.Diagnostic, models.PublishedTotal):
                 session.execute(delete(model).where(model.release_id == release_id))
-            release.stated_totals = {key: totals.as_dict() for key, totals in parsed.stated_totals.items()}
+            release.stated_totals = parsed.stated_record()
             release.period_start, release.period_end = parsed.period_start, parsed.period_end
+            release.list_key = parsed_list_key(parsed)
             release.states_counts = parsed.states_counts
             session.flush()
             write_derived_rows(session, [(release_id, parsed)], PlaceIds(session))
@@ -144,3 +148,11 @@ def reparse_all(factory: sessionmaker[Session]) -> int:
                 summaries.count_in(session, [release_id])
             bump_data_version(session)
     return len(ids)
+
+
+def _stored_period(release: models.Release) -> tuple[date, date] | None:
+    """The span of days a release was stored over: what its index gave where its text names no
+    day. One day is never given back: it may be the day assumed for a release that names none."""
+    if release.period_start is None or release.period_end is None or release.period_start == release.period_end:
+        return None
+    return release.period_start, release.period_end

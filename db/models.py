@@ -106,6 +106,9 @@ class Release(Base):
     # columns (db.summaries) so the totals check compares in SQL instead of reading every JSON
     stated_strikes: Mapped[int | None] = mapped_column(Integer)
     parsed_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # what the release reports, as one key (db.ingest.list_key): a copy of it under another date
+    # is found by it, and counted once
+    list_key: Mapped[str | None] = mapped_column(String(48), index=True)
     raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
     # no index of its own: nearly every row is current, and such an index misleads the planner
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -147,7 +150,9 @@ class StrikeReport(Base):
     place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
     # how the report places itself: at the place, relative to it ("southwest of Baghdad"), a region
     location_precision: Mapped[str | None] = mapped_column(String(20))
-    strike_date: Mapped[date | None] = mapped_column(Date)  # the stated day, else the period start
+    strike_date: Mapped[date | None] = mapped_column(Date)  # the stated (first) day, else the period start
+    # the last day of a span of days the release names ("Aug. 21-23"); NULL for one day
+    last_date: Mapped[date | None] = mapped_column(Date)
     date_stated: Mapped[bool] = mapped_column(Boolean, default=True)
     strikes: Mapped[int | None] = mapped_column(Integer)
     engagements: Mapped[int | None] = mapped_column(Integer)
@@ -220,6 +225,11 @@ class StrikeDay(Base):
     day: Mapped[date | None] = mapped_column(Date)
     week: Mapped[date | None] = mapped_column(Date)  # the Monday of the day's week
     month: Mapped[date | None] = mapped_column(Date)  # the first of the day's month
+    # a span's last day, with its week and month (NULL for one day): a period holds the reports
+    # whose whole span it holds
+    last_day: Mapped[date | None] = mapped_column(Date)
+    last_week: Mapped[date | None] = mapped_column(Date)
+    last_month: Mapped[date | None] = mapped_column(Date)
     country: Mapped[str | None] = mapped_column(String(40))
     # no index on place_id: grouping by it through an index reads the rows one by one,
     # slower than sorting the whole (small) table
@@ -243,6 +253,7 @@ class ReleaseDay(Base):
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     release_id: Mapped[int] = mapped_column(Integer, index=True)
     day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)  # a span's last day; NULL for one day
     country: Mapped[str | None] = mapped_column(String(40))
 
 

@@ -48,10 +48,12 @@ STRIKE_REPORTS = (
     Column("release_url", "text", "The release on the web, where its address is known."),
     Column("published", "date", "The day the release was published."),
     Column("strike_date", "date", "The day of the strikes: the day the release states, else the day it is "
-                                  "counted on (see date_stated)."),
-    Column("date_stated", "boolean", "True where the release states the day; false where it gives none (an "
-                                     "aggregate over several days): counted on the release's first day, else the "
-                                     "day before publication."),
+                                  "counted on (see date_stated); for a span of days, its first day."),
+    Column("last_date", "date", "The last day of a span of days the release states strikes over without "
+                                "giving each day (\"Aug. 21-23\"); empty for a single day."),
+    Column("date_stated", "boolean", "True where the release states the day or span; false where it gives none: "
+                                     "counted over the span its release or block names, else on the release's "
+                                     "first day or the day before publication."),
     Column("country", "text", "Iraq or Syria."),
     Column("place_as_written", "text", "The place as the release wrote it (\"Dayr Az Zawr\", \"Deir ez-Zor\")."),
     Column("place", "text", "The place as the gazetteer names it; empty where it was not resolved."),
@@ -227,7 +229,8 @@ def _stream(session: Session, statement: Select) -> Iterator[tuple]:
 def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
     statement = report_rows(
         filters, StrikeReport.id, Release.id, Release.title, Release.source_url, Release.published,
-        StrikeReport.strike_date, StrikeReport.date_stated, StrikeReport.country, StrikeReport.location_raw,
+        StrikeReport.strike_date, StrikeReport.last_date, StrikeReport.date_stated, StrikeReport.country,
+        StrikeReport.location_raw,
         Place.name, Place.province, Place.lat, Place.lon, Place.precision, StrikeReport.location_precision,
         StrikeReport.strikes, StrikeReport.engagements, StrikeReport.itemised, StrikeReport.block,
         case(*((Release.format == name, origin) for name, origin in ORIGINS.items()), else_=RELEASE_TEXT),
@@ -298,7 +301,7 @@ def place_rows(session: Session, filters: Filters) -> Iterator[tuple]:
         report_rows(filters, Place.lon, Place.lat, Place.name, Place.country, Place.province, Place.precision,
                     func.coalesce(func.sum(StrikeReport.strikes), 0), func.sum(StrikeReport.engagements),
                     func.count(StrikeReport.id), func.min(StrikeReport.strike_date),
-                    func.max(StrikeReport.strike_date))
+                    func.max(func.coalesce(StrikeReport.last_date, StrikeReport.strike_date)))
         .where(Place.lat.is_not(None), Place.lon.is_not(None))
         .group_by(Place.id, Place.lon, Place.lat, Place.name, Place.country, Place.province, Place.precision)
         .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Place.name)

@@ -24,10 +24,12 @@ from db.ingest import bump_data_version
 from db.schema import upgrade
 from db.settings import STARTER_DATA_PATH, get_settings
 
-FORMAT_VERSION = 3  # 2: strike reports not itemised, releases without counts, published totals; 3: one place per name
+# 2: strike reports not itemised, releases without counts, published totals; 3: one place per name; 4: spans of days
+FORMAT_VERSION = 4
 # Diagnostics whose message quotes no release sentence; the others stay with the full texts.
 _FACT_DIAGNOSTICS = {"incomplete_list", "totals_mismatch", "unknown_place", "unclassified_target", "archive_disagreement",
-                     "no_date", "not_itemised", "over_itemised", "no_counts"}
+                     "no_date", "not_itemised", "over_itemised", "no_counts", "country_from_place",
+                     "filed_as_published", "country_over_overall"}
 PUBLISHED_TOTALS_FILE = "published_totals.csv"
 
 
@@ -72,6 +74,7 @@ def export_facts(factory: sessionmaker[Session]) -> dict:
                     "published": _iso(release.published),
                     "period": [_iso(release.period_start), _iso(release.period_end)],
                     "stated_totals": release.stated_totals,
+                    "list_key": release.list_key,
                     "reports": [
                         {
                             "country": report.country,
@@ -81,6 +84,7 @@ def export_facts(factory: sessionmaker[Session]) -> dict:
                             if report.place else None,
                             "precision": report.location_precision,
                             "date": _iso(report.strike_date),
+                            "last_date": _iso(report.last_date),
                             "date_stated": report.date_stated,
                             "strikes": report.strikes,
                             "engagements": report.engagements,
@@ -113,10 +117,10 @@ def _published_fact(row: models.PublishedTotal) -> dict:
 def build_starter_data(corpus: Path, output: Path | None = None) -> str:
     """Ingest the corpus into a scratch database with our own loader and write its facts."""
     from db.ingest import ingest_files
-    from loaders.readers import source_urls
+    from loaders.readers import source_notes
 
     output = output or STARTER_DATA_PATH
-    urls = source_urls([corpus / "releases"])
+    notes = source_notes([corpus / "releases"])
     with tempfile.TemporaryDirectory() as scratch:
         engine = make_engine(f"sqlite:///{scratch}/starter.db")
         upgrade(engine)
@@ -125,7 +129,7 @@ def build_starter_data(corpus: Path, output: Path | None = None) -> str:
         published = corpus / PUBLISHED_TOTALS_FILE
         if published.is_file():
             files.append((str(published), published.read_bytes()))
-        result = ingest_files(factory, files, user_name="starter-build", origin="cli", source_urls=urls)
+        result = ingest_files(factory, files, user_name="starter-build", origin="cli", source_notes=notes)
         failed = [item for item in result.files if item.outcome == "failed"]
         if failed:
             raise RuntimeError(f"corpus files failed: {[(f.source, f.reason) for f in failed]}")
@@ -237,6 +241,7 @@ def _load(factory, path: Path, releases: list[dict], on_progress, published_tota
                 period_start=_date(item["period"][0]),
                 period_end=_date(item["period"][1]),
                 stated_totals=item["stated_totals"],
+                list_key=item.get("list_key"),
                 raw_text=None,
                 is_current=True,
                 states_counts=item.get("states_counts", True),
@@ -255,7 +260,8 @@ def _load(factory, path: Path, releases: list[dict], on_progress, published_tota
                 release.strike_reports.append(
                     models.StrikeReport(
                         position=position, country=report["country"], location_raw=report["location_raw"],
-                        place=place, strike_date=_date(report["date"]), date_stated=report["date_stated"],
+                        place=place, strike_date=_date(report["date"]), last_date=_date(report.get("last_date")),
+                        date_stated=report["date_stated"],
                         strikes=report["strikes"], engagements=report["engagements"], block=report["block"],
                         archive_row=report["row"], itemised=report.get("itemised", True),
                         location_precision=report.get("precision"),

@@ -28,7 +28,8 @@ from loaders.dates import month_of, week_of
 from loaders.records import COUNTRIES
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
-SUMMARY_VERSION = "4"  # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release
+# 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release; 5: spans of days
+SUMMARY_VERSION = "5"
 _VERSION_KEY = "summary_version"
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
 _REBUILD_LOCK = 0x5354524B  # PostgreSQL advisory lock key of ensure_built
@@ -97,10 +98,10 @@ def _upsert_by_copy(session: Session, table: Table, rows: list[dict], measures: 
 
 
 # What a summary is made of, whether read from the database or from rows just written:
-# strikes: (day, country, place_id, strikes, engagements, itemised reports, strikes and engagements
-#           not itemised, rows, rows stating engagements)
+# strikes: (day, last day of a span or None, country, place_id, strikes, engagements, itemised
+#           reports, strikes and engagements not itemised, rows, rows stating engagements)
 # targets: (day, country, place_id, category, type, action, targets, mentions, numbered)
-# release days: (release_id, day, country)
+# release days: (release_id, day, last day or None, country)
 
 
 _STRIKE_MEASURES = ("strikes", "engagements", "reports", "unitemised", "unitemised_engagements", "lines",
@@ -109,15 +110,15 @@ _STRIKE_MEASURES = ("strikes", "engagements", "reports", "unitemised", "unitemis
 
 def _strike_day_rows(strikes: Iterable[tuple], sign: int) -> list[dict]:
     sums: dict[tuple, list[int]] = {}
-    for day, country, place_id, *measures in strikes:
-        total = sums.setdefault((day, country, place_id), [0] * len(_STRIKE_MEASURES))
+    for day, last_day, country, place_id, *measures in strikes:
+        total = sums.setdefault((day, last_day, country, place_id), [0] * len(_STRIKE_MEASURES))
         for index, value in enumerate(measures):
             total[index] += value or 0
     return [
-        {"key": _key(*dimensions), "day": dimensions[0], "week": week_of(dimensions[0]),
-         "month": month_of(dimensions[0]), "country": dimensions[1], "place_id": dimensions[2],
+        {"key": _key(day, last_day, country, place_id), "day": day, "week": week_of(day), "month": month_of(day), "last_day": last_day,
+         "last_week": week_of(last_day), "last_month": month_of(last_day), "country": country, "place_id": place_id,
          **{name: sign * value for name, value in zip(_STRIKE_MEASURES, measures, strict=True)}}
-        for dimensions, measures in sums.items()
+        for (day, last_day, country, place_id), measures in sums.items()
     ]
 
 
@@ -167,8 +168,9 @@ class Deltas:
 
 def _deltas(strikes: Iterable[tuple], targets: Iterable[tuple], release_days: Iterable[tuple], sign: int) -> Deltas:
     place_rows, country_rows = _target_month_rows(targets, sign)
-    days = [{"key": _key(release_id, day, country), "release_id": release_id, "day": day, "country": country}
-            for release_id, day, country in set(release_days)]
+    days = [{"key": _key(release_id, day, last_day, country), "release_id": release_id, "day": day,
+             "last_day": last_day, "country": country}
+            for release_id, day, last_day, country in set(release_days)]
     return Deltas(sign, _strike_day_rows(strikes, sign), place_rows, country_rows, days)
 
 
@@ -195,13 +197,13 @@ def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple],
     """The summary ingredients of stored releases, summed per day in SQL."""
     report, target = models.StrikeReport, models.Target
     strikes = session.execute(
-        select(report.strike_date, report.country, report.place_id, func.sum(report.strikes),
+        select(report.strike_date, report.last_date, report.country, report.place_id, func.sum(report.strikes),
                func.sum(report.engagements), func.sum(case((report.itemised, 1), else_=0)),
                func.sum(case((report.itemised, 0), else_=report.strikes)),
                func.sum(case((report.itemised, 0), else_=report.engagements)), func.count(),
                func.count(report.engagements))
         .where(report.release_id.in_(ids))
-        .group_by(report.strike_date, report.country, report.place_id)
+        .group_by(report.strike_date, report.last_date, report.country, report.place_id)
     ).all()
     targets = session.execute(
         select(report.strike_date, report.country, report.place_id, target.category, target.type, target.action,
@@ -211,7 +213,8 @@ def _stored(session: Session, ids: list[int]) -> tuple[list[tuple], list[tuple],
         .group_by(report.strike_date, report.country, report.place_id, target.category, target.type, target.action)
     ).all()
     release_days = session.execute(
-        select(report.release_id, report.strike_date, report.country).distinct().where(report.release_id.in_(ids))
+        select(report.release_id, report.strike_date, report.last_date, report.country).distinct()
+        .where(report.release_id.in_(ids))
     ).all()
     return strikes, targets, release_days
 
@@ -235,12 +238,13 @@ def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Del
     target) row pairs, as given to the inserts), without reading them back or touching the
     database: the caller can work it out while the server stores the rows."""
     return _deltas(
-        ((r["strike_date"], r["country"], r["place_id"], r["strikes"], r["engagements"], int(r["itemised"]),
+        ((r["strike_date"], r["last_date"], r["country"], r["place_id"], r["strikes"], r["engagements"],
+          int(r["itemised"]),
           0 if r["itemised"] else r["strikes"], 0 if r["itemised"] else r["engagements"], 1,
           int(r["engagements"] is not None)) for r in reports),
         ((r["strike_date"], r["country"], r["place_id"], t["category"], t["type"], t["action"],
           1 if t["count"] is None else t["count"], 1, 0 if t["count"] is None else 1) for r, t in targets),
-        ((r["release_id"], r["strike_date"], r["country"]) for r in reports),
+        ((r["release_id"], r["strike_date"], r["last_date"], r["country"]) for r in reports),
         sign=+1,
     )
 

@@ -62,7 +62,9 @@ def published_totals(session: Session) -> pd.DataFrame:
 
 def strikes_held(session: Session, start: date, end: date, scope: str) -> int:
     """The strikes the data count from start to end, in one country or both (scope all)."""
-    statement = select(func.coalesce(func.sum(StrikeDay.strikes), 0)).where(StrikeDay.day >= start, StrikeDay.day <= end)
+    # a span of days counts where the period holds it whole (docs/COUNTING.md)
+    statement = select(func.coalesce(func.sum(StrikeDay.strikes), 0)).where(
+        StrikeDay.day >= start, func.coalesce(StrikeDay.last_day, StrikeDay.day) <= end)
     if scope != "all":
         statement = statement.where(StrikeDay.country == scope)
     return int(session.scalar(statement) or 0)
@@ -101,11 +103,14 @@ def published_coverage(session: Session, start: date | None, end: date | None, s
 
 def running_held(session: Session, scope: str = "all") -> pd.DataFrame:
     """Columns period, strikes, running: the data's strikes per month since the campaign began,
-    and their running total at each month's end, in one country or both."""
-    statement = select(StrikeDay.month.label("period"), func.sum(StrikeDay.strikes).label("strikes"))
+    and their running total at each month's end, in one country or both (a span of days in the
+    month it ends)."""
+    # a span of days joins the running total in the month it ends (the total holds it whole then)
+    month = func.coalesce(StrikeDay.last_month, StrikeDay.month)
+    statement = select(month.label("period"), func.sum(StrikeDay.strikes).label("strikes"))
     if scope != "all":
         statement = statement.where(StrikeDay.country == scope)
-    statement = statement.where(StrikeDay.month.is_not(None)).group_by(StrikeDay.month).order_by(StrikeDay.month)
+    statement = statement.where(StrikeDay.month.is_not(None)).group_by(month).order_by(month)
     frame = pd.DataFrame(session.execute(statement).all(), columns=["period", "strikes"])
     if frame.empty:
         return frame.assign(running=[])

@@ -3,6 +3,8 @@ whose lines and stated totals differ (with a reason code; the wording is dashboa
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pandas as pd
 from sqlalchemy import (
     distinct,
@@ -10,7 +12,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from db.models import (
     Diagnostic,
@@ -80,22 +82,57 @@ def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
 
 
 def undated_reports(session: Session, filters: Filters, limit: int = 100) -> pd.DataFrame:
-    """Columns release_id, published, source, title, counted_on, reports, strikes: strike reports whose
-    release states no day for them, by release, most strikes first. They are counted on the
-    release's period start (else the day before publication), so an aggregate over several
-    days shows as one day's bar."""
+    """Columns release_id, published, source, title, counted_on, until, reports, strikes: strike
+    reports whose release states no day for them, by release, most strikes first. They are
+    counted over the span their release or block names (counted_on to until), else on the
+    release's period start or the day before publication: one day's bar."""
     statement = (
         report_rows(filters, Release.id.label("release_id"), Release.published.label("published"),
                  func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
-                 StrikeReport.strike_date.label("counted_on"), func.count().label("reports"),
-                 func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
+                 StrikeReport.strike_date.label("counted_on"), StrikeReport.last_date.label("until"),
+                 func.count().label("reports"), func.coalesce(func.sum(StrikeReport.strikes), 0).label("strikes"))
         .where(DAY_NOT_STATED)
         .group_by(Release.id, Release.published, Release.source_url, Release.source, Release.title,
-                  StrikeReport.strike_date)
+                  StrikeReport.strike_date, StrikeReport.last_date)
         .order_by(func.coalesce(func.sum(StrikeReport.strikes), 0).desc(), Release.id)
         .limit(limit)
     )
     return as_frame(session, statement)
+
+
+def releases_named(session: Session, release_ids: list[int]) -> pd.DataFrame:
+    """Columns release_id, published, source, title: these releases, to name and link them."""
+    statement = (select(Release.id.label("release_id"), Release.published.label("published"),
+                        func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"))
+                 .where(Release.id.in_(release_ids)))
+    return as_frame(session, statement)
+
+
+def repeated_lists(session: Session, filters: Filters) -> pd.DataFrame:
+    """Columns release_id, published, source, title, period_start, lines, strikes, counted_id,
+    counted_published, counted_source: the copies not counted because the counted version of
+    their release lists the same strikes under another date (a page kept under two dates, an
+    archive day that repeats a release's list). By the counted version's publication date."""
+    counted = aliased(Release)
+    statement = (
+        select(Release.id.label("release_id"), Release.published.label("published"),
+               func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
+               Release.period_start.label("period_start"), Release.list_key.label("lines"),
+               Release.parsed_strikes.label("strikes"), counted.id.label("counted_id"),
+               counted.published.label("counted_published"),
+               func.coalesce(counted.source_url, counted.source).label("counted_source"))
+        .join(counted, (counted.release_key == Release.release_key) & counted.is_current.is_(True))
+        .where(Release.is_current.is_(False), Release.list_key.is_not(None), Release.list_key == counted.list_key,
+               or_(Release.published != counted.published, Release.period_start != counted.period_start))
+        .order_by(counted.published, Release.id)
+    )
+    if filters.start:
+        statement = statement.where(counted.published >= filters.start)
+    if filters.end:
+        statement = statement.where(counted.published <= filters.end + timedelta(days=1))
+    frame = as_frame(session, statement)
+    frame["lines"] = [int(key.split(":", 1)[0]) for key in frame["lines"]]
+    return frame
 
 
 # Why a release's lines and its stated totals differ (totals_check's reason)

@@ -55,6 +55,7 @@ class ReportRead:
     span_start: int | None
     span_end: int | None
     targets: tuple[TargetRead, ...] = ()
+    last_date: date | None = None  # the last day of a span of days (strike_date its first)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,7 @@ def _read(report: StrikeReport) -> ReportRead:
         id=report.id, strike_date=report.strike_date, date_stated=report.date_stated, country=report.country,
         place=report.place.name if report.place else None, location_raw=report.location_raw,
         strikes=report.strikes, engagements=report.engagements, block=report.block, itemised=report.itemised,
-        span_start=report.span_start, span_end=report.span_end,
+        span_start=report.span_start, span_end=report.span_end, last_date=report.last_date,
         targets=tuple(TargetRead(t.action, t.count, t.type, t.text) for t in report.targets),
     )
 

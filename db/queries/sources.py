@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy import (
     case,
     func,
+    or_,
     select,
     union_all,
 )
@@ -43,17 +44,21 @@ class _StrikeSource:
     unitemised: ColumnElement  # strikes of stated totals that no line itemises (in strikes too)
     unitemised_engagements: ColumnElement
     periods: Callable[[Session, str], ColumnElement]  # (session, grain) -> first day of the period
+    # (session, grain) -> whether a row lies within one period of the grain: one day, or a span
+    # of days inside one week or month; a chart shows the others as spans (spans_over_time)
+    fits: Callable[[Session, str], ColumnElement]
+    last_day: ColumnElement  # a span's last day; NULL for one day
 
 
-def summary_select(table, filters: Filters, columns, day, country, place_id, kind=None) -> Select:
+def summary_select(table, filters: Filters, columns, day, country, place_id, kind=None, last_day=None) -> Select:
     """SELECT columns FROM a summary table, filtered. Places are filtered by id, and a query
     that shows place names joins them after aggregating (a join per row costs more than the
-    aggregate itself)."""
+    aggregate itself). A row over a span of days (last_day) counts where the dates hold it whole."""
     conditions = []
     if filters.start:
         conditions.append(day >= filters.start)
     if filters.end:
-        conditions.append(day <= filters.end)
+        conditions.append((day if last_day is None else func.coalesce(last_day, day)) <= filters.end)
     if filters.countries:
         conditions.append(country.in_(filters.countries))
     if filters.provinces:
@@ -68,7 +73,8 @@ def summary_select(table, filters: Filters, columns, day, country, place_id, kin
 
 def _strike_days(filters: Filters, *columns) -> Select:
     """SELECT columns FROM strike_day, filtered: the summary twin of report_rows."""
-    return summary_select(StrikeDay, filters, columns, StrikeDay.day, StrikeDay.country, StrikeDay.place_id)
+    return summary_select(StrikeDay, filters, columns, StrikeDay.day, StrikeDay.country, StrikeDay.place_id,
+                          last_day=StrikeDay.last_day)
 
 
 # Engagements are NULL where no line states any ("not reported": releases before 2017 counted
@@ -80,6 +86,10 @@ DETAIL_STRIKES = _StrikeSource(
     func.coalesce(func.sum(case((StrikeReport.itemised, 0), else_=StrikeReport.strikes)), 0),
     func.coalesce(func.sum(case((StrikeReport.itemised, 0), else_=StrikeReport.engagements)), 0),
     lambda session, grain: period_bucket(session, grain),
+    lambda session, grain: StrikeReport.last_date.is_(None) if grain == "day" else or_(
+        StrikeReport.last_date.is_(None),
+        period_bucket(session, grain, StrikeReport.last_date) == period_bucket(session, grain)),
+    StrikeReport.last_date,
 )
 
 
@@ -90,6 +100,10 @@ _SUMMARY_STRIKES = _StrikeSource(
     func.coalesce(func.sum(StrikeDay.reports), 0), func.coalesce(func.sum(StrikeDay.unitemised), 0),
     func.coalesce(func.sum(StrikeDay.unitemised_engagements), 0),
     lambda _session, grain: {"day": StrikeDay.day, "week": StrikeDay.week, "month": StrikeDay.month}[grain],
+    lambda _session, grain: {"day": StrikeDay.last_day.is_(None),
+                             "week": or_(StrikeDay.last_week.is_(None), StrikeDay.last_week == StrikeDay.week),
+                             "month": or_(StrikeDay.last_month.is_(None), StrikeDay.last_month == StrikeDay.month)}[grain],
+    StrikeDay.last_day,
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 import pandas as pd
@@ -116,7 +116,7 @@ def _releases_reporting(session: Session, filters: Filters) -> int:
         # release_day knows days and countries, not places
         return int(session.scalar(report_rows(filters, func.count(distinct(StrikeReport.release_id)))) or 0)
     statement = summary_select(ReleaseDay, filters, [func.count(distinct(ReleaseDay.release_id))], ReleaseDay.day,
-                                ReleaseDay.country, place_id=None)
+                                ReleaseDay.country, place_id=None, last_day=ReleaseDay.last_day)
     return int(session.scalar(statement) or 0)
 
 
@@ -129,7 +129,9 @@ def filter_options(session: Session) -> dict[str, list[str]]:
     reported = session.execute(
         select(Place.province, Place.name).where(Place.id.in_(select(StrikeDay.place_id).distinct()))
     ).all()
-    bounds = session.execute(select(func.min(StrikeDay.day), func.max(StrikeDay.day))).one()
+    # a span of days reaches to its last day
+    bounds = session.execute(select(func.min(StrikeDay.day),
+                                    func.max(func.coalesce(StrikeDay.last_day, StrikeDay.day)))).one()
     return {
         "countries": values(StrikeDay.country),
         "provinces": sorted({province for province, _name in reported if province}),
@@ -168,6 +170,7 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
                 DETAIL_STRIKES.reports.label("reports"), literal(0).label("unitemised"),
             )
             .outerjoin(categories, categories.c.report_id == StrikeReport.id)
+            .where(DETAIL_STRIKES.fits(session, grain))
             .group_by(period, group)
             .order_by(period)
         )
@@ -178,7 +181,8 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
         measures = (source.strikes.label("strikes"), source.engagements.label("engagements"),
                     source.reports.label("reports"), source.unitemised.label("unitemised"))
         group = (literal("all") if split == "none" else func.coalesce(source.country, "unknown")).label("group")
-        statement = source.select(filters, period, group, *measures).group_by(period, group).order_by(period)
+        statement = (source.select(filters, period, group, *measures).where(source.fits(session, grain))
+                     .group_by(period, group).order_by(period))
         return with_dates(as_frame(session, statement))
     # by place id first (few rows), then by the place's province or name; what no line itemises
     # is a group of its own
@@ -188,6 +192,7 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
                       (source.engagements - source.unitemised_engagements).label("engagements"),
                       source.reports.label("reports"), source.unitemised.label("unitemised"),
                       source.unitemised_engagements.label("unitemised_engagements"))
+        .where(source.fits(session, grain))
         .group_by(period, source.place_id).subquery()
     )
     group = (func.coalesce(Place.province, "unknown") if split == "province"
@@ -211,6 +216,79 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
     both = union_all(placed, not_itemised).subquery()
     statement = select(*both.c).order_by(both.c.period, both.c.group)
     return with_dates(as_frame(session, statement))
+
+
+SPANS_GROUP = "spanning several periods"  # a category split's group of itemised lines over a span
+
+
+def spans_over_time(session: Session, filters: Filters, grain: str = "week", split: str = "none") -> pd.DataFrame:
+    """Columns first, last, group, strikes, engagements, unitemised: the strike reports over a
+    span of days that no one period of the grain holds (a late block over several weeks, a
+    summary across a month's end), summed per span and group. A chart draws them across their
+    days, never as one period's bar; strikes_over_time leaves them out, and a period's totals
+    hold them only where the period holds the whole span. Groups as strikes_over_time's."""
+    if grain not in GRAINS or split not in SPLITS:
+        raise ValueError(f"unknown grain {grain!r} or split {split!r}")
+    source = strike_source(filters)
+    columns = ["first", "last", "group", "strikes", "engagements", "unitemised"]
+    by_place = (
+        source.select(filters, source.day.label("first"), source.last_day.label("last"), source.place_id.label("place_id"),
+                      func.coalesce(source.country, "unknown").label("country"), source.strikes.label("strikes"),
+                      source.engagements.label("engagements"), source.unitemised.label("unitemised"))
+        .where(source.last_day.is_not(None), ~source.fits(session, grain))
+        .group_by(source.day, source.last_day, source.place_id, source.country)
+        .subquery()
+    )
+    if split == "none":
+        group = literal("all")
+    elif split == "country":
+        group = by_place.c.country
+    else:  # what no line places is a group of its own, as in strikes_over_time
+        placed = {"province": func.coalesce(Place.province, "unknown"), "place": func.coalesce(Place.name, "unresolved"),
+                  "category": literal(SPANS_GROUP)}[split]
+        group = case((by_place.c.strikes == by_place.c.unitemised, literal(NOT_ITEMISED)), else_=placed)
+    group = group.label("group")
+    statement = (
+        select(by_place.c.first, by_place.c.last, group, func.sum(by_place.c.strikes).label("strikes"),
+               func.sum(by_place.c.engagements).label("engagements"), func.sum(by_place.c.unitemised).label("unitemised"))
+        .select_from(by_place).outerjoin(Place, Place.id == by_place.c.place_id)
+        .group_by(by_place.c.first, by_place.c.last, group)
+        .order_by(by_place.c.first, by_place.c.last, group)
+    )
+    frame = as_frame(session, statement)
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    return with_dates(with_dates(frame, "first"), "last")[columns]
+
+
+@dataclass(frozen=True)
+class CrossingSpan:
+    """Strikes a release states over a span of days that the view's dates cut: in no total of
+    the view, which holds a span only whole (docs/COUNTING.md)."""
+
+    first: date
+    last: date
+    strikes: int
+
+
+def spans_crossing(session: Session, filters: Filters) -> list[CrossingSpan]:
+    """The spans of days (with their strikes, under the view's other filters) that lie partly
+    inside the view's dates and partly outside them."""
+    if not (filters.start or filters.end):
+        return []
+    source = strike_source(filters)
+    unbounded = replace(filters, start=None, end=None)
+    inside = [source.last_day.is_not(None)]
+    if filters.start:
+        inside.append(func.coalesce(source.last_day, source.day) >= filters.start)
+    if filters.end:
+        inside.append(source.day <= filters.end)
+    cut = [condition for condition in (source.day < filters.start if filters.start else None,
+                                       source.last_day > filters.end if filters.end else None) if condition is not None]
+    statement = (source.select(unbounded, source.day, source.last_day, source.strikes)
+                 .where(*inside, or_(*cut)).group_by(source.day, source.last_day).order_by(source.day))
+    return [CrossingSpan(as_date(first), as_date(last), int(strikes))
+            for first, last, strikes in session.execute(statement) if strikes]
 
 
 def release_days(session: Session, filters: Filters) -> pd.DataFrame:

@@ -1,0 +1,239 @@
+"""The data check themselves: every counted strike once, on its days, in its country, and no
+count above what the coalition itself published (docs/COUNTING.md). `python3 manage.py audit`
+and the Data quality page run the same checks; a finding is explained where the release
+records its reason (a diagnostic) or db/audit_reasons.csv does, and a violation otherwise.
+Each check is written against the stored rows, not by running the parser again."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from db.ingest import SAME_LIST_LINES
+from db.models import Diagnostic, Place, PublishedTotal, Release, StrikeReport
+from db.queries.filters import Filters
+from db.queries.frames import as_date
+from db.queries.published_totals import strikes_held
+from db.summaries import stated_overall_strikes
+
+REASONS_FILE = Path(__file__).resolve().parent / "audit_reasons.csv"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One place where the data break a check: what, where, the figures, and the reason it is
+    so where one is recorded (None: a violation)."""
+
+    check: str
+    subject: str  # the release (its source) or the published total the finding is about
+    figures: str  # what was found, in words with the numbers
+    release_id: int | None = None
+    day: date | None = None
+    country: str | None = None
+    sentence: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    rule: str  # what holds when the check passes, in words
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def violations(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if finding.reason is None)
+
+    @property
+    def holds(self) -> bool:
+        return not self.violations
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    checks: tuple[Check, ...] = field(default_factory=tuple)
+
+    @property
+    def violations(self) -> list[Finding]:
+        return [finding for check in self.checks for finding in check.violations]
+
+    @property
+    def explained(self) -> list[Finding]:
+        return [finding for check in self.checks for finding in check.findings if finding.reason is not None]
+
+    def within(self, filters: Filters) -> AuditReport:
+        """The findings about the filters' dates and countries (those without a day or country
+        are kept: they concern the data as a whole)."""
+        def keep(finding: Finding) -> bool:
+            if finding.day is not None and ((filters.start and finding.day < filters.start)
+                                            or (filters.end and finding.day > filters.end)):
+                return False
+            return not (filters.countries and finding.country and finding.country not in filters.countries)
+
+        return AuditReport(tuple(Check(check.name, check.rule, tuple(filter(keep, check.findings)))
+                                 for check in self.checks))
+
+
+RULES = {
+    "release totals": "each release counts what it states overall, plus its late blocks, or says why not",
+    "published totals": "no period and scope count more strikes than the coalition published for them",
+    "repeated lists": f"no list of {SAME_LIST_LINES} lines or more (places, counts, countries) is counted under two dates",
+    "days named": "every strike lies within the days its release or its late block names",
+    "countries": "every placed strike counts in its place's country, or is listed as filed as published",
+    "periods": "every counted release that states counts has a period",
+}
+
+
+@cache
+def recorded_reasons() -> dict[tuple[str, str], str]:
+    """{(check, subject): reason} from db/audit_reasons.csv: findings a person looked into."""
+    if not REASONS_FILE.is_file():
+        return {}
+    with REASONS_FILE.open(encoding="utf-8") as handle:
+        return {(row["check"], row["subject"]): row["reason"] for row in csv.DictReader(handle) if row.get("reason")}
+
+
+def _strikes(count: int) -> str:
+    return f"{count:,} strike{'' if count == 1 else 's'}"
+
+
+def _label(source: str) -> str:
+    return source.rsplit("/", 1)[-1]
+
+
+def audit(session: Session) -> AuditReport:
+    """Run every check on the counted releases of the database."""
+    reasons = recorded_reasons()
+    releases = {row.id: row for row in session.execute(
+        select(Release.id, Release.source, Release.published, Release.period_start, Release.period_end,
+               Release.stated_totals, Release.states_counts, Release.list_key).where(Release.is_current.is_(True)))}
+    diagnostics: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for release_id, kind, message in session.execute(
+            select(Diagnostic.release_id, Diagnostic.kind, Diagnostic.message)
+            .join(Release, Release.id == Diagnostic.release_id).where(Release.is_current.is_(True))):
+        diagnostics[release_id][kind].append(message)
+
+    def finding(check: str, subject: str, figures: str, **where) -> Finding:
+        return Finding(check, subject, figures, reason=where.pop("reason", None) or reasons.get((check, subject)),
+                       **where)
+
+    checks = [
+        Check("release totals", RULES["release totals"], tuple(_release_totals(session, releases, diagnostics, finding))),
+        Check("published totals", RULES["published totals"], tuple(_published_totals(session, finding))),
+        Check("repeated lists", RULES["repeated lists"], tuple(_repeated_lists(releases, finding))),
+        Check("days named", RULES["days named"], tuple(_days_named(session, finding))),
+        Check("countries", RULES["countries"], tuple(_countries(session, diagnostics, finding))),
+        Check("periods", RULES["periods"], tuple(
+            finding("periods", _label(row.source), "a counted release with counts but no period", release_id=row.id)
+            for row in releases.values() if row.states_counts and row.period_start is None)),
+    ]
+    return AuditReport(tuple(checks))
+
+
+def _release_totals(session: Session, releases: dict, diagnostics: dict, finding):
+    counted = {release_id: (int(strikes or 0), engagements) for release_id, strikes, engagements in session.execute(
+        select(StrikeReport.release_id, func.sum(StrikeReport.strikes), func.sum(StrikeReport.engagements))
+        .join(Release, Release.id == StrikeReport.release_id).where(Release.is_current.is_(True))
+        .group_by(StrikeReport.release_id))}
+    for release_id, row in releases.items():
+        stated = row.stated_totals or {}
+        overall = stated_overall_strikes(stated)
+        if overall is None:
+            continue  # an archive day or a release that states no total: nothing to add up to
+        late = stated.get("late") or {}
+        expected = overall + (late.get("strikes") or 0)
+        strikes, _engagements = counted.get(release_id, (0, None))
+        if strikes == expected:
+            continue
+        over = diagnostics[release_id].get("over_itemised")
+        yet = "; ".join(over) if over else None
+        late_words = f" + {late['strikes']:,} in late blocks" if late.get("strikes") else ""
+        yield finding("release totals", _label(row.source),
+                      f"counts {_strikes(strikes)}, states {overall:,}{late_words}",
+                      release_id=release_id, day=as_date(row.period_start) if row.period_start else None, reason=yet)
+
+
+def _published_totals(session: Session, finding):
+    statement = (select(PublishedTotal.period_start, PublishedTotal.as_of_date, PublishedTotal.scope,
+                        func.max(PublishedTotal.strikes), func.min(PublishedTotal.who_stated))
+                 .outerjoin(Release, Release.id == PublishedTotal.release_id)
+                 .where((PublishedTotal.release_id.is_(None)) | Release.is_current.is_(True))
+                 .group_by(PublishedTotal.period_start, PublishedTotal.as_of_date, PublishedTotal.scope))
+    for start, end, scope, published, who in session.execute(statement):
+        start, end = as_date(start), as_date(end)
+        held = strikes_held(session, start, end, scope)
+        if held > published:
+            subject = f"{scope} {start.isoformat()} to {end.isoformat()}"
+            yield finding("published totals", subject,
+                          f"the data count {_strikes(held)} where {who or 'the coalition'} published {published:,} "
+                          f"({held - published:,} above)", day=end, country=None if scope == "all" else scope)
+
+
+def _repeated_lists(releases: dict, finding):
+    by_list: dict[str, list] = defaultdict(list)
+    for row in releases.values():
+        if row.list_key and int(row.list_key.split(":", 1)[0]) >= SAME_LIST_LINES:
+            by_list[row.list_key].append(row)
+    for rows in by_list.values():
+        if len(rows) > 1:
+            rows.sort(key=lambda row: (row.published or date.min, row.id))
+            names = ", ".join(f"{_label(row.source)} ({row.published})" for row in rows)
+            yield finding("repeated lists", _label(rows[0].source), f"one list of strikes counted {len(rows)} times: {names}",
+                          release_id=rows[-1].id, day=as_date(rows[-1].published) if rows[-1].published else None)
+
+
+def _days_named(session: Session, finding):
+    report = StrikeReport
+    last = func.coalesce(report.last_date, report.strike_date)
+    outside_period = (report.block == "main") & report.date_stated.is_(True) & (
+        (report.strike_date < Release.period_start) | (last > Release.period_end))
+    # a release may report its own day ("Dec. 20", published Dec. 20); a late block reports
+    # earlier releases' days, never the day it is published
+    after_publication = Release.published.is_not(None) & report.date_stated.is_(True) & (
+        (last > Release.published) | ((report.block != "main") & (last >= Release.published)))
+    unstated_off = report.date_stated.is_(False) & (report.strike_date != Release.period_start)
+    statement = (
+        select(Release.id, Release.source, Release.published, Release.period_start, Release.period_end, report.block,
+               report.strike_date, report.last_date, report.date_stated, report.strikes, report.country,
+               report.sentence)
+        .join(Release, Release.id == report.release_id)
+        .where(Release.is_current.is_(True), report.strike_date.is_not(None),
+               outside_period | after_publication | unstated_off)
+    )
+    for row in session.execute(statement):
+        days = f"{row.strike_date}" + (f" to {row.last_date}" if row.last_date else "")
+        if not row.date_stated:
+            what = f"{_strikes(row.strikes or 0)} of no stated day on {days}, not the release's first day {row.period_start}"
+        elif row.block == "main" and row.period_start is not None and (
+                as_date(row.strike_date) < as_date(row.period_start)
+                                      or as_date(row.last_date or row.strike_date) > as_date(row.period_end)):
+            what = f"{_strikes(row.strikes or 0)} on {days}, outside the release's days {row.period_start} to {row.period_end}"
+        else:
+            what = (f"{_strikes(row.strikes or 0)} ({row.block} block) on {days}, after the release was published "
+                    f"({row.published}), or a late block on that day")
+        yield finding("days named", _label(row.source), what, release_id=row.id, day=as_date(row.strike_date),
+                      country=row.country, sentence=row.sentence)
+
+
+def _countries(session: Session, diagnostics: dict, finding):
+    statement = (
+        select(Release.id, Release.source, StrikeReport.strike_date, StrikeReport.country, StrikeReport.strikes,
+               StrikeReport.sentence, Place.name, Place.country.label("place_country"))
+        .join(Release, Release.id == StrikeReport.release_id).join(Place, Place.id == StrikeReport.place_id)
+        .where(Release.is_current.is_(True), StrikeReport.country.is_not(None), Place.country != StrikeReport.country,
+               Place.precision == "place", StrikeReport.location_precision == "place")
+    )
+    for row in session.execute(statement):
+        listed = [message for message in diagnostics[row.id].get("filed_as_published", [])
+                  if f"{row.name} (" in message]
+        yield finding("countries", _label(row.source),
+                      f"{_strikes(row.strikes or 0)} near {row.name} ({row.place_country}) counted in {row.country}",
+                      release_id=row.id, day=as_date(row.strike_date), country=row.country, sentence=row.sentence,
+                      reason=listed[0] if listed else None)
