@@ -14,6 +14,7 @@
     python3 manage.py starter                    rebuild data/starter.json.gz from ../shared/corpus
     python3 manage.py users add NAME | list      staff accounts
     python3 manage.py migrate                    bring the database up to date
+    python3 manage.py audit [--all]              check every strike is counted once (exit 1 on a violation)
     python3 manage.py bench [OPTIONS]            benchmarks (bench/README.md)
 
 Each creates .venv beside this file and installs the pinned requirements into it when they
@@ -65,7 +66,7 @@ VERBS = {
     "lint": ["-m", "ruff", "check", "."],
     "bench": ["-m", "bench.run"],
     **{verb: ["-m", "loaders", verb] for verb in ("parse", "measure")},
-    **{verb: ["-m", "db", verb] for verb in ("ingest", "imports", "undo", "reparse", "starter", "users", "migrate", "export")},
+    **{verb: ["-m", "db", verb] for verb in ("ingest", "imports", "undo", "reparse", "starter", "users", "migrate", "export", "audit")},
 }
 
 

@@ -268,21 +268,66 @@ def day_runs(days) -> list[tuple[date, date]]:
 NOT_ITEMISED_PATTERN = {"shape": "/", "fgcolor": "#FFFFFF", "size": 6, "solidity": 0.35}
 
 
+GRAIN_DAYS = {"day": 1, "week": 7, "month": 30.44}  # a period's length, for a span's average per period
+
+
+def spans_note(spans: pd.DataFrame | None, measure: str, grain: str) -> str:
+    """The subtitle's words for the spans of days drawn across their days ("" for none)."""
+    if spans is None or spans.empty or not spans[measure].fillna(0).any():
+        return ""
+    total = int(spans[measure].fillna(0).sum())
+    return (f"▭ {total:,} {measure} stated over spans of days no one {grain} holds, drawn across those days at "
+            f"their average per {grain}")
+
+
+def _draw_spans(figure: go.Figure, spans: pd.DataFrame, measure: str, grain: str, colour_of: dict[str, str]) -> float:
+    """Each span of days as a hatched band from its first day to its last, as high as its
+    average per period (its area is its total, as a bar's is): one release's count over three
+    weeks never stands as one week's bar. Returns the tallest band's height."""
+    tallest = 0.0
+    for row in spans.itertuples(index=False):
+        value = getattr(row, measure)
+        if not value or pd.isna(value):
+            continue
+        days = (row.last - row.first).days + 1
+        height = value * GRAIN_DAYS[grain] / days
+        tallest = max(tallest, height)
+        end = row.last + timedelta(days=1)
+        colour = colour_of.get(row.group, GREY)
+        figure.add_trace(go.Scatter(
+            x=[row.first, row.first, end, end, row.first], y=[0, height, height, 0, 0], mode="lines", fill="toself",
+            line={"color": colour, "width": 1}, fillcolor="rgba(255,255,255,0)",
+            fillpattern={"shape": "/", "fgcolor": colour, "solidity": 0.3}, name=f"{row.group}: over a span",
+            legendgroup=str(row.group), showlegend=False, hoveron="fills",
+            hovertemplate=(f"{html.escape(str(row.group))}: {int(value):,} {measure} over {row.first:%d %b %Y} – "
+                           f"{row.last:%d %b %Y} ({days} days; drawn at {height:,.1f} per {grain})<extra></extra>"),
+        ))
+    return tallest
+
+
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str, *,
              covered_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
              shown: int = 0, period: tuple[date | None, date | None] = (None, None),
-             colours: dict[str, str] | None = None, milestones: list[Milestone] | None = None) -> go.Figure:
+             colours: dict[str, str] | None = None, milestones: list[Milestone] | None = None,
+             spans: pd.DataFrame | None = None) -> go.Figure:
     """Bars of strikes (or engagements) per period, one trace per group, with format changes
     (labelled at the top) and the campaign's `milestones` (labelled at the foot) marked and, below, a strip of the days a release covers (with counts, or only a summary
     without them); with tall_bars (see undated_tall_bars) the y axis ends a little above
     `shown`, and the subtitle says why. Where the data have a column `unitemised`, the strikes
     a release states but no line of it places are the hatched top of their group's bar. The
     time axis spans `period` (its open ends: the data's); `colours` fixes the colour of known
-    groups (countries, categories), so a group keeps it in every view."""
-    if data.empty:
+    groups (countries, categories), so a group keeps it in every view. `spans` (first, last,
+    group and the measure: db.queries.spans_over_time) are drawn across their days."""
+    spans = spans if spans is not None and not spans.empty else None
+    if data.empty and spans is None:
         return empty(title, sub, source)
+    if data.empty:  # only spans: the axis still needs their periods
+        data = pd.DataFrame({"period": [spans["first"].min(), spans["last"].max()], "group": spans["group"].iloc[0],
+                             measure: 0, "unitemised": 0})
     figure = go.Figure()
     groups = data.groupby("group")[measure].sum().sort_values(ascending=False).index.tolist()
+    if spans is not None:
+        groups += [group for group in dict.fromkeys(spans["group"]) if group not in groups]
     colour_of = _group_colours(groups, colours or {})
     # Bars as wide as their period (a single day or week still shows as a bar), in its middle;
     # side by side, each group takes its share of that width.
@@ -294,6 +339,8 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
            "xperiod0": WEEK_START if grain == "week" else None, "xperiodalignment": "middle", "xhoverformat": when}
     for index, group in enumerate(groups):
         part = data[data["group"] == group]
+        if part.empty:
+            continue  # a group with spans only
         offset = None if stacked else -width_ms / 2 + index * share
         unitemised = part["unitemised"].fillna(0) if split_itemised else pd.Series(0, index=part.index)
         itemised = part[measure] - unitemised
@@ -320,8 +367,13 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
                          showlegend=len(groups) > 1 or split_itemised)
     figure.update_yaxes(title_text=f"{measure} per {grain}", rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None)
-    first_bar = data["period"].min()
+    if spans is not None:
+        _draw_spans(figure, spans, measure, grain, colour_of)
+        sub = " · ".join(part for part in (sub, spans_note(spans, measure, grain)) if part)
+    first_bar = min(data["period"].min(), spans["first"].min()) if spans is not None else data["period"].min()
     past_last_bar = data["period"].max() + timedelta(days={"day": 1, "week": 7, "month": 31}[grain])
+    if spans is not None:
+        past_last_bar = max(past_last_bar, spans["last"].max() + timedelta(days=1))
     start = min(period[0] or first_bar, first_bar)
     end = max(period[1] + timedelta(days=1) if period[1] else past_last_bar, past_last_bar)
     figure.update_xaxes(type="date", range=[start, end])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from db.queries import Filters, Headline
+from db.queries import CrossingSpan, Filters, Headline
 from db.queries.published_totals import PublishedComparison
 from loaders.web_addresses import is_clean_web_address
 
@@ -62,6 +62,19 @@ def not_itemised_note(headline: Headline) -> str | None:
     return (f"{headline.unitemised:,} of the {headline.strikes:,} strikes ({share:.0%}) are stated by their release "
             "but not itemised by place (a copy cut inside its list, or totals its lines do not reach): they count "
             "in every total, but on no map or place.")
+
+
+def crossing_note(crossing: list[CrossingSpan]) -> str | None:
+    """What the view's dates leave out because they cut a span of days a release states its
+    strikes over, or None."""
+    if not crossing:
+        return None
+    parts = [f"{span.strikes:,} over {_day(span.first)} to {_day(span.last)}" for span in crossing[:3]]
+    more = f" and {len(crossing) - 3} more spans" if len(crossing) > 3 else ""
+    total = sum(span.strikes for span in crossing)
+    return (f"Not counted in this period: {total:,} strikes that releases state over spans of days it cuts "
+            f"({'; '.join(parts)}{more}). A span counts only in a period that holds it whole; widen the dates to "
+            "include it.")
 
 
 def itemised_share_note(headline: Headline, what: str) -> str:

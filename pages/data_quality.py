@@ -1,13 +1,14 @@
-"""Data quality: what the parser flagged, by kind and over time; the places and target phrases
-it could not resolve; releases whose stated totals differ from their lines; and every
-diagnostic of one kind, each with a link to its release."""
+"""Data quality: the data's own checks (every strike once, on its days, in its country) with
+their findings and the lists counted once; what the parser flagged, by kind and over time; the
+places and target phrases it could not resolve; releases whose stated totals differ from their
+lines; and every diagnostic of one kind, each with a link to its release."""
 
 import streamlit as st
 
 from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, release_table, show_chart
-from dashboard.page_data.data_quality import load_diagnostics, load_quality
+from dashboard.page_data.data_quality import load_diagnostics, load_quality, load_reconciliation
 from dashboard.quality import KINDS, REASONS, cost_of_places, cost_of_targets, kind_name, named_kinds, totals_breakdown
 from dashboard.record import not_itemised_note
 from loaders.records import DIAGNOSTIC_KINDS
@@ -41,6 +42,56 @@ st.markdown("\n".join(f"- {line}" for line in (
     not_itemised_note(quality.headline) or "Every strike in view is itemised by place.",
     totals_breakdown(totals) or "Every release's stated totals match its lines.",
 )))
+
+# --- the data's own checks ---------------------------------------------------------------
+
+st.subheader("Every strike once: the data's own checks")
+reconciliation = load(load_reconciliation, filters)
+st.caption(
+    "The checks `python3 manage.py audit` runs on the whole data (docs/COUNTING.md): a finding is explained where "
+    "its release records why (a diagnostic), and a violation otherwise. Listed: the findings about the dates and "
+    f"countries in view ({filters.describe()})."
+)
+if reconciliation.violations:
+    st.error(f"{reconciliation.violations:,} findings break a check without a reason: a figure may count a strike "
+             "twice, or on a day or in a country its release does not name.", icon=":material/error:")
+else:
+    st.success(f"Every check holds in view; {reconciliation.explained:,} findings are explained by their release.",
+               icon=":material/check_circle:")
+st.dataframe(reconciliation.checks, hide_index=True, width="stretch", key="quality_checks",
+             column_config={"check": st.column_config.TextColumn("check", width=120),
+                            "rule": st.column_config.TextColumn("holds when", width="large"),
+                            "findings": st.column_config.NumberColumn("findings", width=70),
+                            "explained": st.column_config.NumberColumn("explained", width=75),
+                            "violations": st.column_config.NumberColumn("violations", width=75)})
+findings = reconciliation.findings
+of_releases = findings[findings["release_id"].notna()]
+if not of_releases.empty:
+    release_table(of_releases.astype({"release_id": int}),
+                  ["check", "figures", "reason", "published", "web_page", "source"], "quality_findings",
+                  check=st.column_config.TextColumn("check", width=110),
+                  figures=st.column_config.TextColumn("found", width="large"),
+                  reason=st.column_config.TextColumn("reason (blank: a violation)", width="large"))
+of_totals = findings[findings["release_id"].isna()]
+if not of_totals.empty:
+    st.dataframe(of_totals[["check", "source", "figures", "reason"]], hide_index=True, width="stretch",
+                 key="quality_total_findings",
+                 column_config={"source": st.column_config.TextColumn("published total"),
+                                "figures": st.column_config.TextColumn("found", width="large")})
+repeats = reconciliation.repeats
+st.markdown("**Lists published under two dates, counted once**")
+st.caption("A copy whose list of strikes (places, counts, countries) equals that of another date's release: one "
+           "report of strikes, counted once, on the earlier publication's days. The copy is kept, not counted. By the "
+           "counted release's publication date; the country, place and target filters do not apply.")
+if repeats.empty:
+    st.caption("No such copy in the releases of this period.")
+else:
+    release_table(repeats, ["published", "period_start", "lines", "strikes", "counted_published", "web_page", "source"],
+                  "quality_repeats",
+                  period_start=st.column_config.DateColumn("its days from", format="YYYY-MM-DD"),
+                  lines=st.column_config.NumberColumn("lines", width=60),
+                  strikes=st.column_config.NumberColumn("strikes not counted again", width=90),
+                  counted_published=st.column_config.DateColumn("counted as published", format="YYYY-MM-DD"))
 
 # --- by kind and over time ----------------------------------------------------------------
 
@@ -131,16 +182,17 @@ st.subheader("Strikes without a stated day")
 undated = quality.undated
 st.caption(
     "The release gives no day for these strike reports (an aggregate over several days, or a copy without its "
-    "lead sentence). Each is counted on the release's period start, or the day before publication: one such "
-    f"release shows as a single day's bar. The filters apply ({filters.describe()}); the releases with the most "
-    "strikes come first."
+    "lead sentence). Where the release or its block names a span of days, they are counted over it (drawn across "
+    "those days on the Timeline); else on the release's period start, or the day before publication: one day's "
+    f"bar. The filters apply ({filters.describe()}); the releases with the most strikes come first."
 )
 if undated.empty:
     st.success("Every strike report in view has a day its release states.", icon=":material/check_circle:")
 else:
     release_table(
-        undated, ["published", "counted_on", "reports", "strikes", "web_page", "source"], "quality_undated",
+        undated, ["published", "counted_on", "until", "reports", "strikes", "web_page", "source"], "quality_undated",
         counted_on=st.column_config.DateColumn("counted on", format="YYYY-MM-DD"),
+        until=st.column_config.DateColumn("until", format="YYYY-MM-DD", help="The span's last day (blank: one day)"),
         reports=st.column_config.NumberColumn("strike reports", width=95),
         strikes=st.column_config.NumberColumn("strikes", format="%d", width=80),
     )

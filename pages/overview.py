@@ -7,7 +7,7 @@ from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, show_chart
 from dashboard.page_data.overview import load_overview
-from dashboard.record import link_or_none, not_itemised_note, record_note, source_markdown
+from dashboard.record import crossing_note, link_or_none, not_itemised_note, record_note, source_markdown
 from dashboard.summary import written_summary
 
 view = page_context("Coalition strikes against ISIS, 2014–2019")
@@ -43,9 +43,9 @@ held = record_note(shown.published, filters)
 if held:
     latest = [item for item in shown.published if item.cumulative][-1]
     st.info(f"{held} Source: {source_markdown(latest.who_stated, latest.url)}.", icon=":material/fact_check:")
-unplaced = not_itemised_note(current)
-if unplaced:
-    st.caption(unplaced)
+for note in (not_itemised_note(current), crossing_note(shown.crossing)):
+    if note:
+        st.caption(note)
 with st.expander("The view in words, to paste into a brief", expanded=True, icon=":material/notes:"):
     # a code block: plain text with a copy button, the figures those above and below
     st.code(written_summary(shown.summary), language=None, wrap_lines=True)
@@ -55,8 +55,8 @@ left, right = st.columns([3, 2])
 with left:
     title = view.chart_title("Strikes per month, by country")
     figure = charts.timeline(shown.trend, "strikes", "month", True, title, view.subtitle(), view.source,
-                             period=view.period, colours=charts.COUNTRY_COLOURS)
-    show_chart(figure, shown.trend, title, key="overview_trend")
+                             period=view.period, colours=charts.COUNTRY_COLOURS, spans=shown.trend_spans)
+    show_chart(figure, shown.trend_table, title, key="overview_trend")
 with right:
     title = view.chart_title("Top target types")
     # a narrow column: the source line over two lines, not cut at the frame's edge

@@ -100,10 +100,7 @@ elif release.period_start:
     period_text = f"{release.period_start:%d %b %Y}"
 else:
     period_text = "–"
-undated = opened.undated
-if undated:  # the day they are counted on is the loader's assumption, not the release's word
-    period_text += (f" (no day stated for {'its' if undated == len(detail.reports) else f'{undated} of its'} "
-                    f"{len(detail.reports)} strike report{'s' if len(detail.reports) != 1 else ''}: counted on this day)")
+period_text += opened.undated_note()
 facts = [
     f"**Published** {release.published:%d %b %Y}" if release.published else "**Published** –",
     f"**Strikes on** {period_text}",
@@ -159,9 +156,11 @@ else:
         column_config={
             "#": st.column_config.NumberColumn("#", help="The number of the highlighted sentence", width=40),
             "date": st.column_config.DateColumn("date", format="YYYY-MM-DD", width=95),
+            "until": st.column_config.DateColumn("until", format="YYYY-MM-DD", width=95,
+                                                 help="The last day of a span of days the report is counted over"),
             "day": st.column_config.TextColumn("day", width=80, help="Whether the release states the day; if not, "
-                                               "the report is counted on the release's first day, else the day "
-                                               "before publication"),
+                                               "the report is counted over the span its release or block names, "
+                                               "else on the release's first day or the day before publication"),
             "country": st.column_config.TextColumn("country", width=70),
             "place": st.column_config.TextColumn("place", width=130),
             "strikes": st.column_config.NumberColumn("strikes", width=65),

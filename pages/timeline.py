@@ -12,7 +12,7 @@ from dashboard.frame import page_context, scroll_to, show_chart, show_strike_rep
 from dashboard.milestones import milestones_between
 from dashboard.page_data.common import load_reports_behind
 from dashboard.page_data.timeline import load_timeline_chart, load_whole_record
-from dashboard.record import link_or_none, plain, scope_of
+from dashboard.record import crossing_note, link_or_none, plain, scope_of
 from dashboard.series import SHOW_MODES, difference, largest_groups, shares
 from dashboard.view_state import MEASURES, TimelineView, clicked_period, period_label
 from db.queries import GRAINS, SPLITS
@@ -60,8 +60,8 @@ if show == "bars" or split == "none":
     figure = charts.timeline(series, measure, grain, stacked, title, sub, source,
                              covered_days=chart.days if strip else None,
                              tall_bars=chart.tall_bars, shown=chart.shown, period=view.period, colours=colours,
-                             milestones=milestones_between(*view.period) if marked else None)
-    table = series
+                             milestones=milestones_between(*view.period) if marked else None, spans=chart.spans)
+    table = chart.table
 elif show == "lines":
     figure = charts.trend_lines(series, "period", measure, "group", grain, title, sub, source,
                                 f"{measure} per {grain}", measure, colours)
@@ -77,6 +77,9 @@ else:
     title = view.chart_title(f"{measure.capitalize()} per {grain}: {first} less {second}")
     figure = charts.difference_bars(table, grain, title, sub, source, measure)
 event = show_chart(figure, table, title, key=f"timeline_chart_{show}", on_select="rerun")
+crossing = crossing_note(chart.crossing)
+if crossing:
+    st.caption(crossing)
 if show != "bars" and split == "none":
     st.caption("Choose a split (by country, province ...) to compare its groups as lines, shares or a difference.")
 if marked and (show == "bars" or split == "none"):

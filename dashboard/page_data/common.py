@@ -56,3 +56,12 @@ class ReportsBehind:
 
 def load_reports_behind(db: Session, filters: Filters, limit: int = 300) -> ReportsBehind:
     return ReportsBehind(queries.headline(db, filters), queries.strike_reports(db, filters, limit=limit))
+
+
+def bars_and_spans(series: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
+    """What a time chart plots, as its CSV holds it: a row per period and group (the bars), then
+    a row per span of days no one period holds (period: its first day, last_day: its last)."""
+    if spans.empty:
+        return series
+    return pd.concat([series.assign(last_day=None), spans.rename(columns={"first": "period", "last": "last_day"})],
+                     ignore_index=True)

@@ -1,14 +1,17 @@
-"""Data quality: what the parser flagged, by kind and over time; the places and phrases not
-resolved; the releases whose totals differ from their lines; the strikes without a day."""
+"""Data quality: the audit's checks and findings, the lists counted once; what the parser
+flagged, by kind and over time; the places and phrases not resolved; the releases whose totals
+differ from their lines; the strikes without a day."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import queries
+from db.audit import audit
 from db.queries import Filters, Headline, TargetCounts
 
 
@@ -50,3 +53,45 @@ def load_quality(db: Session, filters: Filters) -> QualityData:
 def load_diagnostics(db: Session, filters: Filters, kind: str) -> pd.DataFrame:
     """Every diagnostic of one kind in the releases of the period (dates only), newest first."""
     return queries.diagnostics_list(db, filters.dates_only(), kind=kind)
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """The audit's checks (db.audit) on the whole data, their findings about the view's dates and
+    countries, and the lists counted once though published under two dates."""
+
+    checks: pd.DataFrame  # check, rule, findings, explained, violations
+    findings: pd.DataFrame  # check, figures, reason, release_id, published, source, title, sentence
+    repeats: pd.DataFrame  # queries.repeated_lists
+
+    @property
+    def violations(self) -> int:
+        return int(self.checks["violations"].sum())
+
+    @property
+    def explained(self) -> int:
+        return int(self.checks["explained"].sum())
+
+
+FINDING_COLUMNS = ["check", "figures", "reason", "release_id", "published", "source", "title", "sentence"]
+
+
+def load_reconciliation(db: Session, filters: Filters) -> Reconciliation:
+    report = audit(db).within(filters)
+    checks = pd.DataFrame(
+        [{"check": check.name, "rule": check.rule, "findings": len(check.findings),
+          "explained": len(check.findings) - len(check.violations), "violations": len(check.violations)}
+         for check in report.checks],
+        columns=["check", "rule", "findings", "explained", "violations"])
+    findings = [finding for check in report.checks for finding in check.findings]
+    named = queries.releases_named(db, sorted({f.release_id for f in findings if f.release_id is not None}))
+    by_id = named.set_index("release_id").to_dict("index") if not named.empty else {}
+    rows = []
+    for finding in sorted(findings, key=lambda f: (f.reason is not None, f.check, f.day or date.min)):
+        release = by_id.get(finding.release_id, {})
+        rows.append({"check": finding.check, "figures": finding.figures, "reason": finding.reason,
+                     "release_id": finding.release_id, "published": release.get("published"),
+                     "source": release.get("source", finding.subject), "title": release.get("title"),
+                     "sentence": finding.sentence})
+    return Reconciliation(checks, pd.DataFrame(rows, columns=FINDING_COLUMNS),
+                          queries.repeated_lists(db, filters.dates_only()))

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from dashboard.comparison import Comparison, compare_with_previous_period
 from dashboard.page_data.areas import UNKNOWN
+from dashboard.page_data.common import bars_and_spans
 from dashboard.record import scope_of
 from dashboard.summary import SummaryFacts
 from db import queries
-from db.queries import Coverage, Filters, Headline, PublishedComparison
+from db.queries import Coverage, CrossingSpan, Filters, Headline, PublishedComparison
 
 
 @dataclass(frozen=True)
@@ -24,9 +25,24 @@ class OverviewData:
     comparison: Comparison
     published: list[PublishedComparison]  # the coalition's totals for the period, with the data's
     trend: pd.DataFrame  # strikes per month by country
+    trend_spans: pd.DataFrame  # strikes over spans of days no one month holds, by country
+    crossing: list[CrossingSpan]  # spans of days the dates cut: counted in no total of the view
     top_targets: pd.DataFrame  # the ten target types hit most
     coverage: Coverage
     summary: SummaryFacts  # the same figures, for the summary in words
+
+    @property
+    def trend_table(self) -> pd.DataFrame:
+        """The monthly chart's numbers, as its CSV holds them (bars_and_spans)."""
+        return bars_and_spans(self.trend, self.trend_spans)
+
+
+def _strikes_by_group(*frames: pd.DataFrame) -> dict[str, int]:
+    """Strikes per group of the bars and the spans together: the view's whole count, by group."""
+    parts = [frame[["group", "strikes"]] for frame in frames if not frame.empty]
+    if not parts:
+        return {}
+    return {str(group): int(strikes) for group, strikes in pd.concat(parts).groupby("group")["strikes"].sum().items()}
 
 
 def load_overview(db: Session, filters: Filters, period: tuple[date | None, date | None],
@@ -36,17 +52,19 @@ def load_overview(db: Session, filters: Filters, period: tuple[date | None, date
     previous = queries.headline(db, comparison.previous) if comparison.previous else None
     published = queries.published_coverage(db, start=period[0], end=period[1], scope=scope_of(filters))
     trend = queries.strikes_over_time(db, filters, grain="month", split="country")
+    trend_spans = queries.spans_over_time(db, filters, grain="month", split="country")
+    crossing = queries.spans_crossing(db, filters)
     top_targets = queries.targets_by_type(db, filters).head(10)
     coverage = queries.coverage(db, filters)
     places = queries.ranking(db, filters, by="place", limit=3)
     summary = SummaryFacts(
         filters=filters, period=period, current=current, previous=previous, comparison=comparison,
-        by_country={str(group): int(strikes) for group, strikes in trend.groupby("group")["strikes"].sum().items()}
-        if not trend.empty else {},
+        by_country=_strikes_by_group(trend, trend_spans),
         top_places=[(str(name), int(strikes)) for name, strikes in zip(places["name"], places["strikes"], strict=True)
                     if name not in UNKNOWN],
         top_target=(str(top_targets["type"].iloc[0]), int(top_targets["targets"].iloc[0])) if not top_targets.empty
         else None,
         coverage=coverage, published=published,
     )
-    return OverviewData(current, previous, comparison, published, trend, top_targets, coverage, summary)
+    return OverviewData(current, previous, comparison, published, trend, trend_spans, crossing, top_targets, coverage,
+                        summary)

@@ -15,7 +15,7 @@ from db.queries import Filters, ReleaseDetail, ReportRead
 from loaders.web_addresses import is_clean_web_address
 
 NOT_ITEMISED = "(not itemised)"
-REPORT_COLUMNS = ["#", "date", "day", "country", "place", "strikes", "engagements", "targets", "block"]
+REPORT_COLUMNS = ["#", "date", "until", "day", "country", "place", "strikes", "engagements", "targets", "block"]
 
 
 def load_release_list(db: Session, filters: Filters, search: str) -> pd.DataFrame:
@@ -42,6 +42,13 @@ def targets_text(report: ReportRead) -> str:
     return "; ".join(parts)
 
 
+def _days(report) -> str | None:
+    """A report's day, or its span of days ("2017-08-21 to 2017-08-23")."""
+    if report.strike_date is None:
+        return None
+    return f"{report.strike_date} to {report.last_date}" if report.last_date else str(report.strike_date)
+
+
 @dataclass(frozen=True)
 class OpenRelease:
     detail: ReleaseDetail
@@ -53,11 +60,23 @@ class OpenRelease:
         """Strike reports whose day the release does not state."""
         return sum(not report.date_stated for report in self.detail.reports)
 
+    def undated_note(self) -> str:
+        """Words for the release's period when it states no day for some of its reports: where
+        they are counted, which is the loader's reading, not the release's ("" when all are dated)."""
+        undated = [report for report in self.detail.reports if not report.date_stated]
+        if not undated:
+            return ""
+        total = len(self.detail.reports)
+        which = "its" if len(undated) == total else f"{len(undated)} of its"
+        where = ("counted across these days, none on one day" if all(report.last_date for report in undated)
+                 else "counted on this day")
+        return f" (no day stated for {which} {total} strike report{'s' if total != 1 else ''}: {where})"
+
     def spans(self) -> list[tuple[int | None, int | None, str]]:
         """Each report's sentence in the text, with what was read from it."""
         return [(report.span_start, report.span_end,
                  f"#{number}: " + report_summary(report.strikes, report.engagements, place_of(report), report.country,
-                                                 report.strike_date, report.block))
+                                                 _days(report), report.block))
                 for number, report in enumerate(self.detail.reports, start=1)]
 
     def number_of(self, report_id: int | None) -> int | None:
@@ -71,7 +90,7 @@ def load_release(db: Session, release_id: int) -> OpenRelease | None:
     if detail is None:
         return None
     reports = pd.DataFrame(
-        [{"#": number, "date": report.strike_date, "day": "stated" if report.date_stated else "not stated",
+        [{"#": number, "date": report.strike_date, "until": report.last_date, "day": "stated" if report.date_stated else "not stated",
           "country": report.country, "place": place_of(report), "strikes": report.strikes,
           "engagements": report.engagements, "targets": targets_text(report), "block": report.block}
          for number, report in enumerate(detail.reports, start=1)],

@@ -4,16 +4,17 @@ running total against the totals the coalition published."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
 from dashboard import charts
+from dashboard.page_data.common import bars_and_spans
 from dashboard.view_state import TimelineView
 from db import queries
-from db.queries import Filters, PublishedComparison
+from db.queries import CrossingSpan, Filters, PublishedComparison
 from loaders.published_figures import CAMPAIGN_START
 
 
@@ -23,10 +24,18 @@ class TimelineChart:
     days: pd.DataFrame  # the days a release covers, with or without counts
     tall_bars: list[charts.TallBar]  # bars that tower because their release states no day
     shown: int  # the height the y axis shows in full where a bar is cut
+    # strikes stated over spans of days no one period holds: drawn across their days
+    spans: pd.DataFrame = field(default_factory=pd.DataFrame)
+    crossing: list[CrossingSpan] = field(default_factory=list)  # spans the dates cut: in no bar or band
 
     @property
     def periods(self) -> list[date]:
         return sorted(set(self.series["period"])) if not self.series.empty else []
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """What the chart plots, as its CSV holds it (bars_and_spans)."""
+        return bars_and_spans(self.series, self.spans)
 
 
 def load_timeline_chart(db: Session, filters: Filters, view: TimelineView) -> TimelineChart:
@@ -37,7 +46,9 @@ def load_timeline_chart(db: Session, filters: Filters, view: TimelineView) -> Ti
     tall_bars, shown = charts.undated_tall_bars(
         whole, view.measure, lambda day: queries.undated_totals(db, filters.in_period(day, view.grain))[view.measure],
     )
-    return TimelineChart(series, queries.coverage_days(db, filters), tall_bars, shown)
+    spans = queries.spans_over_time(db, filters, grain=view.grain, split=view.split)
+    return TimelineChart(series, queries.coverage_days(db, filters), tall_bars, shown, spans,
+                         queries.spans_crossing(db, filters))
 
 
 @dataclass(frozen=True)
