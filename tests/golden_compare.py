@@ -29,6 +29,7 @@ def differences(parsed: ParsedRelease, golden: dict[str, Any]) -> list[str]:
     got_rows = [
         {
             "date": r.date.isoformat() if r.date else None,
+            "last_date": r.last_date.isoformat() if r.last_date else None,
             "country": r.country,
             "location_raw": _place_key(r.location_raw),
             "strikes": r.strikes,
@@ -41,13 +42,14 @@ def differences(parsed: ParsedRelease, golden: dict[str, Any]) -> list[str]:
         if r.itemised  # a golden file lists the release's lines; the not-itemised rest is derived
     ]
     want_rows = [
-        {**row, "location_raw": _place_key(row["location_raw"]), "targets": _targets_key(row["targets"])}
+        {**row, "last_date": row.get("last_date"), "location_raw": _place_key(row["location_raw"]),
+         "targets": _targets_key(row["targets"])}
         for row in golden["strikes"]
     ]
     if len(got_rows) != len(want_rows):
         problems.append(f"strike reports: parsed {len(got_rows)}, expected {len(want_rows)}")
     for index, (got, want) in enumerate(zip(got_rows, want_rows, strict=False)):
-        for field in ("date", "country", "location_raw", "strikes", "engagements"):
+        for field in ("date", "last_date", "country", "location_raw", "strikes", "engagements"):
             if got[field] != want[field]:
                 problems.append(f"row {index + 1} {field}: {got[field]!r} != {want[field]!r}")
         if got["targets"] != want["targets"]:

@@ -52,3 +52,16 @@ AGGREGATE = (
 HOSTILE_TITLE = "![p](http://host.invalid/t.png) Strikes continue"
 HOSTILE_FILE_NAME = "[text](http://host.invalid/x).txt"
 HOSTILE = (HOSTILE_TITLE, DAY_ONE.replace("Strikes continue against ISIS", HOSTILE_TITLE, 1))
+
+
+# Line archives (date, country, location, number, line), as the public archives give them
+ARCHIVE_HEADER = "date,country,location,number,line\n"
+# four lines: a list this long on two days is one report of strikes (db.ingest.SAME_LIST_LINES)
+REPEATED_LIST = [("Iraq", "Ramadi", 3), ("Iraq", "Mosul", 2), ("Iraq", "Bayji", 1), ("Syria", "Kobani", 5)]
+
+
+def archive_day(day: str, lines: list[tuple[str, str, int]]) -> str:
+    """An archive's rows for one day (month/day/year) of (country, place, strikes) lines."""
+    words = {1: "one airstrike", 2: "two airstrikes", 3: "three airstrikes", 5: "five airstrikes", 6: "six airstrikes"}
+    return "".join(f'{day},{country},{place},{count},"- Near {place}, {words[count]} struck an ISIL tactical unit."\n'
+                   for country, place, count in lines)

@@ -95,8 +95,9 @@ def test_a_month_to_date_figure_is_published_not_the_period_total():
         ("all", date(2018, 5, 1), date(2018, 5, 24), 184, 231),
         ("all", date(2018, 4, 1), date(2018, 4, 30), 183, None),
     ]
-    # 52 stated, 6 itemised: 46 strikes and 63 engagements not itemised, over the week (no one day)
-    assert _not_itemised(release) == [(None, None, 46, 63, "main")]
+    # 52 stated, 6 itemised: 46 strikes and 63 engagements not itemised, over the week
+    assert _not_itemised(release) == [(None, date(2018, 5, 18), 46, 63, "main")]
+    assert [r.last_date for r in release.strikes if not r.itemised] == [date(2018, 5, 24)]
 
 
 def test_a_cumulative_figure_counts_to_the_release_day():
@@ -160,7 +161,7 @@ def test_a_late_line_inside_the_overall_total_is_counted_once():
     assert sum(_counted(release).values()) == 20
     assert [(r.country, r.strikes) for r in release.strikes if not r.itemised and r.strikes] == []
     late = next(r for r in release.strikes if r.block == "late")
-    assert (late.strikes, late.date) == (5, None)  # April 10-12: a window, no one day
+    assert (late.strikes, late.date, late.last_date) == (5, date(2017, 4, 10), date(2017, 4, 12))  # a span
     assert [t for t in release.stated if t.level == "late"][0].first == date(2017, 4, 10)
 
 
@@ -181,7 +182,8 @@ def test_a_late_block_cut_inside_its_list_counts_what_it_states():
             "-- On April 29 near Raqqa, Syria, two strikes destroyed an ISIS-held buil")
     release = parse_release(text)
     # the late block states 9, its one readable line 2: 7 not itemised, over its window
-    assert _not_itemised(release) == [(None, None, 7, None, "late")]
+    assert _not_itemised(release) == [(None, date(2017, 4, 28), 7, None, "late")]
+    assert [r.last_date for r in release.strikes if not r.itemised] == [date(2017, 4, 29)]
     assert sum(_counted(release).values()) == 2 + 9
 
 

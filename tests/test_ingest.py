@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from db import models
 from db.ingest import DUPLICATE, FAILED, NEW, REVISION, current_data_version, ingest_files
 from db.maintenance import UndoError, reparse_all, undo_import, undo_preview
+from loaders.readers import SourceNote
 
 
 def _count(factory, model, *where) -> int:
@@ -275,14 +276,14 @@ def test_a_revision_keeps_the_best_known_web_link(factory):
     """Staff re-import a release the starter data hold with its web address: the new version,
     uploaded as a file without one, keeps it; one with its own address keeps its own."""
     link = "https://www.defense.gov/News/Article/Article/1/strikes/"
-    ingest_files(factory, [("day2.txt", DAY_TWO.encode())], source_urls={"day2.txt": link})
+    ingest_files(factory, [("day2.txt", DAY_TWO.encode())], source_notes={"day2.txt": SourceNote(link)})
     ingest_files(factory, [("day2-corrected.txt", DAY_TWO_CORRECTED.encode())])
     with factory() as session:
         current = session.scalars(select(models.Release).where(models.Release.is_current.is_(True))).one()
     assert (current.source, current.source_url) == ("day2-corrected.txt", link)
     other = "https://www.centcom.mil/strikes"
     again = DAY_TWO_CORRECTED.replace("one more", "one more").replace("four strikes engaged", "four strikes  engaged")
-    ingest_files(factory, [("day2-again.txt", again.encode())], source_urls={"day2-again.txt": other})
+    ingest_files(factory, [("day2-again.txt", again.encode())], source_notes={"day2-again.txt": SourceNote(other)})
     with factory() as session:
         current = session.scalars(select(models.Release).where(models.Release.is_current.is_(True))).one()
     assert current.source_url == other

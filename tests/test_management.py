@@ -150,11 +150,13 @@ def test_unknown_format_is_refused_with_reason(factory, staff):
 
 
 def test_large_archive_imports(factory, staff):
-    """A 10,000-line archive: every row parsed, one transaction."""
+    """A 10,000-line archive: every row parsed, one transaction. Each day lists other places (a
+    day whose list repeats another day's is one report of strikes, counted once)."""
     lines = ["date,country,location,number,line"]
     for day in range(1, 29):
-        for _row in range(358):  # 28 x 358 = 10,024 rows, cut to 10,000
-            lines.append(f"02/{day:02d}/2015,Iraq,Mosul,2,\"- Near Mosul, two airstrikes struck an ISIL tactical unit.\"")
+        for row in range(358):  # 28 x 358 = 10,024 rows, cut to 10,000
+            place = "Ramadi" if row < day else "Mosul"
+            lines.append(f"02/{day:02d}/2015,Iraq,{place},2,\"- Near {place}, two airstrikes struck an ISIL tactical unit.\"")
     data = ("\n".join(lines[:10_001]) + "\n").encode()
     result = management.import_files(factory, staff, [("archive.csv", data)])
     assert result.files[0].outcome == "new"

@@ -40,9 +40,9 @@ EVERYTHING = Filters()
 PINNED = {
     "strike_reports": [
         ("report_id", "integer"), ("release_id", "integer"), ("release_title", "text"), ("release_url", "text"),
-        ("published", "date"), ("strike_date", "date"), ("date_stated", "boolean"), ("country", "text"),
-        ("place_as_written", "text"), ("place", "text"), ("province", "text"), ("latitude", "number"),
-        ("longitude", "number"), ("place_precision", "text"), ("location_precision", "text"),
+        ("published", "date"), ("strike_date", "date"), ("last_date", "date"), ("date_stated", "boolean"),
+        ("country", "text"), ("place_as_written", "text"), ("place", "text"), ("province", "text"),
+        ("latitude", "number"), ("longitude", "number"), ("place_precision", "text"), ("location_precision", "text"),
         ("strikes", "integer"), ("engagements", "integer"), ("itemised", "boolean"), ("block", "text"),
         ("origin", "text"), ("sentence", "text"), ("span_start", "integer"), ("span_end", "integer"),
     ],

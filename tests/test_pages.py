@@ -411,19 +411,23 @@ def _figures(at: AppTest) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 
 
-def test_the_timeline_cuts_its_axis_above_an_undated_aggregate(starter_url, use_database):
-    # the 2019 fragment's 588 strikes name no day: counted on 14 Jan 2019, they would flatten
-    # every other day's bar (the next tallest day holds less than a third of them)
+def test_the_timeline_draws_a_summary_across_the_days_it_covers(starter_url, use_database):
+    # the 2019 fragment's 588 strikes cover 30 Dec 2018 - 13 Jan 2019 without a day of their own:
+    # once one bar on 14 Jan 2019 that flattened every other day's, now a band across those days
+    # at their average, its total on hover
     use_database(starter_url)
-    at = open_page("pages/timeline.py", grain="day", split="country")
-    assert not at.exception, _errors(at)
-    layout = _figures(at)[0]["layout"]  # the bars (the running total follows)
-    assert layout["yaxis"]["range"][1] < 588 / 2
-    assert "14 Jan 2019 runs off the axis: 588 strikes" in layout["title"]["text"]
-    # by week no bar towers over the rest: the axis fits them all
-    at = open_page("pages/timeline.py", grain="week", split="country")
-    layout = _figures(at)[0]["layout"]  # the bars (the running total follows)
-    assert "range" not in layout["yaxis"] and "runs off the axis" not in layout["title"]["text"]
+    for grain in ("day", "week"):
+        at = open_page("pages/timeline.py", grain=grain, split="country")
+        assert not at.exception, _errors(at)
+        figure = _figures(at)[0]  # the bars (the running total follows)
+        bars = [trace for trace in figure["data"] if trace["type"] == "bar"]
+        assert max(max(value or 0 for value in _values(trace["y"])) for trace in bars) < 588 / 2
+        bands = [trace["hovertemplate"] for trace in figure["data"] if trace.get("name", "").endswith("over a span")]
+        stated = [int(n.replace(",", "")) for band in bands
+                  for n in re.findall(r": ([\d,]+) strikes over 30 Dec 2018 – 13 Jan 2019", band)]
+        assert sum(stated) == 588, bands
+        assert "stated over spans of days" in figure["layout"]["title"]["text"]
+        assert "runs off the axis" not in figure["layout"]["title"]["text"]
 
 
 def test_overlapping_categories_are_never_stacked(starter_url, use_database):
@@ -532,16 +536,19 @@ def test_an_opened_release_is_headed_by_its_name_in_the_list(starter_url, use_da
 
 
 def test_an_opened_release_says_when_it_states_no_day(starter_url, use_database):
-    # the 2019 summary names no day: its strikes are counted on 14 Jan 2019 by assumption
+    # the 2019 summary names no day: its strikes are counted across the days its index gives
     use_database(starter_url)
     at = open_page("pages/releases.py", q="southfront")
     [fragment_id] = at.dataframe[0].value["id"]
     at = open_page("pages/releases.py", release=str(int(fragment_id)))
     assert not at.exception, _errors(at)
     facts = " ".join(markdown.value for markdown in at.markdown)
-    assert "14 Jan 2019 (no day stated for its 2 strike reports: counted on this day)" in facts
+    assert ("30 Dec – 13 Jan 2019 (no day stated for its 2 strike reports: counted across these days, none on one "
+            "day)") in facts
     reports = [frame.value for frame in at.dataframe if "day" in frame.value.columns][0]
     assert list(reports["day"]) == ["not stated", "not stated"]
+    assert {str(day) for day in reports["date"]} == {"2018-12-30"}
+    assert {str(day) for day in reports["until"]} == {"2019-01-13"}
 
 
 def test_the_map_caption_accounts_for_every_strike_off_the_map(starter_url, use_database):
@@ -620,7 +627,7 @@ def test_the_overview_says_what_the_data_hold_of_the_published_record(starter_ur
     assert f"({latest.share:.0%})" in note and "hathalyoum" in note
     assert latest.held < whole.strikes  # the 2019 strikes come after that total
     assert f"{whole.unitemised:,} of the {whole.strikes:,} strikes" in _captions(at)
-    assert metric(at, "Days with counts") and metric(at, "Days in a summary only") == "22"  # the narratives' weeks
+    assert metric(at, "Days with counts") and metric(at, "Days in a summary only") == "14"  # the narratives' two weeks before the 2019 span
 
 
 @pytest.mark.parametrize("params", [
@@ -651,7 +658,9 @@ def test_the_timeline_adds_up_the_data_against_the_published_totals(starter_url,
     [held, published] = running["data"]
     assert held["name"] == "strikes in the data" and published["name"] == "reported by the coalition"
     assert max(_values(published["y"])) == 34_763  # to 31 Dec 2019, the latest the coalition published
-    assert "the data hold 17,818 (51%)" in running["layout"]["annotations"][0]["text"]
+    with _starter_session(starter_url) as session:
+        whole = queries.headline(session, Filters()).strikes  # every span ends by 31 Dec 2019
+    assert f"the data hold {whole:,} ({whole / 34_763:.0%})" in running["layout"]["annotations"][0]["text"]
     shorter = _table(at, "published", "in the data").value
     assert (shorter["published"] >= 0).all() and len(shorter) == 8
 
@@ -667,6 +676,46 @@ def test_data_quality_lists_every_release_whose_totals_and_lines_differ(starter_
     assert set(table["reason"]) <= {"copy stops inside a list", "does not add up as published", "lines add up to more"}
     assert int(table["not_itemised"].sum()) == int(expected["not_itemised"].sum())
     assert metric(at, "Releases whose totals differ") == f"{len(expected):,}"
+
+
+def test_data_quality_shows_the_audits_checks_and_every_finding_in_view(starter_url, use_database):
+    from db.audit import audit
+
+    use_database(starter_url)
+    at = open_page("pages/data_quality.py")
+    assert not at.exception, _errors(at)
+    checks = _table(at, "check", "rule", "violations").value
+    findings = _table(at, "check", "figures", "reason").value
+    with _starter_session(starter_url) as session:
+        report = audit(session)
+    # the same checks and findings as `manage.py audit`, each explained by its release's own reason
+    assert list(checks["check"]) == [check.name for check in report.checks]
+    assert list(checks["findings"]) == [len(check.findings) for check in report.checks]
+    assert int(checks["violations"].sum()) == len(report.violations) == 0
+    assert len(findings) == len(report.explained) > 0 and findings["reason"].notna().all()
+    assert any("listed under Syria: counted in Syria, as published" in reason for reason in findings["reason"])
+    assert "Every check holds in view" in " ".join(box.value for box in at.success)
+    # a view of 2015 lists only its own findings
+    at = open_page("pages/data_quality.py", start="2015-01-01", end="2015-12-31")
+    in_2015 = report.within(Filters(start=date(2015, 1, 1), end=date(2015, 12, 31)))
+    assert not at.exception, _errors(at)
+    assert len(_table(at, "check", "figures", "reason").value) == len(in_2015.explained) < len(report.explained)
+
+
+def test_data_quality_lists_a_day_repeated_under_a_later_date(factory, database_url, use_database):
+    from sample_releases import ARCHIVE_HEADER, REPEATED_LIST, archive_day
+
+    from db.ingest import ingest_files
+
+    archive = ARCHIVE_HEADER + archive_day("04/10/2015", REPEATED_LIST) + archive_day("04/11/2015", REPEATED_LIST)
+    ingest_files(factory, [("lines.csv", archive.encode())])
+    use_database(database_url)
+    at = open_page("pages/data_quality.py")
+    assert not at.exception, _errors(at)
+    repeats = _table(at, "lines", "counted_published").value
+    # the page of 11 Apr repeats that of 10 Apr: its 4 lines and 11 strikes are not counted again
+    assert [(str(r.published), r.lines, r.strikes, str(r.counted_published)) for r in repeats.itertuples()] == [
+        ("2015-04-11", 4, 11, "2015-04-10")]
 
 
 def test_compared_areas_each_show_their_own_figures(two_days, use_database):

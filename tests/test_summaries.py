@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import select
+from test_reconciliation import LATE_BLOCK_OF_SCATTERED_DAYS, LATE_IN_OTHER_WORDS
 
 from bench.synthetic import generate
 from db import models, queries, summaries
@@ -38,6 +39,8 @@ def loaded(factory):
     ingest_files(factory, _files(SYNTHETIC_RELEASES, 11))
     ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
     ingest_files(factory, [("day2-corrected.txt", DAY_TWO_CORRECTED.encode())])
+    # late blocks over spans of days, within a week and across months
+    ingest_files(factory, [("late.txt", LATE_IN_OTHER_WORDS.encode()), ("scattered.txt", LATE_BLOCK_OF_SCATTERED_DAYS.encode())])
     return factory
 
 
@@ -104,6 +107,8 @@ def _filter_sets(options: dict) -> list[Filters]:
         Filters(start=date(2016, 2, 3), end=date(2016, 2, 20)),  # inside one month
         Filters(start=date(2016, 2, 20), end=date(2016, 3, 10)),  # two part months, none whole
         Filters(start=date(2017, 7, 1), end=date(2017, 7, 31), countries=("Iraq",)),
+        Filters(start=date(2017, 5, 1), end=date(2017, 8, 31)),  # holds the spans of days whole
+        Filters(start=date(2017, 6, 1), end=date(2017, 8, 31)),  # cuts one
         Filters(countries=("Syria",)),
         Filters(provinces=(provinces[0],)),
         Filters(places=tuple(places[:2])),
@@ -119,6 +124,7 @@ def _calls(options: dict) -> list[tuple[str, dict]]:
     for grain in queries.GRAINS:
         for split in ("none", "country", "province", "place"):
             calls.append(("strikes_over_time", {"grain": grain, "split": split}))
+            calls.append(("spans_over_time", {"grain": grain, "split": split}))
         calls.append(("place_trend", {"places": tuple(options["places"][:3]), "grain": grain}))
         calls.append(("target_type_trend", {"target_type": options["types"][0], "grain": grain}))
     for by in ("province", "place", "country"):

@@ -1,0 +1,143 @@
+"""The audit (db/audit.py, `python3 manage.py audit`): clean on the whole corpus, with the
+figures an audit of the sources read by hand; and each check shown failing on data that break
+it (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import CORPUS, needs_corpus
+from sample_releases import DAY_ONE, DAY_TWO
+from sqlalchemy import func, select, update
+
+from db import models
+from db.audit import audit
+from db.engine import write_transaction
+from db.ingest import ingest_files
+from loaders.readers import iter_release_paths, source_notes
+
+
+@pytest.fixture(scope="module")
+def corpus_database(tmp_path_factory):
+    """The whole corpus (every release, both line archives, the published totals) in a SQLite
+    file, as `python3 manage.py ingest` stores it."""
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('corpus') / 'corpus.db'}")
+    upgrade(engine)
+    factory = session_factory(engine)
+    paths = [*iter_release_paths([CORPUS / "releases"]), *sorted((CORPUS / "archive").glob("centcom_release_lines_*.csv")),
+             CORPUS / "published_totals.csv"]
+    result = ingest_files(factory, [(str(path), path.read_bytes()) for path in paths],
+                          source_notes=source_notes([CORPUS / "releases"]))
+    assert not [item.reason for item in result.files if item.outcome == "failed"]
+    yield factory
+    engine.dispose()
+
+
+def _counted(factory, file_name: str) -> int:
+    with factory() as session:
+        return int(session.scalar(
+            select(func.sum(models.StrikeReport.strikes)).join(models.Release)
+            .where(models.Release.is_current.is_(True), models.Release.source.endswith(file_name))) or 0)
+
+
+@needs_corpus
+def test_the_corpus_passes_every_check(corpus_database):
+    with corpus_database() as session:
+        report = audit(session)
+    assert [check.name for check in report.checks if not check.holds] == [], \
+        "\n".join(f"{f.check}: {f.subject}: {f.figures}" for f in report.violations)
+    assert report.explained  # the lines above their totals, the border towns filed as published: listed
+
+
+@needs_corpus
+@pytest.mark.parametrize(("file_name", "strikes"), [
+    # read by hand: the day's overall plus the late block's own count
+    ("2017-08-25_dodnews-1289632.txt", 13 + 59),
+    ("2017-08-27_dodnews-1291234.txt", 24 + 58),
+    ("2017-09-02_dodnews-1298709.txt", 25 + 15),
+    ("2017-08-28_dodnews-1291435.txt", 35 + 39),
+    ("2017-08-29_dodnews-1293195.txt", 19 + 43),
+    ("2017-08-22_dodnews-1285071.txt", 30 + 50),
+])
+def test_late_blocks_count_once_on_top_of_their_day(corpus_database, file_name, strikes):
+    assert _counted(corpus_database, file_name) == strikes
+
+
+@needs_corpus
+def test_no_strike_of_raqqa_province_counts_in_iraq(corpus_database):
+    with corpus_database() as session:
+        in_iraq = session.scalar(
+            select(func.coalesce(func.sum(models.StrikeReport.strikes), 0)).join(models.Release)
+            .join(models.Place, models.Place.id == models.StrikeReport.place_id)
+            .where(models.Release.is_current.is_(True), models.Place.province == "Ar-Raqqah",
+                   models.StrikeReport.country == "Iraq"))
+    assert in_iraq == 0
+
+
+@needs_corpus
+def test_the_2019_summary_lies_over_its_two_weeks(corpus_database):
+    with corpus_database() as session:
+        rows = session.execute(
+            select(models.StrikeReport.country, models.StrikeReport.strike_date, models.StrikeReport.last_date,
+                   models.StrikeReport.strikes).join(models.Release)
+            .where(models.Release.is_current.is_(True),
+                   models.Release.source.endswith("2019-01-15_cjtfoir-strike-summary-fragment-via-southfront.txt"))
+            .order_by(models.StrikeReport.position)).all()
+    # "In Syria, 575 strikes ...", "In Iraq, 13 strikes ...", covering Dec. 30, 2018 - Jan. 13, 2019 (its index)
+    assert [tuple(row) for row in rows] == [("Syria", date(2018, 12, 30), date(2019, 1, 13), 575),
+                                             ("Iraq", date(2018, 12, 30), date(2019, 1, 13), 13)]
+
+
+# --- each check fails on data that break it ----------------------------------------------------
+
+
+def _failing(factory) -> set[str]:
+    with factory() as session:
+        return {check.name for check in audit(session).checks if not check.holds}
+
+
+def test_the_checks_hold_on_clean_data_and_fail_on_each_fault(factory, database_url, monkeypatch, capsys):
+    from db.__main__ import main
+    from db.engine import default_engine
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    default_engine.cache_clear()  # the command's engine: this test's database
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
+    assert _failing(factory) == set()
+    assert main(["audit"]) == 0 and "0 violations" in capsys.readouterr().out
+    release, report = models.Release, models.StrikeReport
+    with write_transaction(factory) as session:
+        day_one = session.scalar(select(release.id).where(release.published == date(2017, 7, 21)))
+        day_two = session.scalar(select(release.id).where(release.published == date(2017, 7, 22)))
+        # a line counted twice: the release now counts more than it states, with no reason
+        session.execute(update(report).where(report.release_id == day_two).values(strikes=report.strikes * 2))
+        # a strike after its release was published
+        session.execute(update(report).where(report.release_id == day_one, report.country == "Iraq")
+                        .values(strike_date=date(2017, 7, 25)))
+        # Raqqa's strikes counted in Iraq
+        session.execute(update(report).where(report.release_id == day_one, report.location_raw == "Raqqa")
+                        .values(country="Iraq"))
+        # the same list counted again under another date
+        session.execute(update(release).where(release.id == day_two).values(list_key="4:same"))
+        session.execute(update(release).where(release.id == day_one).values(list_key="4:same"))
+        # a counted release without its period
+        session.execute(update(release).where(release.id == day_one).values(period_start=None))
+        # the data above what the coalition published for a day
+        session.add(models.PublishedTotal(as_of_date=date(2017, 7, 21), period_start=date(2017, 7, 21), scope="Iraq",
+                                          strikes=1, who_stated="a test"))
+    from db import summaries
+
+    with write_transaction(factory) as session:
+        summaries.rebuild(session)
+    assert _failing(factory) == {"release totals", "days named", "countries", "repeated lists", "periods",
+                                 "published totals"}
+    # the command CI runs fails, and names each violation
+    assert main(["audit"]) == 1
+    printed = capsys.readouterr().out
+    assert "countries: 1 violations" in printed and "raqqa" in printed.lower()
+    default_engine().dispose()
+    default_engine.cache_clear()
