@@ -4,7 +4,7 @@ every total of ours is held against (table published_total)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 from sqlalchemy import func, or_, select
@@ -27,6 +27,9 @@ class PublishedComparison:
     held: int
     who_stated: str
     url: str | None
+    # where the period is the difference of two cumulative totals: the day of the earlier one
+    # (the period runs from the day after it to as_of)
+    since: date | None = None
 
     @property
     def cumulative(self) -> bool:
@@ -99,6 +102,45 @@ def published_coverage(session: Session, start: date | None, end: date | None, s
     comparisons = [_comparison(session, row) for row in cumulative.tail(1).itertuples()]
     comparisons += [_comparison(session, row) for row in shorter.itertuples()]
     return comparisons
+
+
+def covering_total(session: Session, start: date, end: date, scope: str = "all") -> PublishedComparison | None:
+    """The coalition's figure for the shortest period that holds the whole of start..end, beside
+    the data's strikes for that period: a total published for such a period (a month for a
+    week in it), or the difference of its cumulative totals on the last day before start and on
+    the first day from end on (from the campaign's start where none precedes start). None
+    where no published figure covers the whole view: a period inside a view never judges it."""
+    totals = published_totals(session)
+    if totals.empty:
+        return None
+    totals = totals[totals["scope"] == scope]
+    candidates = []
+    for row in totals.itertuples():
+        if row.period_start != CAMPAIGN_START and row.period_start <= start and row.as_of >= end:
+            candidates.append((row.period_start, row.as_of, int(row.strikes), row, None))
+    cumulative = totals[totals["period_start"] == CAMPAIGN_START]
+    after = cumulative[cumulative["as_of"] >= end]
+    if not after.empty:
+        upper = after.iloc[0]
+        before = cumulative[cumulative["as_of"] < start]
+        if before.empty:
+            candidates.append((CAMPAIGN_START, upper.as_of, int(upper.strikes), upper, None))
+        else:
+            lower = before.iloc[-1]
+            published = int(upper.strikes) - int(lower.strikes)
+            if published > 0:
+                candidates.append((lower.as_of + timedelta(days=1), upper.as_of, published, upper, lower.as_of))
+    if not candidates:
+        return None
+    # the shortest; of equal ones a total published for the period itself
+    first, last, published, row, since = min(candidates, key=lambda item: ((item[1] - item[0]).days, item[4] is not None))
+    return PublishedComparison(scope, first, last, published, strikes_held(session, first, last, scope),
+                               _text(row.who_stated) or "", _text(row.url), since)
+
+
+def latest_cumulative(session: Session, end: date | None, scope: str = "all") -> PublishedComparison | None:
+    """The coalition's latest total since the campaign began, on or before end, beside the data's."""
+    return next((item for item in reversed(published_coverage(session, None, end, scope)) if item.cumulative), None)
 
 
 def running_held(session: Session, scope: str = "all") -> pd.DataFrame:

@@ -9,8 +9,10 @@ import pandas as pd
 from sqlalchemy import (
     distinct,
     func,
+    literal,
     or_,
     select,
+    union,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -136,7 +138,30 @@ def repeated_lists(session: Session, filters: Filters) -> pd.DataFrame:
 
 
 # Why a release's lines and its stated totals differ (totals_check's reason)
-COPY_CUT, AS_PUBLISHED, LINES_OVER = "copy cut", "as published", "lines over stated"
+COPY_CUT, AS_PUBLISHED, LINES_OVER, NO_PLACE = "copy cut", "as published", "lines over stated", "no place"
+
+
+def releases_flagged():
+    """The ids of the releases whose stated totals and lines differ (totals_check lists them)."""
+    return union(
+        select(Diagnostic.release_id).where(Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch"))),
+        select(Release.id).where(Release.stated_strikes.is_not(None), Release.stated_strikes != Release.parsed_strikes),
+        select(StrikeReport.release_id).where(StrikeReport.itemised.is_(False), StrikeReport.strikes > 0),
+    )
+
+
+def strikes_on_flagged_releases(session: Session, filters: Filters, grain: str, split: str) -> pd.DataFrame:
+    """Columns period, group, flagged: of each bar of strikes_over_time (split by none or
+    country), the strikes whose release is listed on Data quality as not adding up."""
+    period = period_bucket(session, grain).label("period")
+    group = (literal("all") if split == "none" else func.coalesce(StrikeReport.country, "unknown")).label("group")
+    statement = (
+        report_rows(filters, period, group, func.coalesce(func.sum(StrikeReport.strikes), 0).label("flagged"))
+        .where(StrikeReport.release_id.in_(select(releases_flagged().subquery().c[0])),
+               DETAIL_STRIKES.fits(session, grain))
+        .group_by(period, group)
+    )
+    return with_dates(as_frame(session, statement))
 
 
 def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
@@ -146,13 +171,10 @@ def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
     only countries are); itemised: what the main-list lines add up to; not_itemised: what the
     count of record adds for stated strikes no line places; counted: every strike counted.
     reason: COPY_CUT (the copy stops inside a list), AS_PUBLISHED (the release does not add up
-    as published) or LINES_OVER (its lines add up to more than it states: they are counted);
-    detail: the diagnostics that say where."""
-    differing = (
-        select(Diagnostic.release_id)
-        .where(Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch")))
-        .union(select(Release.id).where(Release.stated_strikes.is_not(None), Release.stated_strikes != Release.parsed_strikes))
-    )
+    as published), LINES_OVER (its lines add up to more than it states: they are counted) or
+    NO_PLACE (a count stated with no place, such as a late line of an archive day); detail: the
+    diagnostics that say where. Every release with strikes counted as not itemised is listed."""
+    differing = releases_flagged()
     releases = as_frame(session, (
         select(Release.id.label("release_id"), Release.published.label("published"),
                func.coalesce(Release.source_url, Release.source).label("source"), Release.title.label("title"),
@@ -179,7 +201,9 @@ def totals_check(session: Session, filters: Filters) -> pd.DataFrame:
         kinds = {kind for kind, _message in notes.get(release_id, [])}
         if "incomplete_list" in kinds:
             return COPY_CUT
-        return LINES_OVER if "over_itemised" in kinds else AS_PUBLISHED
+        if "over_itemised" in kinds:
+            return LINES_OVER
+        return AS_PUBLISHED if kinds else NO_PLACE
 
     releases["not_itemised"] = [counted.get(release_id, (0, 0))[1] for release_id in ids]
     releases["counted"] = [counted.get(release_id, (0, 0))[0] for release_id in ids]

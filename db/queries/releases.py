@@ -23,6 +23,7 @@ from db.models import (
 )
 from db.queries.filters import Filters, publication_period, report_rows
 from db.queries.frames import as_frame
+from db.queries.quality import releases_flagged
 from db.queries.sources import DETAIL_STRIKES
 from loaders.records import SCOPES
 
@@ -97,7 +98,8 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
     """The strike reports behind a number, with their sentence and release: columns
     report_id, release_id, published, date, country, place, location_raw, strikes,
     engagements, sentence, source, title (the release's), itemised (False for the part of a
-    stated total no line places: its sentence is the one stating the total)."""
+    stated total no line places: its sentence is the one stating the total), release_differs
+    (True where the release's stated totals and lines differ: Data quality lists it)."""
     statement = (
         report_rows(
             filters,
@@ -114,6 +116,7 @@ def strike_reports(session: Session, filters: Filters, limit: int = 500) -> pd.D
             func.coalesce(Release.source_url, Release.source).label("source"),
             Release.title.label("title"),
             StrikeReport.itemised.label("itemised"),
+            Release.id.in_(select(releases_flagged().subquery().c[0])).label("release_differs"),
         )
         .order_by(StrikeReport.strike_date, Release.id, StrikeReport.position)
         .limit(limit)

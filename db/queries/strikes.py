@@ -84,7 +84,7 @@ def coverage(session: Session, filters: Filters) -> Coverage:
     period's days are covered (coverage_days)."""
     source = strike_source(filters)
     first, last, reports = session.execute(
-        source.select(filters, func.min(source.day), func.max(source.day), source.reports)
+        source.select(filters, func.min(source.day), func.max(func.coalesce(source.last_day, source.day)), source.reports)
     ).one()
     release_conditions = publication_period(filters)
     releases, days, with_text = session.execute(
@@ -144,6 +144,7 @@ def filter_options(session: Session) -> dict[str, list[str]]:
 
 
 NOT_ITEMISED = "not itemised"  # the group of strikes a release states but no line of it places
+NO_TARGET_NAMED = "no target named"  # a report, or a result ("inconclusive"), naming no target
 
 
 def strikes_over_time(session: Session, filters: Filters, grain: str = "week", split: str = "none") -> pd.DataFrame:
@@ -161,7 +162,7 @@ def strikes_over_time(session: Session, filters: Filters, grain: str = "week", s
             categories = categories.where(target_condition(filters))
         categories = categories.subquery()
         group = case((StrikeReport.itemised.is_(False), literal(NOT_ITEMISED)),
-                     else_=func.coalesce(categories.c.category, "no target named")).label("group")
+                     else_=func.coalesce(categories.c.category, NO_TARGET_NAMED)).label("group")
         statement = (
             report_rows(
                 filters, period, group,

@@ -19,14 +19,17 @@ from db.queries.filters import GRAINS, Filters
 from db.queries.frames import as_frame, with_dates
 from db.queries.periods import period_bucket
 from db.queries.sources import DETAIL_TARGETS, target_rows, target_totals
-from db.queries.strikes import fill_reported, reported_periods
+from db.queries.strikes import NO_TARGET_NAMED, fill_reported, reported_periods
 
 
 def targets_by_type(session: Session, filters: Filters) -> pd.DataFrame:
-    """Columns category, type, targets, mentions: targets hit, by canonical type."""
+    """Columns category, type, targets, mentions: targets hit, by canonical type. A result stated
+    without a target ("the strike was inconclusive") is NO_TARGET_NAMED in both, as by action:
+    every breakdown of a view's targets adds up to its target_counts."""
     statement = target_totals(
-        session, filters, lambda source: [source.category.label("category"), source.type.label("type")],
-        ("targets", "mentions"), where=lambda source: [source.type.is_not(None)],
+        session, filters, lambda source: [func.coalesce(source.category, NO_TARGET_NAMED).label("category"),
+                                          func.coalesce(source.type, NO_TARGET_NAMED).label("type")],
+        ("targets", "mentions"),
     )
     frame = as_frame(session, statement)
     return frame.sort_values(["targets", "category", "type"], ascending=[False, True, True], ignore_index=True)
@@ -36,7 +39,7 @@ def targets_by_action(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns category, action, targets."""
     statement = target_totals(
         session, filters,
-        lambda source: [func.coalesce(source.category, "no target named").label("category"), source.action.label("action")],
+        lambda source: [func.coalesce(source.category, NO_TARGET_NAMED).label("category"), source.action.label("action")],
         ("targets",),
     )
     return as_frame(session, statement).sort_values(["category", "action"], ignore_index=True)
