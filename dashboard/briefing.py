@@ -25,6 +25,7 @@ from dashboard.summary import written_summary
 from db.queries import Filters
 
 WIDTH, HEIGHT = charts.SLIDE_SIZE  # 16:9
+SUBJECT = "Coalition strikes against ISIS"  # what every deck is about: the first words of its title
 INK, MUTED = "#1F2933", "#52606D"
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 INSTALL_CHROMIUM = ("Briefing decks draw the charts with Chromium, which this machine lacks: install it "
@@ -59,7 +60,12 @@ class Briefing:
 
     @property
     def title(self) -> str:
-        return f"Coalition strikes against ISIS: {self.page}"
+        """"Coalition strikes against ISIS: Timeline, Jan–Dec 2017": the subject once, the page
+        and the view's period (the Overview's heading is the subject itself, with the
+        campaign's years: the deck calls it Overview and names the view's own period)."""
+        first, last = self.period
+        page = "Overview" if self.page.startswith(SUBJECT) else self.page
+        return f"{SUBJECT}: {page}, {charts.short_period(first, last) if first and last else 'the whole record'}"
 
 
 def briefing_of(page: str, filters: Filters, period: tuple[date | None, date | None], source: str,
@@ -68,16 +74,18 @@ def briefing_of(page: str, filters: Filters, period: tuple[date | None, date | N
     dashboard's own) and the page's charts."""
     coverage, current = overview.coverage, overview.current
     rests_on = [
-        f"{coverage.releases:,} releases in the data cover the view"
+        f"{coverage.releases:,} releases in the data were published in the view's dates; "
+        f"{current.releases:,} report strikes in view"
         + (f", with strike days from {coverage.first_day:%d %b %Y} to {coverage.last_day:%d %b %Y}."
            if coverage.first_day else "."),
         f"{coverage.days_with_counts:,} of the {coverage.days_in_period:,} days in the period have a release giving "
         f"counts; {coverage.days_not_covered:,} have none in the data: a gap in the record, not a lull in strikes.",
-        record_note(overview.published, filters) or "No total the coalition published covers this period.",
+        record_note(overview.reference, overview.latest, filters) or "No total the coalition published covers this period.",
         not_itemised_note(current) or "Every strike in view is itemised by place.",
         "Target counts are lower bounds: a target named without a number counts as one.",
         "Engagements were counted by the releases from January 2017 on; before then, not reported, not zero.",
     ]
+    # the notes are the pages' own sentences: their shares worded as the deck words every share
     return Briefing(page, period, filters, source, written_summary(overview.summary), rests_on, list(figures))
 
 
@@ -104,6 +112,11 @@ def slide_figure(figure: go.Figure) -> go.Figure:
         size = max(note.font.size or 13, 16) + 3
         notes.append(note.update(font={"size": size}, yshift=-80 if note.yshift == -58 else note.yshift))
     slide.layout.annotations = notes
+    # a source line of two lines (the running total's names the published totals' source) needs room
+    below = max((note.text.count("<br>") for note in notes
+                 if note.yref == "paper" and note.y == 0 and (note.yshift or 0) < 0 and note.text), default=0)
+    if below:
+        slide.update_layout(margin={"b": 110 + 30 * below})
     return slide
 
 

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.milestones import Milestone
+from dashboard.shares import share_text
 from loaders.dates import month_end
 from loaders.gazetteer import largest_towns
 
@@ -130,6 +131,8 @@ def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 46
         margin={"l": 60, "r": 30, "t": 72 + 18 * len(sub_lines), "b": 80},
         # right of the plot: above it, a legend of many groups grew over the title
         legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
+        # what the chart says of itself, as its CSV's first lines say it (csv_about)
+        meta={"about": [title, sub, source]},
         annotations=[
             *(figure.layout.annotations if notes is None else notes),
             # pinned in pixels below the plot, so it stays inside charts of any height; ending at
@@ -140,6 +143,15 @@ def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 46
         ],
     )
     return figure
+
+
+def csv_about(figure: go.Figure) -> list[str]:
+    """The first lines of a chart's CSV: its title, its subtitle (the period and the filters its
+    numbers obey) and its source line, as the chart shows them, as plain text; [] for a figure
+    frame() did not make."""
+    meta = figure.layout.meta
+    about = meta.get("about", []) if isinstance(meta, dict) else []
+    return [html.unescape(re.sub(r"<[^>]+>", "", line.replace("<br>", " "))) for line in about]
 
 
 # The camera button's PNG: laid out at 1200 x 675 and drawn 8/3 times over, 3200 x 1800 pixels,
@@ -305,6 +317,15 @@ def _draw_spans(figure: go.Figure, spans: pd.DataFrame, measure: str, grain: str
     return tallest
 
 
+def _flagged_words(part: pd.DataFrame) -> list[str]:
+    """Each bar's words for its strikes whose release does not add up (column "flagged",
+    db.queries.strikes_on_flagged_releases): a figure that rests on them says so."""
+    if "flagged" not in part:
+        return [""] * len(part)
+    return [f"<br>  {int(n):,} of them from releases whose totals and lines differ (see Data quality)"
+            if n and not pd.isna(n) else "" for n in part["flagged"]]
+
+
 def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title: str, sub: str, source: str, *,
              covered_days: pd.DataFrame | None = None, tall_bars: list[TallBar] | None = None,
              shown: int = 0, period: tuple[date | None, date | None] = (None, None),
@@ -347,10 +368,10 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
         figure.add_bar(
             x=part["period"], y=itemised, name=str(group), marker_color=colour_of[group], legendgroup=str(group),
             width=[share] * len(part), offset=offset, **bar,
-            customdata=part[["group", measure]].assign(unitemised=unitemised),
+            customdata=part[["group", measure]].assign(unitemised=unitemised, flagged=_flagged_words(part)),
             hovertemplate=f"{group}: %{{customdata[1]:,}} {measure}"
                           + (" (%{customdata[2]:,} not itemised by place)" if split_itemised else "")
-                          + "<extra></extra>",
+                          + "%{customdata[3]}<extra></extra>",
         )
         if split_itemised and unitemised.any():
             # only the periods that have such strikes: an empty bar is still drawn, at a cost
@@ -437,7 +458,7 @@ def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: 
     a month, and running, the total at its end) against the totals the coalition published for
     the same scope (published: columns as_of, strikes, who_stated), each a point with its source
     on hover; the latest published total is labelled with what the data hold to its day
-    (latest_held)."""
+    (latest_held), and its source is the source line's second line (a slide has no hover)."""
     if held.empty and published.empty:
         return empty(title, sub, source, "Nothing to add up for these filters.")
     figure = go.Figure()
@@ -464,13 +485,21 @@ def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: 
             # below and left of the point: between the published points and the data's line
             "x": latest["as_of"], "y": latest["strikes"], "xref": "x", "yref": "y", "showarrow": True, "arrowhead": 0,
             "ax": -30, "ay": 70, "xanchor": "right", "yanchor": "top", "bgcolor": "rgba(255,255,255,0.85)",
-            "text": f"{latest['strikes']:,} reported to {latest['as_of']:%d %b %Y};<br>the data hold {held_then:,} ({share:.0%})",
+            "text": f"{latest['strikes']:,} reported to {latest['as_of']:%d %b %Y};<br>the data hold {held_then:,} "
+                    f"({share_text(share)})",
             "font": {"size": 13, "color": "#1F2933"}, "align": "right",
         })
     figure.update_yaxes(title_text="strikes since 8 Aug 2014", rangemode="tozero", tickformat=",d")
     figure.update_xaxes(title_text=None, type="date")
     figure.update_layout(showlegend=True, hovermode="closest")
-    return frame(figure, title, sub, source, notes=notes)
+    if published.empty:
+        return frame(figure, title, sub, source, notes=notes)
+    who = latest["who_stated"] if isinstance(latest["who_stated"], str) and latest["who_stated"] else "not recorded"
+    # a file's words: escaped, as Plotly reads tags in an annotation
+    published_source = f"◆ the coalition's totals as published; the latest, to {latest['as_of']:%d %b %Y}: {html.escape(who)}"
+    figure = frame(figure, title, sub, f"{source}<br>{published_source}", notes=notes)
+    figure.update_layout(margin={"b": figure.layout.margin.b + 16})  # room for the source line's second line
+    return figure
 
 
 def _group_colours(groups: list[str], fixed: dict[str, str]) -> dict[str, str]:
@@ -701,22 +730,37 @@ def trend_lines(data: pd.DataFrame, x: str, y: str, group: str, grain: str, titl
                 y_title: str, unit: str, colours: dict[str, str] | None = None, percent: bool = False) -> go.Figure:
     """One line per group (in the order of the data's groups, biggest first), broken where the
     data has no report at all in a period, so a gap in reporting never looks like a lull; one
-    hover label for every group at a period. colours fixes known groups' colours (countries,
-    categories); percent reads the values as percentages."""
+    hover label for every group at a period, written from that period's rows alone (a group
+    without a row there is not in it; an empty value reads "not reported"). colours fixes known
+    groups' colours (countries, categories); percent reads the values as percentages."""
     if data.empty:
         return empty(title, sub, source)
     figure = go.Figure()
     groups = list(dict.fromkeys(data[group]))
     colour_of = _group_colours([str(name) for name in groups], colours or {})
-    number = "%{y:.0f}%" if percent else "%{y:,}"
     for name in groups:
         part = data[data[group] == name].sort_values(x)
         xs, ys = _with_gaps(part, x, y, grain)
         figure.add_scatter(
             x=xs, y=ys, name=str(name), mode="lines+markers", connectgaps=False,
-            line={"color": colour_of[str(name)], "width": 2}, marker={"size": 5},
-            hovertemplate=f"{name}: {number}{'' if percent else ' ' + unit}<extra></extra>",
+            line={"color": colour_of[str(name)], "width": 2}, marker={"size": 5}, hoverinfo="skip",
         )
+    # The lines take no hover: Plotly's unified hover shows, for a line without a point at the
+    # period, its nearest point (a neighbouring period's value). One unseen point per period
+    # takes it instead, its label that period's values and nothing else.
+    values = {(period, name): value for period, name, value in data[[x, group, y]].itertuples(index=False)}
+    periods = sorted({period for period, _name in values})
+
+    def worded(value) -> str:
+        if pd.isna(value):
+            return "not reported"
+        return f"{value:.0f}%" if percent else f"{value:,.0f} {unit}"
+
+    labels = ["<br>".join(f"<span style='color:{colour_of[str(name)]}'>●</span> {html.escape(str(name))}: "
+                          f"{worded(values[period, name])}" for name in groups if (period, name) in values)
+              for period in periods]
+    figure.add_scatter(x=periods, y=[0] * len(periods), mode="markers", marker={"size": 1, "opacity": 0},
+                       name="", showlegend=False, customdata=labels, hovertemplate="%{customdata}<extra></extra>")
     figure.update_yaxes(title_text=y_title, rangemode="tozero", tickformat=".0f" if percent else ",d",
                         ticksuffix="%" if percent else None, range=[0, 100] if percent else None)
     figure.update_xaxes(title_text=None, hoverformat=_HOVER_DAY.get(grain, "%b %Y"))

@@ -18,6 +18,7 @@ class Comparison:
     previous: Filters | None  # the previous period's filters; None: show no change
     days: int  # the length of the shown period, and so of the previous one
     note: str | None  # a caption: why there is no comparison, or what it leaves out
+    data_from: date | None = None  # the data's first day, where the previous period starts before it
 
     def change(self, now: int, before: int | None) -> str | None:
         """The figure's change, e.g. "+12 vs previous 30 days"; None without a comparison."""
@@ -50,5 +51,6 @@ def compare_with_previous_period(filters: Filters, period: tuple[date | None, da
     if previous.start < first_data_day:
         covered = (previous.end - first_data_day).days + 1
         return Comparison(previous, days, f"The previous {_days(days)} ({span}) start before the data do, on "
-                                          f"{first_data_day:%d %b %Y}: the change compares with {_days(covered)} of data.")
+                                          f"{first_data_day:%d %b %Y}: the change compares with {_days(covered)} of data.",
+                          first_data_day)
     return Comparison(previous, days, None)

@@ -264,10 +264,10 @@ class PageContext:
         """A chart's subtitle: the period, the filters in force (or those given) and extra."""
         return charts.subtitle(self.period, (filters or self.filters).describe(), extra)
 
-    def chart_title(self, base: str) -> str:
-        """The title of a chart of this view: its area and, where dates are chosen, its period
-        (charts.view_title)."""
-        chosen = self.filters
+    def chart_title(self, base: str, filters: Filters | None = None) -> str:
+        """The title of a chart of this view (or of these filters, those its numbers obey): its
+        area and, where dates are chosen, its period (charts.view_title)."""
+        chosen = filters or self.filters
         dated = (chosen.start or chosen.end) and self.period[0] and self.period[1]
         return charts.view_title(base, chosen.countries, chosen.provinces, chosen.places,
                                  self.period if dated else None)
@@ -327,7 +327,9 @@ def _briefing_deck(page: str, view: PageContext, drawn: list) -> None:
 
 
 def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_select: str = "ignore"):
-    """Draw a chart with a PNG export at slide size and a CSV of exactly the plotted numbers."""
+    """Draw a chart with a PNG export at slide size and a CSV of exactly the plotted numbers,
+    headed by what the chart says of itself (charts.csv_about): its title, the period and
+    filters its numbers obey, its source."""
     drawn, view = st.session_state.get(_PAGE_CHARTS), st.session_state.get(_PAGE_VIEW)
     if drawn is not None:
         drawn.append((name, figure))
@@ -337,7 +339,7 @@ def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_s
         config["topojsonURL"] = "/app/static/topojson/"
     event = st.plotly_chart(figure, config=config, key=key, on_select=on_select, selection_mode="points", width="stretch")
     st.download_button(
-        "Download the data (CSV)", csv_bytes(table, [name, view.subtitle(), view.source] if view else None),
+        "Download the data (CSV)", csv_bytes(table, charts.csv_about(figure) or None),
         file_name=f"{file_name}.csv",
         mime="text/csv", key=f"{key}_csv",
     )
@@ -379,9 +381,10 @@ def release_table(rows: pd.DataFrame, columns: list[str], key: str, row_height: 
 
 
 # the release before the wide sentence, so that it is in sight
-_REPORT_COLUMNS = ["date", "country", "place", "location_raw", "strikes", "engagements", "release", "sentence",
-                   *_SOURCE_COLUMNS]
-_OPTIONAL_COLUMNS = ("engagements", "sentence")  # left out where no report has one
+_REPORT_COLUMNS = ["date", "country", "place", "location_raw", "strikes", "engagements", "release", "release_check",
+                   "sentence", *_SOURCE_COLUMNS]
+_OPTIONAL_COLUMNS = ("engagements", "sentence", "release_check")  # left out where no report has one
+RELEASE_DIFFERS = "totals and lines differ (Data quality)"
 
 
 NOT_ITEMISED_LABEL = "(not itemised)"
@@ -395,6 +398,11 @@ def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
     if "itemised" in reports and not reports["itemised"].all():
         # the part of a stated total no line places: its sentence is the one stating the total
         reports = reports.assign(place=reports["place"].where(reports["itemised"], NOT_ITEMISED_LABEL))
+    if "release_differs" in reports:
+        # a number that rests on a release that does not add up says so, row by row
+        reports = reports.assign(release_check=reports["release_differs"].map({True: RELEASE_DIFFERS}))
+    else:
+        reports = reports.assign(release_check=None)
     columns = [column for column in _REPORT_COLUMNS
                if not (column in _OPTIONAL_COLUMNS and reports[column].isna().all())]
     st.caption("Click a row to read its release here, at its sentence; the release link opens it in a new tab.")
@@ -404,5 +412,7 @@ def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
         row_height=84 if "sentence" in columns else None,
         date=st.column_config.DateColumn("date"),
         location_raw=st.column_config.TextColumn("as written"),
+        release_check=st.column_config.TextColumn("release check", help="Where the release's stated totals and its lines "
+                                                  "differ: Data quality lists it, with the reason"),
         sentence=st.column_config.TextColumn("sentence", width="large"),
     )

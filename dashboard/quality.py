@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from db.queries import AS_PUBLISHED, COPY_CUT, LINES_OVER, Headline
+from dashboard.shares import share_text
+from db.queries import AS_PUBLISHED, COPY_CUT, LINES_OVER, NO_PLACE, Headline
 
 # kind -> (name, what it means for the figures)
 KINDS: dict[str, tuple[str, str]] = {
@@ -27,7 +28,7 @@ KINDS: dict[str, tuple[str, str]] = {
     "implausible_count": ("Counts beyond any a release states", "not counted: a misreading or a forged text"),
 }
 REASONS = {COPY_CUT: "copy stops inside a list", AS_PUBLISHED: "does not add up as published",
-           LINES_OVER: "lines add up to more"}
+           LINES_OVER: "lines add up to more", NO_PLACE: "a count stated with no place"}
 
 
 def kind_name(kind: str) -> str:
@@ -48,7 +49,7 @@ def cost_of_places(unresolved: pd.DataFrame, headline: Headline) -> str:
     mentions, strikes = int(unresolved["mentions"].sum()), int(unresolved["strikes"].sum())
     share = strikes / headline.strikes if headline.strikes else 0
     return (f"{mentions:,} place mention{'s' * (mentions != 1)} unresolved ({len(unresolved):,} names): {strikes:,} "
-            f"strikes, {share:.1%} of the period's {headline.strikes:,}, off the map.")
+            f"strikes, {share_text(share, 1)} of the period's {headline.strikes:,}, off the map.")
 
 
 def cost_of_targets(unclassified: pd.DataFrame, target_mentions: int) -> str:
@@ -57,7 +58,7 @@ def cost_of_targets(unclassified: pd.DataFrame, target_mentions: int) -> str:
     mentions = int(unclassified["mentions"].sum())
     share = mentions / target_mentions if target_mentions else 0
     return (f"{mentions:,} target mention{'s' * (mentions != 1)} without a type ({len(unclassified):,} phrases): "
-            f"{share:.1%} of the period's {target_mentions:,}, counted as “unclassified”.")
+            f"{share_text(share, 1)} of the period's {target_mentions:,}, counted as “unclassified”.")
 
 
 def totals_breakdown(totals: pd.DataFrame) -> str:
@@ -66,6 +67,8 @@ def totals_breakdown(totals: pd.DataFrame) -> str:
     if totals.empty:
         return ""
     counts = totals["reason"].value_counts()
-    parts = [f"{int(counts[reason]):,} {REASONS[reason]}" for reason in (COPY_CUT, AS_PUBLISHED, LINES_OVER)
+    parts = [f"{int(counts[reason]):,} {REASONS[reason]}" for reason in (COPY_CUT, AS_PUBLISHED, LINES_OVER, NO_PLACE)
              if reason in counts]
-    return f"{len(totals):,} releases: " + ", ".join(parts) + "."
+    # a release with several reasons is counted once, under the first: the counts by kind of
+    # diagnostic below count each flag
+    return f"{len(totals):,} releases, each under its first reason: " + ", ".join(parts) + "."

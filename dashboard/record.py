@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from db.queries import CrossingSpan, Filters, Headline
+from dashboard.shares import share_text
+from db.queries import Coverage, CrossingSpan, Filters, Headline
 from db.queries.published_totals import PublishedComparison
 from loaders.web_addresses import is_clean_web_address
 
@@ -24,28 +25,41 @@ def _where(scope: str) -> str:
     return "" if scope == "all" else f" in {scope}"
 
 
-def held_statement(comparison: PublishedComparison) -> str:
-    """"The data hold 17,818 of the 32,397 strikes the coalition reported from 8 Aug 2014 to
-    31 Dec 2018 (55%).": one published total against the data's strikes for the same days."""
-    if comparison.cumulative:
-        days = f"from {_day(comparison.period_start)} to {_day(comparison.as_of)}"
-    elif comparison.period_start == comparison.as_of:
+def held_statement(comparison: PublishedComparison, why: str = "") -> str:
+    """"The data hold 17,008 of the 32,397 strikes the coalition reported from 8 Aug 2014 to
+    31 Dec 2018 (52%).": one published figure against the data's strikes for the same days,
+    with why it is the one quoted."""
+    if comparison.period_start == comparison.as_of:
         days = f"on {_day(comparison.as_of)}"
     else:
         days = f"from {_day(comparison.period_start)} to {_day(comparison.as_of)}"
     return (f"The data hold {comparison.held:,} of the {comparison.published:,} strikes the coalition reported"
-            f"{_where(comparison.scope)} {days} ({comparison.share:.0%}).")
+            f"{_where(comparison.scope)} {days} ({share_text(comparison.share)}){': ' + why if why else ''}.")
 
 
-def record_note(comparisons: list[PublishedComparison], filters: Filters) -> str | None:
-    """The Overview's line under its figures: what the data hold of the latest published total
-    on or before the period's end, with what it leaves out; None where no total was published
-    by then."""
-    cumulative = [comparison for comparison in comparisons if comparison.cumulative]
-    if not cumulative:
+def reference_reason(comparison: PublishedComparison) -> str:
+    """Why a view is held against this published figure (see db.queries.covering_total)."""
+    if comparison.since:
+        return (f"the shortest published period that covers this view, the coalition's total to "
+                f"{_day(comparison.as_of)} less its total to {_day(comparison.since)}")
+    return "the shortest period the coalition published a total for that covers this view"
+
+
+def record_note(reference: PublishedComparison | None, latest: PublishedComparison | None,
+                filters: Filters) -> str | None:
+    """The Overview's line under its figures: what the data hold of the published figure that
+    covers the view (db.queries.covering_total), with what it leaves out; where none covers
+    it, of the coalition's latest total by the view's end, saying so; None where neither exists."""
+    if reference is not None:
+        note = held_statement(reference, reference_reason(reference))
+        share = reference.share
+    elif latest is not None:
+        note = held_statement(latest, "the coalition's latest total by then; no total it published covers the whole "
+                                      "of this view")
+        share = latest.share
+    else:
         return None
-    note = held_statement(cumulative[-1])
-    if cumulative[-1].share < 0.95:
+    if share < 0.95:
         note += " The rest are in releases the data do not have (see Data quality and the Timeline's running total)."
     narrowed = [label for label, values in (("places", filters.provinces or filters.places),
                                             ("targets", filters.categories or filters.types or filters.actions)) if values]
@@ -54,12 +68,24 @@ def record_note(comparisons: list[PublishedComparison], filters: Filters) -> str
     return note
 
 
+def releases_note(headline: Headline, coverage: Coverage) -> str:
+    """The two counts of releases a view names, and why they differ: those published in its
+    dates (covering its days) and those reporting strikes under its filters (the "Releases"
+    figure)."""
+    published = f"{coverage.releases:,} release{'' if coverage.releases == 1 else 's'} in the data were published in these dates"
+    reporting = f"{headline.releases:,} report strikes in view (the Releases figure above)"
+    if headline.releases == coverage.releases:
+        return f"{published}; {reporting}."
+    return (f"{published}; {reporting}: a release counts there where it reports a strike under the filters in force, "
+            "whenever it was published, and a summary without counts never does.")
+
+
 def not_itemised_note(headline: Headline) -> str | None:
     """How much of a view's strikes their releases state without placing them, or None."""
     if not headline.unitemised:
         return None
     share = headline.unitemised / headline.strikes if headline.strikes else 0
-    return (f"{headline.unitemised:,} of the {headline.strikes:,} strikes ({share:.0%}) are stated by their release "
+    return (f"{headline.unitemised:,} of the {headline.strikes:,} strikes ({share_text(share)}) are stated by their release "
             "but not itemised by place (a copy cut inside its list, or totals its lines do not reach): they count "
             "in every total, but on no map or place.")
 
@@ -84,7 +110,7 @@ def itemised_share_note(headline: Headline, what: str) -> str:
         return ""
     itemised = headline.strikes - headline.unitemised
     return (f"{what.capitalize()} rest on the {itemised:,} strikes the releases itemise by place: "
-            f"{itemised / headline.strikes:.0%} of the {headline.strikes:,} strikes in view.")
+            f"{share_text(itemised / headline.strikes)} of the {headline.strikes:,} strikes in view.")
 
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:&])")

@@ -10,10 +10,12 @@ from datetime import date
 
 from dashboard.charts import ENGAGEMENTS_REPORTED_FROM
 from dashboard.comparison import Comparison
+from dashboard.shares import share_text
 from db.queries import Coverage, Filters, Headline, PublishedComparison
 from loaders.records import COUNTRIES
 
 BARELY = 0.5  # below this share of the published strikes, or of the days, the data barely cover a period
+CLOSE_COVER = 2  # a published period at most this many times the view's length judges its coverage
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class SummaryFacts:
     top_places: list[tuple[str, int]]  # (place, strikes), largest first
     top_target: tuple[str, int] | None  # (type, targets) of the type hit most
     coverage: Coverage
-    published: list[PublishedComparison]  # what the Overview compares with
+    reference: PublishedComparison | None  # the published figure that covers the view (covering_total)
 
 
 def _day(day: date) -> str:
@@ -67,20 +69,12 @@ def _where(filters: Filters) -> str:
     return (" " + ", ".join(parts)) if parts else ""
 
 
-def _matching_total(facts: SummaryFacts) -> PublishedComparison | None:
-    """The published total for exactly the period, else the longest one within it; a campaign
-    total only when the period starts with the campaign."""
-    first, last = facts.period
-    shorter = [item for item in facts.published if not item.cumulative]
-    exact = [item for item in shorter if (item.period_start, item.as_of) == (first, last)]
-    if exact:
-        return exact[-1]
-    cumulative = [item for item in facts.published if item.cumulative]
-    if cumulative and cumulative[-1].period_start == first and cumulative[-1].as_of == last:
-        return cumulative[-1]
-    if shorter:
-        return max(shorter, key=lambda item: ((item.as_of - item.period_start).days, item.as_of))
-    return None
+def _covering(total: PublishedComparison) -> str:
+    """Why the view is held against this figure: it is the shortest published one covering it."""
+    if total.since:
+        return f" (the shortest published period that covers this one: its total to {_day(total.as_of)} less its " \
+               f"total to {_day(total.since)})"
+    return " (the shortest published period that covers this one)"
 
 
 def _change(facts: SummaryFacts) -> str:
@@ -90,6 +84,11 @@ def _change(facts: SummaryFacts) -> str:
     span = period_words(comparison.previous.start, comparison.previous.end).removeprefix("from ").removeprefix("on ")
     before_period = "on the previous day" if comparison.days == 1 else f"in the previous {comparison.days:,} days"
     now, before = facts.current.strikes, previous.strikes
+    if comparison.data_from is not None:
+        # part of the previous period lies before the data: no like-for-like change to give
+        covered = (comparison.previous.end - comparison.data_from).days + 1
+        return (f", against {_count(before, 'strike')} {before_period} ({span}), of which the data reach only the "
+                f"last {covered:,} (they start on {_day(comparison.data_from)})")
     if before == 0:
         return f", against none {before_period} ({span})"
     if now == before:
@@ -107,13 +106,18 @@ def written_summary(facts: SummaryFacts) -> str:
     if not current.strikes and not facts.coverage.days_with_counts:
         return f"No release in the data gives strike counts {when}{where}."
     sentences = []
-    total = _matching_total(facts)
+    total = facts.reference
     days = facts.coverage.days_in_period
-    if total is not None and total.share < BARELY:
-        sentences.append(f"The data barely cover this period: they hold {total.share:.0%} of the "
+    # a published period much longer than the view says how complete the data are around it,
+    # not in it: it never alone calls the view barely covered
+    judges = total is not None and first and last and \
+        (total.as_of - total.period_start).days + 1 <= CLOSE_COVER * ((last - first).days + 1)
+    if judges and total.share < BARELY:
+        sentences.append(f"The data barely cover this period: they hold {share_text(total.share)} of the "
                          f"{_count(total.published, 'strike')} the coalition reported"
                          f"{'' if total.scope == 'all' else ' in ' + total.scope} "
-                         f"{period_words(total.period_start, total.as_of)}, so every figure below undercounts.")
+                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}, so every figure "
+                         "below undercounts.")
     elif days and facts.coverage.days_with_counts < BARELY * days:
         sentences.append(f"The data barely cover this period: releases in the data give counts for "
                          f"{facts.coverage.days_with_counts:,} of its {days:,} days, so every figure below undercounts.")
@@ -132,10 +136,10 @@ def written_summary(facts: SummaryFacts) -> str:
         kind, targets = facts.top_target
         sentences.append(f"The target type hit most often was “{kind}” ({_count(targets, 'target')}, "
                          "a lower bound).")
-    if total is not None and total.share >= BARELY:
-        sentences.append(f"The data hold {total.share:.0%} of the {_count(total.published, 'strike')} the coalition "
+    if total is not None and not (judges and total.share < BARELY):
+        sentences.append(f"The data hold {share_text(total.share)} of the {_count(total.published, 'strike')} the coalition "
                          f"reported{'' if total.scope == 'all' else ' in ' + total.scope} "
-                         f"{period_words(total.period_start, total.as_of)}.")
+                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}.")
     return " ".join(sentences)
 
 

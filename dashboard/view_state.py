@@ -206,8 +206,13 @@ class Area:
     def label(self) -> str:
         return f"{self.name} ({self.kind})"
 
-    def narrow(self, filters: Filters) -> Filters:
-        """The filters narrowed to this area."""
+    def narrow(self, filters: Filters) -> Filters | None:
+        """The filters narrowed to this area; None where they leave it out (a place filter
+        without this place, a province filter without this province): it has nothing in view.
+        Narrowed, never replaced: Mosul under the place filter Raqqa is not Mosul everywhere."""
+        chosen = filters.provinces if self.kind == "province" else filters.places
+        if chosen and self.name not in chosen:
+            return None
         return replace(filters, provinces=(self.name,)) if self.kind == "province" else replace(filters, places=(self.name,))
 
 

@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, scroll_to, show_chart, show_strike_reports, write_params
-from dashboard.page_data.areas import UNKNOWN, load_area_figures, load_areas, load_place_trend
+from dashboard.page_data.areas import UNKNOWN, load_area_figures, load_areas, load_place_trend, share_of_view
 from dashboard.page_data.common import load_reports_behind
 from dashboard.record import itemised_share_note, plain
 from dashboard.view_state import Area, AreasView
@@ -67,7 +67,7 @@ by_province, by_place = st.tabs(["Provinces", "Places"])
 for tab, by, ranking in ((by_province, "province", areas.provinces_ranked), (by_place, "place", areas.places_ranked)):
     with tab:
         top = ranking.head(20)
-        title = f"Strikes by {by} (top {min(len(top), 20)})"
+        title = view.chart_title(f"Strikes by {by} (top {min(len(top), 20)})")
         extra = "“unknown”: no place or province resolved" if (top["name"].isin(UNKNOWN)).any() else ""
         figure = charts.fit_source(charts.bar_ranking(top, "name", "strikes", title, view.subtitle(extra), source))
         show_chart(figure, top, title, key=f"areas_rank_{by}",
@@ -93,6 +93,9 @@ st.selectbox("List the strike reports of", drill_options, key="areas_drill_choic
 if drill and drill.name in UNKNOWN:
     st.info(f"“{drill.name}” gathers the strike reports whose {drill.kind} was not resolved; the Data quality page "
             "lists their place names as written.")
+elif drill and drill.narrow(filters) is None:
+    st.caption(f"{plain(drill.name)} lies outside the filters in force ({filters.describe()}): no strike reports "
+               "of it are in view. Choose another area above, or change the filters.")
 elif drill:
     if st.button("Clear the selection", key="areas_drill_clear", icon=":material/close:"):
         st.session_state["areas_drill"] = None
@@ -123,7 +126,7 @@ else:
     chosen = st.multiselect("Places", place_options, default=default, key=TREND_KEY, max_selections=8,
                             placeholder="Choose places to compare")
 trend = load(load_place_trend, filters, tuple(chosen))
-title = "Strikes per month, by place"
+title = view.chart_title("Strikes per month, by place")
 figure = charts.trend_lines(trend, "period", "strikes", "place", "month", title,
                             view.subtitle("breaks: months with no strike report at all in the data"), source,
                             "strikes per month", "strikes")
@@ -182,8 +185,7 @@ else:
         for name, attribute, help_text in measures:
             value = getattr(values, attribute)
             column.metric(name, "not reported" if value is None else f"{value:,}", help=help_text)
-        share = values.strikes / headline.strikes if headline.strikes else 0
-        column.caption(f"{share:.1%} of the {headline.strikes:,} strikes in view")
+        column.caption(f"{share_of_view(values.strikes, headline.strikes):.1%} of the {headline.strikes:,} strikes in view")
     difference.markdown("**Difference, A − B**")
     for name, attribute, _help_text in measures:
         first_value, second_value = getattr(a, attribute), getattr(b, attribute)

@@ -98,7 +98,7 @@ else:
 COLOURS = charts.colours_for(list(DIAGNOSTIC_KINDS))
 left, right = st.columns([3, 2])
 with left:
-    title = "Diagnostics by kind"
+    title = view.chart_title("Diagnostics by kind", release_filters)
     named = named_kinds(by_kind)
     figure = charts.ranking_coloured(
         named, "name", "diagnostics", title, view.subtitle("by release date", release_filters),
@@ -109,13 +109,14 @@ with left:
 with right:
     st.markdown("**What each kind means, and costs**")
     st.markdown("\n".join(
-        f"- **{name}** ({count_of(kind):,} in {count_of(kind, 'releases'):,} release"
-        f"{'' if count_of(kind, 'releases') == 1 else 's'}): {DIAGNOSTIC_KINDS.get(kind, '')}; {cost}."
+        f"- **{name}** ({count_of(kind):,} diagnostic{'' if count_of(kind) == 1 else 's'} in "
+        f"{count_of(kind, 'releases'):,} release{'' if count_of(kind, 'releases') == 1 else 's'}): "
+        f"{DIAGNOSTIC_KINDS.get(kind, '')}; {cost}."
         for kind, (name, cost) in KINDS.items()
     ))
 
 over_time = quality.over_time
-title = "Diagnostics per month, by kind"
+title = view.chart_title("Diagnostics per month, by kind", release_filters)
 over_time = over_time.assign(name=[kind_name(kind) for kind in over_time["kind"]]) if not over_time.empty \
     else over_time.assign(name=[])
 figure = charts.stacked_over_time(
@@ -166,7 +167,8 @@ if totals.empty:
     st.success("Every release with stated totals matches the sum of its lines.", icon=":material/check_circle:")
 else:
     shown = totals.assign(reason=totals["reason"].map(REASONS))
-    st.markdown(f"**{totals_breakdown(totals)}** {int(shown['not_itemised'].sum()):,} strikes counted as not itemised.")
+    st.markdown(f"**{totals_breakdown(totals)}** {int(shown['not_itemised'].sum()):,} strikes of theirs counted as not "
+                "itemised (by publication date: the not-itemised figure above counts by strike day, under the filters).")
     release_table(
         shown, ["published", "stated", "itemised", "not_itemised", "counted", "reason", "detail", "web_page", "source"],
         "quality_totals",

@@ -7,7 +7,14 @@ from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, show_chart
 from dashboard.page_data.overview import load_overview
-from dashboard.record import crossing_note, link_or_none, not_itemised_note, record_note, source_markdown
+from dashboard.record import (
+    crossing_note,
+    link_or_none,
+    not_itemised_note,
+    record_note,
+    releases_note,
+    source_markdown,
+)
 from dashboard.summary import written_summary
 
 view = page_context("Coalition strikes against ISIS, 2014–2019")
@@ -24,7 +31,9 @@ figures = [
                 "What the releases in the data state, place by place, and where their lines do not reach a total "
                 "they state, that total (not itemised)."),
     ("Engagements", "Counted by the releases from Jan 2017 on; earlier releases counted strikes only."),
-    ("Releases", None),
+    ("Releases", "The counted releases that report strikes in view (under the filters in force). Releases published "
+                 "in these dates that report none in view, such as summaries without counts, are not among them: "
+                 "“What the data covers” below counts those too."),
     ("Places", None),
 ]
 for column, (label, help_text) in zip(columns, figures, strict=True):
@@ -39,10 +48,10 @@ for column, (label, help_text) in zip(columns, figures, strict=True):
 if comparison.note:
     st.caption(comparison.note)
 # the whole record: what the data hold of the totals the coalition itself published
-held = record_note(shown.published, filters)
+held = record_note(shown.reference, shown.latest, filters)
 if held:
-    latest = [item for item in shown.published if item.cumulative][-1]
-    st.info(f"{held} Source: {source_markdown(latest.who_stated, latest.url)}.", icon=":material/fact_check:")
+    quoted = shown.source_of_record
+    st.info(f"{held} Source: {source_markdown(quoted.who_stated, quoted.url)}.", icon=":material/fact_check:")
 for note in (not_itemised_note(current), crossing_note(shown.crossing)):
     if note:
         st.caption(note)
@@ -76,10 +85,11 @@ cols[1].metric("Days in a summary only", f"{coverage.days_without_counts:,}",
                help="Days only a narrative summary covers: it says strikes were made, but not how many.")
 cols[2].metric("Days without a release", f"{coverage.days_not_covered:,}",
                help="Days in the period no release in the data covers: a gap in reporting, not a lull in strikes.")
+st.caption(releases_note(current, coverage))
 if coverage.releases and coverage.releases_with_text < coverage.releases:
     st.caption(
-        f"{coverage.releases - coverage.releases_with_text:,} of the {coverage.releases:,} releases in view are starter "
-        "facts, without their text: their numbers open to the release and its web page where one is known, not to the "
+        f"{coverage.releases - coverage.releases_with_text:,} of the {coverage.releases:,} releases published in these "
+        "dates are starter facts, without their text: their numbers open to the release and its web page where one is known, not to the "
         "sentence. Data staff add the sentences by importing the release files (Upload page, or "
         "`python3 manage.py ingest FILES`)."
     )

@@ -38,7 +38,7 @@ figure = charts.grouped_ranking(top, "type", "targets", "category", title,
                                 view.subtitle(LOWER_BOUND), source, "targets")
 show_chart(figure, top[["category", "type", "targets", "mentions"]], title, key="targets_types")
 
-title = "Targets hit, by category and type"
+title = view.chart_title("Targets hit, by category and type")
 figure = charts.fit_source(
     charts.treemap(by_type, title, view.subtitle(LOWER_BOUND + "; area ∝ targets"), source), 14)
 show_chart(figure, by_type[["category", "type", "targets", "mentions"]], title, key="targets_treemap")
@@ -47,7 +47,7 @@ st.caption("Click a category in the treemap to open it; click its header to go b
 # --- (b) actions by category --------------------------------------------------------------
 st.subheader("What was done to them")
 actions = hit.by_action
-title = "Targets by action, per category"
+title = view.chart_title("Targets per category, by action")
 figure = charts.actions_by_category(actions, title, view.subtitle(LOWER_BOUND), source)
 show_chart(figure, actions, title, key="targets_actions")
 st.caption("The action is the verb of the release: “engaged” and “struck” say a target was hit, “destroyed” and "
@@ -67,7 +67,7 @@ else:
                           key=TYPE_KEY, help="Ordered by targets hit in the current view.")
     write_params(TargetsView(focus=chosen).to_params())
     trend = load(load_type_trend, filters, chosen)
-    title = f"Targets of type “{chosen}” per month, by action"
+    title = view.chart_title(f"Targets of type “{chosen}” per month, by action")
     extra = "breaks: months with no strike report at all in the data"
     figure = charts.trend_lines(trend, "period", "targets", "action", "month", title,
                                 view.subtitle(extra), source, "targets per month", "targets")

@@ -13,7 +13,7 @@ from dashboard.milestones import milestones_between
 from dashboard.page_data.common import load_reports_behind
 from dashboard.page_data.timeline import load_timeline_chart, load_whole_record
 from dashboard.record import crossing_note, link_or_none, plain, scope_of
-from dashboard.series import SHOW_MODES, difference, largest_groups, shares
+from dashboard.series import SHOW_MODES, difference, every_group_every_period, largest_groups, shares
 from dashboard.view_state import MEASURES, TimelineView, clicked_period, period_label
 from db.queries import GRAINS, SPLITS
 
@@ -63,9 +63,9 @@ if show == "bars" or split == "none":
                              milestones=milestones_between(*view.period) if marked else None, spans=chart.spans)
     table = chart.table
 elif show == "lines":
-    figure = charts.trend_lines(series, "period", measure, "group", grain, title, sub, source,
+    table = every_group_every_period(series)  # 0 for a group with no strikes in a period others have
+    figure = charts.trend_lines(table, "period", measure, "group", grain, title, sub, source,
                                 f"{measure} per {grain}", measure, colours)
-    table = series
 elif show == "share":
     table = shares(series, measure)
     title = view.chart_title(f"Share of the {measure} per {grain}, by {split}")
@@ -128,11 +128,9 @@ if not behind.reports.empty:
 # --- the whole record: the data's running total against what the coalition published ---------
 record = load(load_whole_record, scope_of(filters), view.period)
 scope = record.scope
-title = "Strikes in the data against the coalition's own totals" + ("" if scope == "all" else f", {scope}")
-sub = " · ".join(("from 8 Aug 2014", f"{'both countries' if scope == 'all' else scope}; every place and target",
-                  "◆ a total the coalition published (its source on hover)"))
-figure = charts.running_total(record.held, record.cumulative, title, sub, source, record.latest_held)
-show_chart(figure, record.held, title, key="timeline_running_total")
+figure = charts.running_total(record.held, record.cumulative, record.title, record.subtitle, source,
+                              record.latest_held)
+show_chart(figure, record.table, record.title, key="timeline_running_total")
 if record.shorter:
     st.caption(f"Totals the coalition published for shorter periods of the dates in view ({scope if scope != 'all' else 'both countries'}), "
                "beside the strikes the data count for the same days.")

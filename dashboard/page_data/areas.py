@@ -70,5 +70,17 @@ def load_place_trend(db: Session, filters: Filters, places: tuple[str, ...]) -> 
 
 
 def load_area_figures(db: Session, filters: Filters, area: Area) -> Headline:
-    """The figures of one area under the filters, for the comparison of two."""
-    return queries.headline(db, area.narrow(filters))
+    """The figures of one area under every filter in force, for the comparison of two: none
+    for an area the filters leave out (as the headline of no strike report reads)."""
+    narrowed = area.narrow(filters)
+    return queries.headline(db, narrowed) if narrowed else Headline(0, None, 0, 0, 0)
+
+
+def share_of_view(strikes: int, in_view: int) -> float:
+    """An area's strikes as a fraction of the strikes in view (0 with none in view), at most 1:
+    an area taken under the view's filters holds part of the view. More than the view, or fewer
+    than none, is refused (ValueError), never shown as a share above 100%."""
+    if strikes < 0 or strikes > in_view:
+        raise ValueError(f"an area with {strikes:,} strikes holds more strikes than the view ({in_view:,}) "
+                         "or fewer than none: its figures were not taken under the view's filters")
+    return strikes / in_view if in_view else 0.0

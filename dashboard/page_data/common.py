@@ -65,3 +65,13 @@ def bars_and_spans(series: pd.DataFrame, spans: pd.DataFrame) -> pd.DataFrame:
         return series
     return pd.concat([series.assign(last_day=None), spans.rename(columns={"first": "period", "last": "last_day"})],
                      ignore_index=True)
+
+
+def with_flagged(series: pd.DataFrame, flagged: pd.DataFrame) -> pd.DataFrame:
+    """series with a column "flagged": of each bar's strikes, those whose release does not add
+    up (Data quality lists it); 0 for the others."""
+    merged = series.merge(flagged, on=["period", "group"], how="left") if not flagged.empty else \
+        series.assign(flagged=0)
+    merged["flagged"] = merged["flagged"].fillna(0).astype(int)
+    return merged
+

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.comparison import Comparison, compare_with_previous_period
 from dashboard.page_data.areas import UNKNOWN
-from dashboard.page_data.common import bars_and_spans
+from dashboard.page_data.common import bars_and_spans, with_flagged
 from dashboard.record import scope_of
 from dashboard.summary import SummaryFacts
 from db import queries
@@ -24,12 +24,19 @@ class OverviewData:
     previous: Headline | None  # the previous period of equal length, where the data reach it
     comparison: Comparison
     published: list[PublishedComparison]  # the coalition's totals for the period, with the data's
+    reference: PublishedComparison | None  # the published figure that covers the view (covering_total)
+    latest: PublishedComparison | None  # the coalition's latest cumulative total by the view's end
     trend: pd.DataFrame  # strikes per month by country
     trend_spans: pd.DataFrame  # strikes over spans of days no one month holds, by country
     crossing: list[CrossingSpan]  # spans of days the dates cut: counted in no total of the view
     top_targets: pd.DataFrame  # the ten target types hit most
     coverage: Coverage
     summary: SummaryFacts  # the same figures, for the summary in words
+
+    @property
+    def source_of_record(self) -> PublishedComparison | None:
+        """The published figure the record note quotes (its source is the note's)."""
+        return self.reference or self.latest
 
     @property
     def trend_table(self) -> pd.DataFrame:
@@ -50,8 +57,13 @@ def load_overview(db: Session, filters: Filters, period: tuple[date | None, date
     comparison = compare_with_previous_period(filters, period, first_data_day)
     current = queries.headline(db, filters)
     previous = queries.headline(db, comparison.previous) if comparison.previous else None
-    published = queries.published_coverage(db, start=period[0], end=period[1], scope=scope_of(filters))
+    scope = scope_of(filters)
+    published = queries.published_coverage(db, start=period[0], end=period[1], scope=scope)
+    reference = queries.covering_total(db, period[0], period[1], scope) if period[0] and period[1] else None
+    latest = queries.latest_cumulative(db, period[1], scope)
     trend = queries.strikes_over_time(db, filters, grain="month", split="country")
+    if not trend.empty:
+        trend = with_flagged(trend, queries.strikes_on_flagged_releases(db, filters, "month", "country"))
     trend_spans = queries.spans_over_time(db, filters, grain="month", split="country")
     crossing = queries.spans_crossing(db, filters)
     top_targets = queries.targets_by_type(db, filters).head(10)
@@ -64,7 +76,7 @@ def load_overview(db: Session, filters: Filters, period: tuple[date | None, date
                     if name not in UNKNOWN],
         top_target=(str(top_targets["type"].iloc[0]), int(top_targets["targets"].iloc[0])) if not top_targets.empty
         else None,
-        coverage=coverage, published=published,
+        coverage=coverage, reference=reference,
     )
-    return OverviewData(current, previous, comparison, published, trend, trend_spans, crossing, top_targets, coverage,
+    return OverviewData(current, previous, comparison, published, reference, latest, trend, trend_spans, crossing, top_targets, coverage,
                         summary)

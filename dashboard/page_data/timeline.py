@@ -11,11 +11,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from dashboard import charts
-from dashboard.page_data.common import bars_and_spans
+from dashboard.page_data.common import bars_and_spans, with_flagged
 from dashboard.view_state import TimelineView
 from db import queries
 from db.queries import CrossingSpan, Filters, PublishedComparison
 from loaders.published_figures import CAMPAIGN_START
+
+_CAMPAIGN_DAY = f"{CAMPAIGN_START.day} {CAMPAIGN_START:%b %Y}"  # 8 Aug 2014
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,8 @@ def load_timeline_chart(db: Session, filters: Filters, view: TimelineView) -> Ti
         whole, view.measure, lambda day: queries.undated_totals(db, filters.in_period(day, view.grain))[view.measure],
     )
     spans = queries.spans_over_time(db, filters, grain=view.grain, split=view.split)
+    if view.split in ("none", "country") and view.measure == "strikes" and not series.empty:
+        series = with_flagged(series, queries.strikes_on_flagged_releases(db, filters, view.grain, view.split))
     return TimelineChart(series, queries.coverage_days(db, filters), tall_bars, shown, spans,
                          queries.spans_crossing(db, filters))
 
@@ -58,6 +62,32 @@ class WholeRecord:
     cumulative: pd.DataFrame  # the campaign totals the coalition published, for the scope
     latest_held: int | None  # the data's total on the day of the newest such total
     shorter: list[PublishedComparison]  # totals for shorter periods within the dates in view
+
+    # The coalition published totals by country only: the running total follows the view's one
+    # country (its scope) and nothing else of it, every day from the campaign's first and every
+    # place and target; its title, subtitle and CSV say so, whatever filters the page has.
+
+    @property
+    def filters(self) -> Filters:
+        """The filters the running total's numbers obey: the scope's country alone."""
+        return Filters(countries=() if self.scope == "all" else (self.scope,))
+
+    @property
+    def title(self) -> str:
+        where = "" if self.scope == "all" else f" in {self.scope}"
+        return f"Strikes in the data against the coalition's own totals{where}, since {_CAMPAIGN_DAY}"
+
+    @property
+    def subtitle(self) -> str:
+        where = "both countries" if self.scope == "all" else self.scope
+        return " · ".join((f"all dates from {_CAMPAIGN_DAY}",
+                           f"{where}; every place and target (the coalition published totals by country only)",
+                           "◆ a total the coalition published"))
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """What the chart's line plots, as its CSV holds it: strikes per month and their running total."""
+        return self.held
 
 
 def load_whole_record(db: Session, scope: str, period: tuple[date | None, date | None]) -> WholeRecord:
