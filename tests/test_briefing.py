@@ -8,8 +8,10 @@ skip with the reason (CI has it), and the page offers what to install instead of
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -17,9 +19,11 @@ import pytest
 from sample_releases import DAY_ONE, DAY_TWO
 
 from dashboard import charts
-from dashboard.briefing import INSTALL_CHROMIUM, briefing_of, build, chromium_missing, slide_figure
+from dashboard.briefing import INSTALL_CHROMIUM, briefing_of, build, chromium_missing, slide_figure, text_slides
 from dashboard.page_data.areas import load_areas
 from dashboard.page_data.overview import load_overview
+from dashboard.page_data.timeline import load_timeline_chart, load_whole_record
+from dashboard.view_state import TimelineView
 from db.ingest import ingest_files
 from db.queries import Filters
 
@@ -68,7 +72,8 @@ def test_a_chart_on_a_slide_has_no_text_under_16_px(briefing):
 
 
 def test_the_text_of_the_deck_is_the_dashboards(briefing):
-    assert briefing.rests_on[0] == "2 releases in the data cover the view, with strike days from 20 Jul 2017 to 21 Jul 2017."
+    assert briefing.rests_on[0] == ("2 releases in the data were published in the view's dates; 2 report strikes in "
+                                    "view, with strike days from 20 Jul 2017 to 21 Jul 2017.")
     assert "Target counts are lower bounds" in " ".join(briefing.rests_on)
     assert briefing.summary.startswith("From 20 to 21 July 2017 the releases in the data report 10 strikes")
     assert briefing.period_text == "20 Jul 2017 – 21 Jul 2017"
@@ -87,7 +92,8 @@ def test_the_pptx_deck_has_a_slide_per_chart_with_its_image(briefing):
     def text(slide) -> str:
         return "\n".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
 
-    assert text(slides[0]).startswith("Coalition strikes against ISIS: Overview\nPeriod: 20 Jul 2017 – 21 Jul 2017")
+    assert text(slides[0]).startswith("Coalition strikes against ISIS: Overview, 20–21 Jul 2017\n"
+                                      "Period: 20 Jul 2017 – 21 Jul 2017")
     assert "Filters: all countries, places and targets" in text(slides[0])
     for slide, (title, _figure) in zip(slides[1:4], briefing.charts, strict=True):
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
@@ -119,6 +125,76 @@ def test_the_pdf_deck_pages_are_drawn_to_look_at(briefing):
         width, height = image.size
         assert abs(width / height - 16 / 9) < 0.01
         assert ImageStat.Stat(image).stddev[0] > 10, f"{page.name} is blank"
+
+
+def test_the_title_names_the_views_period_and_never_repeats_itself(briefing):
+    # the Overview's heading is the subject itself, with the campaign's years
+    year = replace(briefing, page="Coalition strikes against ISIS, 2014–2019", period=(date(2017, 1, 1), date(2017, 12, 31)))
+    assert year.title == "Coalition strikes against ISIS: Overview, Jan–Dec 2017"
+    assert replace(briefing, page="Areas").title == "Coalition strikes against ISIS: Areas, 20–21 Jul 2017"
+    assert replace(briefing, period=(None, None)).title == "Coalition strikes against ISIS: Overview, the whole record"
+
+
+@pytest.fixture
+def two_days(tmp_path):
+    """DAY_ONE and DAY_TWO, and a total the coalition published for Iraq; a session factory."""
+    from db.engine import make_engine, session_factory
+    from db.schema import upgrade
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'two-days.db'}")
+    upgrade(engine)
+    factory = session_factory(engine)
+    totals = ("as_of_date,period_start,scope,strikes,engagements,who_stated,url,quote\n"
+              "2017-07-21,2014-08-08,Iraq,2494,,CJTF-OIR (monthly report),https://example.org/a,\n")
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode()),
+                           ("totals.csv", totals.encode())])
+    yield factory
+    engine.dispose()
+
+
+def test_a_share_on_a_slide_that_is_not_0_or_100_never_reads_so(two_days):
+    filters, period = Filters(start=D20, end=D21), (D20, D21)
+    with two_days() as session:
+        overview = load_overview(session, filters, period, D20)
+    # 12 of 2,494 strikes not itemised: 0.48%, which rounds to 0
+    few = replace(overview, current=replace(overview.current, strikes=2494, unitemised=12))
+    rests_on = " ".join(briefing_of("Overview", filters, period, "Source: test", few, []).rests_on)
+    assert "12 of the 2,494 strikes (under 1%)" in rests_on and "(0%)" not in rests_on
+    # the published total the deck quotes: its share worded as the pages word it
+    from dashboard.record import held_statement
+    from db.queries import PublishedComparison
+
+    nearly = PublishedComparison("all", D20, D21, 2494, 2490, "a test", None)
+    assert "(over 99%)" in held_statement(nearly) and "(100%)" not in held_statement(nearly)
+
+
+def test_no_slide_says_what_only_a_browser_does(two_days):
+    # hover, click and select mean nothing on a projected slide: the running total's published
+    # points say their source in its source line
+    filters, period = Filters(countries=("Iraq",), places=("Mosul",), start=D21, end=D21), (D21, D21)
+    view = TimelineView(grain="day")
+    with two_days() as session:
+        overview = load_overview(session, filters, period, D20)
+        bars = load_timeline_chart(session, filters, view)
+        record = load_whole_record(session, "Iraq", period)
+    sub = charts.subtitle(period, filters.describe())
+    figures = [
+        ("Strikes per day", charts.timeline(bars.series, "strikes", "day", True, "Strikes per day", sub, "Source: test",
+                                            covered_days=bars.days, spans=bars.spans)),
+        (record.title, charts.running_total(record.held, record.cumulative, record.title, record.subtitle,
+                                            "Source: test", record.latest_held)),
+    ]
+    deck = briefing_of("Timeline", filters, period, "Source: test", overview, figures)
+    slides = [slide_figure(figure) for _title, figure in deck.charts] + text_slides(deck)
+    texts = [deck.title, deck.summary, *deck.rests_on]
+    for slide in slides:
+        texts += [slide.layout.title.text or "", *(note.text or "" for note in slide.layout.annotations),
+                  slide.layout.xaxis.title.text or "", slide.layout.yaxis.title.text or ""]
+    words = " ".join(texts)
+    assert not re.search(r"hover|click|select|\btap\b|mouse", words, re.IGNORECASE), words
+    running = slides[1]
+    [source] = [note.text for note in running.layout.annotations if note.text.startswith("Source: test")]
+    assert "CJTF-OIR (monthly report)" in source
 
 
 def test_without_chromium_the_reason_is_given(monkeypatch):

@@ -303,3 +303,37 @@ def test_the_camera_png_is_slide_sized_with_text_at_least_16_px():
     options = charts.image_config("name")["toImageButtonOptions"]
     assert (round(options["width"] * options["scale"]), round(options["height"] * options["scale"])) == (3200, 1800)
     assert 12 * options["scale"] * 1600 / 3200 >= 16  # Plotly's smallest text, 12 px, on a 1600-pixel slide
+
+
+def test_a_share_reads_as_it_rounds_never_0_or_100_when_it_is_not():
+    from dashboard.shares import share_text
+
+    assert [share_text(value) for value in (0, 12 / 2494, 0.012, 0.5, 0.994, 0.996, 1, 1.003, 1.5)] == [
+        "0%", "under 1%", "1%", "50%", "99%", "over 99%", "100%", "over 100%", "150%"]
+    assert [share_text(value, 1) for value in (0.0004, 0.0123, 0.9996)] == ["under 0.1%", "1.2%", "over 99.9%"]
+
+
+def _published(strikes: int, who: str = "CJTF-OIR (monthly report)") -> pd.DataFrame:
+    return pd.DataFrame({"as_of": [date(2017, 7, 20)], "strikes": [strikes], "who_stated": [who]})
+
+
+def test_a_charts_csv_header_is_what_the_chart_says_of_itself():
+    # the header is read from the figure: it can never state filters its subtitle does not
+    held = pd.DataFrame({"period": [date(2017, 7, 1)], "strikes": [12], "running": [12]})
+    figure = charts.running_total(held, _published(2494), "Strikes against the totals", "from 8 Aug 2014 · Iraq",
+                                  SOURCE, 12)
+    about = charts.csv_about(figure)
+    assert about[:2] == ["Strikes against the totals", "from 8 Aug 2014 · Iraq"]
+    assert about[2].startswith(SOURCE) and "<" not in about[2]
+    ranking = charts.bar_ranking(_types(), "type", "targets", "Top target types", SUB, SOURCE, color="category")
+    assert charts.csv_about(ranking) == ["Top target types", SUB, SOURCE]
+
+
+def test_the_running_total_names_its_published_source_on_the_chart_not_only_on_hover():
+    held = pd.DataFrame({"period": [date(2017, 7, 1)], "strikes": [12], "running": [12]})
+    figure = charts.running_total(held, _published(2494, "CJTF-OIR <monthly> report"), "t", "s", SOURCE, 12)
+    [source] = [note.text for note in figure.layout.annotations if note.text.startswith(SOURCE)]
+    assert "CJTF-OIR &lt;monthly&gt; report" in source  # a file's words, escaped
+    labels = " ".join(note.text for note in figure.layout.annotations)
+    assert "the data hold 12 (under 1%)" in labels and "(0%)" not in labels
+    assert "hover" not in (figure.layout.title.text + labels).lower()

@@ -16,6 +16,7 @@ from datetime import date
 import pandas as pd
 import pytest
 import streamlit as st
+from hypothesis import given, strategies
 from sample_releases import DAY_ONE, DAY_TWO
 
 from dashboard.page_data.areas import load_area_figures, load_areas, load_place_trend
@@ -35,6 +36,7 @@ from dashboard.view_state import (
     TimelineView,
     filters_from_params,
 )
+from db import queries
 from db.ingest import ingest_files
 from db.queries import Filters
 
@@ -89,6 +91,19 @@ def test_timeline_record_without_published_totals(two_days):
     assert record.held["strikes"].iloc[-1] == 5  # Iraq: 2 + 3, the running total on its last day
 
 
+def test_the_running_total_says_the_filters_its_numbers_obey(two_days):
+    # the coalition published totals by country only: the running total follows the country
+    # alone, every day and place, and its title, subtitle and CSV rows say so
+    record = run(two_days, load_whole_record, "Iraq", (D21, D21))
+    assert record.filters == Filters(countries=("Iraq",))
+    assert record.title == "Strikes in the data against the coalition's own totals in Iraq, since 8 Aug 2014"
+    assert record.subtitle.startswith("all dates from 8 Aug 2014 · Iraq; every place and target")
+    with two_days() as session:
+        whole = queries.headline(session, record.filters).strikes
+    assert record.table["running"].iloc[-1] == whole == 5  # the 20th's strikes too, outside the dates in view
+    assert "both countries; every place and target" in run(two_days, load_whole_record, "all", (D21, D21)).subtitle
+
+
 def test_the_reports_behind_a_place(two_days):
     behind = run(two_days, load_reports_behind, Filters(places=("Mosul",)))
     assert (behind.totals.strikes, behind.totals.reports, behind.cut) == (5, 2, False)
@@ -109,6 +124,33 @@ def test_areas_place_every_strike_and_rank_the_places(two_days):
     assert run(two_days, load_area_figures, Filters(countries=("Syria",)), Area("place", "Mosul")).strikes == 0
     trend = run(two_days, load_place_trend, Filters(), ("Raqqa", "Mosul"))
     assert trend.groupby("place")["strikes"].sum().to_dict() == {"Mosul": 5, "Raqqa": 4}
+
+
+def test_an_area_outside_the_filters_reads_zero(two_days):
+    # a place filter is narrowed, never replaced, by the area compared or listed: Mosul under
+    # the filter Raqqa read Mosul's own 5 strikes, more than the 4 in view
+    assert Area("place", "Mosul").narrow(Filters(places=("Raqqa",))) is None
+    assert Area("province", "Nineveh").narrow(Filters(provinces=("Ar-Raqqah",))) is None
+    assert Area("place", "Mosul").narrow(Filters(places=("Raqqa", "Mosul"))) == Filters(places=("Mosul",))
+    assert run(two_days, load_area_figures, Filters(places=("Raqqa",)), Area("place", "Mosul")).strikes == 0
+    assert run(two_days, load_area_figures, Filters(places=("Raqqa",)), Area("place", "Raqqa")).strikes == 4
+    assert run(two_days, load_area_figures, Filters(provinces=("Ar-Raqqah",)), Area("province", "Nineveh")).strikes == 0
+
+
+@given(whole=strategies.integers(0, 10**6), part=strategies.integers(0, 10**6))
+def test_no_share_of_the_view_exceeds_all_of_it(whole, part):
+    """An area's share of the strikes in view: refused, not drawn as "356.2%", when the area
+    holds more than the view (its figures were not taken under the view's filters)."""
+    from dashboard.page_data.areas import share_of_view
+
+    if part > whole:
+        with pytest.raises(ValueError, match="more strikes than the view"):
+            share_of_view(part, whole)
+    else:
+        assert 0 <= share_of_view(part, whole) <= 1
+        assert share_of_view(part, whole) == (part / whole if whole else 0)
+    with pytest.raises(ValueError):
+        share_of_view(-1, whole)
 
 
 def test_targets_and_one_type_over_time(two_days):

@@ -611,7 +611,7 @@ def _starter_session(starter_url):
 
 
 def test_the_overview_says_what_the_data_hold_of_the_published_record(starter_url, use_database):
-    from db.queries.published_totals import published_coverage
+    from db.queries import covering_total
 
     use_database(starter_url)
     at = open_page("pages/overview.py")
@@ -619,13 +619,15 @@ def test_the_overview_says_what_the_data_hold_of_the_published_record(starter_ur
     [note] = [box.value for box in at.info if "The data hold" in box.value]
     with _starter_session(starter_url) as session:
         bounds = queries.filter_options(session)["bounds"]
-        latest = [c for c in published_coverage(session, *bounds) if c.cumulative][-1]
+        reference = covering_total(session, *bounds)
         whole = queries.headline(session, Filters())
-    # the latest total the coalition published on or before the data's last day, with its source
-    assert latest.published == 32_397 and latest.as_of.isoformat() == "2018-12-31"
-    assert f"The data hold {latest.held:,} of the 32,397 strikes the coalition reported from 8 Aug 2014 to 31 Dec 2018" in note
-    assert f"({latest.share:.0%})" in note and "hathalyoum" in note
-    assert latest.held < whole.strikes  # the 2019 strikes come after that total
+    # the shortest published period that covers the data's days, with its source
+    assert (reference.published, reference.as_of.isoformat()) == (34_464, "2019-03-31")
+    assert (f"The data hold {reference.held:,} of the 34,464 strikes the coalition reported from 8 Aug 2014 to "
+            "31 Mar 2019") in note
+    assert f"({reference.share:.0%})" in note and "the shortest period the coalition published a total for" in note
+    assert "Wikipedia" in note  # its source, as plain text: it has no web address
+    assert reference.held == whole.strikes  # the period holds every day of the data
     assert f"{whole.unitemised:,} of the {whole.strikes:,} strikes" in _captions(at)
     assert metric(at, "Days with counts") and metric(at, "Days in a summary only") == "14"  # the narratives' two weeks before the 2019 span
 
@@ -665,6 +667,50 @@ def test_the_timeline_adds_up_the_data_against_the_published_totals(starter_url,
     assert (shorter["published"] >= 0).all() and len(shorter) == 8
 
 
+def _subtitle(figure: dict) -> str:
+    """A chart's subtitle as it reads, its lines joined as frame() parted them."""
+    return " · ".join(re.findall(r"<span style='font-size:13px;color:#52606D'>(.*?)</span>",
+                                 figure["layout"]["title"]["text"]))
+
+
+def test_the_running_totals_csv_says_the_filters_its_rows_obey(starter_url, use_database, monkeypatch):
+    # the coalition published totals by country only: the running total follows the country
+    # alone, and its CSV's header must not claim the place filter in force
+    import dashboard.frame
+
+    written = []
+    real = dashboard.frame.csv_bytes
+    monkeypatch.setattr(dashboard.frame, "csv_bytes",
+                        lambda table, about=None: written.append((table, about)) or real(table, about))
+    use_database(starter_url)
+    at = open_page("pages/timeline.py", place="Mosul", country="Iraq")
+    assert not at.exception, _errors(at)
+    [(rows, about)] = [(table, about) for table, about in written if "coalition's own totals" in about[0]]
+    assert "Mosul" not in " ".join(about) and "place:" not in " ".join(about)
+    assert about[1].startswith("all dates from 8 Aug 2014 · Iraq; every place and target")
+    with _starter_session(starter_url) as session:
+        whole = queries.headline(session, Filters(countries=("Iraq",))).strikes
+    assert rows["running"].iloc[-1] == whole  # the whole record in Iraq, not Mosul's strikes
+    running = _figures(at)[-1]
+    assert about[1] == _subtitle(running)  # the chart says the same of itself
+    assert "hover" not in running["layout"]["title"]["text"]
+
+
+@pytest.mark.parametrize(("page", "area"), [("pages/areas.py", "in Iraq"), ("pages/targets.py", "in Iraq"),
+                                            ("pages/data_quality.py", None)])
+def test_every_chart_title_names_its_area_and_period(two_days, use_database, page, area):
+    # a chart's title is its slide's title: what it shows, where and when (the Data quality
+    # charts apply the dates alone: they name no country)
+    use_database(two_days)
+    at = open_page(page, country="Iraq", start="2017-07-20", end="2017-07-21")
+    assert not at.exception, _errors(at)
+    titles = [re.match(r"<b>(.*?)</b>", figure["layout"]["title"]["text"]).group(1) for figure in _figures(at)]
+    assert len(titles) >= 2
+    for title in titles:
+        assert title.endswith(", 20–21 Jul 2017"), title
+        assert (area in title) if area else ("Iraq" not in title), title
+
+
 def test_data_quality_lists_every_release_whose_totals_and_lines_differ(starter_url, use_database):
     use_database(starter_url)
     at = open_page("pages/data_quality.py")
@@ -673,7 +719,8 @@ def test_data_quality_lists_every_release_whose_totals_and_lines_differ(starter_
     with _starter_session(starter_url) as session:
         expected = queries.totals_check(session, Filters())
     assert len(table) == len(expected) > 50
-    assert set(table["reason"]) <= {"copy stops inside a list", "does not add up as published", "lines add up to more"}
+    assert set(table["reason"]) <= {"copy stops inside a list", "does not add up as published", "lines add up to more",
+                                    "a count stated with no place"}
     assert int(table["not_itemised"].sum()) == int(expected["not_itemised"].sum())
     assert metric(at, "Releases whose totals differ") == f"{len(expected):,}"
 
@@ -732,6 +779,66 @@ def test_compared_areas_each_show_their_own_figures(two_days, use_database):
     # without the filter it shows its own: Raqqa's 4 strikes
     at = open_page("pages/areas.py", cmp_a="province:Nineveh", cmp_b="province:Ar-Raqqah")
     assert [m.value for m in at.metric if m.label == "Strikes"][:3] == ["5", "4", "+1"]
+
+
+def test_a_compared_area_obeys_every_filter_in_force(starter_url, use_database):
+    """With the dates of 2016 and the place filter Raqqa, area A = Mosul showed Mosul's own
+    strikes of 2016 as "356.2% of the 260 strikes in view": a place area replaced the place
+    filter instead of narrowing it. An area the filters leave out reads 0 and says why, in the
+    comparison and in the list behind the numbers; the area in view holds every strike in view."""
+    use_database(starter_url)
+    dates = {"start": "2016-01-01", "end": "2016-12-31"}
+    at = open_page("pages/areas.py", **dates, place="Raqqa", cmp_a="place:Mosul", cmp_b="place:Raqqa",
+                   drill="place:Mosul")
+    assert not at.exception, _errors(at)
+    with _starter_session(starter_url) as session:
+        in_view = queries.headline(session, Filters(date(2016, 1, 1), date(2016, 12, 31), places=("Raqqa",))).strikes
+    assert in_view > 0
+    strikes = [m.value for m in at.metric if m.label == "Strikes"]
+    assert strikes[:3] == ["0", f"{in_view:,}", f"−{in_view:,}"]
+    captions = _captions(at)
+    assert "Mosul has no strikes under the filters in force (place: Raqqa)" in captions
+    assert f"0.0% of the {in_view:,} strikes in view" in captions
+    assert f"100.0% of the {in_view:,} strikes in view" in captions
+    assert not re.search(r"\b(\d{4,}|[2-9]\d\d|1\d\d\.[1-9]|1[1-9]\d)\.\d% of the", captions)  # nothing above 100%
+    # the strike reports behind Mosul, chosen before the filter: none under it
+    assert "Mosul lies outside the filters in force (place: Raqqa)" in captions
+    assert not [table for table in at.dataframe if "sentence" in table.value.columns]
+
+
+def test_no_compared_area_holds_more_than_the_strikes_in_view(starter_url):
+    """Over the starter data's largest places and provinces, each country and each year, an
+    area's figures obey every filter in force: its strikes never exceed the strikes in view, an
+    area a place or province filter leaves out reads 0, and no share of the view exceeds 100%."""
+    from dataclasses import replace
+
+    from dashboard.page_data.areas import load_area_figures, load_areas
+    from dashboard.view_state import Area
+
+    with _starter_session(starter_url) as session:
+        everything = load_areas(session, Filters())
+        places, provinces = everything.ranked("place")[:5], everything.ranked("province")[:3]
+        filter_sets = [Filters(), Filters(countries=("Iraq",)), Filters(countries=("Syria",)),
+                       Filters(places=tuple(places[:2])), *(Filters(places=(name,)) for name in places),
+                       *(Filters(provinces=(name,)) for name in provinces)]
+        areas = [Area("place", name) for name in places] + [Area("province", name) for name in provinces]
+        compared = []  # (filters, area, the area's strikes, the strikes in view)
+        for base in filter_sets:
+            for year in (None, *range(2014, 2020)):
+                filters = replace(base, start=date(year, 1, 1), end=date(year, 12, 31)) if year else base
+                in_view = queries.headline(session, filters).strikes
+                compared += [(filters, area, load_area_figures(session, filters, area).strikes, in_view)
+                             for area in areas]
+    assert len(compared) == len(filter_sets) * 7 * len(areas)
+    assert any(strikes for _filters, _area, strikes, _in_view in compared)
+    over = [row for row in compared if row[2] > row[3]]
+    assert not over, f"{len(over)} areas hold more strikes than the view, e.g. {over[:3]}"
+    left_out = [row for row in compared if row[2] and row[0].places and row[1].kind == "place"
+                and row[1].name not in row[0].places]
+    assert not left_out, left_out[:3]
+    from dashboard.page_data.areas import share_of_view
+
+    assert all(0 <= share_of_view(strikes, in_view) <= 1 for _filters, _area, strikes, in_view in compared)
 
 
 def test_engagements_of_an_area_before_2017_read_not_reported(factory, database_url, use_database):
@@ -795,16 +902,97 @@ def test_countries_compared_as_lines_shares_and_a_difference(two_days, use_datab
     at = open_page("pages/timeline.py", grain="day", split="country", show="share")
     assert not at.exception, _errors(at)
     share = _figures(at)[0]
-    # the 20th: Syria 5 and Iraq 2 of 7; the 21st: Iraq 3 of 3
-    by_group = {trace["name"]: [round(v) for v in _values(trace["y"]) if v is not None] for trace in share["data"]}
-    assert by_group == {"Syria": [71], "Iraq": [29, 100]}
+    # the 20th: Syria 5 and Iraq 2 of 7; the 21st: Iraq 3 of 3, Syria none (the lines; the
+    # label of each period is an unseen point's, showlegend False)
+    by_group = {trace["name"]: [round(v) for v in _values(trace["y"]) if v is not None] for trace in share["data"]
+                if trace.get("showlegend") is not False}
+    assert by_group == {"Syria": [71, 0], "Iraq": [29, 100]}
     assert share["layout"]["hovermode"] == "x unified"
     at = open_page("pages/timeline.py", grain="day", split="country", show="difference")
     difference = _figures(at)[0]
     assert "Iraq less Syria" in difference["layout"]["title"]["text"]  # a tie, 5 and 5: by name
     assert _values(difference["data"][0]["y"]) == [-3, 3]  # 2 - 5 on the 20th, 3 - 0 on the 21st
     at = open_page("pages/timeline.py", grain="day", split="country", show="lines")
-    assert {trace["name"] for trace in _figures(at)[0]["data"]} == {"Iraq", "Syria"}
+    assert {trace["name"] for trace in _figures(at)[0]["data"] if trace.get("showlegend") is not False} == {"Iraq", "Syria"}
+
+
+def _chart_csvs(monkeypatch) -> list:
+    """Records the CSV of every chart a page draws (show_chart), in order, as the reader
+    downloads it: a frame read back from the CSV's bytes, its "# " lines skipped."""
+    import io
+
+    import pandas as pd
+
+    import dashboard.frame
+
+    written = []
+    write = dashboard.frame.csv_bytes
+
+    def recording(table, about=None):
+        data = write(table, about)
+        written.append(pd.read_csv(io.BytesIO(data), skiprows=len(about or []), keep_default_na=False,
+                                   na_values=[""]))
+        return data
+
+    monkeypatch.setattr(dashboard.frame, "csv_bytes", recording)
+    return written
+
+
+@pytest.mark.parametrize(("show", "measure"), [("lines", "strikes"), ("share", "strikes"), ("lines", "engagements")])
+def test_each_period_of_the_timeline_lines_hovers_its_own_values(starter_url, use_database, monkeypatch, show,
+                                                                   measure):
+    """Per month, by country, as lines: at Feb 2017 the shared hover label read "unknown: 3
+    strikes", March's, though the chart's CSV has no February row for "unknown": Plotly's unified
+    hover takes a trace's nearest point where it has none at the period. Each period's label now
+    shows that period's rows of the CSV and nothing else, and each line has a point of the CSV's
+    number wherever the CSV has one (0 where its group had no strikes that month)."""
+    csvs = _chart_csvs(monkeypatch)
+    use_database(starter_url)
+    at = open_page("pages/timeline.py", grain="month", split="country", show=show, measure=measure)
+    assert not at.exception, _errors(at)
+    figure, table = _figures(at)[0], csvs[0]
+    value = "share" if show == "share" else measure
+    rows = {(period, group): number for period, group, number in table[["period", "group", value]].itertuples(index=False)}
+    periods = sorted({period for period, _group in rows})
+    groups = list(dict.fromkeys(table["group"]))
+    assert len(periods) > 40 and {"Iraq", "Syria", "unknown"} <= set(groups)
+    # the CSV: a row for every group in every period it holds; an empty cell only for "not reported"
+    assert sorted(rows) == sorted((period, group) for period in periods for group in groups)
+    if value != "engagements":
+        assert not table[value].isna().any()
+
+    def number(figure_value) -> str:
+        if figure_value is None or figure_value != figure_value:
+            return "not reported"
+        return f"{figure_value:.0f}%" if show == "share" else f"{figure_value:,.0f} {measure}"
+
+    # each line: at each period, the CSV's number (a break where the CSV's cell is empty)
+    lines = {trace["name"]: trace for trace in figure["data"] if trace.get("showlegend") is not False}
+    assert list(lines) == groups
+    for group, trace in lines.items():
+        drawn = {x[:10]: y for x, y in zip(trace["x"], _values(trace["y"]), strict=True)
+                 if y is not None and y == y}
+        expected = {period: rows[period, group] for period in periods if rows[period, group] == rows[period, group]}
+        assert drawn.keys() == expected.keys(), group
+        assert all(abs(drawn[period] - expected[period]) < 0.01 for period in drawn), group
+    # the hover: every trace that takes the hover has a point at every period, and no other x, so
+    # Plotly never reaches for a neighbour's; its label at a period lists that period's rows alone
+    hovering = [trace for trace in figure["data"] if trace.get("hoverinfo") != "skip"]
+    assert hovering
+    labels: dict[str, list[str]] = {}
+    for trace in hovering:
+        xs = [x[:10] for x, y in zip(trace["x"], _values(trace["y"]), strict=True) if y is not None and y == y]
+        assert xs == periods, trace.get("name")
+        texts = trace["customdata"] if "%{customdata}" in trace["hovertemplate"] else None
+        assert texts is not None, "a label written from the CSV's rows of its period"
+        for x, text in zip(xs, texts, strict=True):
+            labels.setdefault(x, []).extend(re.sub(r"<[^>]+>", "", line).strip("● ")
+                                            for line in text.split("<br>"))
+    for period in periods:
+        assert labels[period] == [f"{group}: {number(rows[period, group])}" for group in groups], period
+    if (show, measure) == ("lines", "strikes"):
+        assert rows["2017-02-01", "unknown"] == 0 and rows["2017-03-01", "unknown"] == 3
+        assert "unknown: 0 strikes" in labels["2017-02-01"]
 
 
 def test_text_from_a_release_or_a_file_is_shown_as_written(factory, database_url, use_database):
@@ -824,3 +1012,28 @@ def test_text_from_a_release_or_a_file_is_shown_as_written(factory, database_url
     at = open_page("pages/areas.py", drill="place:![p](http://host.invalid/t.png)")
     assert not at.exception, _errors(at)
     assert not live_markdown(at)
+
+
+def test_a_bar_that_rests_on_a_release_that_does_not_add_up_says_so(factory, database_url, use_database):
+    """The tallest week of 2017 once rested on a release stating 13 strikes whose lines made
+    125, and nothing on the Timeline said so: a bar and the reports behind it now name such a
+    release. Here DAY_ONE states 6 strikes where its lines add up to 7."""
+    from db.ingest import ingest_files
+    from db.queries import strike_reports
+
+    over = DAY_ONE.replace("conducting 7 strikes", "conducting 6 strikes")
+    ingest_files(factory, [("day1.txt", over.encode()), ("day2.txt", DAY_TWO.encode())])
+    use_database(database_url)
+    at = open_page("pages/timeline.py", grain="day", split="country")
+    assert not at.exception, _errors(at)
+    bars = [trace for trace in _figures(at)[0]["data"] if trace["type"] == "bar"]
+    hovers = {(trace["name"], str(x)[:10]): row[3] for trace in bars for x, row in zip(trace["x"], trace["customdata"],
+                                                                                        strict=True)}
+    # 20 July: Syria's 5 and Iraq's 2 come from DAY_ONE; 21 July (DAY_TWO) adds up
+    assert "5 of them from releases whose totals and lines differ" in hovers[("Syria", "2017-07-20")]
+    assert "2 of them from releases whose totals and lines differ" in hovers[("Iraq", "2017-07-20")]
+    assert hovers[("Iraq", "2017-07-21")] == ""
+    with factory() as session:
+        reports = strike_reports(session, Filters())
+    differs = dict(zip(reports["date"].astype(str), reports["release_differs"].astype(bool), strict=False))
+    assert differs == {"2017-07-20": True, "2017-07-21": False}

@@ -386,7 +386,7 @@ def test_strike_reports_return_the_sentences(two_days):
     frame = q(two_days, "strike_reports", Filters())
     assert list(frame.columns) == [
         "report_id", "release_id", "published", "date", "country", "place", "location_raw",
-        "strikes", "engagements", "sentence", "source", "title", "itemised",
+        "strikes", "engagements", "sentence", "source", "title", "itemised", "release_differs",
     ]
     # the lines, and after each release's lines the engagements each country states
     assert rows(frame, "date", "country", "place", "strikes", "itemised") == [

@@ -9,6 +9,7 @@ On the hand-counted releases of tests/sample_releases.py: DAY_ONE, strikes on 20
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -107,27 +108,29 @@ def _facts(**changes) -> SummaryFacts:
         previous=Headline(920, 1100, 30, 40, 310),
         comparison=compare_with_previous_period(filters, MAY, date(2014, 8, 8)),
         by_country={"Syria": 640, "Iraq": 172}, top_places=[("Raqqa", 301), ("Mosul", 122), ("Tabqa", 50)],
-        top_target=("tactical unit", 410), coverage=Coverage(MAY[0], MAY[1], 30, 31, 31, 31, 0, 30), published=[],
+        top_target=("tactical unit", 410), coverage=Coverage(MAY[0], MAY[1], 30, 31, 31, 31, 0, 30), reference=None,
     )
     return replace(facts, **changes)
 
 
 def test_a_month_with_its_published_total():
     total = PublishedComparison("all", MAY[0], MAY[1], 846, 812, "CJTF-OIR", None)
-    assert written_summary(_facts(published=[total])) == (
+    assert written_summary(_facts(reference=total)) == (
         "From 1 to 31 May 2017 the releases in the data report 812 strikes (Syria 640, Iraq 172) and 1,000 "
         "engagements, 12% fewer than in the previous 31 days (31 March to 30 April 2017). The places with the most "
         "strikes were Raqqa (301) and Mosul (122). The target type hit most often was “tactical unit” (410 targets, "
-        "a lower bound). The data hold 96% of the 846 strikes the coalition reported from 1 to 31 May 2017."
+        "a lower bound). The data hold 96% of the 846 strikes the coalition reported from 1 to 31 May 2017 (the shortest "
+        "published period that covers this one)."
     )
 
 
 def test_a_period_the_data_barely_cover_says_so_first():
     total = PublishedComparison("Syria", MAY[0], MAY[1], 6000, 640, "CJTF-OIR", None)
-    text = written_summary(_facts(published=[total], filters=Filters(start=MAY[0], end=MAY[1], countries=("Syria",)),
+    text = written_summary(_facts(reference=total, filters=Filters(start=MAY[0], end=MAY[1], countries=("Syria",)),
                                   by_country={"Syria": 640}))
     assert text.startswith("The data barely cover this period: they hold 11% of the 6,000 strikes the coalition "
-                           "reported in Syria from 1 to 31 May 2017, so every figure below undercounts. ")
+                           "reported in Syria from 1 to 31 May 2017 (the shortest published period that covers this "
+                           "one), so every figure below undercounts. ")
     assert "report 812 strikes and 1,000 engagements in Syria," in text  # one country: no split
     assert "The data hold" not in text  # said once, first
     few_days = _facts(coverage=Coverage(MAY[0], MAY[1], 3, 9, 31, 9, 0, 3))
@@ -162,3 +165,75 @@ def test_period_words():
     assert period_words(D20, D20) == "on 20 July 2017"
     assert period_words(date(2017, 4, 28), date(2017, 5, 3)) == "from 28 April to 3 May 2017"
     assert period_words(date(2016, 12, 30), date(2017, 1, 2)) == "from 30 December 2016 to 2 January 2017"
+
+
+# Views whose words once quoted a period inside them: the default view held against May 2018,
+# Syria 2017 against 2 Oct 2017, Syria over the whole campaign against the 2019 summary's span.
+FIRST, LAST = date(2014, 9, 15), date(2019, 1, 13)  # the starter data's days
+QUOTED = re.compile(r"the coalition reported(?: in \w+)? (?:from (\d+ \w+(?: \d{4})?) to (\d+ \w+ \d{4})|on (\d+ \w+ \d{4}))")
+
+
+def _quoted_periods(text: str) -> list[tuple[date, date]]:
+    from datetime import datetime
+
+    periods = []
+    for start, end, day in QUOTED.findall(text):
+        end = datetime.strptime(end or day, "%d %B %Y").date()
+        start = datetime.strptime(start if start.count(" ") == 2 else f"{start} {end.year}", "%d %B %Y").date() \
+            if start else end
+        periods.append((start, end))
+    return periods
+
+
+@pytest.mark.parametrize(("filters", "period"), [
+    (Filters(), (FIRST, LAST)),
+    (Filters(start=date(2017, 1, 1), end=date(2017, 12, 31), countries=("Syria",)), (date(2017, 1, 1), date(2017, 12, 31))),
+    (Filters(countries=("Syria",)), (FIRST, LAST)),
+    (Filters(start=date(2015, 1, 1), end=date(2015, 12, 31), places=("Mosul",)), (date(2015, 1, 1), date(2015, 12, 31))),
+    (Filters(start=date(2019, 1, 1), end=date(2019, 3, 31)), (date(2019, 1, 1), date(2019, 3, 31))),
+    (Filters(start=date(2018, 5, 7), end=date(2018, 5, 13)), (date(2018, 5, 7), date(2018, 5, 13))),
+])
+def test_a_view_is_held_only_against_a_published_period_that_covers_it(starter_factory, filters, period):
+    from dashboard.record import record_note
+
+    shown = overview(starter_factory, filters, period, FIRST)
+    text = written_summary(shown.summary)
+    for start, end in _quoted_periods(text):
+        assert start <= period[0] and end >= period[1], (text, start, end)
+    reference = shown.reference
+    note = record_note(shown.reference, shown.latest, filters)
+    if reference is not None:
+        # the words (where they speak of the period's strikes) and the box quote the same figure
+        assert text.startswith("No release in the data gives strike counts") or \
+            f"{reference.share:.0%} of the {reference.published:,} strikes" in text
+        assert f"The data hold {reference.held:,} of the {reference.published:,} strikes" in note
+        assert f"({reference.share:.0%})" in note
+    else:
+        assert "no total it published covers the whole of this view" in (note or "no total it published covers the "
+                                                                                "whole of this view")
+        assert "the coalition reported" not in text
+
+
+def test_the_default_view_is_held_against_the_total_that_covers_it(starter_factory):
+    shown = overview(starter_factory, Filters(), (FIRST, LAST), FIRST)
+    assert (shown.reference.period_start, shown.reference.as_of, shown.reference.published) == \
+        (date(2014, 8, 8), date(2019, 3, 31), 34_464)
+    assert "of the 34,464 strikes the coalition reported from 8 August 2014 to 31 March 2019" in \
+        written_summary(shown.summary)
+    # a quarter between two cumulative totals: their difference, named as such
+    quarter = overview(starter_factory, Filters(start=date(2019, 1, 1), end=date(2019, 3, 31)),
+                       (date(2019, 1, 1), date(2019, 3, 31)), FIRST)
+    assert quarter.reference.published == 34_464 - 32_397 and quarter.reference.since == date(2018, 12, 31)
+    assert written_summary(quarter.summary).startswith(
+        "The data barely cover this period: they hold 0% of the 2,067 strikes the coalition reported from 1 January "
+        "to 31 March 2019 (the shortest published period that covers this one: its total to 31 March 2019 less its "
+        "total to 31 December 2018)")
+
+
+def test_a_previous_period_partly_before_the_data_gives_no_percentage(starter_factory):
+    year = Filters(start=date(2015, 1, 1), end=date(2015, 12, 31), places=("Mosul",))
+    shown = overview(starter_factory, year, (year.start, year.end), FIRST)
+    text = written_summary(shown.summary)
+    assert "% more than" not in text and "% fewer than" not in text
+    assert (f"against {shown.previous.strikes:,} strikes in the previous 365 days (1 January to 31 December 2014), of "
+            "which the data reach only the last 108 (they start on 15 September 2014)") in text
