@@ -19,8 +19,10 @@ from dashboard.downloads import csv_bytes, export_bytes
 from dashboard.page_data.common import FrameData, load_frame
 from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import (
+    EARLIEST_DATE,
     FILTER_FIELDS,
     FILTER_PARAMS,
+    LATEST_DATE,
     filter_chips,
     filters_from_params,
     params_without,
@@ -173,9 +175,12 @@ def filter_bar(frame: FrameData) -> Filters:
     sidebar.selectbox("Period", list(presets), index=None, key=_widget_key("period"), placeholder="A year, a quarter ...",
                       on_change=_apply_preset, args=(presets,),
                       help="Sets the strike dates below; or type dates there (Enter applies them).")
+    # a URL naming only a start after the data's last day (or an end before its first) is shown
+    # as the period between them, not as dates the wrong way round
+    shown = tuple(sorted((filters.start or first, filters.end or last)))
     chosen = sidebar.date_input(
-        "Strike dates", value=(filters.start or first, filters.end or last), min_value=date(2014, 1, 1),
-        max_value=date(2030, 12, 31), key=_widget_key("dates"), format="YYYY-MM-DD",
+        "Strike dates", value=shown, min_value=EARLIEST_DATE,
+        max_value=LATEST_DATE, key=_widget_key("dates"), format="YYYY-MM-DD",
     )
     if isinstance(chosen, tuple) and len(chosen) == 2:
         start, end = chosen

@@ -26,11 +26,22 @@ FILTER_PARAMS = ("start", "end", *LIST_PARAMS)
 Params = Mapping[str, str | list[str]]
 
 
+# the dates a view can name: the date field offers no other, and a date far outside them
+# (9999-12-31) overflows the day arithmetic of periods
+EARLIEST_DATE, LATEST_DATE = date(2014, 1, 1), date(2030, 12, 31)
+# the largest id a URL can name: PostgreSQL's integer; a larger one cannot be a row
+LARGEST_ID = 2**31 - 1
+# the most places the Areas trend draws side by side
+MOST_TREND_PLACES = 8
+
+
 def _date(value: str | None) -> date | None:
+    """A URL's date, clamped to the dates a view can name; None when it is not a date."""
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         return None
+    return min(max(day, EARLIEST_DATE), LATEST_DATE) if day else None
 
 
 def _list(value: str | list[str] | None) -> tuple[str, ...]:
@@ -65,9 +76,10 @@ def _choice(params: Params, name: str, choices: tuple[str, ...], default: str) -
 def _int(params: Params, name: str) -> int | None:
     value = _one(params.get(name))
     try:
-        return int(value) if value else None
+        number = int(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number <= LARGEST_ID else None
 
 
 WHOLE_CAMPAIGN = "the whole campaign"
@@ -231,7 +243,7 @@ class AreasView:
         trend = _one(params.get("trend"))
         return cls(
             drill=Area.parse(_one(params.get("drill"))),
-            trend=tuple(name for name in trend.split(",") if name) if trend is not None else None,
+            trend=tuple(name for name in trend.split(",") if name)[:MOST_TREND_PLACES] if trend is not None else None,
             compare_a=_one(params.get("cmp_a")),
             compare_b=_one(params.get("cmp_b")),
         )

@@ -12,7 +12,7 @@ from dashboard.frame import page_context, scroll_to, show_chart, show_strike_rep
 from dashboard.page_data.areas import UNKNOWN, load_area_figures, load_areas, load_place_trend, share_of_view
 from dashboard.page_data.common import load_reports_behind
 from dashboard.record import itemised_share_note, plain
-from dashboard.view_state import Area, AreasView
+from dashboard.view_state import MOST_TREND_PLACES, Area, AreasView
 
 view = page_context("Areas")
 filters, source = view.filters, view.source
@@ -119,11 +119,11 @@ TREND_KEY = "areas_trend_places"
 if TREND_KEY in st.session_state:
     # keep only places still in view (a filter change can remove some)
     st.session_state[TREND_KEY] = [name for name in st.session_state[TREND_KEY] if name in place_options]
-    chosen = st.multiselect("Places", place_options, key=TREND_KEY, max_selections=8,
+    chosen = st.multiselect("Places", place_options, key=TREND_KEY, max_selections=MOST_TREND_PLACES,
                             placeholder="Choose places to compare")
 else:
     default = [name for name in asked.trend if name in place_options] if asked.trend is not None else place_options[:3]
-    chosen = st.multiselect("Places", place_options, default=default, key=TREND_KEY, max_selections=8,
+    chosen = st.multiselect("Places", place_options, default=default, key=TREND_KEY, max_selections=MOST_TREND_PLACES,
                             placeholder="Choose places to compare")
 trend = load(load_place_trend, filters, tuple(chosen))
 title = view.chart_title("Strikes per month, by place")

@@ -1037,3 +1037,54 @@ def test_a_bar_that_rests_on_a_release_that_does_not_add_up_says_so(factory, dat
         reports = strike_reports(session, Filters())
     differs = dict(zip(reports["date"].astype(str), reports["release_differs"].astype(bool), strict=False))
     assert differs == {"2017-07-20": True, "2017-07-21": False}
+
+
+ANALYSIS_PAGES = ("pages/overview.py", "pages/timeline.py", "pages/areas.py", "pages/targets.py",
+                  "pages/releases.py", "pages/data_quality.py")
+
+
+@pytest.mark.parametrize("page", ANALYSIS_PAGES)
+@pytest.mark.parametrize("params", [{"start": "2013-12-31"}, {"start": "9999-12-31"}, {"end": "0001-01-01"},
+                                    {"start": "1900-01-01", "end": "9999-12-31"}])
+def test_a_date_no_view_can_name_is_clamped(page, params, starter_url, use_database):
+    """A start before 2014 raised StreamlitValueBelowMinError on every analysis page, and
+    9999-12-31 or 0001-01-01 an OverflowError: each is taken as the nearest date the date
+    field offers."""
+    use_database(starter_url)
+    at = open_page(page, **params)
+    assert not at.exception, _errors(at)
+    start, end = at.sidebar.date_input[0].value
+    assert date(2014, 1, 1) <= start <= end <= date(2030, 12, 31)
+    assert at.query_params.get("start", start.isoformat()) == start.isoformat()
+
+
+@pytest.mark.parametrize("release", ["99999999999999999999999", "2147483648", "-1", "0"])
+def test_a_release_id_no_row_can_have_opens_the_list(release, two_days, use_database):
+    """/releases?release=99999999999999999999999 raised OverflowError on SQLite and showed a
+    DataError with its SQL on PostgreSQL: an id outside PostgreSQL's integer is no release."""
+    use_database(two_days)
+    at = open_page("pages/releases.py", release=release, report=release)
+    assert not at.exception, _errors(at)
+    assert "release" not in at.query_params
+
+
+def test_more_trend_places_than_the_chart_draws_keeps_the_first(starter_url, use_database):
+    """/areas?trend= with 9 places raised StreamlitSelectionCountExceedsMaxError."""
+    from dashboard.view_state import MOST_TREND_PLACES
+
+    use_database(starter_url)
+    first = open_page("pages/areas.py")
+    places = [option for option in first.multiselect(key="areas_trend_places").options][:MOST_TREND_PLACES + 1]
+    assert len(places) == MOST_TREND_PLACES + 1
+    at = open_page("pages/areas.py", trend=",".join(places))
+    assert not at.exception, _errors(at)
+    assert at.multiselect(key="areas_trend_places").value == places[:MOST_TREND_PLACES]
+
+
+def test_no_error_shows_its_details_to_a_visitor():
+    """A failing query showed PostgreSQL's DataError with the raw SQL to anonymous visitors:
+    the app shows that an error happened, and its details go to the server's log only."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"
