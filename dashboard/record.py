@@ -25,6 +25,20 @@ def _where(scope: str) -> str:
     return "" if scope == "all" else f" in {scope}"
 
 
+# what a count above a published figure says, wherever it is shown
+EXCESS_WORDS = ("More than the coalition published: some strikes in the data are counted twice or too many "
+                "(the audit on Data quality lists each total the data exceed).")
+
+
+def published_rows(items: list[PublishedComparison], with_scope: bool) -> list[dict]:
+    """The rows of a table of published totals beside the data's count: a share where the data
+    hold part of a figure, and where they count more, the excess instead of a share."""
+    return [{"from": item.period_start, "to": item.as_of, **({"scope": item.scope} if with_scope else {}),
+             "published": item.published, "in the data": item.held,
+             "share": None if item.excess else item.share, "above published": item.excess or None,
+             "stated by": item.who_stated, "source": link_or_none(item.url)} for item in items]
+
+
 def held_statement(comparison: PublishedComparison, why: str = "") -> str:
     """"The data hold 17,008 of the 32,397 strikes the coalition reported from 8 Aug 2014 to
     31 Dec 2018 (52%).": one published figure against the data's strikes for the same days,
@@ -33,6 +47,9 @@ def held_statement(comparison: PublishedComparison, why: str = "") -> str:
         days = f"on {_day(comparison.as_of)}"
     else:
         days = f"from {_day(comparison.period_start)} to {_day(comparison.as_of)}"
+    if comparison.excess:
+        return (f"The data count {comparison.held:,} strikes{_where(comparison.scope)} {days}, {comparison.excess:,} more "
+                f"than the {comparison.published:,} the coalition reported{': ' + why if why else ''}. {EXCESS_WORDS}")
     return (f"The data hold {comparison.held:,} of the {comparison.published:,} strikes the coalition reported"
             f"{_where(comparison.scope)} {days} ({share_text(comparison.share)}){': ' + why if why else ''}.")
 

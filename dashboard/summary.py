@@ -10,6 +10,7 @@ from datetime import date
 
 from dashboard.charts import ENGAGEMENTS_REPORTED_FROM
 from dashboard.comparison import Comparison
+from dashboard.record import EXCESS_WORDS
 from dashboard.shares import share_text
 from db.queries import Coverage, Filters, Headline, PublishedComparison
 from loaders.records import COUNTRIES
@@ -136,7 +137,11 @@ def written_summary(facts: SummaryFacts) -> str:
         kind, targets = facts.top_target
         sentences.append(f"The target type hit most often was “{kind}” ({_count(targets, 'target')}, "
                          "a lower bound).")
-    if total is not None and not (judges and total.share < BARELY):
+    if total is not None and total.excess:
+        sentences.append(f"The data count {_count(total.held, 'strike')}, {total.excess:,} more than the "
+                         f"{total.published:,} the coalition reported{'' if total.scope == 'all' else ' in ' + total.scope} "
+                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}. {EXCESS_WORDS}")
+    elif total is not None and not (judges and total.share < BARELY):
         sentences.append(f"The data hold {share_text(total.share)} of the {_count(total.published, 'strike')} the coalition "
                          f"reported{'' if total.scope == 'all' else ' in ' + total.scope} "
                          f"{period_words(total.period_start, total.as_of)}{_covering(total)}.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -16,12 +17,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.ingest import SAME_LIST_LINES
+from db.ingest import SAME_LIST_LINES, strike_day
 from db.models import Diagnostic, Place, PublishedTotal, Release, StrikeReport
 from db.queries.filters import Filters
 from db.queries.frames import as_date
 from db.queries.published_totals import strikes_held
 from db.summaries import stated_overall_strikes
+from loaders.records import ParsedRelease
 
 REASONS_FILE = Path(__file__).resolve().parent / "audit_reasons.csv"
 
@@ -160,14 +162,20 @@ def _release_totals(session: Session, releases: dict, diagnostics: dict, finding
                       release_id=release_id, day=as_date(row.period_start) if row.period_start else None, reason=yet)
 
 
-def _published_totals(session: Session, finding):
+def _published_periods(session: Session):
+    """(first day, last day, scope, strikes published, who stated it) of every published total
+    (the largest where two state one period)."""
     statement = (select(PublishedTotal.period_start, PublishedTotal.as_of_date, PublishedTotal.scope,
                         func.max(PublishedTotal.strikes), func.min(PublishedTotal.who_stated))
                  .outerjoin(Release, Release.id == PublishedTotal.release_id)
                  .where((PublishedTotal.release_id.is_(None)) | Release.is_current.is_(True))
                  .group_by(PublishedTotal.period_start, PublishedTotal.as_of_date, PublishedTotal.scope))
     for start, end, scope, published, who in session.execute(statement):
-        start, end = as_date(start), as_date(end)
+        yield as_date(start), as_date(end), scope, published, who
+
+
+def _published_totals(session: Session, finding):
+    for start, end, scope, published, who in _published_periods(session):
         held = strikes_held(session, start, end, scope)
         if held > published:
             subject = f"{scope} {start.isoformat()} to {end.isoformat()}"
@@ -237,3 +245,33 @@ def _countries(session: Session, diagnostics: dict, finding):
                       f"{_strikes(row.strikes or 0)} near {row.name} ({row.place_country}) counted in {row.country}",
                       release_id=row.id, day=as_date(row.strike_date), country=row.country, sentence=row.sentence,
                       reason=listed[0] if listed else None)
+
+
+def excess_if_imported(session: Session, releases: Iterable[ParsedRelease], shown: int = 5) -> list[str]:
+    """The published totals importing these releases would push the data above, in words,
+    the largest excess first (at most `shown`, then how many more); nothing is written. A new
+    version is counted on top of the one it replaces, so a correction may warn where its
+    import would not exceed."""
+    added = [(strike_day(parsed, report), report.last_date, report.country, report.strikes)
+             for parsed in releases for report in parsed.strikes if report.strikes]
+    added = [(day, last or day, country, strikes) for day, last, country, strikes in added if day]
+    if not added:
+        return []
+    first, last = min(row[0] for row in added), max(row[1] for row in added)
+    excesses = []
+    for start, end, scope, published, who in _published_periods(session):
+        if start > last or end < first:
+            continue
+        adds = sum(strikes for day, until, country, strikes in added
+                   if day >= start and until <= end and scope in ("all", country))
+        if adds and (held := strikes_held(session, start, end, scope)) + adds > published:
+            where = "" if scope == "all" else f" in {scope}"
+            excesses.append((held + adds - published,
+                             f"the data would count {held + adds:,} strikes{where} from {start} to {end} (now "
+                             f"{held:,}, {adds:,} added) where {who or 'the coalition'} published {published:,}: "
+                             f"{held + adds - published:,} above"))
+    excesses.sort(key=lambda excess: -excess[0])
+    words = [text for _excess, text in excesses[:shown]]
+    if len(excesses) > shown:
+        words.append(f"and {len(excesses) - shown} more published totals")
+    return words

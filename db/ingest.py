@@ -27,9 +27,10 @@ from db.engine import (
 from loaders import ParsedRelease, UnreadableFile, parse_document, read_bytes
 from loaders.dates import assumed_strike_day
 from loaders.gc_pause import gc_paused
+from loaders.numbers import MAX_RELEASE_STRIKES, MOST_STRIKES_A_RELEASE_STATES
 from loaders.published_totals import BadPublishedTotals, read_published_totals
 from loaders.readers import DEFAULT_MAX_BYTES, SourceNote
-from loaders.records import PublishedFigure
+from loaders.records import PublishedFigure, StrikeReport
 
 NEW, DUPLICATE, REVISION, FAILED = "new", "duplicate", "revision", "failed"
 _DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction ended to break a deadlock
@@ -302,6 +303,12 @@ class PlaceIds:
             return self.session.scalar(select(place.c.id).where(place.c.name == key[0], place.c.country == key[1]))
 
 
+def strike_day(parsed: ParsedRelease, report: StrikeReport) -> date | None:
+    """The day a report's strikes are counted on: its own, else the first the release covers,
+    else the day before publication (loaders.dates.assumed_strike_day)."""
+    return report.date or parsed.period_start or assumed_strike_day(parsed.published)
+
+
 @dataclass
 class DerivedRows:
     """The rows write_derived_rows inserted, for the summaries."""
@@ -322,14 +329,13 @@ def write_derived_rows(
                                   sum(len(parsed.strikes) for _release_id, parsed in releases)))
     reports, diagnostics, report_targets = [], [], []
     for release_id, parsed in releases:
-        fallback_day = parsed.period_start or assumed_strike_day(parsed.published)
         rows = parsed.archive_rows or []
         for position, report in enumerate(parsed.strikes):
             report_row = {
                 "id": next(report_ids), "release_id": release_id, "position": position, "country": report.country,
                 "location_raw": report.location_raw, "place_id": places.id_for(report),
                 "location_precision": report.location_precision if report.location else None,
-                "strike_date": report.date or fallback_day, "last_date": report.last_date,
+                "strike_date": strike_day(parsed, report), "last_date": report.last_date,
                 "date_stated": report.date is not None and report.date_in_text,
                 "strikes": report.strikes, "engagements": report.engagements, "block": report.block,
                 "sentence": report.sentence if keep_text else None,
@@ -622,6 +628,11 @@ def read_upload(name: str, data: bytes, max_bytes: int, paste_name: str | None =
     if parsed_list and all(not parsed.strikes and parsed.states_counts for parsed in parsed_list):
         reasons = "; ".join(d.message for parsed in parsed_list for d in parsed.diagnostics[:3])
         raise UnreadableFile(f"no strike statement found: a format the parser does not know ({reasons})")
+    for parsed in parsed_list:
+        if (counted := parsed.counted_strikes) > MAX_RELEASE_STRIKES:
+            raise UnreadableFile(
+                f"{parsed.title or parsed.source} counts {counted:,} strikes, more than any release states (the most "
+                f"is {MOST_STRIKES_A_RELEASE_STATES:,}; at most {MAX_RELEASE_STRIKES:,} are accepted from one release)")
     return ReadFile(releases=parsed_list)
 
 

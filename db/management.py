@@ -10,8 +10,19 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.accounts import Staff, require_staff
+from db.audit import excess_if_imported
 from db.engine import failures_in_words
-from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, plan, plan_published_totals, read_upload
+from db.ingest import (
+    FAILED,
+    NEW,
+    REVISION,
+    FileOutcome,
+    ImportResult,
+    ingest_files,
+    plan,
+    plan_published_totals,
+    read_upload,
+)
 from db.maintenance import UndoPreview, UndoResult, undo_import
 from db.maintenance import undo_preview as preview_undo
 from db.settings import get_settings
@@ -31,10 +42,12 @@ class FilePreview:
     releases: list[ParsedRelease] = field(default_factory=list)
     outcomes: list[str] = field(default_factory=list)  # one per release (or published total)
     published_totals: list[PublishedFigure] = field(default_factory=list)  # a file of published totals
+    # the published totals its import would push the data above (db.audit.excess_if_imported)
+    above_published: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> int:
-        return sum(len(release.diagnostics) for release in self.releases)
+        return sum(len(release.diagnostics) for release in self.releases) + len(self.above_published)
 
 
 def preview(factory: sessionmaker[Session], files: list[tuple[str, bytes]]) -> list[FilePreview]:
@@ -50,10 +63,14 @@ def preview(factory: sessionmaker[Session], files: list[tuple[str, bytes]]) -> l
         with factory() as session:
             if read.published_totals:
                 outcomes = plan_published_totals(session, read.published_totals)
+                above = []
             else:
                 outcomes = plan(session, read.releases)
+                added = [release for release, outcome in zip(read.releases, outcomes, strict=True)
+                         if outcome in (NEW, REVISION)]
+                above = excess_if_imported(session, added)
         outcome = max(set(outcomes), key=outcomes.count) if outcomes else FAILED
-        previews.append(FilePreview(name, outcome, None, read.releases, outcomes, read.published_totals))
+        previews.append(FilePreview(name, outcome, None, read.releases, outcomes, read.published_totals, above))
     return previews
 
 

@@ -174,12 +174,13 @@ _CUMULATIVE_RE = re.compile(
     r"\b(?:to\s+date|first\s+\w+\s+days|for\s+all\s+of|percent|since\s+(?:Aug|the\s+start|\d)|"
     r"tempo|month-to-date|in\s+total|cumulative|over\s+the\s+\d+|during\s+the\s+month|"
     r"a\s+total\s+of|across\s+(?:Iraq|Syria))\b"
-    # "During May, the coalition has conducted 225 strikes": a whole month's figure, not "During May 25-31"
-    rf"|\bduring\s+(?:the\s+month\s+of\s+)?{MONTH_PATTERN}(?!\w)(?!\s*\d{{1,2}}\b)",
+    # "During May, the coalition has conducted 225 strikes", "225 strikes in May", "this month": a
+    # month's figure, not "During May 25-31" or "in May 25-26"
+    rf"|\b(?:during|in)\s+(?:the\s+month\s+of\s+)?{MONTH_PATTERN}(?!\w)(?!\.?\s*\d{{1,2}}\b)|\bthis\s+month\b",
     re.IGNORECASE,
 )
 _CUMULATIVE = Prefiltered(_CUMULATIVE_RE, (
-    "date", "first", "all", "percent", "since", "tempo", "total", "cumulative", "over", "during", "across"))
+    "date", "first", "all", "percent", "since", "tempo", "total", "cumulative", "over", "during", "across", "in", "month"))
 # "Additionally in Iraq, coalition military forces conducted nine strikes ..." is the second
 # country's total of the same day, not a late block.
 LATE_BLOCK_RE = re.compile(

@@ -27,6 +27,12 @@ _ORDINALS = (
 # summary of two weeks of 2019). A count above this bound is a misreading or a forgery: it is
 # recorded as a diagnostic and never counted.
 MAX_PLAUSIBLE_COUNT = 2_500
+# What one release can add: the most any release in the corpus counts is 588 strikes (the
+# two-week summary of January 2019). A release counting more than MAX_RELEASE_STRIKES, in its
+# lines and what it states beyond them, is refused whole: three crafted day totals just under
+# MAX_PLAUSIBLE_COUNT would otherwise double the campaign.
+MOST_STRIKES_A_RELEASE_STATES = 588
+MAX_RELEASE_STRIKES = 1_000
 
 _tens_alt = "|".join(_TENS)
 _units_alt = "|".join(sorted(_UNITS, key=len, reverse=True))

@@ -38,7 +38,10 @@ _MONTH_BEFORE = re.compile(
 )
 _SINCE_START = re.compile(r"\b(?:to\s+date|a\s+total\s+of|across\s+(?:Iraq|Syria)|since\s+(?:Aug\.?\w*\s+8|the\s+start))",
                           re.IGNORECASE)
-_SCOPE = re.compile(r"\b(?:in|across)\s+(?P<country>Iraq|Syria)\b")
+# "in Iraq", never the first country of "in Iraq and Syria" (both: scope all)
+_SCOPE = re.compile(r"\b(?:in|across)\s+(?P<country>Iraq|Syria)\b(?!\s+and\s+(?:Iraq|Syria)\b)")
+# "225 strikes this month", "So far this month": from the first of the release's month
+_THIS_MONTH = re.compile(r"\bthis\s+month\b", re.IGNORECASE)
 
 
 def _month_year(month: int, year_text: str | None, published: date | None) -> int | None:
@@ -71,6 +74,8 @@ def _period(text: str, count_start: int, count_end: int, published: date | None)
                 return None
             return first, min(first + timedelta(days=days - 1), month_end(first))
         return first, month_end(first)
+    if _THIS_MONTH.search(text):
+        return (published.replace(day=1), None) if published else None
     if _SINCE_START.search(text):
         return CAMPAIGN_START, None
     return None

@@ -139,6 +139,11 @@ class ParsedRelease:
     published_figures: list[PublishedFigure] = field(default_factory=list)
     states_counts: bool = True  # False for a narrative summary that gives no strike counts
 
+    @property
+    def counted_strikes(self) -> int:
+        """The strikes the release adds: its lines and what it states beyond them."""
+        return sum(report.strikes or 0 for report in self.strikes)
+
     def late_on_top(self) -> Totals:
         """What the release's late blocks state beyond its overall total (those the overall does
         not include: loaders.count_of_record): counted on top of it."""

@@ -9,8 +9,8 @@ from dashboard.frame import page_context, show_chart
 from dashboard.page_data.overview import load_overview
 from dashboard.record import (
     crossing_note,
-    link_or_none,
     not_itemised_note,
+    published_rows,
     record_note,
     releases_note,
     source_markdown,
@@ -98,9 +98,7 @@ if shorter:
     with st.expander(f"Totals the coalition published for {len(shorter)} shorter period"
                      f"{'' if len(shorter) == 1 else 's'} in view, beside the data's count"):
         st.dataframe(
-            [{"from": item.period_start, "to": item.as_of, "scope": item.scope, "published": item.published,
-              "in the data": item.held, "share": item.share, "stated by": item.who_stated, "source": link_or_none(item.url)}
-             for item in shorter],
+            published_rows(shorter, with_scope=True),
             hide_index=True, width="stretch", key="overview_published",
             column_config={"share": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),
                            "source": st.column_config.LinkColumn("source")},

@@ -12,7 +12,7 @@ from dashboard.frame import page_context, scroll_to, show_chart, show_strike_rep
 from dashboard.milestones import milestones_between
 from dashboard.page_data.common import load_reports_behind
 from dashboard.page_data.timeline import load_timeline_chart, load_whole_record
-from dashboard.record import crossing_note, link_or_none, plain, scope_of
+from dashboard.record import crossing_note, plain, published_rows, scope_of
 from dashboard.series import SHOW_MODES, difference, every_group_every_period, largest_groups, shares
 from dashboard.view_state import MEASURES, TimelineView, clicked_period, period_label
 from db.queries import GRAINS, SPLITS
@@ -135,8 +135,7 @@ if record.shorter:
     st.caption(f"Totals the coalition published for shorter periods of the dates in view ({scope if scope != 'all' else 'both countries'}), "
                "beside the strikes the data count for the same days.")
     st.dataframe(
-        [{"from": item.period_start, "to": item.as_of, "published": item.published, "in the data": item.held,
-          "share": item.share, "stated by": item.who_stated, "source": link_or_none(item.url)} for item in record.shorter],
+        published_rows(record.shorter, with_scope=False),
         hide_index=True, width="stretch", key="timeline_published",
         column_config={"share": st.column_config.ProgressColumn("share", format="percent", min_value=0, max_value=1),
                        "source": st.column_config.LinkColumn("source")},

@@ -88,6 +88,9 @@ else:
         with st.expander(f"{plain(item.name)}: {item.outcome}", expanded=len(previews) == 1):
             if item.reason:
                 st.error(plain(item.reason))
+            for excess in item.above_published:
+                st.warning(f"Importing this file: {plain(excess)}. A release rarely adds so many; check it against "
+                           "its source before importing.", icon=":material/warning:")
             if item.published_totals:
                 st.caption("Totals the coalition published, kept as reference beside the data's own totals; "
                            "a total stored already is skipped.")

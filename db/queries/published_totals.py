@@ -36,8 +36,15 @@ class PublishedComparison:
         return self.period_start == CAMPAIGN_START
 
     @property
+    def excess(self) -> int:
+        """The strikes the data count above the published figure: never coverage, a flag (the
+        audit's published-totals check lists each on Data quality)."""
+        return max(0, self.held - self.published)
+
+    @property
     def share(self) -> float:
-        return self.held / self.published if self.published else 0.0
+        """What the data hold of the published figure, 0 to 1 (1 where they count more: see excess)."""
+        return min(1.0, self.held / self.published) if self.published else 0.0
 
 
 def published_totals(session: Session) -> pd.DataFrame:
