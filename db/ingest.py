@@ -31,6 +31,7 @@ from loaders.numbers import MAX_RELEASE_STRIKES, MOST_STRIKES_A_RELEASE_STATES
 from loaders.published_totals import BadPublishedTotals, read_published_totals
 from loaders.readers import DEFAULT_MAX_BYTES, SourceNote
 from loaders.records import PublishedFigure, StrikeReport
+from loaders.release_parser import find_release_date
 
 NEW, DUPLICATE, REVISION, FAILED = "new", "duplicate", "revision", "failed"
 _DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a transaction ended to break a deadlock
@@ -142,10 +143,23 @@ class _Version:
     published: date | None = None
     period: tuple[date | None, date | None] = (None, None)
     stated: int | None = None  # the overall strikes it states
+    # its itemised lines' sentences, and whether its text has a dateline; None: not known yet
+    # (stored before this file; looked up when a copy without a dateline meets it)
+    sentences: frozenset[str] | None = None
+    dateline: bool | None = None
 
 
 def _stated(parsed: ParsedRelease) -> int | None:
     return summaries.stated_overall_strikes({key: totals.as_dict() for key, totals in parsed.stated_totals.items()})
+
+
+def line_sentences(sentences: Iterable[str | None]) -> frozenset[str]:
+    """The sentences of a release's itemised lines, as one set (whitespace as one space)."""
+    return frozenset(" ".join(sentence.split()) for sentence in sentences if sentence)
+
+
+def _parsed_sentences(parsed: ParsedRelease) -> frozenset[str]:
+    return line_sentences(report.sentence for report in parsed.strikes if report.itemised and report.strikes)
 
 
 def _same_release(parsed: ParsedRelease, other: _Version) -> bool:
@@ -196,13 +210,27 @@ class _Planner:
 
     def key_of(self, parsed: ParsedRelease) -> str:
         """The release_key a release is stored under: its own, or that of the counted copy of the
-        same release it meets under another date (see _same_release)."""
+        same release it meets under another date (see _same_release, _copy_without_dateline)."""
         key = release_key(parsed)
         if key not in self.current:
             same = self.by_list.get(parsed_list_key(parsed))
-            if same is not None and _same_release(parsed, same):
+            if same is not None and (_same_release(parsed, same) or self._copy_without_dateline(parsed, same)):
                 return same.key
         return key
+
+    def _copy_without_dateline(self, parsed: ParsedRelease, other: _Version) -> bool:
+        """A short list under another date is the same release when one of the two texts has no
+        dateline (its date came from a file name or an index: a repost) and their lines are the
+        same sentences, word for word; it need not state an overall total."""
+        if other.sentences is None:
+            release, report = models.Release, models.StrikeReport
+            raw = self.session.scalar(select(release.raw_text).where(release.id == other.id))
+            other.dateline = bool(raw) and find_release_date(raw) is not None
+            other.sentences = line_sentences(self.session.scalars(
+                select(report.sentence).where(report.release_id == other.id, report.itemised.is_(True),
+                                              report.strikes > 0)))
+        sentences = _parsed_sentences(parsed)
+        return bool(sentences) and not (parsed.dateline and other.dateline) and sentences == other.sentences
 
     def outcome(self, parsed: ParsedRelease) -> tuple[str, _Version | None]:
         """(new | duplicate | revision, the version it meets: the stored copy or the counted one)."""
@@ -226,7 +254,8 @@ class _Planner:
         """Note a release of this file as stored; returns its version (id None until inserted)."""
         key = self.key_of(parsed)
         version = _Version(None, parsed.format, _is_complete(parsed), counted, key=key, published=parsed.published,
-                           period=(parsed.period_start, parsed.period_end), stated=_stated(parsed))
+                           period=(parsed.period_start, parsed.period_end), stated=_stated(parsed),
+                           sentences=_parsed_sentences(parsed), dateline=parsed.dateline)
         self.by_hash[parsed.content_hash] = version
         if counted:
             self.current[key] = version

@@ -38,11 +38,16 @@ _tens_alt = "|".join(_TENS)
 _units_alt = "|".join(sorted(_UNITS, key=len, reverse=True))
 # Digits only where they are a whole number: never the tail of a longer run, of "-5" or of
 # "2.5", and never more digits than any count has (a run of thousands would not fit an int).
-_DIGITS = r"(?<![\d.\-−])(?<!\d,)(?:\d{1,3}(?:,\d{3}){1,2}|\d{1,7})(?!\d|[.,]\d)"
-NUMBER_PATTERN = (
-    rf"(?:{_DIGITS}|(?:{_tens_alt})(?:[- ](?:{_units_alt}))?|{_units_alt}"
-    rf"|{'|'.join(_TYPOS)})"
-)
+# "2,400" and "2 400" (a space, no-break or thin space between groups); never "400" of "2 400".
+_GROUP = "[ \u00a0\u202f]"
+_DIGITS = (rf"(?<![\d.\-−])(?<!\d,)(?<!\d{_GROUP})"
+           rf"(?:\d{{1,3}}(?:,\d{{3}}){{1,2}}|\d{{1,3}}(?:{_GROUP}\d{{3}}){{1,2}}|\d{{1,7}})(?![\d,.]\d|{_GROUP}\d)")
+_BELOW_HUNDRED = rf"(?:(?:{_tens_alt})(?:[- ](?:{_units_alt}))?|{_units_alt})"
+_BELOW_THOUSAND = rf"(?:{_BELOW_HUNDRED}\s+hundred(?:\s+(?:and\s+)?{_BELOW_HUNDRED})?|{_BELOW_HUNDRED})"
+# "two thousand four hundred ninety-nine" whole: never its "ninety-nine" alone
+_NUMBER_WORDS = (rf"(?<!hundred\s)(?<!thousand\s)(?<!hundred\sand\s)(?<!thousand\sand\s)"
+                 rf"(?:{_BELOW_THOUSAND}\s+thousand(?:,?\s+(?:and\s+)?{_BELOW_THOUSAND})?|{_BELOW_THOUSAND})")
+NUMBER_PATTERN = rf"(?:{_DIGITS}|{_NUMBER_WORDS}|{'|'.join(_TYPOS)})"
 COUNT_PATTERN = rf"(?:{NUMBER_PATTERN}|an?|single)"
 ORDINAL_PATTERN = "|".join(_ORDINALS)
 
@@ -59,11 +64,16 @@ def parse_count(word: str) -> int | None:
     if not _NUMBER_RE.match(token):
         return None
     if token[0].isdigit():
-        return int(token.replace(",", ""))
+        return int(re.sub(r"[,\s]", "", token))
     if token in _UNITS:
         return _UNITS[token]
-    parts = re.split(r"[- ]", token)
-    value = _TENS.get(parts[0], 0)
-    if len(parts) > 1:
-        value += _UNITS.get(parts[1], 0)
-    return value
+    # "two thousand four hundred ninety-nine": each word multiplies or adds
+    total = current = 0
+    for word in re.split(r"[-,\s]+", token):
+        if word == "thousand":
+            total, current = total + current * 1000, 0
+        elif word == "hundred":
+            current *= 100
+        elif word != "and":
+            current += _TENS.get(word) or _UNITS.get(word, 0)
+    return total + current

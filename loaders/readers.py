@@ -323,31 +323,45 @@ def html_to_text(markup: str) -> tuple[str, str | None]:
 # took a minute and 880 MB. The time bound stops a file of few but costly pages.
 MAX_PDF_PAGES = 200
 MAX_PDF_SECONDS = 30
+# A release's page content is a few kilobytes: a stream expanding past this is a compression bomb,
+# refused before it takes memory (pypdf's own limits are 75 MB a stream)
+MAX_PDF_STREAM_BYTES = 10 * 2**20
+_PDF_LIMITS = {name: MAX_PDF_STREAM_BYTES for name in (
+    "zlib_maximum_output_length", "lzw_maximum_output_length", "run_length_maximum_output_length",
+    "array_based_stream_maximum_output_length", "stream_decoding_work_maximum_length")}
 
 
 def pdf_to_text(data: bytes) -> str:
     """Return the text layer of a PDF; UnreadableFile if it has none (a scan), is broken, or is
     larger than any release (by its page count, before any page is read, then by time)."""
-    from pypdf import PdfReader
+    from pypdf import apply_configuration
     from pypdf.errors import LimitReachedError
 
     try:
-        reader = PdfReader(io.BytesIO(data))
-        count = len(reader.pages)  # the document's own count: no page read yet
-        if count > MAX_PDF_PAGES:
-            raise UnreadableFile(f"PDF of {count:,} pages: a release has a few (at most {MAX_PDF_PAGES} are read)")
-        deadline = time.monotonic() + MAX_PDF_SECONDS
-        pages = []
-        for page in reader.pages:
-            pages.append(page.extract_text() or "")
-            if time.monotonic() > deadline:
-                raise UnreadableFile(f"PDF text not read within {MAX_PDF_SECONDS} s: far more than any release holds")
+        with apply_configuration(**_PDF_LIMITS):
+            return _pdf_text(data)
     except UnreadableFile:
         raise
     except LimitReachedError as error:
         raise UnreadableFile(f"PDF whose content expands beyond what is read (a compression bomb?): {error}") from error
     except Exception as error:  # noqa: BLE001 - the PDF library reading a hostile file: any failure means broken
         raise UnreadableFile(f"broken PDF ({type(error).__name__}): {error}") from error
+
+
+def _pdf_text(data: bytes) -> str:
+    """The text of each page, under the page bound and the time bound."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    count = len(reader.pages)  # the document's own count: no page read yet
+    if count > MAX_PDF_PAGES:
+        raise UnreadableFile(f"PDF of {count:,} pages: a release has a few (at most {MAX_PDF_PAGES} are read)")
+    deadline = time.monotonic() + MAX_PDF_SECONDS
+    pages = []
+    for page in reader.pages:
+        pages.append(page.extract_text() or "")
+        if time.monotonic() > deadline:
+            raise UnreadableFile(f"PDF text not read within {MAX_PDF_SECONDS} s: far more than any release holds")
     text = "\n\n".join(page.strip() for page in pages).strip()
     if not text:
         raise UnreadableFile("PDF without a text layer (a scanned image?): no text to parse")
@@ -367,11 +381,16 @@ def read_archive(text: str, source: str) -> SourceDocument:
     return SourceDocument(text=text, source=source, format="archive", archive_rows=rows)
 
 
+def megabytes(size: int) -> str:
+    """A size in the megabytes the Upload page states its limit in (MiB: 20 MB is 20 * 1024 * 1024 bytes)."""
+    return f"{size / 2**20:.1f}".removesuffix(".0") + " MB"
+
+
 def read_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
     """Return the plain text of one release file; UnreadableFile says why it cannot be read."""
     if len(data) > max_bytes:
         raise UnreadableFile(
-            f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit"
+            f"file is {megabytes(len(data))}, over the {megabytes(max_bytes)} limit"
         )
     if not data.strip():
         raise UnreadableFile("empty file")
@@ -399,7 +418,7 @@ def read_path(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> SourceDocument:
     """Read one file from disk (see read_bytes)."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise UnreadableFile(f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit")
+        raise UnreadableFile(f"file is {megabytes(size)}, over the {megabytes(max_bytes)} limit")
     return read_bytes(path.read_bytes(), str(path), max_bytes)
 
 

@@ -138,6 +138,7 @@ class ParsedRelease:
     stated: list[StatedTotal] = field(default_factory=list)
     published_figures: list[PublishedFigure] = field(default_factory=list)
     states_counts: bool = True  # False for a narrative summary that gives no strike counts
+    dateline: bool = True  # False where the text names no date of its own (a file name or index gave it)
 
     @property
     def counted_strikes(self) -> int:

@@ -610,7 +610,8 @@ def parse_release(
 ) -> ParsedRelease:
     """Return the parsed release: its totals, strike reports with targets, and diagnostics.
     period_hint: the days the release covers where its text names none (from its index)."""
-    published = find_release_date(raw) or published_hint
+    dated = find_release_date(raw)
+    published = dated or published_hint
     walker = _Walker(raw, published, segment(raw))
     walker.walk()
     walker.finish()
@@ -641,6 +642,7 @@ def parse_release(
         strikes=walker.reports,
         diagnostics=diagnostics,
         states_counts=states_counts,
+        dateline=dated is not None,
     )
     # the release's own period: its main list and lead (the days of late blocks are earlier
     # releases' days)

@@ -58,7 +58,7 @@ for note in (not_itemised_note(current), crossing_note(shown.crossing)):
 with st.expander("The view in words, to paste into a brief", expanded=True, icon=":material/notes:"):
     # a code block: plain text with a copy button, the figures those above and below
     st.code(written_summary(shown.summary), language=None, wrap_lines=True)
-    st.caption(f"The figures are this page's; source: {view.source}.")
+    st.caption(f"The figures are this page's. {view.source}.")
 
 left, right = st.columns([3, 2])
 with left:

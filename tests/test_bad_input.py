@@ -100,3 +100,67 @@ def test_pdf_with_text_layer_is_read():
     assert parsed.format == "pdf"
     assert parsed.strikes[0].strikes == 3
     assert parsed.strikes[0].country == "Iraq"
+
+
+def test_the_size_limit_is_stated_in_the_pages_megabytes():
+    """The message said "over the 21 MB limit" where the Upload page says 20 MB (2**20 bytes each)."""
+    limit = 20 * 1024 * 1024
+    with pytest.raises(UnreadableFile, match=r"file is 20\.5 MB, over the 20 MB limit"):
+        read_bytes(b"x" * (limit + 512 * 1024), "big.txt", max_bytes=limit)
+
+
+def _pdf_of_streams(streams: list[bytes]) -> bytes:
+    """A one-page PDF whose content is these streams, each compressed (FlateDecode)."""
+    import zlib
+
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ["
+               + b" ".join(b"%d 0 R" % (5 + i) for i in range(len(streams)))
+               + b"] /Resources << /Font << /F1 4 0 R >> >> >>",
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    for content in streams:
+        packed = zlib.compress(content, 9)
+        objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream")
+    out = io.BytesIO(b"%PDF-1.4\n")
+    out.seek(0, io.SEEK_END)
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
+    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
+    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("streams", [[b" " * 40 * 2**20], [b"\0" * 8 * 2**20] * 5],
+                         ids=["one stream of 40 MB", "five streams of 8 MB"])
+def test_a_compression_bomb_is_refused_as_one(streams):
+    """A 300 MB flate bomb was refused as "a PDF without a text layer": a stream expanding past
+    what any release's page holds is refused as a bomb, before it takes the memory."""
+    with pytest.raises(UnreadableFile, match="compression bomb"):
+        read_bytes(_pdf_of_streams([b"BT /F1 12 Tf 72 712 Td (Near Mosul) Tj ET\n", *streams]), "bomb.pdf")
+
+
+def test_a_page_of_text_in_streams_is_still_read():
+    text = b"BT /F1 12 Tf 72 712 Td (Near Mosul, three strikes destroyed an ISIS bunker.) Tj ET\n"
+    document = read_bytes(_pdf_of_streams([text, b" " * 2**20]), "release.pdf")
+    assert "Near Mosul, three strikes" in document.text
+
+
+@pytest.mark.parametrize(("words", "count"), [
+    ("two thousand four hundred ninety-nine", 2_499),
+    ("four hundred and twelve", 412),
+    ("one hundred", 100),
+    ("2 400", 2_400),
+    ("2\u202f400", 2_400),
+    ("ninety-nine", 99),
+])
+def test_a_number_is_read_whole_never_its_tail(words, count):
+    """"two thousand four hundred ninety-nine strikes" read as 99, and "2 400" as 400."""
+    from loaders import parse_release
+
+    release = parse_release(f"SOUTHWEST ASIA, July 22, 2017 — In Iraq:\n\n-- Near Mosul, {words} strikes destroyed "
+                            "an ISIS fighting position.\n", "numbers.txt")
+    assert [(report.location_raw, report.strikes) for report in release.strikes] == [("Mosul", count)]

@@ -272,6 +272,34 @@ def test_a_repost_dated_the_day_after_is_a_version_of_the_release(factory):
     assert _current_strikes(factory) == 3
 
 
+# the same repost without its headline total: only its lines, word for word
+REPOST_OF_LINES = REPOST.split("Strikes in Iraq", 1)[1].replace(
+    "In Iraq, coalition military forces conducted 3 strikes consisting of 3 engagements against ISIS targets:", "")
+
+
+@pytest.mark.parametrize("order", ["original first", "repost first"])
+def test_a_repost_without_dateline_or_total_named_for_another_day_counts_once(factory, order):
+    """A repost without its dateline, named for another day (25 July), counted twice: the check
+    that it is a copy needed a stated overall total and the same days. Its lines are the same
+    sentences, word for word, and one of the two texts has no dateline: the same release,
+    counted once on its first publication."""
+    files = [("2017-07-22_day2.txt", DAY_TWO.encode()), ("2017-07-25_repost.txt", REPOST_OF_LINES.encode())]
+    for name, data in files if order == "original first" else files[::-1]:
+        ingest_files(factory, [(name, data)])
+    assert _count(factory, models.Release) == 2
+    assert _current_strikes(factory) == 3
+    with factory() as session:
+        counted = session.scalars(select(models.Release.source).where(models.Release.is_current.is_(True))).one()
+    assert counted == "2017-07-22_day2.txt"
+
+
+def test_the_same_short_list_on_two_dated_days_counts_twice(factory):
+    """Two releases with their own datelines whose one line reads the same are two days."""
+    other_day = DAY_TWO.replace("July 22, 2017", "July 25, 2017")
+    ingest_files(factory, [("day2.txt", DAY_TWO.encode()), ("day5.txt", other_day.encode())])
+    assert _current_strikes(factory) == 6
+
+
 def test_a_revision_keeps_the_best_known_web_link(factory):
     """Staff re-import a release the starter data hold with its web address: the new version,
     uploaded as a file without one, keeps it; one with its own address keeps its own."""

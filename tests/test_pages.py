@@ -1088,3 +1088,13 @@ def test_no_error_shows_its_details_to_a_visitor():
 
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_no_caption_names_its_source_twice(starter_url, use_database):
+    """The Overview's caption under the view in words read "source: Source: CJTF-OIR ..."."""
+    use_database(starter_url)
+    at = open_page("pages/overview.py")
+    assert not at.exception, _errors(at)
+    texts = [element.value for kind in ("caption", "markdown", "info") for element in getattr(at, kind)]
+    assert not [text for text in texts if re.search(r"source:\s*source", text, re.IGNORECASE)]
+    assert any(text.startswith("The figures are this page's. Source: CJTF-OIR") for text in texts)
