@@ -23,7 +23,7 @@ Every text starts with the line ``SYNTHETIC RELEASE — not real data`` and ever
 
 Dates stay in the real range (Aug 2014 - Mar 2019), so a larger scale is denser, not longer.
 The app treats releases with the same (published day, first strike day) as versions of one
-release (db.ingest.release_key), so each synthetic release gets its own pair: when there are
+release (db.versions.release_key), so each synthetic release gets its own pair: when there are
 more releases than days, later rounds report strikes a few more days back.
 
 A small, fixed share of releases is cut short (as many real copies are) and a few reports

@@ -17,13 +17,13 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from db.ingest import SAME_LIST_LINES, strike_day
 from db.models import Diagnostic, Place, PublishedTotal, Release, StrikeReport
 from db.queries.filters import Filters
 from db.queries.frames import as_date
 from db.queries.published_totals import strikes_held
-from db.summaries import stated_overall_strikes
-from loaders.records import ParsedRelease
+from db.store import strike_day
+from db.versions import SAME_LIST_LINES
+from loaders.records import ParsedRelease, overall_stated_strikes
 
 REASONS_FILE = Path(__file__).resolve().parent / "audit_reasons.csv"
 
@@ -146,7 +146,7 @@ def _release_totals(session: Session, releases: dict, diagnostics: dict, finding
         .group_by(StrikeReport.release_id))}
     for release_id, row in releases.items():
         stated = row.stated_totals or {}
-        overall = stated_overall_strikes(stated)
+        overall = overall_stated_strikes(stated)
         if overall is None:
             continue  # an archive day or a release that states no total: nothing to add up to
         late = stated.get("late") or {}

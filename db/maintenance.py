@@ -9,9 +9,11 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from db import models, summaries
+from db.data_version import bump_data_version
 from db.engine import in_chunks, write_transaction
-from db.ingest import PlaceIds, bump_data_version, parsed_list_key, stored_is_complete, version_rank, write_derived_rows
 from db.models import utcnow as utc_now
+from db.store import PlaceIds, write_derived_rows
+from db.versions import parsed_list_key, stored_is_complete, version_rank
 from loaders import parse_release
 from loaders.archive import reparse_archive_day
 
@@ -65,7 +67,7 @@ def undo_preview(factory: sessionmaker[Session], import_id: int) -> UndoPreview:
 
 def _successors(session: Session, removed_ids: list[int]) -> list[int]:
     """The versions counted once these are removed: for each release whose counted version is
-    among them, the best remaining version by the rule an import follows (db.ingest.version_rank),
+    among them, the best remaining version by the rule an import follows (db.versions.version_rank),
     so an undo leaves what importing the remaining versions alone would have left."""
     release = models.Release
     removed = set(removed_ids)

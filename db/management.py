@@ -12,20 +12,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.accounts import Staff, require_staff
 from db.audit import excess_if_imported
 from db.engine import failures_in_words
-from db.ingest import (
-    FAILED,
-    NEW,
-    REVISION,
-    FileOutcome,
-    ImportResult,
-    ingest_files,
-    plan,
-    plan_published_totals,
-    read_upload,
-)
+from db.ingest import FAILED, FileOutcome, ImportResult, ingest_files, read_upload
 from db.maintenance import UndoPreview, UndoResult, undo_import
 from db.maintenance import undo_preview as preview_undo
+from db.reference_totals import plan_published_totals
 from db.settings import get_settings
+from db.versions import NEW, REVISION, plan
 from loaders import ParsedRelease, UnreadableFile
 from loaders.records import PublishedFigure
 

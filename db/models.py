@@ -106,7 +106,7 @@ class Release(Base):
     # columns (db.summaries) so the totals check compares in SQL instead of reading every JSON
     stated_strikes: Mapped[int | None] = mapped_column(Integer)
     parsed_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    # what the release reports, as one key (db.ingest.list_key): a copy of it under another date
+    # what the release reports, as one key (db.versions.list_key): a copy of it under another date
     # is found by it, and counted once
     list_key: Mapped[str | None] = mapped_column(String(48), index=True)
     raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)

@@ -19,8 +19,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from db import models, summaries
+from db.data_version import bump_data_version
 from db.engine import make_engine, session_factory, write_transaction
-from db.ingest import bump_data_version
 from db.schema import upgrade
 from db.settings import STARTER_DATA_PATH, get_settings
 

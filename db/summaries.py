@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from db import models
 from db.engine import execute_many, in_chunks, session_factory, write_transaction
 from loaders.dates import month_of, week_of
-from loaders.records import COUNTRIES
+from loaders.records import overall_stated_strikes
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
 # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release; 5: spans of days
@@ -36,16 +36,6 @@ _REBUILD_LOCK = 0x5354524B  # PostgreSQL advisory lock key of ensure_built
 # PostgreSQL: from this many rows an upsert goes by COPY and one statement; fewer go as one
 # pipelined statement each (the COPY route's five round trips cost more for a single release)
 _COPY_FROM_ROWS = 200
-
-
-def stated_overall_strikes(stated_totals: dict) -> int | None:
-    """The overall strikes a release states: its "all" total, else Iraq and Syria added."""
-    overall = (stated_totals.get("all") or {}).get("strikes")
-    if overall is not None:
-        return overall
-    countries = [(stated_totals.get(c) or {}).get("strikes") for c in COUNTRIES]
-    known = [value for value in countries if value is not None]
-    return sum(known) if known else None
 
 
 def _key(*values) -> str:
@@ -259,7 +249,7 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
             .group_by(report.release_id)
         ).all())
         stated = session.execute(select(release.id, release.stated_totals).where(release.id.in_(ids))).all()
-        values = [{"release_id": release_id, "stated": stated_overall_strikes(totals or {}),
+        values = [{"release_id": release_id, "stated": overall_stated_strikes(totals or {}),
                    "parsed": int(parsed.get(release_id, 0))} for release_id, totals in stated]
         if values:
             session.connection().execute(

@@ -121,6 +121,17 @@ class Totals:
         return {"strikes": self.strikes, "engagements": self.engagements}
 
 
+def overall_stated_strikes(stated_totals: dict) -> int | None:
+    """The overall strikes a release states, from its totals as stored ({"all": {"strikes": ..},
+    "Iraq": ..}): its "all" total, else Iraq and Syria added; None where it states none."""
+    overall = (stated_totals.get("all") or {}).get("strikes")
+    if overall is not None:
+        return overall
+    countries = [(stated_totals.get(country) or {}).get("strikes") for country in COUNTRIES]
+    known = [value for value in countries if value is not None]
+    return sum(known) if known else None
+
+
 @dataclass(slots=True)
 class ParsedRelease:
     source: str
@@ -139,6 +150,11 @@ class ParsedRelease:
     published_figures: list[PublishedFigure] = field(default_factory=list)
     states_counts: bool = True  # False for a narrative summary that gives no strike counts
     dateline: bool = True  # False where the text names no date of its own (a file name or index gave it)
+
+    @property
+    def stated_overall_strikes(self) -> int | None:
+        """The overall strikes the release states (overall_stated_strikes)."""
+        return overall_stated_strikes({key: totals.as_dict() for key, totals in self.stated_totals.items()})
 
     @property
     def counted_strikes(self) -> int:

@@ -56,7 +56,7 @@ HOSTILE = (HOSTILE_TITLE, DAY_ONE.replace("Strikes continue against ISIS", HOSTI
 
 # Line archives (date, country, location, number, line), as the public archives give them
 ARCHIVE_HEADER = "date,country,location,number,line\n"
-# four lines: a list this long on two days is one report of strikes (db.ingest.SAME_LIST_LINES)
+# four lines: a list this long on two days is one report of strikes (db.versions.SAME_LIST_LINES)
 REPEATED_LIST = [("Iraq", "Ramadi", 3), ("Iraq", "Mosul", 2), ("Iraq", "Bayji", 1), ("Syria", "Kobani", 5)]
 
 

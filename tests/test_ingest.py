@@ -13,8 +13,10 @@ from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import func, select
 
 from db import models
-from db.ingest import DUPLICATE, FAILED, NEW, REVISION, current_data_version, ingest_files
+from db.data_version import current_data_version
+from db.ingest import FAILED, ingest_files
 from db.maintenance import UndoError, reparse_all, undo_import, undo_preview
+from db.versions import DUPLICATE, NEW, REVISION
 from loaders.readers import SourceNote
 
 
@@ -107,16 +109,16 @@ def test_bad_file_does_not_stop_the_batch(factory):
 
 
 def test_failure_midway_leaves_nothing(factory, monkeypatch):
-    import db.ingest as ingest
+    import db.store as store
 
-    original = ingest.write_derived_rows
+    original = store.write_derived_rows
 
     def explode(session, *args, **kwargs):
         original(session, *args, **kwargs)
         session.flush()
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ingest, "write_derived_rows", explode)
+    monkeypatch.setattr(store, "write_derived_rows", explode)
     result = ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
     assert result.files[0].outcome == FAILED
     assert "disk full" in result.files[0].reason

@@ -11,9 +11,10 @@ from sample_releases import DAY_ONE, DAY_TWO
 from sqlalchemy import func, select
 
 from db import models
-from db.ingest import DUPLICATE, FAILED, NEW, ingest_files
+from db.ingest import FAILED, ingest_files
 from db.maintenance import undo_import
 from db.queries.published_totals import published_coverage, published_totals
+from db.versions import DUPLICATE, NEW
 from loaders.published_totals import BadPublishedTotals, read_published_totals
 
 HEADER = "as_of_date,period_start,scope,strikes,engagements,who_stated,url,quote\n"

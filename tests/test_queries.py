@@ -31,8 +31,9 @@ from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import select
 
 from db import models, queries
-from db.ingest import NEW, REVISION, ingest_files
+from db.ingest import ingest_files
 from db.queries import Filters
+from db.versions import NEW, REVISION
 
 DAY_THREE = """Strikes continue against ISIS
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from db.data_version import current_data_version
 from db.models import (
     Place,
     Release,
@@ -74,8 +75,6 @@ class Headline:
 
 def data_version(session: Session) -> str:
     """The stamp every import changes; page caches key on it."""
-    from db.ingest import current_data_version
-
     return current_data_version(session)
 
 
