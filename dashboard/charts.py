@@ -6,15 +6,14 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.milestones import Milestone
+from dashboard.milestones import FORMAT_CHANGES, Milestone
+from dashboard.series import AXIS_HEADROOM, TallBar, day_runs
 from dashboard.shares import share_text
 from loaders.dates import month_end
 from loaders.gazetteer import largest_towns
@@ -27,24 +26,13 @@ pio.templates.default = "plotly_white"
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 GREY = "#9AA5B1"
+MOST_GROUPS = len(PALETTE) - 1  # groups with a colour of their own; the rest are summed as "others"
 # The colour of each country in every chart and view (the map's too).
 COUNTRY_COLOURS = {"Iraq": PALETTE[0], "Syria": PALETTE[1], "unknown": GREY}
 # Weeks start on Monday, as the queries count them (Plotly's default reference is a Sunday).
 WEEK_START = "2000-01-03"
-# A cut y axis ends this far above the tallest bar it shows in full.
-AXIS_HEADROOM = 1.25
 FONT = "Source Sans Pro, Arial, sans-serif"
 SLIDE_SIZE = (1600, 900)
-
-# The first release in the corpus that counts engagements besides strikes (20 Jan 2017).
-ENGAGEMENTS_REPORTED_FROM = date(2017, 1, 20)
-# Changes in how the releases were written, marked on time axes.
-FORMAT_CHANGES = [
-    (date(2014, 12, 20), "daily summary lists begin"),
-    (ENGAGEMENTS_REPORTED_FROM, "engagements reported"),
-    (date(2017, 11, 17), "multi-day releases"),
-    (date(2018, 2, 2), "weekly summaries"),
-]
 
 
 def slug(text: str, longest: int = 80) -> str:
@@ -178,61 +166,6 @@ def empty(title: str, sub: str, source: str, message: str = "No strikes match th
     return frame(figure, title, sub, source)
 
 
-def top_groups(data: pd.DataFrame, measure: str, keep: int = len(PALETTE) - 1) -> pd.DataFrame:
-    """The `keep` largest groups (by their total of `measure`) as they are, the rest summed per
-    period into one "N others" group: more groups than colours would give two groups one colour.
-    Columns period, group and numbers; the totals per period stay the same."""
-    totals = data.groupby("group")[measure].sum().sort_values(ascending=False, kind="stable")
-    if len(totals) <= keep + 1:
-        return data
-    kept = data["group"].isin(totals.index[:keep])
-    numbers = [column for column in data.columns if column not in ("period", "group")]
-    others = data[~kept].groupby("period", as_index=False)[numbers].sum(min_count=1)
-    others.insert(1, "group", f"{len(totals) - keep} others")
-    return pd.concat([data[kept], others], ignore_index=True)[list(data.columns)]
-
-
-@dataclass(frozen=True)
-class TallBar:
-    """A period whose bar dwarfs every other: its total, and how much of it the releases
-    state no day for (counted on one assumed day though it may span several)."""
-
-    period: date
-    total: int
-    undated: int
-
-
-def towering_periods(data: pd.DataFrame, measure: str, factor: float = 3.0, most: int = 3,
-                     others: int = 5) -> tuple[list[tuple[date, int]], int]:
-    """The (period, total) of the at most `most` tallest bars that stand more than `factor`
-    times above every other bar, and the tallest of the rest; nothing in a chart of fewer than
-    `others` other bars, or without such a gap."""
-    totals = data.groupby("period")[measure].sum().sort_values(ascending=False, kind="stable")
-    for tall in range(1, most + 1):
-        if len(totals) - tall < others:
-            break
-        if totals.iloc[tall - 1] > factor * max(totals.iloc[tall], 1):
-            return [(period, int(total)) for period, total in totals.iloc[:tall].items()], int(totals.iloc[tall])
-    return [], 0
-
-
-def undated_tall_bars(data: pd.DataFrame, measure: str,
-                      undated_in: Callable[[date], int]) -> tuple[list[TallBar], int]:
-    """The towering bars (towering_periods) more than half of which the releases state no day
-    for, and the height the y axis should show in full: the other bars, a towering bar of
-    stated days included. undated_in(period) is the period's measure without a stated day."""
-    towering, shown = towering_periods(data, measure)
-    candidates = []
-    for period, total in towering:
-        undated = undated_in(period)
-        if 2 * undated > total:
-            candidates.append(TallBar(period, total, undated))
-        else:
-            shown = max(shown, total)  # a bar of stated days is never cut
-    tall = [bar for bar in candidates if bar.total > AXIS_HEADROOM * shown]
-    return tall, shown if tall else 0
-
-
 def _axis_cut(figure: go.Figure, tall_bars: list[TallBar], shown: int, start: date, end: date) -> list[dict]:
     """End the y axis above the bars shown in full and mark each bar that runs past it with
     its value: one day's bar built from an undated multi-day summary would otherwise flatten
@@ -268,15 +201,6 @@ COVERAGE_MARKS = {
 }
 
 
-def day_runs(days) -> list[tuple[date, date]]:
-    """Consecutive days as (first, last) runs, in order."""
-    runs: list[tuple[date, date]] = []
-    for day in sorted(set(days)):
-        if runs and day - runs[-1][1] == timedelta(days=1):
-            runs[-1] = (runs[-1][0], day)
-        else:
-            runs.append((day, day))
-    return runs
 NOT_ITEMISED_PATTERN = {"shape": "/", "fgcolor": "#FFFFFF", "size": 6, "solidity": 0.35}
 
 

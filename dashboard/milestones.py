@@ -9,7 +9,16 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
+from loaders.campaign import ENGAGEMENTS_REPORTED_FROM
+
 MILESTONES_CSV = Path(__file__).resolve().parent / "data" / "milestones.csv"
+# Changes in how the releases were written, marked on time axes beside the milestones.
+FORMAT_CHANGES = [
+    (date(2014, 12, 20), "daily summary lists begin"),
+    (ENGAGEMENTS_REPORTED_FROM, "engagements reported"),
+    (date(2017, 11, 17), "multi-day releases"),
+    (date(2018, 2, 2), "weekly summaries"),
+]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ import pandas as pd
 from dashboard.shares import share_text
 from db.queries import AS_PUBLISHED, COPY_CUT, LINES_OVER, NO_PLACE, Headline
 
-# kind -> (name, what it means for the figures)
+# kind -> (name, what it means for the figures): one for every kind of loaders.records.DIAGNOSTIC_KINDS
+# (tests/test_series.py ties the two)
 KINDS: dict[str, tuple[str, str]] = {
     "unknown_place": ("Place names not on the map",
                       "the strikes count in every total, but on no map and under no place"),
@@ -26,6 +27,12 @@ KINDS: dict[str, tuple[str, str]] = {
     "no_statements": ("Texts without a strike statement", "refused, or stored without strikes"),
     "archive_disagreement": ("Archive lines the archive reads otherwise", "our reading is counted; theirs is listed"),
     "implausible_count": ("Counts beyond any a release states", "not counted: a misreading or a forged text"),
+    "country_from_place": ("Lines under the other country's heading",
+                           "counted in the country of their place, where the map puts them"),
+    "filed_as_published": ("Border places under the other country's heading",
+                           "counted in the country the release names, as published"),
+    "country_over_overall": ("Country figures above the overall",
+                             "the figure the lines do not support yields to the other"),
 }
 REASONS = {COPY_CUT: "copy stops inside a list", AS_PUBLISHED: "does not add up as published",
            LINES_OVER: "lines add up to more", NO_PLACE: "a count stated with no place"}

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dashboard.charts import ENGAGEMENTS_REPORTED_FROM
 from dashboard.comparison import Comparison
 from dashboard.record import EXCESS_WORDS
 from dashboard.shares import share_text
 from db.queries import Coverage, Filters, Headline, PublishedComparison
+from loaders.campaign import ENGAGEMENTS_REPORTED_FROM
 from loaders.records import COUNTRIES
 
 BARELY = 0.5  # below this share of the published strikes, or of the days, the data barely cover a period

@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from loaders.campaign import CAMPAIGN_START
 from loaders.dates import month_end, month_number
 from loaders.numbers import COUNT_PATTERN, parse_count
 from loaders.records import PublishedFigure
-
-# The first day of the air campaign: cumulative figures count from it.
-CAMPAIGN_START = date(2014, 8, 8)
 
 _MONTH_NAME = (
     r"(?:Jan(?:uary|\.)?|Feb(?:ruary|\.)?|March|Mar\.|April|Apr\.|May|June?|July?|Aug(?:ust|\.)?"

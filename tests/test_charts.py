@@ -7,7 +7,7 @@ from itertools import pairwise
 
 import pandas as pd
 
-from dashboard import charts
+from dashboard import charts, series
 
 SOURCE = charts.source_line(389, date(2026, 12, 2))
 SUB = charts.subtitle((date(2015, 1, 1), date(2015, 6, 30)), "Iraq")
@@ -72,7 +72,7 @@ def test_groups_beyond_the_palette_are_summed_as_others():
         {"period": day, "group": f"place {index:02d}", "strikes": 100 - index, "engagements": None, "reports": 1}
         for index in range(12) for day in days
     ])
-    folded = charts.top_groups(data, "strikes")
+    folded = series.top_groups(data, "strikes", charts.MOST_GROUPS)
     assert sorted(folded["group"].unique()) == ["5 others", *(f"place {i:02d}" for i in range(7))]
     # nothing is lost: every period keeps its total
     assert folded.groupby("period")["strikes"].sum().to_dict() == data.groupby("period")["strikes"].sum().to_dict()
@@ -80,7 +80,7 @@ def test_groups_beyond_the_palette_are_summed_as_others():
     figure = charts.timeline(folded, "strikes", "day", True, "Strikes per day", SUB, SOURCE)
     colours = [trace.marker.color for trace in figure.data]
     assert len(colours) == len(set(colours)) == 8  # one colour per group
-    assert charts.top_groups(data[data["group"] < "place 08"], "strikes").equals(data[data["group"] < "place 08"])
+    assert series.top_groups(data[data["group"] < "place 08"], "strikes", charts.MOST_GROUPS).equals(data[data["group"] < "place 08"])
 
 
 def _days(totals: list[int], first: date = date(2019, 1, 1)) -> pd.DataFrame:
@@ -91,41 +91,41 @@ def _days(totals: list[int], first: date = date(2019, 1, 1)) -> pd.DataFrame:
 
 
 def test_towering_periods_are_the_bars_above_a_gap():
-    assert charts.towering_periods(_days([10, 12, 588, 9, 11, 14, 8]), "strikes") == ([(date(2019, 1, 3), 588)], 14)
+    assert series.towering_periods(_days([10, 12, 588, 9, 11, 14, 8]), "strikes") == ([(date(2019, 1, 3), 588)], 14)
     # two bars above the gap, the taller first
-    towering, rest = charts.towering_periods(_days([10, 600, 590, 9, 11, 14, 8]), "strikes")
+    towering, rest = series.towering_periods(_days([10, 600, 590, 9, 11, 14, 8]), "strikes")
     assert [total for _period, total in towering] == [600, 590] and rest == 14
-    assert charts.towering_periods(_days([10, 30, 40, 9, 11, 14, 8]), "strikes") == ([], 0)  # no threefold gap
-    assert charts.towering_periods(_days([10, 588, 9]), "strikes") == ([], 0)  # too few other bars to judge
+    assert series.towering_periods(_days([10, 30, 40, 9, 11, 14, 8]), "strikes") == ([], 0)  # no threefold gap
+    assert series.towering_periods(_days([10, 588, 9]), "strikes") == ([], 0)  # too few other bars to judge
 
 
 def test_only_a_tall_bar_of_undated_strikes_is_cut():
-    series = _days([10, 12, 588, 9, 11, 14, 8, 200])
+    days = _days([10, 12, 588, 9, 11, 14, 8, 200])
 
     def undated_in(period):
         return {date(2019, 1, 3): 575, date(2019, 1, 8): 0}.get(period, 0)
 
     # the 200 of stated days sets the axis; the 588, nearly all on an assumed day, runs past it
-    tall_bars, shown = charts.undated_tall_bars(series, "strikes", undated_in)
-    assert tall_bars == [charts.TallBar(date(2019, 1, 3), 588, 575)] and shown == 200
+    tall_bars, shown = series.undated_tall_bars(days, "strikes", undated_in)
+    assert tall_bars == [series.TallBar(date(2019, 1, 3), 588, 575)] and shown == 200
     # a towering bar of stated days is never cut
-    assert charts.undated_tall_bars(series, "strikes", lambda period: 0) == ([], 0)
+    assert series.undated_tall_bars(days, "strikes", lambda period: 0) == ([], 0)
     # a bar not much taller than one shown in full stays whole
-    assert charts.undated_tall_bars(_days([10, 12, 240, 9, 11, 14, 8, 200]), "strikes", undated_in)[0] == []
+    assert series.undated_tall_bars(_days([10, 12, 240, 9, 11, 14, 8, 200]), "strikes", undated_in)[0] == []
 
 
 def test_a_cut_axis_labels_the_bar_that_runs_past_it():
-    series = _days([10, 12, 588, 9, 11, 14, 8])
-    tall_bars, shown = charts.undated_tall_bars(series, "strikes", lambda period: 575)
-    figure = charts.timeline(series, "strikes", "day", True, "Strikes per day", SUB, SOURCE, tall_bars=tall_bars, shown=shown)
-    assert figure.layout.yaxis.range == (0, 14 * charts.AXIS_HEADROOM)
+    days = _days([10, 12, 588, 9, 11, 14, 8])
+    tall_bars, shown = series.undated_tall_bars(days, "strikes", lambda period: 575)
+    figure = charts.timeline(days, "strikes", "day", True, "Strikes per day", SUB, SOURCE, tall_bars=tall_bars, shown=shown)
+    assert figure.layout.yaxis.range == (0, 14 * series.AXIS_HEADROOM)
     [mark] = [a for a in figure.layout.annotations if "▲" in a.text]
     assert mark.text == "<b>▲ 588</b>" and mark.xanchor == "left"  # in the left half: it reads to the right
     # the subtitle says why, so a screenshot of the chart does too
     assert "▲ 03 Jan 2019 runs off the axis: 588 strikes" in figure.layout.title.text
     assert "575 on no day stated by their release, counted on one day" in figure.layout.title.text
     # without tall bars the axis fits every bar
-    assert charts.timeline(series, "strikes", "day", True, "t", SUB, SOURCE).layout.yaxis.range is None
+    assert charts.timeline(days, "strikes", "day", True, "t", SUB, SOURCE).layout.yaxis.range is None
 
 
 def _weeks(groups: dict[str, list[int]], first: date = date(2015, 4, 6)) -> pd.DataFrame:
@@ -206,7 +206,7 @@ def test_filter_chips_name_each_filter_and_remove_one():
 
 
 def test_covered_days_are_drawn_as_runs():
-    from dashboard.charts import day_runs
+    from dashboard.series import day_runs
 
     days = [date(2017, 7, 20), date(2017, 7, 21), date(2017, 7, 22), date(2017, 7, 25), date(2017, 7, 21)]
     assert day_runs(days) == [(date(2017, 7, 20), date(2017, 7, 22)), (date(2017, 7, 25), date(2017, 7, 25))]

@@ -66,3 +66,12 @@ def test_data_quality_words_say_what_a_flag_costs():
     assert kind_name("unknown_place") == "Place names not on the map"
     totals = pd.DataFrame({"reason": [COPY_CUT, COPY_CUT, AS_PUBLISHED]})
     assert totals_breakdown(totals) == "3 releases, each under its first reason: 2 copy stops inside a list, 1 does not add up as published."
+
+
+def test_every_kind_of_diagnostic_has_a_name_for_a_reader():
+    """Three kinds the parser records were shown on Data quality by their code alone."""
+    from dashboard.quality import KINDS
+    from loaders.records import DIAGNOSTIC_KINDS
+
+    assert set(KINDS) == set(DIAGNOSTIC_KINDS)
+    assert all(name and cost for name, cost in KINDS.values())

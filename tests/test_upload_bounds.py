@@ -21,8 +21,9 @@ from dashboard.record import published_rows, record_note
 from db import management, models
 from db.ingest import FAILED, ingest_files
 from db.queries import Filters
-from db.queries.published_totals import CAMPAIGN_START, PublishedComparison
+from db.queries.published_totals import PublishedComparison
 from loaders import parse_release
+from loaders.campaign import CAMPAIGN_START
 from loaders.numbers import MAX_RELEASE_STRIKES
 
 HEADER = "as_of_date,period_start,scope,strikes,engagements,who_stated,url,quote\n"

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from db import queries
 from db.queries import Filters, Headline
+from loaders.campaign import CAMPAIGN_LAST_DAY, CAMPAIGN_START
 
 # Before any data: the campaign's own span, so the date picker still opens on it.
-CAMPAIGN_SPAN = (date(2014, 8, 8), date(2019, 3, 31))
+CAMPAIGN_SPAN = (CAMPAIGN_START, CAMPAIGN_LAST_DAY)
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from dashboard import charts
 from dashboard.page_data.common import bars_and_spans, with_flagged
+from dashboard.series import TallBar, top_groups, undated_tall_bars
 from dashboard.view_state import TimelineView
 from db import queries
 from db.queries import CrossingSpan, Filters, PublishedComparison
-from loaders.published_figures import CAMPAIGN_START
+from loaders.campaign import CAMPAIGN_START
 
 _CAMPAIGN_DAY = f"{CAMPAIGN_START.day} {CAMPAIGN_START:%b %Y}"  # 8 Aug 2014
 
@@ -24,7 +25,7 @@ _CAMPAIGN_DAY = f"{CAMPAIGN_START.day} {CAMPAIGN_START:%b %Y}"  # 8 Aug 2014
 class TimelineChart:
     series: pd.DataFrame  # period, group and the measure; the largest groups, the rest as "other"
     days: pd.DataFrame  # the days a release covers, with or without counts
-    tall_bars: list[charts.TallBar]  # bars that tower because their release states no day
+    tall_bars: list[TallBar]  # bars that tower because their release states no day
     shown: int  # the height the y axis shows in full where a bar is cut
     # strikes stated over spans of days no one period holds: drawn across their days
     spans: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -41,11 +42,11 @@ class TimelineChart:
 
 
 def load_timeline_chart(db: Session, filters: Filters, view: TimelineView) -> TimelineChart:
-    series = charts.top_groups(queries.strikes_over_time(db, filters, grain=view.grain, split=view.split),
-                               view.measure)
+    series = top_groups(queries.strikes_over_time(db, filters, grain=view.grain, split=view.split),
+                        view.measure, charts.MOST_GROUPS)
     # overlapping categories would add up to more than the period's strikes: its total decides
     whole = queries.strikes_over_time(db, filters, grain=view.grain, split="none") if view.overlapping else series
-    tall_bars, shown = charts.undated_tall_bars(
+    tall_bars, shown = undated_tall_bars(
         whole, view.measure, lambda day: queries.undated_totals(db, filters.in_period(day, view.grain))[view.measure],
     )
     spans = queries.spans_over_time(db, filters, grain=view.grain, split=view.split)

@@ -11,7 +11,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from db.models import PublishedTotal, Release, StrikeDay
-from loaders.published_figures import CAMPAIGN_START
+from loaders.campaign import CAMPAIGN_START
 
 _COLUMNS = ["as_of", "period_start", "scope", "strikes", "engagements", "who_stated", "url", "quote", "release_id"]
 
