@@ -19,6 +19,10 @@
 
 Each creates .venv beside this file and installs the pinned requirements into it when they
 change; then it runs inside it. The database is DATABASE_URL, else data/strikes.db.
+
+A relative path means what it means to any command: a file in the folder you run manage.py from
+(serve, test and lint work in the project folder). A verb that writes a file (export, starter
+--output) replaces an existing one only with --force.
 """
 
 from __future__ import annotations
@@ -58,16 +62,21 @@ def ensure_environment() -> None:
     STAMP.write_text(wanted)
 
 
-# verb -> the command it runs inside .venv (the verb and what follows are passed on where the
-# command is one of the project's own command lines)
-VERBS = {
+# verb -> the command it runs inside .venv, in the project folder: the tools that work on the
+# project itself (streamlit runs app.py; pytest and ruff read their settings there)
+TOOLS = {
     "serve": ["-m", "streamlit", "run", "app.py"],
     "test": ["-m", "pytest"],
     "lint": ["-m", "ruff", "check", "."],
+}
+# verb -> the project's own command line it runs inside .venv (the verb and what follows are
+# passed on), in the caller's folder, so that every relative path argument names the caller's file
+COMMANDS = {
     "bench": ["-m", "bench.run"],
     **{verb: ["-m", "loaders", verb] for verb in ("parse", "measure")},
     **{verb: ["-m", "db", verb] for verb in ("ingest", "imports", "undo", "reparse", "starter", "users", "migrate", "export", "audit")},
 }
+VERBS = {**TOOLS, **COMMANDS}
 
 
 def main(argv: list[str]) -> int:
@@ -75,8 +84,13 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     ensure_environment()
-    os.chdir(ROOT)
-    return subprocess.call([str(PYTHON), *VERBS[argv[0]], *argv[1:]])
+    verb, rest = argv[0], argv[1:]
+    if verb in TOOLS:
+        return subprocess.call([str(PYTHON), *TOOLS[verb], *rest], cwd=ROOT)
+    # The project's packages come from PYTHONPATH; -P keeps the caller's folder off sys.path, so
+    # a db/ or loaders/ folder there is never imported in their place.
+    path = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
+    return subprocess.call([str(PYTHON), "-P", *COMMANDS[verb], *rest], env={**os.environ, "PYTHONPATH": path})
 
 
 if __name__ == "__main__":

@@ -5,23 +5,33 @@ Every verb first brings the configured database (DATABASE_URL, else data/strikes
     imports                        the import log
     undo IMPORT_ID [--user NAME]   undo one import
     reparse                        rebuild derived rows from the stored release texts
-    starter [--corpus DIR]         rebuild the bundled starter data from the corpus
+    starter [--corpus DIR] [--output FILE [--force]]
+                                   rebuild the bundled starter data from the corpus
     users add NAME                 create a staff account or reset its password (asked twice, or
                                    read from standard input with --password-stdin)
     users list                     list staff accounts
     migrate                        bring the database up to date, and nothing else
     audit [--all]                  check that every strike is counted once, on its days, in its
                                    country (db/audit.py); exits 1 on a violation without a reason
-    export --format csv|xlsx|geojson|parquet [--from DATE --to DATE --country NAME ...] OUT
+    export --format csv|xlsx|geojson|parquet [--from DATE --to DATE --country NAME ...] [--force] OUT
                                    the filtered data as open-data files (docs/DATA.md)
+
+A relative path is the caller's (manage.py runs this in the folder it was called from). A verb
+that writes a file replaces an existing one only with --force; a file it cannot write is told in
+one line, exit 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -119,7 +129,14 @@ def command_reparse(args: argparse.Namespace) -> int:
 def command_starter(args: argparse.Namespace) -> int:
     from db.starter import build_starter_data
 
-    print(build_starter_data(Path(args.corpus), Path(args.output) if args.output else None))
+    output = Path(args.output) if args.output else None  # None: the bundled file, which it rebuilds
+    if output is not None:
+        try:
+            _may_write(output, args.force)
+        except OutputError as error:
+            print(error, file=sys.stderr)
+            return 2
+    print(build_starter_data(Path(args.corpus), output))
     return 0
 
 
@@ -153,6 +170,56 @@ def command_migrate(args: argparse.Namespace) -> int:
     return 0
 
 
+class OutputError(Exception):
+    """A file the command line will not or cannot write, said in words."""
+
+
+def _may_write(out: Path, force: bool) -> None:
+    """Refuse a folder, and an existing file (or link) unless force."""
+    if out.is_dir():
+        raise OutputError(f"{out} is a folder: name a file to write")
+    if not force and (out.exists() or out.is_symlink()):
+        raise OutputError(f"{out} exists already: add --force to replace it")
+
+
+@contextmanager
+def _new_file(out: Path, force: bool) -> Iterator[IO[bytes]]:
+    """A stream to a new file beside out that becomes out when the block completes; on any
+    error it is removed and out is left as it was. The file is created exclusively under a new
+    name (tempfile.mkstemp: O_CREAT | O_EXCL | O_NOFOLLOW), never an existing file or a link
+    someone left there; out is replaced (a link at out itself, not what it points to) only with
+    force, and without force a file that appeared meanwhile is kept (a hard link never replaces)."""
+    _may_write(out, force)
+    try:
+        handle, name = tempfile.mkstemp(dir=out.parent, prefix=f"{out.name}.", suffix=".part")
+    except FileNotFoundError:
+        raise OutputError(f"{out}: no folder {out.parent}") from None
+    except OSError as error:
+        raise OutputError(f"{out}: {error.strerror or error}") from None
+    partial = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            if hasattr(os, "fchmod"):  # the permissions of any new file (mkstemp makes it private)
+                mask = os.umask(0)
+                os.umask(mask)
+                os.fchmod(stream.fileno(), 0o666 & ~mask)
+            yield stream
+        if force:
+            os.replace(partial, out)
+        else:
+            try:
+                os.link(partial, out)
+            except FileExistsError:
+                raise OutputError(f"{out} exists already: add --force to replace it") from None
+            except OSError:  # a file system without hard links
+                _may_write(out, force)
+                os.replace(partial, out)
+    except OSError as error:
+        raise OutputError(f"{out}: {error.strerror or error}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+
+
 def command_export(args: argparse.Namespace) -> int:
     from db.open_data import export
     from db.queries import Filters
@@ -163,16 +230,15 @@ def command_export(args: argparse.Namespace) -> int:
     filters = Filters(start=args.start, end=args.end, countries=names(args.country), provinces=names(args.province),
                       places=names(args.place), categories=names(args.category), types=names(args.type),
                       actions=names(args.action))
-    factory = _database()
     out = Path(args.out)
-    partial = out.with_name(out.name + ".part")  # a failed export leaves no half-written file under its name
     try:
-        with factory() as session, partial.open("wb") as stream:
+        _may_write(out, args.force)  # before the database is opened
+        factory = _database()
+        with _new_file(out, args.force) as stream, factory() as session:  # a failed export leaves no file
             counts = export(session, args.format, filters, stream, table=args.table)
-        partial.replace(out)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    except OutputError as error:
+        print(error, file=sys.stderr)
+        return 2
     print(f"{out}: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
     return 0
 
@@ -222,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("reparse", help="rebuild derived rows from the stored texts").set_defaults(run=command_reparse)
     starter = commands.add_parser("starter", help="rebuild the bundled starter data from the corpus")
     starter.add_argument("--corpus", default=str(CORPUS))
-    starter.add_argument("--output")
+    starter.add_argument("--output", help="the file to write (default: the bundled data/starter.json.gz)")
+    starter.add_argument("--force", action="store_true", help="replace --output if it exists")
     starter.set_defaults(run=command_starter)
     users = commands.add_parser("users", help="staff accounts")
     users.set_defaults(run=command_users)
@@ -241,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("out", help="the file to write (a .zip for csv and parquet, unless --table is given)")
     export.add_argument("--format", choices=list(FORMATS), default="csv")
     export.add_argument("--table", choices=list(TABLES), help="one table alone, as a .csv, .parquet or .xlsx")
+    export.add_argument("--force", action="store_true", help="replace OUT if it exists")
     export.add_argument("--from", dest="start", type=_day, help="first strike day, YYYY-MM-DD")
     export.add_argument("--to", dest="end", type=_day, help="last strike day, YYYY-MM-DD")
     for name in ("country", "province", "place", "category", "type", "action"):
