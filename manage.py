@@ -5,17 +5,23 @@
     python3 manage.py test [PYTEST ...]  run the whole test suite (pytest options pass through)
     python3 manage.py lint               check the code (ruff)
 
+  Read (a database that never had an import gets the starter data first, as serve does):
     python3 manage.py parse PATH... [--json]     parse release files, touch no database
     python3 manage.py measure [CORPUS]           measure the parser on the corpus (Markdown)
-    python3 manage.py ingest PATH...             store release files and folders in the database
     python3 manage.py imports                    the import log
+    python3 manage.py audit [--all]              check every strike is counted once (exit 1 on a violation)
+    python3 manage.py export --format F OUT      the data as open-data files (docs/DATA.md; --help for filters)
+
+  Change the database:
+    python3 manage.py ingest PATH...             store release files and folders in the database
     python3 manage.py undo IMPORT_ID             undo one import
     python3 manage.py reparse                    rebuild derived rows from the stored texts
-    python3 manage.py starter                    rebuild data/starter.json.gz from ../shared/corpus
     python3 manage.py users add NAME | list      staff accounts
     python3 manage.py migrate                    bring the database up to date
-    python3 manage.py audit [--all]              check every strike is counted once (exit 1 on a violation)
-    python3 manage.py bench [OPTIONS]            benchmarks (bench/README.md)
+
+  Change files of the project:
+    python3 manage.py starter                    rebuild the tracked data/starter.json.gz from ../shared/corpus
+    python3 manage.py bench [OPTIONS]            benchmarks: rewrites docs/BENCHMARKS.md (bench/README.md)
 
 Each creates .venv beside this file and installs the pinned requirements into it when they
 change; then it runs inside it. The database is DATABASE_URL, else data/strikes.db.
@@ -82,7 +88,7 @@ VERBS = {**TOOLS, **COMMANDS}
 def main(argv: list[str]) -> int:
     if not argv or argv[0] not in VERBS:
         print(__doc__)
-        return 2
+        return 0 if argv[:1] in (["--help"], ["-h"]) else 2
     ensure_environment()
     verb, rest = argv[0], argv[1:]
     if verb in TOOLS:

@@ -6,7 +6,8 @@ Every verb first brings the configured database (DATABASE_URL, else data/strikes
     undo IMPORT_ID [--user NAME]   undo one import
     reparse                        rebuild derived rows from the stored release texts
     starter [--corpus DIR] [--output FILE [--force]]
-                                   rebuild the bundled starter data from the corpus
+                                   rebuild the starter data from the corpus: rewrites the tracked
+                                   data/starter.json.gz unless --output names another file
     users add NAME                 create a staff account or reset its password (asked twice, or
                                    read from standard input with --password-stdin)
     users list                     list staff accounts
@@ -43,6 +44,18 @@ def _database() -> sessionmaker[Session]:
     from db.schema import migrate
 
     return session_factory(migrate())
+
+
+def _data_to_read() -> sessionmaker[Session]:
+    """The database for a verb that reads its data: one that has never had an import gets the
+    starter data first, as `serve` gives it (said on stderr), never an empty file unexplained."""
+    from db.starter import load_starter_data, never_imported
+
+    factory = _database()
+    if never_imported(factory) and (loaded := load_starter_data(factory)):
+        print(f"a database without any import: loaded {loaded:,} releases of starter data first, as serve does",
+              file=sys.stderr)
+    return factory
 
 
 def _print_table(rows: list[list], header: list[str]) -> None:
@@ -233,8 +246,7 @@ def command_export(args: argparse.Namespace) -> int:
     out = Path(args.out)
     try:
         _may_write(out, args.force)  # before the database is opened
-        factory = _database()
-        with _new_file(out, args.force) as stream, factory() as session:  # a failed export leaves no file
+        with _new_file(out, args.force) as stream, _data_to_read()() as session:  # a failed export leaves no file
             counts = export(session, args.format, filters, stream, table=args.table)
     except OutputError as error:
         print(error, file=sys.stderr)
@@ -255,7 +267,7 @@ def _day(text: str):
 def command_audit(args: argparse.Namespace) -> int:
     from db.audit import audit
 
-    with _database()() as session:
+    with _data_to_read()() as session:
         report = audit(session)
     for check in report.checks:
         explained = len(check.findings) - len(check.violations)

@@ -98,3 +98,26 @@ def test_a_file_the_export_cannot_write_is_told_in_words(database_url, caller):
         assert told_in_words(done, *words), (args, done.returncode, done.stderr)
     assert sorted(path.name for path in caller.iterdir()) == ["folder"]
     assert not any((caller / "folder").iterdir())
+
+
+def test_the_help_lists_every_verb(caller):
+    """`python3 manage.py --help` did not list export."""
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "--help"], capture_output=True, text=True,
+                          cwd=caller, timeout=60)
+    assert done.returncode == 0
+    sys.path.insert(0, str(ROOT))
+    try:
+        from manage import VERBS
+    finally:
+        sys.path.remove(str(ROOT))
+    assert [verb for verb in VERBS if f"manage.py {verb}" not in done.stdout] == []
+    assert "rebuild the tracked data/starter.json.gz" in done.stdout
+
+
+def test_an_export_of_a_database_never_imported_holds_the_starter_data(database_url, caller):
+    """On a fresh clone, before serve, an export wrote files without rows and said nothing."""
+    done = manage("export", "--format", "csv", "--table", "releases", "releases.csv", cwd=caller, database=database_url)
+    assert done.returncode == 0, done.stderr
+    assert "starter data" in done.stderr
+    rows = (caller / "releases.csv").read_text(encoding="utf-8").splitlines()
+    assert len([row for row in rows if row and row[0].isdigit()]) > 100
