@@ -24,7 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the launcher and the waits the browser tests use
 from app_server import free_port, wait_for_health  # noqa: E402
 
-PAGES = ["overview", "timeline", "areas", "targets", "releases", "data_quality"]
+from dashboard.registry import ANALYSIS_PAGES  # noqa: E402
+
+PAGES = [page.url_path.removeprefix("/") for page in ANALYSIS_PAGES]
 _CHARTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
                         .every(chart => chart.querySelector('.main-svg'))"""
 _RUN_OVER = """() => { const status = document.querySelector('[data-testid="stStatusWidget"]');

@@ -38,6 +38,8 @@ from dashboard.page_data.targets import load_targets, load_type_trend
 from dashboard.page_data.timeline import load_timeline_chart, load_whole_record
 from dashboard.page_data.upload import load_imports_log
 from dashboard.record import scope_of
+from dashboard.registry import ANALYSIS_PAGES
+from dashboard.registry import PAGES as REGISTERED
 from dashboard.view_state import TimelineView
 from db import queries
 from db.queries import Filters
@@ -260,8 +262,7 @@ def check_pages(url: str | None = None) -> list[str]:
         finally:
             engine.dispose()
         scripts = {script for script, _run in PAGES.values()}
-        notes += [f"{path.relative_to(ROOT)}: a page without a benchmarked set"
-                  for path in sorted((ROOT / "pages").glob("*.py")) if str(path.relative_to(ROOT)) not in scripts]
+        notes += [f"{page.script}: a page without a benchmarked set" for page in REGISTERED if page.script not in scripts]
     return notes
 
 
@@ -351,8 +352,7 @@ def app_on(url: str):
 
 # The URL query parameters of each filter set (dashboard/view_state.py reads them).
 FILTER_PARAMS = {"default": {}, "narrow": {"start": "2017-06-01", "end": "2017-06-30", "country": "Syria"}}
-APP_PAGES = ["pages/overview.py", "pages/timeline.py", "pages/areas.py", "pages/targets.py", "pages/releases.py",
-             "pages/data_quality.py"]
+APP_PAGES = [page.script for page in ANALYSIS_PAGES]
 
 
 def app_page_runs(url: str, repeats: int = 3) -> dict:

@@ -15,7 +15,9 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from dashboard.page_data.upload import StaffDesk
 from db import queries
+from db.engine import session_factory
 from db.schema import migrate
 
 Args = ParamSpec("Args")
@@ -26,6 +28,12 @@ Result = TypeVar("Result")
 def engine() -> Engine:
     """The configured database, brought up to date once per app process."""
     return migrate()
+
+
+@st.cache_resource
+def staff_desk() -> StaffDesk:
+    """The Upload page's way to the database: sign-in, preview, import and undo."""
+    return StaffDesk(session_factory(engine()))
 
 
 def session() -> Session:

@@ -4,6 +4,7 @@ and slide-sized PNG export."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +18,7 @@ import streamlit as st
 from dashboard import charts, data
 from dashboard.downloads import csv_bytes, export_bytes
 from dashboard.page_data.common import FrameData, load_frame
+from dashboard.registry import PAGES
 from dashboard.release_labels import RELEASE_LINK_TEXT, with_release_links
 from dashboard.view_state import (
     EARLIEST_DATE,
@@ -36,17 +38,6 @@ from db.starter import load_starter_data, never_imported, starter_refresh_due
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"
 KEYBOARD_SCRIPT = (Path(__file__).resolve().parent / "assets" / "keyboard.js").read_text(encoding="utf-8")
 
-# The pages, in navigation order: (script, title, icon, section). The sidebar is drawn from
-# this list (Streamlit's own page list is switched off in .streamlit/config.toml).
-PAGES = [
-    ("pages/overview.py", "Overview", ":material/insights:", "Explore"),
-    ("pages/timeline.py", "Timeline", ":material/calendar_month:", "Explore"),
-    ("pages/areas.py", "Areas", ":material/map:", "Explore"),
-    ("pages/targets.py", "Targets", ":material/target:", "Explore"),
-    ("pages/releases.py", "Releases", ":material/article:", "Sources"),
-    ("pages/data_quality.py", "Data quality", ":material/fact_check:", "Sources"),
-    ("pages/upload.py", "Upload", ":material/upload_file:", "Data staff"),
-]
 
 
 def page_frame() -> None:
@@ -54,27 +45,44 @@ def page_frame() -> None:
     staff accounts from secrets, the data version for the caches, and the navigation."""
     # a local icon: a named icon would be fetched from a font CDN, unreachable offline
     st.set_page_config(page_title="Strike Report Dashboard", page_icon=str(FAVICON), layout="wide")
-    _ensure_data()
-    if not st.session_state.get("staff_accounts_checked"):
-        _staff_from_secrets()
-        st.session_state["staff_accounts_checked"] = True
+    _start_once()
     st.session_state["data_version"] = data.data_version()
     # our own script, no outside input: Enter applies the dates typed
     st.html(f"<script>{KEYBOARD_SCRIPT}</script>", unsafe_allow_javascript=True)
+    # the sidebar is drawn from the registry (Streamlit's own page list is off in .streamlit/config.toml)
     section = None
-    for script, title, icon, group in PAGES:
-        if group != section:
-            st.sidebar.caption(group)
-            section = group
-        st.sidebar.page_link(script, label=title, icon=icon)
+    for page in PAGES:
+        if page.section != section:
+            st.sidebar.caption(page.section)
+            section = page.section
+        st.sidebar.page_link(page.script, label=page.title, icon=page.icon)
     st.sidebar.divider()
+
+
+_started: set[str] = set()  # the databases this process has started on
+_start_lock = threading.Lock()
+
+
+def _start_once() -> None:
+    """What a process does once per database before its first page (the migration is
+    data.engine's): the starter data on an empty database, staff accounts from secrets. A page
+    that arrives meanwhile waits for it rather than doing it again."""
+    database = data.engine().url.render_as_string(hide_password=True)
+    if database in _started:
+        return
+    with _start_lock:
+        if database in _started:
+            return
+        _ensure_data()
+        _staff_from_secrets()
+        _started.add(database)
 
 
 def _ensure_data() -> None:
     """First start on an empty database: load the bundled starter facts, with progress; a
     database holding nothing but an older version's starter data gets this version's."""
     factory = session_factory(data.engine())
-    if not never_imported(factory) and not _starter_refresh_due(factory):
+    if not never_imported(factory) and not starter_refresh_due(factory):
         return
     progress = st.progress(0.0, text="First start: loading the starter data derived from the real releases ...")
 
@@ -85,17 +93,6 @@ def _ensure_data() -> None:
     progress.empty()
     if loaded:
         st.toast(f"Loaded {loaded} releases of starter data")
-
-
-_starter_asked = False  # per app process: a refresh is due at most once per version of the app
-
-
-def _starter_refresh_due(factory) -> bool:
-    global _starter_asked
-    if _starter_asked:
-        return False
-    _starter_asked = True
-    return starter_refresh_due(factory)
 
 
 def _staff_from_secrets() -> None:

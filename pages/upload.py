@@ -10,7 +10,11 @@ import streamlit as st
 from dashboard import data
 from dashboard.frame import page_frame
 from dashboard.page_data.upload import (
+    PASTE_NAME,
     RELEASES_SHOWN,
+    DatabaseFailure,
+    NotSignedIn,
+    SignInError,
     diagnostics_table,
     load_imports_log,
     preview_table,
@@ -21,20 +25,17 @@ from dashboard.page_data.upload import (
     undoable_imports,
 )
 from dashboard.record import plain
-from db import accounts, management
-from db.engine import DatabaseFailure, session_factory
-from db.settings import get_settings
 
 page_frame()
-factory = session_factory(data.engine())
-settings = get_settings()
+desk = data.staff_desk()
+settings = desk.settings
 st.session_state.setdefault("upload_staff", None)
 st.session_state.setdefault("upload_last_seen", 0.0)
 st.title("Upload releases")
 
 staff = st.session_state["upload_staff"]
 if staff and time.time() - st.session_state["upload_last_seen"] > settings.session_idle_minutes * 60:
-    accounts.sign_out(factory, staff)
+    desk.sign_out(staff)
     st.session_state["upload_staff"] = staff = None
     st.info("Your session ended after a period of inactivity. Sign in again.")
 
@@ -46,10 +47,10 @@ if staff is None:
         submitted = st.form_submit_button("Sign in")
     if submitted:
         try:
-            st.session_state["upload_staff"] = accounts.sign_in(factory, name, password)
+            st.session_state["upload_staff"] = desk.sign_in(name, password)
             st.session_state["upload_last_seen"] = time.time()
             st.rerun()
-        except accounts.SignInError as error:
+        except SignInError as error:
             st.error(plain(str(error)))
     st.caption("Accounts are created by an administrator: `python3 manage.py users add NAME`.")
     st.stop()
@@ -58,7 +59,7 @@ st.session_state["upload_last_seen"] = time.time()
 top = st.columns([4, 1])
 top[0].caption(f"Signed in as **{staff.user_name}**. Sessions end after {settings.session_idle_minutes} idle minutes.")
 if top[1].button("Sign out", key="upload_sign_out"):
-    accounts.sign_out(factory, staff)
+    desk.sign_out(staff)
     st.session_state["upload_staff"] = None
     st.rerun()
 
@@ -70,7 +71,7 @@ uploaded = st.file_uploader(
 pasted = st.text_area("Or paste the text of a release", key="upload_paste", height=160)
 files = [(item.name, item.getvalue()) for item in uploaded or []]
 if pasted.strip():
-    files.append((management.PASTE_NAME, pasted.encode("utf-8")))
+    files.append((PASTE_NAME, pasted.encode("utf-8")))
 if not files:
     st.info("Choose files or paste a release to see a preview.")
 else:
@@ -80,7 +81,7 @@ else:
     if cached and cached[0] == digest and cached[1] == data.data_version():
         previews = cached[2]
     else:
-        previews = management.preview(factory, files)
+        previews = desk.preview(files)
         st.session_state["upload_preview"] = (digest, data.data_version(), previews)
     st.subheader("Preview: nothing is saved yet")
     st.dataframe(preview_table(previews), hide_index=True, width="stretch", key="upload_preview_table")
@@ -115,8 +116,8 @@ else:
             bar.progress(len(done) / len(importable), text=f"Imported {len(done)} of {len(importable)}")
 
         try:
-            result = management.import_files(factory, staff, importable, on_progress=progress)
-        except accounts.NotSignedIn as error:
+            result = desk.import_files(staff, importable, on_progress=progress)
+        except NotSignedIn as error:
             st.session_state["upload_staff"] = None
             st.error(plain(str(error)))
             st.stop()
@@ -142,8 +143,8 @@ if undoable:
     pending = st.session_state.get("upload_undo_pending")
     if pending in undoable:
         try:
-            what = management.undo_preview(factory, staff, pending)
-        except (accounts.NotSignedIn, ValueError, DatabaseFailure) as error:
+            what = desk.undo_preview(staff, pending)
+        except (NotSignedIn, ValueError, DatabaseFailure) as error:
             st.error(plain(str(error)))
             st.session_state.pop("upload_undo_pending", None)
             st.stop()
@@ -160,11 +161,11 @@ if undoable:
         if confirm.button(f"Yes, undo import {pending}", key="upload_undo_confirm", type="primary"):
             st.session_state.pop("upload_undo_pending", None)
             try:
-                outcome = management.undo(factory, staff, pending)
+                outcome = desk.undo(staff, pending)
                 st.session_state["data_version"] = data.data_version()
                 totals = f", {outcome.published_totals} published totals removed" if outcome.published_totals else ""
                 st.success(f"Import {pending} undone: {outcome.removed} releases removed, {outcome.restored} restored{totals}.")
-            except accounts.NotSignedIn as error:
+            except NotSignedIn as error:
                 st.session_state["upload_staff"] = None
                 st.error(plain(str(error)))
             except (ValueError, DatabaseFailure) as error:

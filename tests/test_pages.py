@@ -22,6 +22,7 @@ from conftest import as_read, live_markdown
 from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO, HOSTILE, HOSTILE_FILE_NAME
 from streamlit.testing.v1 import AppTest
 
+from dashboard.registry import ANALYSIS_PAGES as REGISTERED_ANALYSIS_PAGES
 from db import queries
 from db.queries import Filters
 from loaders.web_addresses import is_clean_web_address
@@ -34,31 +35,25 @@ TIMEOUT = 120
 
 
 def _page_files() -> list[str]:
-    """The page files the app routes to: st.Page(...) entries in app.py (st.navigation), or
-    the PAGES list of dashboard.frame (pages/ served by Streamlit, sidebar drawn from PAGES),
-    or else every file in pages/."""
-    listed = re.findall(r'st\.Page\(\s*"(pages/[^"]+\.py)"', APP.read_text(encoding="utf-8"))
-    if listed:
-        return listed
-    try:
-        from dashboard.frame import PAGES
+    """The page files the app routes to: the registry (dashboard.registry), which the sidebar
+    and the benchmark read too. Never the folder's listing: a registry that cannot be imported
+    fails the suite."""
+    from dashboard.registry import PAGES
 
-        return [entry[0] if isinstance(entry, tuple) else entry for entry in PAGES]
-    except Exception:  # noqa: BLE001 - the frame is being edited: fall back to the folder
-        return sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
+    return [page.script for page in PAGES]
 
 
 PAGE_FILES = _page_files()
 
 
 def test_the_router_lists_every_page():
-    assert PAGE_FILES, "no st.Page(...) found in app.py"
+    """Every page script is in the registry and every registered page is a script: a page
+    left out would have no sidebar link, no benchmark and no test."""
     assert set(PAGE_FILES) >= {
         "pages/overview.py", "pages/timeline.py", "pages/areas.py", "pages/targets.py",
-        "pages/releases.py", "pages/data_quality.py",
+        "pages/releases.py", "pages/data_quality.py", "pages/upload.py",
     }
-    for page in PAGE_FILES:
-        assert (ROOT / page).is_file(), page
+    assert sorted(PAGE_FILES) == sorted(f"pages/{path.name}" for path in (ROOT / "pages").glob("*.py"))
 
 
 def _reset_caches() -> None:
@@ -1039,8 +1034,7 @@ def test_a_bar_that_rests_on_a_release_that_does_not_add_up_says_so(factory, dat
     assert differs == {"2017-07-20": True, "2017-07-21": False}
 
 
-ANALYSIS_PAGES = ("pages/overview.py", "pages/timeline.py", "pages/areas.py", "pages/targets.py",
-                  "pages/releases.py", "pages/data_quality.py")
+ANALYSIS_PAGES = [page.script for page in REGISTERED_ANALYSIS_PAGES]
 
 
 @pytest.mark.parametrize("page", ANALYSIS_PAGES)

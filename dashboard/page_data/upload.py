@@ -1,14 +1,27 @@
-"""Upload: the preview of what would be imported, as tables, and the import log with the
-imports that can be undone."""
+"""Upload: the staff desk (sign-in, preview, import and undo, each checked in db.management),
+the preview of what would be imported, as tables, and the import log with the imports that
+can be undone. The page reaches the database only through these."""
 
 from __future__ import annotations
 
-import pandas as pd
-from sqlalchemy.orm import Session
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from db import queries
-from db.ingest import ImportResult
+import pandas as pd
+from sqlalchemy.orm import Session, sessionmaker
+
+from db import accounts, management, queries
+
+# what a staff action may be refused with, each said in words on the page (re-exported)
+from db.accounts import NotSignedIn as NotSignedIn
+from db.accounts import SignInError as SignInError
+from db.accounts import Staff
+from db.engine import DatabaseFailure as DatabaseFailure
+from db.ingest import FileOutcome, ImportResult
+from db.maintenance import UndoPreview, UndoResult
+from db.management import PASTE_NAME as PASTE_NAME
 from db.management import FilePreview
+from db.settings import Settings, get_settings
 from loaders.records import SCOPES, ParsedRelease
 
 # the origins of imports staff may undo (an undo itself is not undone: import again instead)
@@ -76,3 +89,34 @@ def undoable_imports(log: pd.DataFrame) -> list[int]:
         return []
     return sorted((int(i) for i, origin, undone in zip(log["id"], log["origin"], log["undone"], strict=True)
                    if origin in UNDOABLE_ORIGINS and pd.isna(undone)), reverse=True)
+
+
+@dataclass(frozen=True)
+class StaffDesk:
+    """What data staff do on the Upload page, against one database: every change is checked
+    again in db.management (a live staff session), never trusted from the page."""
+
+    factory: sessionmaker[Session]
+
+    @property
+    def settings(self) -> Settings:
+        return get_settings()
+
+    def sign_in(self, name: str, password: str) -> Staff:
+        return accounts.sign_in(self.factory, name, password)
+
+    def sign_out(self, staff: Staff) -> None:
+        accounts.sign_out(self.factory, staff)
+
+    def preview(self, files: list[tuple[str, bytes]]) -> list[FilePreview]:
+        return management.preview(self.factory, files)
+
+    def import_files(self, staff: Staff, files: list[tuple[str, bytes]],
+                     on_progress: Callable[[FileOutcome], None] | None = None) -> ImportResult:
+        return management.import_files(self.factory, staff, files, on_progress=on_progress)
+
+    def undo_preview(self, staff: Staff, import_id: int) -> UndoPreview:
+        return management.undo_preview(self.factory, staff, import_id)
+
+    def undo(self, staff: Staff, import_id: int) -> UndoResult:
+        return management.undo(self.factory, staff, import_id)
