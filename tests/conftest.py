@@ -10,6 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# No verdict read from a clock: Hypothesis's deadline (200 ms an example) and its too_slow
+# health check time each example, so on a busy machine they fail a test that is right. A
+# test's own @settings keeps what it leaves unsaid from here.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("STRIKES_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
@@ -32,10 +39,16 @@ def _postgres_admin():
         return None
 
 
-def _no_postgres() -> None:
+def missing(reason: str) -> None:
+    """Skip the test for what this machine lacks, with the reason; in CI (CI=true), which has
+    everything, fail it instead."""
     if os.environ.get("CI"):
-        pytest.fail(f"PostgreSQL does not answer at {POSTGRES_ADMIN_URL} (CI must test it)")
-    pytest.skip(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
+        pytest.fail(f"{reason} (CI must have it)")
+    pytest.skip(reason)
+
+
+def _no_postgres() -> None:
+    missing(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
 
 
 def _postgres_url(name: str) -> str:
@@ -142,9 +155,20 @@ def factory(database_url):
 _DATABASE_FIXTURES = ("database_url", "empty_database_url")
 
 
+def _needs_chromium(item) -> bool:
+    """Whether the test drives Chromium: through the browser fixture (Playwright), or by a
+    module's needs_browser / needs_chromium mark (the app's own image export, tests/test_briefing.py)."""
+    if "browser" in getattr(item, "fixturenames", ()):
+        return True
+    needs = [getattr(getattr(item, "module", None), name, None) for name in ("needs_browser", "needs_chromium")]
+    needed = [decorator.mark for decorator in needs if isinstance(decorator, pytest.MarkDecorator)]
+    return any(mark == wanted for mark in item.iter_markers("skipif") for wanted in needed)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Markers from what a test uses, so that -m selects the truth: db for a throwaway
-    database, postgres for its PostgreSQL half, corpus for the real releases."""
+    """Markers from what a test uses, so that -m selects the truth: db for a throwaway database
+    (any database fixture), postgres for its PostgreSQL half (the fixtures' postgres param),
+    corpus for the real releases (a skip for want of them), browser for Chromium."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -152,8 +176,11 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.db)
         if any(params.get(name) == "postgres" for name in _DATABASE_FIXTURES):
             item.add_marker(pytest.mark.postgres)
-        if any(mark.kwargs.get("reason") == CORPUS_MISSING for mark in item.iter_markers("skipif")):
+        if any(str(mark.kwargs.get("reason", "")).startswith("real corpus not found")
+               for mark in item.iter_markers("skipif")):
             item.add_marker(pytest.mark.corpus)
+        if _needs_chromium(item):
+            item.add_marker(pytest.mark.browser)
 
 
 _skipped: list[str] = []
@@ -173,6 +200,17 @@ def pytest_sessionfinish(session, exitstatus):
             reporter.write_line(f"CI: {len(_skipped)} skipped tests count as failures:", red=True)
             for line in _skipped:
                 reporter.write_line(f"  {line}")
+
+
+@pytest.fixture(scope="session")
+def count_work():
+    """Counts the work of a call, in lines of Python and characters regular expressions scan, in
+    a process of its own (tests/work.py): how a test of growth measures, never by a clock."""
+    from work import WorkCounter
+
+    counter = WorkCounter()
+    yield counter
+    counter.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from app_server import VIEWPORT, WAIT_MS, browser_available, running_app, screenshot, visit, wait_for_app
 
+from dashboard.registry import ANALYSIS_PAGES
+
 MISSING = browser_available()
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
 
@@ -23,13 +25,13 @@ pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reaso
 def _page_paths() -> dict[str, str]:
     """URL path -> page file, for every page the app serves (Streamlit's auto-discovered
     pages: the URL is the file name without .py)."""
-    from dashboard.frame import PAGES
+    from dashboard.registry import PAGES
 
-    return {Path(entry[0]).stem: entry[0] for entry in PAGES}
+    return {page.url_path.removeprefix("/"): page.script for page in PAGES}
 
 
 PAGE_PATHS = _page_paths()
-EXPLORE_PAGES = ["overview", "timeline", "areas", "targets", "releases", "data_quality"]
+EXPLORE_PAGES = [page.url_path.removeprefix("/") for page in ANALYSIS_PAGES]
 
 
 @pytest.fixture(scope="module")

@@ -426,7 +426,8 @@ _VERSIONS = {  # name: (text, how an import ranks it: complete first, then newes
 }
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(steps=st.lists(st.one_of(st.tuples(st.just("import"), st.sampled_from(sorted(_VERSIONS))),
                                 st.tuples(st.just("undo"), st.integers(0, 5))), min_size=1, max_size=8))
 def test_after_any_imports_and_undos_the_best_remaining_version_counts(factory, steps):

@@ -52,10 +52,19 @@ def test_no_two_modules_import_each_other():
 PAGE_SCRIPTS = sorted((ROOT / "pages").glob("*.py"))
 
 
+# What opens a database session, an engine or a connection, by any name a page could use:
+# the project's (db.engine), SQLAlchemy's own, and the app's cached ones (dashboard.data).
+_OPENERS = frozenset({"session_factory", "make_engine", "default_engine", "write_transaction", "migrate", "upgrade",
+                      "Session", "sessionmaker", "scoped_session", "create_engine", "engine", "session", "connect",
+                      "raw_connection", "begin"})
+_DATABASE_MODULES = ("db.engine", "db.schema", "sqlalchemy")
+
+
 def _page_seam_breaches(path: Path) -> list[str]:
     """What in a page script reaches past the seam: a query function imported or called, the
     queries module used, st.query_params read or written, a lookup of anything by name in
-    dashboard.data, or a database session opened."""
+    dashboard.data, or a database session, engine or connection opened (or an opener of one
+    imported or handed on)."""
     from db import queries
 
     tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -66,12 +75,24 @@ def _page_seam_breaches(path: Path) -> list[str]:
                 if alias.name == "queries" or callable(getattr(queries, alias.name, None)) \
                         and not isinstance(getattr(queries, alias.name), type):
                     breaches.append(f"imports {node.module}.{alias.name}")
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module.startswith(_DATABASE_MODULES):
+                breaches.append(f"line {node.lineno}: imports from {node.module}")
+            breaches += [f"line {node.lineno}: imports {alias.name}" for alias in node.names
+                         if alias.name in _OPENERS or f"{node.module}.{alias.name}".startswith(_DATABASE_MODULES)]
+        elif isinstance(node, ast.Import):
+            breaches += [f"line {node.lineno}: imports {alias.name}" for alias in node.names
+                         if alias.name.startswith(_DATABASE_MODULES)]
         elif isinstance(node, ast.Attribute) and node.attr == "query_params":
             breaches.append(f"line {node.lineno}: st.query_params")
-        elif isinstance(node, ast.Attribute) and node.attr in ("query", "run", "session") \
+        elif isinstance(node, ast.Attribute) and node.attr in {"query", "run", *_OPENERS} \
                 and isinstance(node.value, ast.Name) and node.value.id == "data":
             breaches.append(f"line {node.lineno}: data.{node.attr}")
-    return breaches
+        elif isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if called in _OPENERS:
+                breaches.append(f"line {node.lineno}: {called}(...)")
+    return sorted(set(breaches))
 
 
 @pytest.mark.parametrize("path", PAGE_SCRIPTS, ids=lambda path: path.name)
@@ -84,6 +105,25 @@ def test_the_seam_check_finds_a_query_in_a_page(tmp_path):
     page.write_text("from db.queries import headline\nfrom dashboard import data\nimport streamlit as st\n"
                     "x = data.query('headline')\nst.query_params['bar'] = '1'\n", encoding="utf-8")
     assert len(_page_seam_breaches(page)) == 3
+
+
+@pytest.mark.parametrize("opening", [
+    "from db.engine import session_factory\nfactory = session_factory(data.engine())",  # Upload's own, once
+    "from db.engine import make_engine\nengine = make_engine('sqlite://')",
+    "from db import engine\nfactory = engine.session_factory(None)",
+    "import db.engine\nfactory = db.engine.session_factory(None)",
+    "from sqlalchemy.orm import Session\nwith Session(None) as db:\n    pass",
+    "import sqlalchemy\nengine = sqlalchemy.create_engine('sqlite://')",
+    "with data.session() as db:\n    pass",
+    "desk = StaffDesk(data.engine)",
+    "from dashboard.data import engine\nwith engine().connect() as connection:\n    pass",
+    "from dashboard.data import session as open_session\nwith open_session() as db:\n    pass",
+], ids=["session_factory", "make_engine", "db.engine", "import db.engine", "Session(", "create_engine",
+        "data.session()", "data.engine handed on", "engine().connect()", "session renamed"])
+def test_the_seam_check_finds_a_database_opened_in_a_page(tmp_path, opening):
+    page = tmp_path / "page.py"
+    page.write_text(f"import streamlit as st\nfrom dashboard import data\n{opening}\n", encoding="utf-8")
+    assert _page_seam_breaches(page), opening
 
 
 def _manage(*args: str, database: str, stdin: str = "") -> subprocess.CompletedProcess:
