@@ -6,6 +6,9 @@ line reaches every verb."""
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.util
+import inspect
 import os
 import subprocess
 import sys
@@ -64,17 +67,22 @@ def _page_seam_breaches(path: Path) -> list[str]:
     """What in a page script reaches past the seam: a query function imported or called, the
     queries module used, st.query_params read or written, a lookup of anything by name in
     dashboard.data, or a database session, engine or connection opened (or an opener of one
-    imported or handed on)."""
-    from db import queries
-
+    imported or handed on); from db, only plain data classes and constants."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     breaches = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module in ("db.queries", "db"):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "db" and not node.level:
+            # from the database layer a page takes plain data classes and constants, nothing that acts
+            module = importlib.import_module(node.module)
             for alias in node.names:
-                if alias.name == "queries" or callable(getattr(queries, alias.name, None)) \
-                        and not isinstance(getattr(queries, alias.name), type):
-                    breaches.append(f"imports {node.module}.{alias.name}")
+                found = getattr(module, alias.name, None)
+                if found is None and importlib.util.find_spec(f"{node.module}.{alias.name}"):
+                    found = importlib.import_module(f"{node.module}.{alias.name}")
+                if inspect.ismodule(found) or (callable(found) and not isinstance(found, type)):
+                    breaches.append(f"line {node.lineno}: imports {node.module}.{alias.name}, which acts on the data")
+        elif isinstance(node, ast.Import):
+            breaches += [f"line {node.lineno}: imports {alias.name}" for alias in node.names
+                         if alias.name.split(".")[0] == "db"]
         if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             if node.module.startswith(_DATABASE_MODULES):
                 breaches.append(f"line {node.lineno}: imports from {node.module}")
@@ -98,6 +106,18 @@ def _page_seam_breaches(path: Path) -> list[str]:
 @pytest.mark.parametrize("path", PAGE_SCRIPTS, ids=lambda path: path.name)
 def test_a_page_script_is_layout_only(path):
     assert _page_seam_breaches(path) == []
+
+
+def test_the_seam_check_finds_a_page_acting_on_the_data_itself(tmp_path):
+    """The Upload page called db.accounts and db.management itself; pages take only plain data
+    classes and constants from db (the Upload page's desk acts for it)."""
+    page = tmp_path / "page.py"
+    page.write_text("from db import accounts, management\nfrom db.management import import_files\n"
+                    "from db.queries import GRAINS, Filters\nimport db.maintenance\n", encoding="utf-8")
+    assert _page_seam_breaches(page) == [
+        "line 1: imports db.accounts, which acts on the data", "line 1: imports db.management, which acts on the data",
+        "line 2: imports db.management.import_files, which acts on the data", "line 4: imports db.maintenance",
+    ]
 
 
 def test_the_seam_check_finds_a_query_in_a_page(tmp_path):
