@@ -357,22 +357,28 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
     return frame(figure, title, sub, source, notes=notes)
 
 
-def difference_bars(data: pd.DataFrame, grain: str, title: str, sub: str, source: str, unit: str) -> go.Figure:
-    """One bar per period of a difference between two groups (data: period, group, difference):
-    above the axis where the first has more, below where the second has."""
+def difference_bars(data: pd.DataFrame, grain: str, title: str, sub: str, source: str, unit: str,
+                    first: str, second: str, colours: dict[str, str] | None = None) -> go.Figure:
+    """One bar per period of first less second (data: period, group, difference): above the
+    axis in first's colour where it has more, below in second's where second has; the key names
+    both. The hover names the period as the axis counts it (a month, a week, a day)."""
     if data.empty:
         return empty(title, sub, source)
+    colour_of = _group_colours([first, second], colours or COUNTRY_COLOURS)
     name = str(data["group"].iloc[0])
-    colours = [PALETTE[1] if value >= 0 else PALETTE[0] for value in data["difference"]]
-    figure = go.Figure(go.Bar(
-        x=data["period"], y=data["difference"], name=name, marker_color=colours,
-        xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
-        xperiod0=WEEK_START if grain == "week" else None, xperiodalignment="middle",
-        hovertemplate=f"%{{x}}<br>{name}: %{{y:+,}} {unit}<extra></extra>",
-    ))
+    leads = data["difference"] >= 0
+    figure = go.Figure()
+    for leader, rows in ((first, data[leads]), (second, data[~leads])):
+        figure.add_trace(go.Bar(
+            x=rows["period"], y=rows["difference"], name=f"{leader} more", marker_color=colour_of[leader],
+            xperiod={"day": 86_400_000, "week": 604_800_000, "month": "M1"}[grain],
+            xperiod0=WEEK_START if grain == "week" else None, xperiodalignment="middle",
+            hovertemplate=f"%{{x|{_HOVER_DAY[grain]}}}<br>{html.escape(name)}: %{{y:+,}} {unit}<extra></extra>",
+        ))
     figure.update_yaxes(title_text=f"{name}, {unit} per {grain}", tickformat="+,d", zeroline=True,
                         zerolinecolor="#52606D")
     figure.update_xaxes(title_text=None, type="date")
+    figure.update_layout(barmode="relative", showlegend=True)
     return frame(figure, title, sub, source)
 
 

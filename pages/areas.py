@@ -137,13 +137,8 @@ else:
 
 # --- (d) compare two areas ------------------------------------------------------------------
 st.subheader("Compare two areas")
-# the areas in view first, by strikes; then every other area of the data, so that a choice made
-# before a filter changed stays what it was (and says it lies outside the filters)
 in_view = [str(area) for area in areas.areas_in_view()]
-everywhere = view.frame.options
-area_options = in_view + sorted(
-    {f"province:{name}" for name in everywhere["provinces"]} | {f"place:{name}" for name in everywhere["places"]}
-    - set(in_view), key=lambda option: (option.partition(":")[2], option))
+area_options = areas.compare_options(view.frame.options)
 
 
 def label(option: str) -> str:

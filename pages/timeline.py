@@ -75,7 +75,7 @@ else:
     first, second = (largest_groups(series, measure) + ["", ""])[:2]
     table = difference(series, measure, first, second)
     title = view.chart_title(f"{measure.capitalize()} per {grain}: {first} less {second}")
-    figure = charts.difference_bars(table, grain, title, sub, source, measure)
+    figure = charts.difference_bars(table, grain, title, sub, source, measure, first, second, colours)
 event = show_chart(figure, table, title, key=f"timeline_chart_{show}", on_select="rerun")
 crossing = crossing_note(chart.crossing)
 if crossing:

@@ -337,3 +337,17 @@ def test_the_running_total_names_its_published_source_on_the_chart_not_only_on_h
     labels = " ".join(note.text for note in figure.layout.annotations)
     assert "the data hold 12 (under 1%)" in labels and "(0%)" not in labels
     assert "hover" not in (figure.layout.title.text + labels).lower()
+
+
+def test_a_difference_is_drawn_in_the_colour_of_the_group_that_leads():
+    """"Iraq less Syria" coloured Iraq-led months in Syria's colour, had no key, and its hover
+    read "Apr 1, 2017" at a month grain."""
+    data = pd.DataFrame({"period": [date(2017, 3, 1), date(2017, 4, 1)], "group": ["Iraq less Syria"] * 2,
+                         "difference": [12, -5]})
+    figure = charts.difference_bars(data, "month", "Strikes per month: Iraq less Syria", SUB, SOURCE, "strikes",
+                                    "Iraq", "Syria")
+    iraq, syria = figure.data
+    assert (iraq.name, iraq.marker.color, list(iraq.y)) == ("Iraq more", charts.COUNTRY_COLOURS["Iraq"], [12])
+    assert (syria.name, syria.marker.color, list(syria.y)) == ("Syria more", charts.COUNTRY_COLOURS["Syria"], [-5])
+    assert figure.layout.showlegend is True
+    assert all("%{x|%b %Y}" in trace.hovertemplate for trace in figure.data)

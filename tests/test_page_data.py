@@ -294,3 +294,14 @@ def test_a_charts_files_are_named_by_its_title_period_and_filters():
     assert everything.file_name("Top target types") == "top-target-types"
     since = PageContext(Filters(start=D21, places=("Mosul",)), (D21, D21), "source", frame, {})
     assert since.file_name("Strikes by place") == "strikes-by-place-2017-07-21-to-2017-07-21-mosul"
+
+
+def test_two_areas_are_compared_among_each_area_once(two_days, factory):
+    """Area B's list offered "Ar-Raqqah (province)" twice: the provinces in view were not taken
+    out of the rest (an operator's precedence)."""
+    with factory() as session:
+        areas = load_areas(session, Filters(places=("Mosul",)))
+        options = areas.compare_options(load_frame(session).options)
+    assert len(options) == len(set(options))
+    assert options[:2] == ["province:Nineveh", "place:Mosul"]  # in view first
+    assert {"province:Ar-Raqqah", "place:Raqqa", "place:Abu Kamal"} <= set(options[2:])

@@ -906,7 +906,9 @@ def test_countries_compared_as_lines_shares_and_a_difference(two_days, use_datab
     at = open_page("pages/timeline.py", grain="day", split="country", show="difference")
     difference = _figures(at)[0]
     assert "Iraq less Syria" in difference["layout"]["title"]["text"]  # a tie, 5 and 5: by name
-    assert _values(difference["data"][0]["y"]) == [-3, 3]  # 2 - 5 on the 20th, 3 - 0 on the 21st
+    # 2 - 5 on the 20th, 3 - 0 on the 21st: each bar in the colour of the country with more
+    assert [(trace["name"], _values(trace["y"])) for trace in difference["data"]] == [("Iraq more", [3]),
+                                                                                       ("Syria more", [-3])]
     at = open_page("pages/timeline.py", grain="day", split="country", show="lines")
     assert {trace["name"] for trace in _figures(at)[0]["data"] if trace.get("showlegend") is not False} == {"Iraq", "Syria"}
 

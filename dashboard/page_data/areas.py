@@ -54,6 +54,15 @@ class AreasData:
         return [Area("province", name) for name in self.ranked("province")] + \
             [Area("place", name) for name in self.ranked("place")]
 
+    def compare_options(self, everywhere: dict) -> list[str]:
+        """The areas two may be compared among ("province:Nineveh", "place:Mosul"), each once:
+        those in view first, by strikes; then every other area of the data (everywhere: the
+        filter bar's options), so that a choice made before a filter changed stays what it was."""
+        in_view = [str(area) for area in self.areas_in_view()]
+        others = ({f"province:{name}" for name in everywhere["provinces"]}
+                  | {f"place:{name}" for name in everywhere["places"]}) - set(in_view)
+        return in_view + sorted(others, key=lambda option: (option.partition(":")[2], option))
+
 
 def load_areas(db: Session, filters: Filters) -> AreasData:
     return AreasData(
