@@ -325,7 +325,7 @@ def _briefing_deck(page: str, view: PageContext, drawn: list) -> None:
                                file_name=f"{name}.{fmt}", mime=mime, key=f"briefing_{fmt}", on_click="ignore",
                                icon=":material/download:", width="stretch")
         st.caption("A title slide, each chart of this page at 16:9, the view in words and what the figures rest "
-                   "on. Drawing the charts takes a few seconds.")
+                   "on. Drawing the charts takes a few seconds; if it fails, the button says so: click it again.")
 
 
 def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_select: str = "ignore"):
@@ -367,7 +367,8 @@ def release_table(rows: pd.DataFrame, columns: list[str], key: str, row_height: 
     and shows its name in the release list; a click on a row opens it in this tab, at the row's
     sentence (report_id) where it has one. A source shows as "web_page", a link, or as
     "source", plain text."""
-    shown = with_release_links(rows)
+    view = {param: st.query_params[param] for param in FILTER_PARAMS if param in st.query_params}
+    shown = with_release_links(rows, view)
     columns = [column for column in (columns if "release" in columns else ["release", *columns])
                if not (column in _SOURCE_COLUMNS and shown[column].isna().all())]
     event = st.dataframe(shown[columns], hide_index=True, width="stretch", key=key, row_height=row_height,
@@ -376,7 +377,7 @@ def release_table(rows: pd.DataFrame, columns: list[str], key: str, row_height: 
     picked = list(event.selection.rows) if event and event.selection else []
     if picked and picked[0] < len(rows):
         row = rows.iloc[picked[0]]
-        target = {"release": str(int(row["release_id"]))}
+        target = {"release": str(int(row["release_id"])), **view}
         if "report_id" in rows and pd.notna(row["report_id"]):
             target["report"] = str(int(row["report_id"]))
         st.switch_page("pages/releases.py", query_params=target)

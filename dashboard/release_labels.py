@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlencode, urlsplit
 
 import pandas as pd
 
@@ -55,21 +55,29 @@ def release_label(title: str | None, source: str | None, published: date | None)
 RELEASE_LINK_TEXT = r"#(.+)$"
 
 
-def release_address(release_id: int, label: str) -> str:
-    """"releases?release=12#CENTCOM%20release%20lines%2C%202015-07-13": the address that opens
-    the release on the Releases page, with its label."""
-    return f"releases?release={int(release_id)}#{quote(label, safe='')}"
+def release_address(release_id: int, label: str, report_id: int | None = None,
+                    view: dict[str, str] | None = None) -> str:
+    """"releases?release=12&report=40&country=Iraq#CENTCOM%20release%20lines%2C%202015-07-13":
+    the address that opens the release on the Releases page at the report's sentence, under the
+    filters of the view it was opened from (view: their URL parameters), with its label."""
+    params = {"release": int(release_id), **({"report": int(report_id)} if report_id is not None else {}),
+              **(view or {})}
+    return f"releases?{urlencode(params)}#{quote(label, safe='')}"
 
 
-def with_release_links(rows: pd.DataFrame) -> pd.DataFrame:
-    """rows (with release_id, title, source, published) with "release", the address that opens
-    each row's release under its label, and the source split in two: "web_page" where it is a
-    web address (only those may be links), "source" where it is not (shown as plain text)."""
+def with_release_links(rows: pd.DataFrame, view: dict[str, str] | None = None) -> pd.DataFrame:
+    """rows (with release_id, title, source, published; report_id where a row is one report)
+    with "release", the address that opens each row's release under its label, at the row's
+    sentence and under the view's filters (view: their URL parameters), and the source split in
+    two: "web_page" where it is a web address (only those may be links), "source" where it is
+    not (shown as plain text)."""
     linked = rows.copy()
+    reports = rows["report_id"] if "report_id" in rows else pd.Series([None] * len(rows), index=rows.index)
     linked["release"] = [
-        release_address(release_id, release_label(title, source, published))
-        for release_id, title, source, published
-        in zip(rows["release_id"], rows["title"], rows["source"], rows["published"], strict=True)
+        release_address(release_id, release_label(title, source, published),
+                        int(report_id) if pd.notna(report_id) else None, view)
+        for release_id, title, source, published, report_id
+        in zip(rows["release_id"], rows["title"], rows["source"], rows["published"], reports, strict=True)
     ]
     on_the_web = rows["source"].map(is_clean_web_address).astype(bool)
     linked["web_page"] = rows["source"].where(on_the_web)

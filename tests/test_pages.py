@@ -14,7 +14,7 @@ import json
 import re
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 import streamlit as st
@@ -503,9 +503,11 @@ def test_drill_down_rows_open_their_release(two_days, use_database):
     # the samples' own title, as the release list says: 3 lines and 2 countries' stated engagements
     # of day one, a line and a country's of day two
     assert shown == ["Strikes continue against ISIS"] * 7
-    first, second = (f"releases?release={release_id}" for release_id in sorted(set(
-        int(link.split("#")[0].rsplit("=", 1)[1]) for link in reports.value["release"])))
-    assert [link.split("#")[0] for link in reports.value["release"]] == [first] * 5 + [second] * 2
+    # each link opens its release at the row's sentence (report)
+    opened = [parse_qs(urlsplit(link).query) for link in reports.value["release"]]
+    first, second = sorted({query["release"][0] for query in opened})
+    assert [query["release"][0] for query in opened] == [first] * 5 + [second] * 2
+    assert all(query["report"][0].isdigit() for query in opened)
     assert list(reports.value["source"]) == ["day1.txt"] * 5 + ["day2.txt"] * 2  # plain text, not links
 
 

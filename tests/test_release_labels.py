@@ -100,3 +100,13 @@ def test_release_links_and_sources():
     assert linked["source"].tolist()[::2] == ["centcom_release_lines_2014-2015.csv#2014-10-02", "2017-09-18_dodnews.txt"]
     assert pd.isna(linked["source"][1])
     assert with_release_links(rows.iloc[:0])[["release", "web_page", "source"]].empty
+
+
+def test_a_release_link_keeps_the_sentence_and_the_filters_of_its_view():
+    """The release column of a drill table opened the release without its sentence outlined and
+    without the view's filters (a click on the row kept both)."""
+    rows = pd.DataFrame({"release_id": [3], "title": ["Coalition strikes continue"], "source": ["a.txt"],
+                         "published": [date(2017, 9, 18)], "report_id": [40]})
+    [address] = with_release_links(rows, {"country": "Iraq", "start": "2017-01-01"})["release"]
+    assert address.split("#")[0] == "releases?release=3&report=40&country=Iraq&start=2017-01-01"
+    assert link_text(address) == "Coalition strikes continue"
