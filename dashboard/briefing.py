@@ -3,14 +3,21 @@ per chart of the page as a 16:9 image with its title, subtitle and source line, 
 words, and what the figures rest on (releases, their dates, the caveats). As PowerPoint
 (python-pptx) and as a PDF made from the same images.
 
-Chart images are Plotly's own static export (kaleido), which drives the machine's Chromium; a
-machine without it gets the reason (chromium_missing) instead of a deck."""
+Chart images are Plotly's own static export (kaleido), which drives the machine's Chromium: one
+per process (ChartRenderer), which decks asked for at once take turns at; a deck that cannot be
+drawn raises DeckFailed with the reason. A machine without Chromium gets the reason
+(chromium_missing) instead of a deck."""
 
 from __future__ import annotations
 
+import asyncio
+import atexit
+import concurrent.futures
 import io
 import os
 import shutil
+import subprocess
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -157,17 +164,157 @@ def _wrap(text: str, width: int) -> list[str]:
 TOPOJSON = Path(__file__).resolve().parents[1] / "static" / "topojson"
 
 
-def png_images(figures: Sequence[go.Figure]) -> list[bytes]:
-    """Each figure as a 1600 x 900 PNG, drawn by one Chromium for all of them."""
-    import kaleido
-    import plotly.io as pio
+class DeckFailed(RuntimeError):
+    """A deck could not be drawn; the message says why, and that asking again may work."""
 
-    pio.defaults.topojson = TOPOJSON.as_uri() + "/"
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        return [pio.to_image(figure, format="png", width=WIDTH, height=HEIGHT) for figure in figures]
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
+
+class ChartRenderer:
+    """One Chromium (kaleido) for the whole process, started by the first deck and kept for
+    the next; decks take turns at it, every wait has a limit, a failure shuts it (the next
+    deck starts a fresh one), and it is shut when no deck has come for idle_timeout seconds
+    (Chromium holds about half a gigabyte) and when the process exits.
+
+    Not kaleido's own sync server: that is one per process and not safe across threads. Decks
+    made at once started and stopped it under each other, took each other's images, or waited
+    for ever for an answer that never came (a spinner without end, a server that would not stop)."""
+
+    def __init__(self, image_timeout: float = 45.0, turn_timeout: float = 150.0, start_timeout: float = 60.0,
+                 idle_timeout: float | None = 120.0):
+        self.image_timeout = image_timeout  # one image; kaleido's own limit is the same
+        self.turn_timeout = turn_timeout  # waiting for the decks ahead (the page gives up after 180 s)
+        self.start_timeout = start_timeout
+        self.idle_timeout = idle_timeout
+        self._turn = threading.Lock()  # one deck at a time: one Chromium's memory, whole decks
+        self._kaleido = None  # the open kaleido.Kaleido, or None
+        self._loop: asyncio.AbstractEventLoop | None = None  # the loop it lives on, in its own thread
+        self._closed = False
+        self._exit_hook = False
+        self._decks = 0  # decks asked for: an idle timer shuts Chromium only if none came since it was set
+        self._idle_timer: threading.Timer | None = None
+
+    def png_images(self, figures: Sequence[go.Figure]) -> list[bytes]:
+        """Each figure as a 1600 x 900 PNG (DeckFailed if any cannot be drawn)."""
+        if not self._turn.acquire(timeout=self.turn_timeout):
+            raise DeckFailed("Too many decks are being drawn at once: try again in a minute.")
+        try:
+            if self._closed:
+                raise DeckFailed("The dashboard is shutting down: try again once it is back.")
+            try:
+                self._start()
+                return [self._image(figure) for figure in figures]
+            except Exception as error:
+                self._shut()  # a Chromium that failed once is not trusted with the next deck
+                if isinstance(error, DeckFailed):
+                    raise
+                raise DeckFailed(f"Drawing the charts failed ({type(error).__name__}: {error}): try again.") from error
+        finally:
+            self._decks += 1
+            self._idle_later()
+            self._turn.release()
+
+    def close(self) -> None:
+        """Shut Chromium and its thread, for good (at the process's exit)."""
+        self._closed = True
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        # a deck being drawn finishes first, within its limits; then nothing starts again
+        if self._turn.acquire(timeout=self.image_timeout):
+            try:
+                self._shut()
+            finally:
+                self._turn.release()
+        else:
+            self._shut()
+
+    @property
+    def chromium(self) -> subprocess.Popen | None:
+        """The Chromium the next deck will be drawn by, or None (none open)."""
+        return self._kaleido.subprocess if self._kaleido is not None else None
+
+    def _call(self, coroutine, timeout: float):
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout=timeout)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise DeckFailed(f"Chromium did not answer within {timeout:.0f} s: try again.") from None
+
+    def _start(self) -> None:
+        if self._kaleido is not None and self._kaleido.subprocess.poll() is None:
+            return
+        self._shut()  # a Chromium that died between decks
+        import kaleido
+
+        self._loop = loop = asyncio.new_event_loop()
+        threading.Thread(target=_run_until_stopped, args=(loop,), name="chart-renderer", daemon=True).start()
+
+        async def open_kaleido():
+            # mathjax=False: no script fetched from a CDN (the server may be offline); plotly.js
+            # is the installed plotly's own
+            renderer = kaleido.Kaleido(n=1, timeout=self.image_timeout, mathjax=False)
+            try:
+                await renderer.open()
+            except BaseException:  # a Chromium half started (or too slow to) is not left behind
+                await renderer.close()
+                raise
+            return renderer
+
+        self._kaleido = self._call(open_kaleido(), self.start_timeout)
+        if not self._exit_hook:
+            atexit.register(self.close)
+            self._exit_hook = True
+
+    def _image(self, figure: go.Figure) -> bytes:
+        opts = {"format": "png", "width": WIDTH, "height": HEIGHT, "scale": 1}
+        return self._call(self._kaleido.calc_fig(figure.to_dict(), opts=opts, topojson=TOPOJSON.as_uri() + "/"),
+                          self.image_timeout)
+
+    def _idle_later(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+        if self.idle_timeout is None or self._kaleido is None:
+            return
+        self._idle_timer = threading.Timer(self.idle_timeout, self._shut_if_idle, args=(self._decks,))
+        self._idle_timer.daemon = True
+        self._idle_timer.start()
+
+    def _shut_if_idle(self, decks: int) -> None:
+        """Shut Chromium if no deck was asked for since the count was `decks`."""
+        if self._decks == decks and self._turn.acquire(blocking=False):
+            try:
+                if self._decks == decks:
+                    self._shut()
+            finally:
+                self._turn.release()
+
+    def _shut(self) -> None:
+        renderer, loop, self._kaleido, self._loop = self._kaleido, self._loop, None, None
+        if loop is None:
+            return
+        if renderer is not None:
+            future = asyncio.run_coroutine_threadsafe(renderer.close(), loop)
+            try:
+                future.result(timeout=15)  # choreographer asks Chromium to close, then kills it
+            except Exception:  # noqa: BLE001 - shutting down: a Chromium left behind is killed below
+                future.cancel()
+                process = getattr(renderer, "subprocess", None)
+                if process is not None and process.poll() is None:
+                    process.kill()
+        loop.call_soon_threadsafe(loop.stop)
+
+
+def _run_until_stopped(loop: asyncio.AbstractEventLoop) -> None:
+    loop.run_forever()
+    loop.close()
+
+
+RENDERER = ChartRenderer()  # the process's one Chromium for chart images
+
+
+def png_images(figures: Sequence[go.Figure]) -> list[bytes]:
+    """Each figure as a 1600 x 900 PNG, drawn by the process's one Chromium (DeckFailed with
+    the reason if it cannot be)."""
+    return RENDERER.png_images(figures)
 
 
 # --- the files ------------------------------------------------------------------------------

@@ -203,3 +203,93 @@ def test_without_chromium_the_reason_is_given(monkeypatch):
     monkeypatch.setattr(dashboard.briefing.shutil, "which", lambda name: None)
     monkeypatch.delenv("BROWSER_PATH", raising=False)
     assert chromium_missing() == INSTALL_CHROMIUM and "apt-get install -y chromium" in INSTALL_CHROMIUM
+
+
+@needs_chromium
+def test_decks_made_at_once_all_arrive_each_with_its_own_charts(briefing):
+    """Five readers asking for a deck at the same moment (the app draws each in its own thread):
+    every deck arrives whole, and each holds its own charts, not another deck's."""
+    import threading
+
+    import plotly.graph_objects as go
+    from PIL import Image
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    from pypdf import PdfReader
+
+    colours = [(255, 0, 0), (0, 128, 0), (0, 0, 255), (255, 165, 0), (128, 0, 128)]
+    formats = ["pptx", "pdf", "pptx", "pdf", "pptx"]
+    decks: dict[int, bytes] = {}
+    errors: dict[int, BaseException] = {}
+    start, finished = threading.Barrier(len(colours)), threading.Condition()
+
+    def make(index: int) -> None:
+        # each deck's charts on a background of its own colour: an image from another deck shows
+        charts_of_deck = [(title, go.Figure(figure).update_layout(paper_bgcolor=f"rgb{colours[index]}"))
+                          for title, figure in briefing.charts]
+        try:
+            start.wait()
+            decks[index] = build(replace(briefing, charts=charts_of_deck), formats[index])
+        except BaseException as error:  # noqa: BLE001 - every failure is the test's verdict
+            errors[index] = error
+        with finished:
+            finished.notify()
+
+    for index in range(len(colours)):
+        threading.Thread(target=make, args=(index,), daemon=True).start()
+    with finished:  # the wait's limit only keeps a deck that never comes from hanging the run
+        finished.wait_for(lambda: len(decks) + len(errors) == len(colours), timeout=300)
+    assert len(decks) + len(errors) == len(colours), f"{len(colours) - len(decks) - len(errors)} decks never arrived"
+    assert not errors, {index: repr(error) for index, error in errors.items()}
+    for index, fmt in enumerate(formats):
+        if fmt == "pdf":
+            assert len(PdfReader(io.BytesIO(decks[index])).pages) == 6
+            continue
+        slides = list(Presentation(io.BytesIO(decks[index])).slides)
+        pictures = [shape for slide in slides for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        assert len(slides) == 6 and len(pictures) == 3
+        for picture in pictures:
+            corner = Image.open(io.BytesIO(picture.image.blob)).convert("RGB").getpixel((2, 2))
+            assert corner == colours[index], f"deck {index} holds a chart drawn for another deck"
+
+
+@needs_chromium
+def test_a_failed_deck_says_why_and_the_next_is_drawn_by_a_fresh_chromium(briefing, monkeypatch):
+    from dashboard.briefing import ChartRenderer, DeckFailed
+
+    renderer = ChartRenderer(idle_timeout=None)  # shut when idle: asked for below, not by a timer
+    figures = [slide_figure(figure) for _title, figure in briefing.charts[:1]]
+    try:
+        [first] = renderer.png_images(figures)
+        assert first.startswith(b"\x89PNG")
+        # Chromium dies between two decks: the next deck starts another
+        dead = renderer.chromium
+        dead.kill()
+        dead.wait()
+        assert renderer.png_images(figures)[0].startswith(b"\x89PNG")
+        assert renderer.chromium.pid != dead.pid
+        # Chromium fails while drawing: the deck says why and to try again, and that Chromium is shut
+        failing = renderer.chromium
+
+        async def crash(*args, **kwargs):
+            raise RuntimeError("Target crashed")
+
+        monkeypatch.setattr(renderer._kaleido, "calc_fig", crash)
+        with pytest.raises(DeckFailed, match=r"Drawing the charts failed \(RuntimeError: Target crashed\): try again"):
+            renderer.png_images(figures)
+        assert renderer.chromium is None and failing.poll() is not None
+        assert renderer.png_images(figures)[0].startswith(b"\x89PNG")  # the retry
+        # idle: Chromium is shut only when no deck came since the timer was set, and a deck starts another
+        idle, decks = renderer.chromium, renderer._decks
+        renderer._shut_if_idle(decks - 1)
+        assert renderer.chromium is idle
+        renderer._shut_if_idle(decks)
+        assert renderer.chromium is None and idle.poll() is not None
+        assert renderer.png_images(figures)[0].startswith(b"\x89PNG")
+    finally:
+        last = renderer.chromium
+        renderer.close()
+    # at the process's exit: Chromium shut, and no deck starts another
+    assert last.poll() is not None and renderer.chromium is None
+    with pytest.raises(DeckFailed, match="shutting down"):
+        renderer.png_images(figures)

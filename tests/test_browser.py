@@ -315,3 +315,130 @@ def test_the_briefing_deck_downloads_from_the_running_app(app_url, page, tmp_pat
     assert titles[0] == "Strikes per month in Iraq, Jan–Jun 2015"  # the title says what is in view
     first = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
     assert "Period: 01 Jan 2015 – 30 Jun 2015" in first and "Filters: country: Iraq" in first
+
+
+def _server_pid(url: str) -> int:
+    """The process of the app at this URL (running_app starts it on a port of its own)."""
+    port = url.rsplit(":", 1)[1].encode()
+    for entry in Path("/proc").iterdir():
+        try:
+            args = (entry / "cmdline").read_bytes().split(b"\0") if entry.name.isdigit() else []
+        except OSError:
+            continue
+        if b"streamlit" in args and port in args:
+            return int(entry.name)
+    raise LookupError(f"no streamlit process serves {url}")
+
+
+def _chromium_under(pid: int) -> set[int]:
+    """The Chromium processes the app started (its descendants)."""
+    parents, names = {}, {}
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit():
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+                names[int(entry.name)] = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+    under, found = {pid}, True
+    while found:
+        found = {child for child, parent in parents.items() if parent in under and child not in under}
+        under |= found
+    return {child for child in under - {pid} if b"chrom" in names.get(child, b"")}
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (no longer there, or a zombie waiting to be reaped)."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+DECK_VIEWS = [("2015-01-01", "2015-06-30", "Iraq", "pptx"), ("2015-07-01", "2015-12-31", "Iraq", "pdf"),
+              ("2016-01-01", "2016-06-30", "Syria", "pptx"), ("2016-07-01", "2016-12-31", "Syria", "pdf"),
+              ("2017-01-01", "2017-06-30", "Iraq", "pptx")]
+_RECORD_DECK_ERRORS = """() => {
+    window.deckErrors = [];
+    new MutationObserver(() => {
+        for (const error of document.querySelectorAll('[data-testid="stDownloadButtonError"]'))
+            window.deckErrors.push(error.innerText);
+    }).observe(document.body, {childList: true, subtree: true, characterData: true});
+}"""
+
+
+def test_five_decks_asked_for_at_once_all_arrive_and_the_server_stops_on_sigterm(
+        browser, tmp_path, monkeypatch):
+    """Five readers click "Download briefing deck" at the same moment: every deck arrives (or its
+    button says it failed, and a second click brings it), no button spins for ever; then the
+    server, stopped with SIGTERM while a deck is being drawn, exits and leaves no Chromium."""
+    import os
+    import signal
+
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    monkeypatch.delenv("STRIKES_STARTER_DATA", raising=False)
+    with running_app(f"sqlite:///{tmp_path / 'decks.db'}", tmp_path / "streamlit.log") as url:
+        server = _server_pid(url)
+        context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+        try:
+            tabs, buttons, arrived = [], [], {}
+            for index, (start, end, country, fmt) in enumerate(DECK_VIEWS):
+                tab = context.new_page()
+                visit(tab, f"{url}/timeline?country={country}&start={start}&end={end}&grain=month")
+                sidebar = tab.locator("[data-testid='stSidebar']")
+                sidebar.get_by_text("Briefing deck", exact=True).click()
+                label = "Download briefing deck (.pptx)" if fmt == "pptx" else "Download briefing deck (PDF)"
+                button = sidebar.get_by_role("button", name=label)
+                button.wait_for(timeout=WAIT_MS)
+                tab.evaluate(_RECORD_DECK_ERRORS)
+                tab.on("download", lambda download, index=index: arrived.setdefault(index, download))
+                tabs.append(tab)
+                buttons.append(button)
+            for button in buttons:  # all five at once: none waits for the one before
+                button.click()
+
+            def failed(index: int) -> list[str]:
+                return tabs[index].evaluate("window.deckErrors")
+
+            for _ in range(WAIT_MS // 250):  # a guard against a deck that never comes, not the verdict
+                if all(index in arrived or failed(index) for index in range(len(tabs))):
+                    break
+                tabs[0].wait_for_timeout(250)
+            waiting = [index for index in range(len(tabs)) if index not in arrived and not failed(index)]
+            assert not waiting, f"decks {waiting} neither arrived nor said they failed"
+            retried = [index for index in range(len(tabs)) if index not in arrived]
+            for index in retried:  # a failure says so, and the button is the retry
+                assert "Failed to generate file for download" in failed(index)[0]
+                with tabs[index].expect_download(timeout=WAIT_MS) as download:
+                    buttons[index].click()
+                arrived[index] = download.value
+            for index, (start, end, country, fmt) in enumerate(DECK_VIEWS):
+                assert buttons[index].is_enabled()  # nothing left spinning
+                saved = tmp_path / arrived[index].suggested_filename
+                arrived[index].save_as(saved)
+                assert saved.name == f"briefing-timeline-{start}-{end}-{country.lower()}.{fmt}"
+                if fmt == "pdf":
+                    assert len(PdfReader(saved).pages) == 5  # title, two charts, in words, what it rests on
+                    continue
+                slides = list(Presentation(str(saved)).slides)
+                first = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
+                assert len(slides) == 5 and f"Filters: country: {country}" in first
+                assert f"Period: {date.fromisoformat(start):%d %b %Y} – {date.fromisoformat(end):%d %b %Y}" in first
+
+            # SIGTERM while a deck is being drawn: the server exits, and shuts its Chromium
+            renderers = _chromium_under(server)
+            assert renderers, "the decks were drawn by no Chromium of the app's"
+            buttons[0].click()
+            tabs[0].wait_for_timeout(300)
+            os.kill(server, signal.SIGTERM)
+            for _ in range(240):  # a guard: the verdict is whether it ended, not when
+                if _gone(server) and all(_gone(pid) for pid in renderers):
+                    break
+                tabs[0].wait_for_timeout(250)
+            assert _gone(server), "the server did not stop on SIGTERM"
+            assert [pid for pid in renderers if not _gone(pid)] == [], "Chromium outlived the server"
+        finally:
+            context.close()
