@@ -25,6 +25,7 @@ from dashboard.view_state import (
     FILTER_FIELDS,
     FILTER_PARAMS,
     LATEST_DATE,
+    WHOLE_CAMPAIGN,
     filter_chips,
     filters_from_params,
     params_without,
@@ -149,8 +150,15 @@ def _apply_preset(presets: dict[str, tuple[date, date]]) -> None:
     chosen = st.session_state.get(_widget_key("period"))
     if chosen not in presets:
         return
-    start, end = presets[chosen]
-    st.query_params["start"], st.query_params["end"] = start.isoformat(), end.isoformat()
+    if chosen == WHOLE_CAMPAIGN:
+        # every day of the data: no dates in the URL (no chip), a view that grows with new data
+        remembered = st.session_state.get(_VIEW_KEY) or {}
+        for param in ("start", "end"):
+            st.query_params.pop(param, None)
+            remembered.pop(param, None)  # not carried back in as the view before
+    else:
+        start, end = presets[chosen]
+        st.query_params["start"], st.query_params["end"] = start.isoformat(), end.isoformat()
     st.session_state[_GENERATION_KEY] = st.session_state.get(_GENERATION_KEY, 0) + 1
 
 

@@ -1096,3 +1096,15 @@ def test_no_caption_names_its_source_twice(starter_url, use_database):
     texts = [element.value for kind in ("caption", "markdown", "info") for element in getattr(at, kind)]
     assert not [text for text in texts if re.search(r"source:\s*source", text, re.IGNORECASE)]
     assert any(text.startswith("The figures are this page's. Source: CJTF-OIR") for text in texts)
+
+
+def test_the_whole_campaign_preset_leaves_the_dates_open(two_days, use_database):
+    """The whole-campaign preset wrote the data's first and last day into the URL: a chip for a
+    range that filters nothing, and a view pinned to today's data."""
+    use_database(two_days)
+    at = open_page("pages/overview.py", start="2017-07-21", end="2017-07-21")
+    assert not at.exception, _errors(at)
+    at.selectbox(key="filter_period").select("the whole campaign").run()
+    assert not at.exception, _errors(at)
+    assert "start" not in at.query_params and "end" not in at.query_params
+    assert metric(at, "Strikes") == "10"  # both days: 7 and 3
