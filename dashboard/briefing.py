@@ -1,7 +1,8 @@
 """The view as a briefing deck: a title slide (what, period, filters, date made, source), a slide
 per chart of the page as a 16:9 image with its title, subtitle and source line, the view in
 words, and what the figures rest on (releases, their dates, the caveats). As PowerPoint
-(python-pptx) and as a PDF made from the same images.
+(python-pptx) a briefer can edit (every title a real title, every chart with alt text and its
+source and filters in the notes) and as a PDF made from the same images.
 
 Chart images are Plotly's own static export (kaleido), which drives the machine's Chromium: one
 per process (ChartRenderer), which decks asked for at once take turns at; a deck that cannot be
@@ -327,42 +328,91 @@ def _title_lines(briefing: Briefing) -> list[str]:
 
 
 def deck_pptx(briefing: Briefing, images: Sequence[bytes]) -> bytes:
-    """The deck as PowerPoint: text slides as text (a briefer edits them), charts as images."""
+    """The deck as PowerPoint a briefer can edit: every slide's title in its layout's title
+    placeholder (editable as the title, in the outline, read first by a screen reader), the text
+    slides' words in the body placeholder, charts as images with alt text (the chart's title and
+    period) and notes (its title, period, filters and source line)."""
     from pptx import Presentation
     from pptx.dml.color import RGBColor
+    from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
     from pptx.util import Emu, Pt
 
     deck = Presentation()
-    deck.slide_width, deck.slide_height = Emu(12_192_000), Emu(6_858_000)  # 13.33 x 7.5 in, 16:9
-    blank = deck.slide_layouts[6]
+    wide, high = Emu(12_192_000), Emu(6_858_000)  # 13.33 x 7.5 in, 16:9
+    _widen_layouts(deck, wide / deck.slide_width)
+    deck.slide_width, deck.slide_height = wide, high
+    title_slide, title_and_content, title_only = (deck.slide_layouts[i] for i in (0, 1, 5))
+    left, top, width, height = Emu(600_000), Emu(500_000), Emu(11_000_000), Emu(5_900_000)
 
-    def text_slide(title: str, lines: Sequence[str], subtitle: str = "") -> None:
-        slide = deck.slides.add_slide(blank)
-        box = slide.shapes.add_textbox(Emu(600_000), Emu(500_000), Emu(11_000_000), Emu(5_900_000))
-        frame = box.text_frame
-        frame.word_wrap = True
-        frame.text = title
-        frame.paragraphs[0].runs[0].font.size = Pt(36)
-        frame.paragraphs[0].runs[0].font.bold = True
-        for text, size, colour in ([(subtitle, 20, MUTED)] if subtitle else []) + [(line, 20, INK) for line in lines]:
-            paragraph = frame.add_paragraph()
+    def text_slide(layout, title: str, lines: Sequence[str], subtitle: str = "") -> None:
+        # where the one text box of earlier decks was: the title at its top, the words below it
+        slide = deck.slides.add_slide(layout)
+        heading, body = slide.shapes.title, slide.placeholders[1]
+        title_height = Emu(len(_wrap(title, 44)) * 548_640 + 91_440)  # lines of 36 pt, and the insets
+        heading.left, heading.top, heading.width, heading.height = left, top, width, title_height
+        body.left, body.top, body.width, body.height = left, top + title_height, width, height - title_height
+        heading.text_frame.vertical_anchor = body.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+        heading.text_frame.text = title
+        paragraph = heading.text_frame.paragraphs[0]
+        paragraph.alignment = PP_ALIGN.LEFT
+        paragraph.runs[0].font.size = Pt(36)
+        paragraph.runs[0].font.bold = True
+        frame = body.text_frame
+        for index, (text, colour) in enumerate(([(subtitle, MUTED)] if subtitle else [])
+                                               + [(line, INK) for line in lines]):
+            paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+            paragraph.alignment = PP_ALIGN.LEFT
             paragraph.space_before = Pt(12)
+            _no_bullet(paragraph)
             run = paragraph.add_run()
             run.text = text
-            run.font.size = Pt(size)
+            run.font.size = Pt(20)
             run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
 
-    text_slide(briefing.title, _title_lines(briefing))
-    for (title, _figure), image in zip(briefing.charts, images, strict=True):
-        slide = deck.slides.add_slide(blank)
-        slide.shapes.add_picture(io.BytesIO(image), 0, 0, width=deck.slide_width, height=deck.slide_height)
+    text_slide(title_slide, briefing.title, _title_lines(briefing))
+    for (title, figure), image in zip(briefing.charts, images, strict=True):
+        slide = deck.slides.add_slide(title_only)
+        # the image draws the title, so its placeholder lies just above the slide, as PowerPoint's
+        # accessibility guide hides a title: in the outline and read out, editable, never shown
+        heading = slide.shapes.title
+        heading.left, heading.top, heading.width, heading.height = left, Emu(-960_000), width, Emu(800_000)
+        heading.text_frame.text = title
+        heading.text_frame.paragraphs[0].runs[0].font.size = Pt(28)
+        picture = slide.shapes.add_picture(io.BytesIO(image), 0, 0, width=deck.slide_width, height=deck.slide_height)
+        described = picture._element.nvPicPr.cNvPr
+        described.set("name", f"Chart: {title}")
+        described.set("descr", f"Chart: {title}. Period: {briefing.period_text}.")
         slide.name = title
-        slide.notes_slide.notes_text_frame.text = title
-    text_slide("In words", [briefing.summary], briefing.period_text)
-    text_slide("What these figures rest on", briefing.rests_on, briefing.source)
+        about = charts.csv_about(figure)
+        source = about[2] if len(about) == 3 else briefing.source
+        slide.notes_slide.notes_text_frame.text = "\n".join(
+            [title, f"Period: {briefing.period_text}", f"Filters: {briefing.filters.describe()}", source])
+    text_slide(title_and_content, "In words", [briefing.summary], briefing.period_text)
+    text_slide(title_and_content, "What these figures rest on", briefing.rests_on, briefing.source)
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()
+
+
+def _widen_layouts(deck, factor: float) -> None:
+    """Stretch the default template's master and layouts (drawn for 4:3) across the wider slide,
+    so a slide a briefer adds has its placeholders where a 16:9 slide wants them."""
+    for shapes in (deck.slide_master.shapes, *(layout.shapes for layout in deck.slide_layouts)):
+        for shape in shapes:
+            if shape._element.x is not None:  # its own position, not the master's (already stretched)
+                shape._element.x, shape._element.cx = round(shape._element.x * factor), round(shape._element.cx * factor)
+
+
+def _no_bullet(paragraph) -> None:
+    """A body placeholder's paragraph as plain text: the layout would bullet and indent it."""
+    from pptx.oxml.ns import qn
+    from pptx.oxml.xmlchemy import OxmlElement
+
+    properties = paragraph._p.get_or_add_pPr()
+    properties.set("marL", "0")
+    properties.set("indent", "0")
+    if properties.find(qn("a:buNone")) is None:
+        properties.insert_element_before(OxmlElement("a:buNone"), "a:tabLst", "a:defRPr", "a:extLst")
 
 
 def deck_pdf(briefing: Briefing, images: Sequence[bytes], text_images: Sequence[bytes]) -> bytes:

@@ -99,9 +99,88 @@ def test_the_pptx_deck_has_a_slide_per_chart_with_its_image(briefing):
         pictures = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1 and pictures[0].width == deck.slide_width
         assert pictures[0].image.size == (1600, 900)
-        assert slide.notes_slide.notes_text_frame.text == title
+        assert slide.notes_slide.notes_text_frame.text.splitlines()[0] == title
     assert text(slides[4]) == f"In words\n20 Jul 2017 – 21 Jul 2017\n{briefing.summary}"
     assert text(slides[5]).startswith("What these figures rest on\nSource: CJTF-OIR strike releases")
+
+
+@pytest.fixture
+def pptx_deck(briefing):
+    """The briefing with a country chosen (the filters in force are not the default's), and its
+    PowerPoint deck as python-pptx reads it."""
+    from pptx import Presentation
+
+    in_iraq = replace(briefing, filters=Filters(countries=("Iraq",), start=D20, end=D21))
+    return in_iraq, Presentation(io.BytesIO(build(in_iraq, "pptx")))
+
+
+@needs_chromium
+def test_every_pptx_slide_has_a_real_title(pptx_deck):
+    # a title placeholder, not a text box: editable as the title, in PowerPoint's outline, read
+    # first by a screen reader
+    from pptx.enum.shapes import PP_PLACEHOLDER
+
+    briefing, deck = pptx_deck
+    expected = [briefing.title, *(title for title, _figure in briefing.charts), "In words",
+                "What these figures rest on"]
+    slides = list(deck.slides)
+    assert len(slides) == len(expected)
+    for slide, title in zip(slides, expected, strict=True):
+        assert slide.shapes.title is not None, f"the slide for {title!r} has no title placeholder"
+        assert slide.shapes.title.placeholder_format.type in (PP_PLACEHOLDER.TITLE, PP_PLACEHOLDER.CENTER_TITLE)
+        assert slide.shapes.title.text_frame.text == title
+    # the text slides' words are in the layout's body placeholder (the outline shows them too)
+    for slide in (slides[0], slides[-2], slides[-1]):
+        assert [shape.text_frame.text for shape in slide.placeholders if shape.placeholder_format.idx == 1] != [""]
+        assert not [shape for shape in slide.shapes if not shape.is_placeholder], "a free text box"
+
+
+@needs_chromium
+def test_every_pptx_chart_has_alt_text_naming_its_title_and_period(pptx_deck):
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+    briefing, deck = pptx_deck
+    for slide, (title, _figure) in zip(list(deck.slides)[1:-2], briefing.charts, strict=True):
+        [picture] = [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+        alt = picture._element.nvPicPr.cNvPr.get("descr") or ""
+        assert title in alt and briefing.period_text in alt, alt
+
+
+@needs_chromium
+def test_every_pptx_chart_slides_notes_hold_its_source_line_and_the_filters(pptx_deck):
+    briefing, deck = pptx_deck
+    for slide, (title, figure) in zip(list(deck.slides)[1:-2], briefing.charts, strict=True):
+        _chart_title, _subtitle, source = charts.csv_about(figure)
+        notes = slide.notes_slide.notes_text_frame.text
+        assert notes.splitlines()[0] == title
+        assert source in notes.splitlines() and source.startswith("Source: ")
+        assert "Filters: country: Iraq" in notes.splitlines()
+        assert f"Period: {briefing.period_text}" in notes.splitlines()
+
+
+@needs_chromium
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) missing: it checks the deck opens")
+def test_the_pptx_deck_opens_in_libreoffice(pptx_deck, tmp_path):
+    from pypdf import PdfReader
+
+    briefing, deck = pptx_deck
+    pptx = tmp_path / "deck.pptx"
+    deck.save(pptx)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(pptx)], check=True, timeout=180,
+                   capture_output=True)
+    pages = PdfReader(tmp_path / "deck.pdf").pages
+    assert len(pages) == 6
+    assert briefing.title.split(":")[0] in pages[0].extract_text()
+    for page in pages:  # 16:9, as the deck's slides
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert abs(width / height - 16 / 9) < 0.01
+    if shutil.which("pdftoppm"):  # the pages as LibreOffice draws them, to look at
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for old in ARTIFACTS.glob("impress-*.png"):
+            old.unlink()
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / "deck.pdf"), str(ARTIFACTS / "impress")],
+                       check=True, timeout=120)
 
 
 @needs_chromium
