@@ -311,8 +311,10 @@ def test_the_briefing_deck_downloads_from_the_running_app(app_url, page, tmp_pat
     charts = [slide for slide in slides if any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)]
     # the strikes per month and the running total against the published totals
     assert len(charts) == 2 and len(slides) == 5
-    titles = [slide.notes_slide.notes_text_frame.text for slide in charts]
-    assert titles[0] == "Strikes per month in Iraq, Jan–Jun 2015"  # the title says what is in view
+    # a chart slide's title in its title placeholder; its notes open with it, then period, filters, source
+    assert [slide.shapes.title.text for slide in charts][0] == "Strikes per month in Iraq, Jan–Jun 2015"
+    notes = charts[0].notes_slide.notes_text_frame.text.splitlines()
+    assert notes[0] == "Strikes per month in Iraq, Jan–Jun 2015" and "Filters: country: Iraq" in notes
     first = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
     assert "Period: 01 Jan 2015 – 30 Jun 2015" in first and "Filters: country: Iraq" in first
 
