@@ -27,25 +27,29 @@ def _choose_bar() -> None:
     write_params({"bar": chosen.isoformat() if isinstance(chosen, dt.date) else None})
 
 
-controls = st.columns([1, 1, 1, 1, 1.3, 1, 1])
-grain = controls[0].segmented_control("Per", GRAINS, default=asked.grain, key="timeline_grain") or asked.grain
-split = controls[1].selectbox("Split by", SPLITS, index=SPLITS.index(asked.split), key="timeline_split")
-measure = controls[2].segmented_control("Count", MEASURES, default=asked.measure, key="timeline_measure") or asked.measure
+# two rows that wrap rather than cut a label: what is counted (per, count, split), then how it is
+# drawn (the toggles level with the buttons); each control as wide as its options (fixed columns
+# cut them at 1280 and 1600 px)
+counted = st.container(horizontal=True)
+drawn = st.container(horizontal=True, vertical_alignment="bottom")
+grain = counted.segmented_control("Per", GRAINS, default=asked.grain, key="timeline_grain") or asked.grain
+measure = counted.segmented_control("Count", MEASURES, default=asked.measure, key="timeline_measure") or asked.measure
+split = counted.selectbox("Split by", SPLITS, index=SPLITS.index(asked.split), key="timeline_split", width=170)
 options = replace(asked, grain=grain, split=split, measure=measure)
-if options.overlapping:
-    controls[3].toggle("Stacked", value=False, key="timeline_stacked_categories", disabled=True,
-                       help="Categories overlap (a report can hit several): they are shown side by side.")
-    stacked = False
-else:
-    stacked = controls[3].toggle("Stacked", value=asked.stacked, key="timeline_stacked")
-show = controls[4].segmented_control(
+show = drawn.segmented_control(
     "Show", SHOW_MODES, default=asked.show, key="timeline_show",
     help="lines: one per group; share: each group's percent of the period's total; difference: the first group "
          "less the second") or asked.show
-marked = controls[5].toggle("Milestones", value=asked.milestones, key="timeline_milestones",
-                            help="The campaign's milestones (an offensive begun, a city retaken) on the bars.")
-strip = controls[6].toggle("Release strip", value=asked.strip, key="timeline_strip",
-                           help="Under the bars, the days each release covers; leave it out for a cleaner slide.")
+if options.overlapping:
+    drawn.toggle("Stacked", value=False, key="timeline_stacked_categories", disabled=True,
+                 help="Categories overlap (a report can hit several): they are shown side by side.")
+    stacked = False
+else:
+    stacked = drawn.toggle("Stacked", value=asked.stacked, key="timeline_stacked")
+marked = drawn.toggle("Milestones", value=asked.milestones, key="timeline_milestones",
+                      help="The campaign's milestones (an offensive begun, a city retaken) on the bars.")
+strip = drawn.toggle("Release strip", value=asked.strip, key="timeline_strip",
+                     help="Under the bars, the days each release covers; leave it out for a cleaner slide.")
 options = replace(options, stacked=stacked, show=show, milestones=marked, strip=strip)
 
 chart = load(load_timeline_chart, filters, options)

@@ -1,0 +1,342 @@
+"""Every analysis page fits the screen, in headless Chromium: at 1280x720, 1920x1080 and 390x844
+(and the Timeline at 1600x900, where its controls were cut), on the starter data the app loads on
+its first start, no text is cut by its box, no control's label is cut or covered, no chart text
+lies outside its chart and no two labels in a chart (annotations, tick labels, axis and chart
+titles, legend entries) are drawn on each other.
+
+Each page is visited once per screen size and checked by one script (LAYOUT_CHECK) that returns
+the problems it finds, each with its text; two tests read them: text and controls, and charts.
+Screenshots: test-artifacts/screenshots/layout-<page>-<size>.png.
+
+Left out, as not a reader's view (and nothing else): Streamlit's collapsed sidebar (off screen on
+a phone), its hover toolbars, tooltips and toasts, Plotly's hover layer and mode bar, the dataframes
+(drawn on a canvas; their DOM is a virtualised accessibility copy of the cells), text hidden or
+transparent, screen-reader-only text (a 1-pixel box that clips on purpose), and, for a chart
+text against the chart's edge, the leading of its line box (0.3 em above the capitals and below
+the descenders, where no letter is drawn). test_the_check_finds_what_it_is_for shows the check
+failing on a clipped text, a cut and a covered control label, a select's value too long for its
+field, a text outside its chart and two overlapping labels, and passing a screen-reader-only text.
+"""
+
+from __future__ import annotations
+
+import pytest
+from app_server import browser_available, running_app, screenshot, visit
+
+from dashboard.registry import ANALYSIS_PAGES
+
+MISSING = browser_available()
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(MISSING is not None, reason=MISSING or "")]
+
+PAGES = [page.url_path.removeprefix("/") for page in ANALYSIS_PAGES]
+SIZES = {"1280x720": (1280, 720), "1920x1080": (1920, 1080), "390x844": (390, 844), "1600x900": (1600, 900)}
+CASES = [(page, size) for size in ("1280x720", "1920x1080", "390x844") for page in PAGES] + [("timeline", "1600x900")]
+
+TEXT_KINDS = ("page error", "clipped text", "control label cut")
+CHART_KINDS = ("page error", "chart text outside the chart", "labels overlap")
+
+# (page, size, "text" or "charts") -> what is still wrong there, each found by this check and
+# left for the charts' own layout (dashboard/charts.py: milestone labels, titles and source lines
+# on narrow charts). Not strict: a chart that renders a pixel differently must not stop a run;
+# a fix shows as XPASS, and then its line goes. The controls and text of the Timeline pass.
+KNOWN: dict[tuple[str, str, str], str] = {
+    ("timeline", "1280x720", "charts"):
+        "milestone labels hang left of their line from the plot's foot: 'strikes in Syria begin' lies on the "
+        "y ticks, 'Raqqa retaken' on 'Al Qaim and Deir ez-Zor'",
+    ("timeline", "1600x900", "charts"): "milestone labels: 'Raqqa retaken' lies on 'Al Qaim and Deir ez-Zor'",
+    ("timeline", "390x844", "charts"):
+        "subtitle and source line wider than the chart; milestone and format-change labels lie on each other; "
+        "the running total's title, note and source line lie outside its chart",
+    ("data_quality", "390x844", "text"):
+        "the Kind select cuts its value 'Target phrases without a type (343) – a target phrase ...' (476 px in 308)",
+    ("overview", "1280x720", "charts"):
+        "strikes per month: the source line starts left of the chart ('Source: CJTF-OIR ...' cut), "
+        "the subtitle runs past its right edge, and 'partial month' lies on the y axis's '0'",
+    ("overview", "1920x1080", "charts"): "strikes per month: 'partial month' lies on the y axis's '0'",
+    ("overview", "390x844", "charts"):
+        "strikes per month: title, subtitle and source line wider than the chart, 'partial month' on the '0', "
+        "'multi-day releases' on 'weekly summaries'",
+    ("areas", "390x844", "charts"):
+        "the map's circle-size key ('500 strikes' ... 'circle area ∝ strikes') and the source lines of its three "
+        "charts lie outside the charts",
+    ("targets", "390x844", "charts"):
+        "source lines of four charts and the fighting-position chart's subtitle wider than the chart; the "
+        "'category' legend title lies on the tick labels 'tactical vehicle' and 'command and control node'",
+    ("data_quality", "390x844", "charts"):
+        "source lines of both charts wider than the chart; in 'Diagnostics per month, by kind' the format-change "
+        "labels ('multi-day releases', 'weekly summaries') lie on each other and on the legend's kinds",
+}
+
+LAYOUT_CHECK = """async () => {
+  await document.fonts.ready;  // text measured in the fonts it is drawn in
+  const problems = [];
+  const TOL = 1;  // px: sub-pixel rounding of scrollWidth and of text boxes
+  const short = s => (s || '').replace(/\\s+/g, ' ').trim().slice(0, 80);
+  // Streamlit's collapsed sidebar (off screen), its hover toolbars and tooltips, Plotly's hover
+  // layer and mode bar, and the canvas-drawn dataframes (their DOM: a virtualised copy of cells)
+  const SKIP = ['[data-testid="stSidebar"][data-collapsed="true"]', '[data-testid="stDataFrame"]',
+                '[data-testid="stDataFrameResizable"]', '[data-testid="stElementToolbar"]',
+                '[data-testid="stTooltipContent"]', '.hoverlayer', '.modebar-container'].join(',');
+  const skipped = el => el.closest(SKIP) !== null;
+  const shown = el => el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true}) &&
+                      el.getClientRects().length > 0;
+  // screen-reader-only text: a 1-pixel box that clips its text on purpose
+  const srOnly = el => { const r = el.getBoundingClientRect(); return r.width <= 1 || r.height <= 1; };
+  const chartName = chart => {
+    const title = chart.querySelector('.g-gtitle text tspan.line') || chart.querySelector('.g-gtitle text');
+    return title ? short(title.textContent).slice(0, 60) : 'a chart';
+  };
+  const CONTROLS = ['stRadio', 'stButtonGroup', 'stSelectbox', 'stMultiSelect', 'stCheckbox', 'stToggle',
+                    'stButton', 'stDownloadButton', 'stPopover', 'stFormSubmitButton', 'stPageLink',
+                    'stDateInput', 'stTextInput', 'stNumberInput', 'stSlider', 'stSelectSlider']
+    .map(id => `[data-testid="${id}"]`).join(',');
+
+  // 0. a page that failed is not all there to check
+  for (const e of document.querySelectorAll('[data-testid="stException"]')) {
+    problems.push({kind: 'page error', text: short(e.innerText), detail: 'the page raised an exception'});
+  }
+
+  // 1. text cut by its own box: overflow hidden or clip (or an ellipsis), and more text than room
+  const seen = new Set();
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el instanceof SVGElement || skipped(el) || el.closest(CONTROLS)) continue;  // controls: in 2
+    const s = getComputedStyle(el);
+    if (s.overflowX !== 'hidden' && s.overflowX !== 'clip') continue;  // an ellipsis needs one of them too
+    if (el.scrollWidth <= el.clientWidth + TOL) continue;
+    const text = short(el.innerText);
+    if (!text || !shown(el) || srOnly(el) || seen.has(text)) continue;
+    seen.add(text);
+    problems.push({kind: 'clipped text', text, detail: `${el.scrollWidth}px of text in ${el.clientWidth}px`});
+  }
+
+  // 2. controls: each text of a radio, segmented control, select, toggle or button whole inside
+  //    every box that clips or scrolls it sideways, and on top where it is drawn (a click on it
+  //    reaches its control)
+  const scrolled = [...document.querySelectorAll('*')].filter(e => e.scrollTop || e.scrollLeft)
+    .map(e => [e, e.scrollTop, e.scrollLeft]);
+  const measure = document.createElement('canvas').getContext('2d');
+  for (const control of document.querySelectorAll(CONTROLS)) {
+    if (skipped(control) || !shown(control)) continue;
+    const label = control.querySelector('[data-testid="stWidgetLabel"]');
+    const walker = document.createTreeWalker(control, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = short(node.textContent);
+      const holder = node.parentElement;
+      if (!text || !holder || holder instanceof SVGElement || !shown(holder) || srOnly(holder)) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      let box = range.getBoundingClientRect();
+      if (box.width === 0) continue;
+      let cut = null, inScroller = false;
+      for (let a = holder; a && a !== document.documentElement; a = a.parentElement) {
+        const s = getComputedStyle(a);
+        const r = a.getBoundingClientRect();
+        const left = r.left + a.clientLeft, top = r.top + a.clientTop;
+        if (s.overflowX !== 'visible' && (box.left < left - TOL || box.right > left + a.clientWidth + TOL)) {
+          cut = `wider than its box (${Math.round(box.width)}px of text, ${a.clientWidth}px shown)`;
+          break;
+        }
+        // up and down only to the first box that scrolls: the page scrolls inside Streamlit's frame
+        if (!inScroller && (s.overflowY === 'hidden' || s.overflowY === 'clip') &&
+            (box.top < top - TOL || box.bottom > top + a.clientHeight + TOL)) {
+          cut = `taller than its box (${Math.round(box.height)}px of text, ${a.clientHeight}px shown)`;
+          break;
+        }
+        if (s.overflowY === 'auto' || s.overflowY === 'scroll') inScroller = true;
+      }
+      if (!cut) {
+        holder.scrollIntoView({block: 'center', inline: 'nearest'});
+        box = range.getBoundingClientRect();
+        const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);
+        // a toast (the starter data's "Loaded ...") passes over a control for a moment: no layout
+        if (hit && !control.contains(hit) && !hit.contains(control) && !hit.closest('[data-testid="stToast"]')) {
+          cut = `covered by "${short(hit.innerText || hit.textContent).slice(0, 40)}" (a click there misses it)`;
+        }
+      }
+      if (cut) {
+        problems.push({kind: 'control label cut', text, detail: (label ? short(label.innerText) + ': ' : '') + cut});
+      }
+    }
+    // a select's or a field's value is no text node: measured in its font against the field's room
+    for (const input of control.querySelectorAll('input')) {
+      if (!input.value || ['checkbox', 'radio', 'hidden', 'range'].includes(input.type) || !shown(input)) continue;
+      const s = getComputedStyle(input);
+      measure.font = s.font;
+      const width = measure.measureText(input.value).width;
+      const room = input.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+      if (width > room + TOL) {
+        problems.push({kind: 'control label cut', text: short(input.value),
+                       detail: `${label ? short(label.innerText) + ': ' : ''}value wider than its field ` +
+                               `(${Math.round(width)}px of text, ${Math.round(room)}px shown)`});
+      }
+    }
+  }
+  for (const [e, top, left] of scrolled) { e.scrollTop = top; e.scrollLeft = left; }
+  for (const e of document.querySelectorAll('*')) {
+    if ((e.scrollTop || e.scrollLeft) && !scrolled.some(([s]) => s === e)) { e.scrollTop = 0; e.scrollLeft = 0; }
+  }
+
+  // 3. charts: no text outside the chart's svg, and no two labels on each other
+  const corners = el => {  // the text's box as drawn (a rotated label too), in page pixels
+    const b = el.getBBox(), m = el.getScreenCTM();
+    return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+      .map(([x, y]) => new DOMPoint(x, y).matrixTransform(m));
+  };
+  const overlap = (p, q) => {  // how deep two convex quadrilaterals meet (separating axis test)
+    let depth = Infinity;
+    for (const poly of [p, q]) for (let i = 0; i < 4; i++) {
+      const a = poly[i], b = poly[(i + 1) % 4];
+      const nx = a.y - b.y, ny = b.x - a.x, length = Math.hypot(nx, ny);
+      if (!length) continue;
+      const along = points => points.map(v => (v.x * nx + v.y * ny) / length);
+      const pp = along(p), qq = along(q);
+      depth = Math.min(depth, Math.min(Math.max(...pp), Math.max(...qq)) - Math.max(Math.min(...pp), Math.min(...qq)));
+    }
+    return depth;
+  };
+  const LABELS = ['.annotation-text', '.xtick text', '.ytick text', '.xaxislayer-above text', '.yaxislayer-above text',
+                  '[class*="title"] text', 'text[class*="title"]', 'text.legendtext'].join(',');
+  for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (skipped(chart) || !shown(chart)) continue;
+    const svg = chart.querySelector('svg.main-svg');
+    if (!svg) continue;
+    const frame = svg.getBoundingClientRect();
+    const name = chartName(chart);
+    for (const t of chart.querySelectorAll('svg text')) {
+      if (skipped(t) || !short(t.textContent) || !shown(t)) continue;
+      const r = t.getBoundingClientRect();
+      // a text's box is its line box: its leading (0.3em) may pass the edge without cutting a letter
+      const lead = 0.3 * parseFloat(getComputedStyle(t).fontSize || '0');
+      if (r.left < frame.left - TOL || r.right > frame.right + TOL ||
+          r.top < frame.top - lead - TOL || r.bottom > frame.bottom + lead + TOL) {
+        problems.push({kind: 'chart text outside the chart', text: short(t.textContent),
+                       detail: `in "${name}": at ${Math.round(r.left - frame.left)},${Math.round(r.top - frame.top)}, ` +
+                               `${Math.round(r.width)}x${Math.round(r.height)} in ${Math.round(frame.width)}x${Math.round(frame.height)}`});
+      }
+    }
+    const labels = [...new Set(chart.querySelectorAll(LABELS))]
+      .filter(t => t.tagName === 'text' && !skipped(t) && short(t.textContent) && shown(t))
+      .map(t => ({text: short(t.textContent), quad: corners(t)}));
+    for (let i = 0; i < labels.length; i++) for (let j = i + 1; j < labels.length; j++) {
+      const depth = overlap(labels[i].quad, labels[j].quad);
+      if (depth > TOL) {
+        problems.push({kind: 'labels overlap', text: `${labels[i].text} / ${labels[j].text}`,
+                       detail: `in "${name}" by ${depth.toFixed(1)}px`});
+      }
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, monkeypatch_module):
+    """The real app against a fresh SQLite file, which its first start fills with the starter data."""
+    monkeypatch_module.delenv("STRIKES_STARTER_DATA", raising=False)
+    folder = tmp_path_factory.mktemp("layout")
+    with running_app(f"sqlite:///{folder / 'layout.db'}", folder / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def findings(browser, app_url):
+    """(page, size) -> the problems LAYOUT_CHECK finds there: each page visited, photographed and
+    checked once per screen size, whichever test asks first."""
+    tabs: dict[str, object] = {}
+    found: dict[tuple[str, str], list[dict]] = {}
+
+    def problems(page: str, size: str) -> list[dict]:
+        if (page, size) not in found:
+            if size not in tabs:
+                width, height = SIZES[size]
+                tabs[size] = browser.new_context(viewport={"width": width, "height": height}).new_page()
+            tab = tabs[size]
+            visit(tab, f"{app_url}/{page}")
+            screenshot(tab, f"layout-{page}-{size}")
+            found[page, size] = tab.evaluate(LAYOUT_CHECK)
+        return found[page, size]
+
+    yield problems
+    for tab in tabs.values():
+        tab.context.close()
+
+
+def _cases(family: str) -> list:
+    return [pytest.param(page, size, id=f"{page}-{size}",
+                         marks=[pytest.mark.xfail(strict=False, reason=KNOWN[page, size, family])]
+                         if (page, size, family) in KNOWN else [])
+            for page, size in CASES]
+
+
+def _described(problems: list[dict]) -> str:
+    return "\n".join(f"  {p['kind']}: {p['text']!r} ({p['detail']})" for p in problems)
+
+
+@pytest.mark.parametrize(("page", "size"), _cases("text"))
+def test_no_text_or_control_label_is_cut(findings, page, size):
+    problems = [p for p in findings(page, size) if p["kind"] in TEXT_KINDS]
+    if problems:
+        pytest.fail(f"/{page} at {size}:\n{_described(problems)}")
+
+
+@pytest.mark.parametrize(("page", "size"), _cases("charts"))
+def test_chart_labels_are_whole_and_apart(findings, page, size):
+    problems = [p for p in findings(page, size) if p["kind"] in CHART_KINDS]
+    if problems:
+        pytest.fail(f"/{page} at {size}:\n{_described(problems)}")
+
+
+_INJECT = """() => {
+  const main = document.querySelector('[data-testid="stMain"] [data-testid="stVerticalBlock"]');
+  const add = html => { const div = document.createElement('div'); div.innerHTML = html; main.prepend(div); return div; };
+  add('<div style="width: 60px; overflow: hidden; white-space: nowrap">a deliberately clipped sentence</div>');
+  add('<div style="position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); ' +
+      'white-space: nowrap">only for screen readers</div>');
+  // a control's label cut by its box (a toggle's), and another's covered by a box laid over it (a select's)
+  const cut = document.querySelector('[data-testid="stMain"] [data-testid="stCheckbox"]');
+  const text = cut.querySelector('[data-testid="stMarkdownContainer"]');
+  text.textContent = 'a label much too long for its control';
+  Object.assign(text.style, {width: '40px', overflow: 'hidden', whiteSpace: 'nowrap', display: 'block'});
+  const covered = document.querySelector('[data-testid="stMain"] [data-testid="stSelectbox"]');
+  const value = covered.querySelector('[data-testid="stWidgetLabel"] p');
+  const holder = covered.parentElement, at = holder.getBoundingClientRect(), r = value.getBoundingClientRect();
+  holder.style.position = 'relative';
+  const lid = document.createElement('div');
+  Object.assign(lid.style, {position: 'absolute', left: (r.left - at.left) + 'px', top: (r.top - at.top) + 'px',
+                            width: r.width + 'px', height: r.height + 'px', background: 'white', zIndex: 1000});
+  lid.textContent = 'a lid';
+  holder.appendChild(lid);
+  // a select's chosen value wider than its field (its text is an input's value, not a text node)
+  const field = document.querySelectorAll('[data-testid="stMain"] [data-testid="stSelectbox"] input')[0];
+  field.value = 'a chosen value far too long for the field it is shown in';
+  // two labels drawn on each other, and a text outside its chart
+  const svg = document.querySelector('[data-testid="stPlotlyChart"] svg.main-svg:last-of-type');
+  const layer = document.createElementNS('http://www.w3.org/2000/svg', 'g');
+  layer.setAttribute('class', 'annotation');
+  layer.innerHTML = '<text class="annotation-text" x="150" y="200" style="font-size: 14px">first label here</text>' +
+                    '<text class="annotation-text" x="170" y="204" style="font-size: 14px">second label</text>' +
+                    '<text class="annotation-text" x="-60" y="250" style="font-size: 14px">off the edge</text>';
+  svg.appendChild(layer);
+}"""
+
+
+def test_the_check_finds_what_it_is_for(browser, app_url):
+    """The check fails on what it is for, injected into a real page (the Timeline at 1280x720:
+    a chart and toggles), and passes a screen-reader-only text."""
+    tab = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+    try:
+        visit(tab, f"{app_url}/timeline")
+        before = tab.evaluate(LAYOUT_CHECK)
+        tab.evaluate(_INJECT)
+        after = tab.evaluate(LAYOUT_CHECK)
+    finally:
+        tab.context.close()
+    new = [(p["kind"], p["text"]) for p in after if p not in before]
+    assert ("clipped text", "a deliberately clipped sentence") in new, _described(after)
+    assert ("control label cut", "a label much too long for its control") in new, _described(after)
+    assert [p for p in after if p["kind"] == "control label cut" and 'covered by "a lid"' in p["detail"]], \
+        _described(after)
+    assert ("control label cut", "a chosen value far too long for the field it is shown in") in new, _described(after)
+    assert ("labels overlap", "first label here / second label") in new, _described(after)
+    assert ("chart text outside the chart", "off the edge") in new, _described(after)
+    assert not [p for p in after if "screen readers" in p["text"]], "a screen-reader-only text counted as clipped"
