@@ -216,8 +216,10 @@ present = [kind for kind in by_kind["kind"]] if not by_kind.empty else []
 choices = present + [kind for kind in DIAGNOSTIC_KINDS if kind not in present]
 kind = st.selectbox(
     "Kind", choices, key="quality_kind",
-    format_func=lambda k: f"{kind_name(k)} ({count_of(k):,}) – {DIAGNOSTIC_KINDS.get(k, '')}",
+    format_func=lambda k: f"{kind_name(k)} ({count_of(k):,})",
 )
+# what the kind means, under the choice: in the choice itself it was cut on a phone
+st.caption(f"{kind_name(kind)}: {DIAGNOSTIC_KINDS.get(kind, '')}.")
 listed = load(load_diagnostics, filters, kind)
 if listed.empty:
     st.caption(f"No {kind} diagnostics in the releases of this period.")

@@ -47,8 +47,6 @@ KNOWN: dict[tuple[str, str, str], str] = {
     ("timeline", "390x844", "charts"):
         "subtitle and source line wider than the chart; milestone and format-change labels lie on each other; "
         "the running total's title, note and source line lie outside its chart",
-    ("data_quality", "390x844", "text"):
-        "the Kind select cuts its value 'Target phrases without a type (343) – a target phrase ...' (476 px in 308)",
     ("overview", "1280x720", "charts"):
         "strikes per month: the source line starts left of the chart ('Source: CJTF-OIR ...' cut), "
         "the subtitle runs past its right edge, and 'partial month' lies on the y axis's '0'",
