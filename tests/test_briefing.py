@@ -300,15 +300,15 @@ def test_decks_made_at_once_all_arrive_each_with_its_own_charts(briefing):
     formats = ["pptx", "pdf", "pptx", "pdf", "pptx"]
     decks: dict[int, bytes] = {}
     errors: dict[int, BaseException] = {}
-    start, finished = threading.Barrier(len(colours)), threading.Condition()
+    start, finished = threading.Barrier(len(colours), timeout=60), threading.Condition()
+    # each deck's charts on a background of its own colour: an image from another deck shows
+    briefings = [replace(briefing, charts=[(title, go.Figure(figure).update_layout(paper_bgcolor=f"rgb{colour}"))
+                                           for title, figure in briefing.charts]) for colour in colours]
 
     def make(index: int) -> None:
-        # each deck's charts on a background of its own colour: an image from another deck shows
-        charts_of_deck = [(title, go.Figure(figure).update_layout(paper_bgcolor=f"rgb{colours[index]}"))
-                          for title, figure in briefing.charts]
-        try:
+        try:  # everything a thread does is inside: a thread that dies unrecorded would hold the others back
             start.wait()
-            decks[index] = build(replace(briefing, charts=charts_of_deck), formats[index])
+            decks[index] = build(briefings[index], formats[index])
         except BaseException as error:  # noqa: BLE001 - every failure is the test's verdict
             errors[index] = error
         with finished:
