@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from db import models, summaries
 from db.data_version import bump_data_version
-from db.engine import make_engine, session_factory, write_transaction
+from db.engine import execute_many, make_engine, reserve_ids, session_factory, write_transaction
 from db.schema import upgrade
 from db.settings import STARTER_DATA_PATH, get_settings
+from loaders.records import overall_stated_strikes
 
 # 2: strike reports not itemised, releases without counts, published totals; 3: one place per name; 4: spans of days
 FORMAT_VERSION = 4
@@ -207,16 +208,20 @@ def _remove_starter(session: Session, batch: models.ImportBatch) -> None:
     batch.undone_by = "starter data refresh"
 
 
-def _published_total(fact: dict, release_id: int | None = None, import_id: int | None = None) -> models.PublishedTotal:
-    return models.PublishedTotal(
-        as_of_date=_date(fact["as_of"]), period_start=_date(fact["period_start"]), scope=fact["scope"],
-        strikes=fact["strikes"], engagements=fact["engagements"], who_stated=fact["who_stated"] or "",
-        url=fact["url"], release_id=release_id, import_id=import_id,
-    )
+def _published_total(fact: dict, release_id: int | None = None, import_id: int | None = None) -> dict:
+    """The published_total row of a fact (its quote stays with the full texts)."""
+    return {
+        "as_of_date": _date(fact["as_of"]), "period_start": _date(fact["period_start"]), "scope": fact["scope"],
+        "strikes": fact["strikes"], "engagements": fact["engagements"], "who_stated": fact["who_stated"] or "",
+        "url": fact["url"], "quote": None, "release_id": release_id, "import_id": import_id,
+        "created_at": models.utcnow(),
+    }
 
 
 def _load(factory, path: Path, releases: list[dict], on_progress, published_totals: list[dict], digest: str) -> int:
-    quoted: list[tuple[models.Release, list[dict]]] = []
+    """Known-good rows written as they are: no version planning, one executemany per table
+    with ids reserved beforehand, and the summaries' deltas worked out from the rows in memory
+    (db.store writes an import the same way)."""
     with write_transaction(factory) as session:
         if not _never_imported(session):
             previous = _starter_only(session)
@@ -228,65 +233,92 @@ def _load(factory, path: Path, releases: list[dict], on_progress, published_tota
             "files": [{"source": path.name, "outcome": "new", "releases": len(releases)}], "sha256": digest})
         session.add(batch)
         session.flush()
-        places: dict[tuple, models.Place] = {(p.name, p.country): p for p in session.scalars(select(models.Place))}
+        rows = _StarterRows(session, batch.id, releases)
         for index, item in enumerate(releases):
-            release = models.Release(
-                release_key=item["key"],
-                content_hash=f"starter:{item['hash']}",
-                source=item["source"],
-                source_url=item["source_url"],
-                format="starter",
-                title=None,
-                published=_date(item["published"]),
-                period_start=_date(item["period"][0]),
-                period_end=_date(item["period"][1]),
-                stated_totals=item["stated_totals"],
-                list_key=item.get("list_key"),
-                raw_text=None,
-                is_current=True,
-                states_counts=item.get("states_counts", True),
-                import_id=batch.id,
-            )
-            for position, report in enumerate(item["reports"]):
-                place = None
-                if report["place"]:
-                    name, country, province, lat, lon, precision = report["place"]
-                    key = (name, country)
-                    place = places.get(key)
-                    if place is None:
-                        place = places[key] = models.Place(
-                            name=name, country=country, province=province, lat=lat, lon=lon, precision=precision, source=""
-                        )
-                release.strike_reports.append(
-                    models.StrikeReport(
-                        position=position, country=report["country"], location_raw=report["location_raw"],
-                        place=place, strike_date=_date(report["date"]), last_date=_date(report.get("last_date")),
-                        date_stated=report["date_stated"],
-                        strikes=report["strikes"], engagements=report["engagements"], block=report["block"],
-                        archive_row=report["row"], itemised=report.get("itemised", True),
-                        location_precision=report.get("precision"),
-                        targets=[
-                            models.Target(action=action, count=count, type=type_, category=category)
-                            for action, count, type_, category in report["targets"]
-                        ],
-                    )
-                )
-            for kind, message in item["diagnostics"]:
-                release.diagnostics.append(models.Diagnostic(kind=kind, message=message))
-            session.add(release)
-            quoted.append((release, item.get("published_totals", [])))
+            rows.add(item)
             if on_progress and index % 50 == 0:
                 on_progress(index, len(releases))
-        session.flush()
-        session.add_all(_published_total(fact, release_id=release.id) for release, facts in quoted for fact in facts)
-        session.add_all(_published_total(fact, import_id=batch.id) for fact in published_totals)
-        loaded = list(session.scalars(select(models.Release.id).where(models.Release.import_id == batch.id)))
-        summaries.refresh_release_totals(session, loaded)
-        summaries.count_in(session, loaded)
+        rows.write(published_totals)
         bump_data_version(session)
     if on_progress:
         on_progress(len(releases), len(releases))
     return len(releases)
+
+
+class _StarterRows:
+    """The rows of the starter facts, each table's in one list, ids given as they are made."""
+
+    def __init__(self, session: Session, import_id: int, releases: list[dict]):
+        self.session, self.import_id = session, import_id
+        place = models.Place.__table__
+        self.place_ids = {(name, country): place_id for place_id, name, country in
+                          session.execute(select(place.c.id, place.c.name, place.c.country))}
+        named = {(report["place"][0], report["place"][1]): report["place"]
+                 for item in releases for report in item["reports"] if report["place"]}
+        missing = [key for key in named if key not in self.place_ids]
+        self.new_places = [
+            {"id": place_id, "name": name, "country": country, "province": province, "lat": lat, "lon": lon,
+             "precision": precision, "source": ""}
+            for place_id, (name, country, province, lat, lon, precision)
+            in zip(reserve_ids(session, place, len(missing)), (named[key] for key in missing), strict=True)
+        ]
+        self.place_ids.update({(row["name"], row["country"]): row["id"] for row in self.new_places})
+        self.release_ids = iter(reserve_ids(session, models.Release.__table__, len(releases)))
+        self.report_ids = iter(reserve_ids(session, models.StrikeReport.__table__,
+                                           sum(len(item["reports"]) for item in releases)))
+        self.releases: list[dict] = []
+        self.reports: list[dict] = []
+        self.targets: list[tuple[dict, dict]] = []  # (report row, target row), as db.summaries takes them
+        self.diagnostics: list[dict] = []
+        self.published: list[dict] = []
+
+    def add(self, item: dict) -> None:
+        release_id = next(self.release_ids)
+        reports = [self._report(release_id, position, report) for position, report in enumerate(item["reports"])]
+        self.releases.append({
+            "id": release_id, "release_key": item["key"], "content_hash": f"starter:{item['hash']}",
+            "source": item["source"], "source_url": item["source_url"], "format": "starter", "title": None,
+            "published": _date(item["published"]), "period_start": _date(item["period"][0]),
+            "period_end": _date(item["period"][1]), "stated_totals": item["stated_totals"],
+            "stated_strikes": overall_stated_strikes(item["stated_totals"] or {}),
+            "parsed_strikes": sum(report["strikes"] or 0 for report in reports
+                                  if report["block"] == "main" and report["itemised"]),
+            "list_key": item.get("list_key"), "raw_text": None, "is_current": True,
+            "states_counts": item.get("states_counts", True), "replaces_id": None, "import_id": self.import_id,
+            "created_at": models.utcnow(),
+        })
+        self.reports.extend(reports)
+        self.diagnostics.extend({"release_id": release_id, "kind": kind, "message": message, "text": None,
+                                 "span_start": None, "span_end": None} for kind, message in item["diagnostics"])
+        self.published.extend(_published_total(fact, release_id=release_id)
+                              for fact in item.get("published_totals", []))
+
+    def _report(self, release_id: int, position: int, report: dict) -> dict:
+        row = {
+            "id": next(self.report_ids), "release_id": release_id, "position": position,
+            "country": report["country"], "location_raw": report["location_raw"],
+            "place_id": self.place_ids[report["place"][0], report["place"][1]] if report["place"] else None,
+            "location_precision": report.get("precision"), "strike_date": _date(report["date"]),
+            "last_date": _date(report.get("last_date")), "date_stated": report["date_stated"],
+            "strikes": report["strikes"], "engagements": report["engagements"], "block": report["block"],
+            "sentence": None, "span_start": None, "span_end": None, "archive_row": report["row"],
+            "itemised": report.get("itemised", True),
+        }
+        self.targets.extend((row, {"strike_report_id": row["id"], "action": action, "count": count, "text": None,
+                                   "type": type_, "category": category})
+                            for action, count, type_, category in report["targets"])
+        return row
+
+    def write(self, published_totals: list[dict]) -> None:
+        session = self.session
+        execute_many(session, models.Place.__table__.insert(), self.new_places)
+        execute_many(session, models.Release.__table__.insert(), self.releases)
+        execute_many(session, models.StrikeReport.__table__.insert(), self.reports)
+        execute_many(session, models.Target.__table__.insert(), [target for _report, target in self.targets])
+        execute_many(session, models.Diagnostic.__table__.insert(), self.diagnostics)
+        execute_many(session, models.PublishedTotal.__table__.insert(), [
+            *self.published, *(_published_total(fact, import_id=self.import_id) for fact in published_totals)])
+        summaries.write_deltas(session, summaries.written_deltas(self.reports, self.targets))
 
 
 def _date(value: str | None) -> date | None:

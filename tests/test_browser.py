@@ -235,6 +235,9 @@ def test_a_release_title_written_as_markdown_loads_nothing_from_outside(app_url,
     page.on("request", lambda request: asked.append(request.url))
     visit(page, f"{app_url}/releases?release={stored}")
     main = page.locator("[data-testid='stMain']")
+    # the release opens after the list is drawn: on a busy machine the page can look settled between
+    main.get_by_role("button", name="Close").wait_for(timeout=WAIT_MS)
+    wait_for_app(page)
     shown = main.inner_text().replace(WORD_JOINER, "")  # the joiner that keeps an address a text
     assert title in shown and HOSTILE_FILE_NAME in shown
     outside = main.locator("img[src*='host.invalid'], a[href*='host.invalid']")

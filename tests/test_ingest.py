@@ -193,6 +193,58 @@ def test_starter_data_loads_on_both_databases(factory):
     assert load_starter_data(factory, STARTER_DATA_PATH) == 0  # never twice
 
 
+def _summary_rows(session) -> dict[str, list[tuple]]:
+    tables = (models.StrikeDay, models.ReleaseDay, models.TargetMonth, models.TargetPlaceMonth)
+    summary = {model.__tablename__: sorted(session.execute(select(*model.__table__.c)).all()) for model in tables}
+    summary["release"] = sorted(session.execute(select(models.Release.id, models.Release.stated_strikes,
+                                                       models.Release.parsed_strikes)).all())
+    return summary
+
+
+def test_starter_data_load_in_a_fixed_number_of_statements_and_sums_as_a_rebuild(factory, tmp_path):
+    """The starter load writes known-good rows in bulk: as many statements for 200 releases as for
+    every one (no per-release planning or flush), and the summaries it works out in memory are
+    those a rebuild from the stored rows gives."""
+    import gzip
+    import json
+
+    from sqlalchemy import event
+
+    from db import summaries
+    from db.settings import STARTER_DATA_PATH
+    from db.starter import load_starter_data
+
+    facts = json.loads(gzip.decompress(STARTER_DATA_PATH.read_bytes()))
+    few = tmp_path / "few.json.gz"
+    few.write_bytes(gzip.compress(json.dumps({**facts, "releases": facts["releases"][:200]}).encode()))
+    engine = factory.kw["bind"]
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert load_starter_data(factory, few) == 200
+        for_few, statements[:] = len(statements), []
+        with factory() as session, session.begin():  # as a staff undo of the whole would leave it
+            for model in (models.Target, models.StrikeReport, models.Diagnostic, models.PublishedTotal,
+                          models.Release, models.ImportBatch):
+                session.execute(model.__table__.delete())
+            summaries.rebuild(session)
+        statements[:] = []
+        assert load_starter_data(factory, STARTER_DATA_PATH) == len(facts["releases"])
+        assert len(statements) == for_few, [s[:60] for s in statements]
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    with factory() as session:
+        loaded = _summary_rows(session)
+        assert loaded["strike_day"] and loaded["target_month"]
+        summaries.rebuild(session)
+        assert _summary_rows(session) == loaded
+        session.rollback()
+
+
 def test_migrations_match_the_models(empty_database_url):
     """Every model change has its Alembic revision: autogenerate finds nothing to add."""
     from alembic.autogenerate import compare_metadata
