@@ -80,54 +80,78 @@ def subtitle(period: tuple[date | None, date | None], filters_text: str, extra: 
     return " · ".join(part for part in (span, filters_text, extra) if part)
 
 
-def _wrap(text: str, width: int = 48) -> list[str]:
-    """Subtitle parts (" · "-separated) packed into lines, so narrow charts do not clip them."""
+# Characters a line of a chart's title, subtitle and source line holds: each fits a phone's
+# chart (about 330 px across at 390 px) in its font, so no screen cuts them.
+TITLE_CHARS, SUBTITLE_CHARS, SOURCE_CHARS = 34, 44, 52
+SOURCE_LINE_PX = 14  # a source line's height, 11 px type
+
+
+def _wrap(text: str, width: int = SUBTITLE_CHARS, separator: str = " · ") -> list[str]:
+    """Parts of a text (separated by `separator`) packed into lines of at most `width`
+    characters; a part longer than a line breaks between words. A line that breaks after a
+    separator keeps its mark (the "·" of " · "), so the lines joined by spaces read as the text."""
+    mark = separator.strip()
     lines: list[str] = []
-    for part in text.split(" · "):
-        if lines and len(lines[-1]) + len(part) + 3 <= width:
-            lines[-1] += " · " + part
-        else:
-            lines.append(part)
+    for part in text.split(separator):
+        if lines and len(lines[-1]) + len(separator) + len(part) + len(mark) <= width:
+            lines[-1] += separator + part
+            continue
+        if lines:
+            lines[-1] += (" " if mark == "·" else "") + mark
+        words = part.split(" ")
+        lines.append(words[0])
+        for word in words[1:]:
+            if len(lines[-1]) + 1 + len(word) + len(mark) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
     return lines
 
 
 def _colour_key(key: dict[str, str]) -> list[str]:
     """Lines of "■ name" in each name's colour, packed like the subtitle: a key that needs no
     room beside the plot, for charts in a narrow column."""
-    lines = _wrap(" · ".join(key), width=44)
-    return [
-        "   ".join(f"<span style='color:{key[name]}'>■</span> {name}" for name in line.split(" · "))
-        for line in lines
-    ]
+    lines: list[list[str]] = []
+    for name in key:
+        if lines and sum(len(entry) + 5 for entry in lines[-1]) + len(name) <= 44:
+            lines[-1].append(name)
+        else:
+            lines.append([name])
+    return ["   ".join(f"<span style='color:{key[name]}'>■</span> {name}" for name in line) for line in lines]
 
 
 def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 460,
-          notes: list[dict] | None = None, key: dict[str, str] | None = None) -> go.Figure:
+          notes: list[dict] | None = None, key: dict[str, str] | None = None, source_side: str = "left") -> go.Figure:
     """Title, subtitle, source line, palette and fonts shared by every chart; notes are the
     chart's own annotations, set together with the source line (setting annotations one
     after another revalidates all of them each time); key is a colour key {name: colour}
     shown under the subtitle."""
+    title_lines = _wrap(title, TITLE_CHARS, separator=", ")
     sub_lines = _wrap(sub) + (_colour_key(key) if key else [])
     subtitle_html = "<br>".join(f"<span style='font-size:13px;color:#52606D'>{line}</span>" for line in sub_lines)
+    source_lines = [line for given in source.split("<br>") for line in _wrap(given, SOURCE_CHARS, separator="; ")]
     figure.update_layout(
         # hung from the top of the figure: centred in the top margin, a tall block ran into the plot
-        title={"text": f"<b>{title}</b><br>{subtitle_html}", "x": 0.01, "xanchor": "left",
+        title={"text": f"<b>{'<br>'.join(title_lines)}</b><br>{subtitle_html}", "x": 0.01, "xanchor": "left",
                "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}},
         font={"family": FONT, "size": 13, "color": "#1F2933"},
         colorway=PALETTE,
         height=height,
-        margin={"l": 60, "r": 30, "t": 72 + 18 * len(sub_lines), "b": 80},
+        margin={"l": 60, "r": 30, "t": 72 + 22 * (len(title_lines) - 1) + 18 * len(sub_lines),
+                "b": 80 + SOURCE_LINE_PX * (len(source_lines) - 1)},
         # right of the plot: above it, a legend of many groups grew over the title
         legend={"orientation": "v", "yanchor": "top", "y": 1.0, "xanchor": "left", "x": 1.01},
         # what the chart says of itself, as its CSV's first lines say it (csv_about)
         meta={"about": [title, sub, source]},
         annotations=[
             *(figure.layout.annotations if notes is None else notes),
-            # pinned in pixels below the plot, so it stays inside charts of any height; ending at
-            # the plot's right edge, as a plot that starts after long bar labels has no room to
-            # the right of its left edge for the whole line
-            {"text": source, "xref": "paper", "yref": "paper", "x": 1, "y": 0, "yshift": -58, "showarrow": False,
-             "xanchor": "right", "yanchor": "top", "font": {"size": 11, "color": "#52606D"}},
+            # pinned in pixels below the plot, so it stays inside charts of any height; from the
+            # plot's left edge (a legend beside the plot can leave it narrower than the line), or
+            # with source_side="right" ending at its right edge, for a plot that starts after long
+            # bar labels and has no room right of its left edge
+            {"text": "<br>".join(source_lines), "xref": "paper", "yref": "paper", "x": 1 if source_side == "right" else 0,
+             "y": 0, "yshift": -58, "showarrow": False, "xanchor": source_side, "yanchor": "top",
+             "align": source_side, "font": {"size": 11, "color": "#52606D"}},
         ],
     )
     return figure
@@ -354,7 +378,9 @@ def timeline(data: pd.DataFrame, measure: str, grain: str, stacked: bool, title:
                     "title": {"text": "covered", "font": {"size": 10}}},
             xaxis={"anchor": "y2"},  # the dates under the strip, not printed over it
         )
-    return frame(figure, title, sub, source, notes=notes)
+    # labels hung from the plot's top (format changes) and stood on its foot (milestones) meet
+    # in a plot much under 300 px tall
+    return frame(figure, title, sub, source, notes=notes, height=540 if notes else 460)
 
 
 def difference_bars(data: pd.DataFrame, grain: str, title: str, sub: str, source: str, unit: str,
@@ -428,7 +454,6 @@ def running_total(held: pd.DataFrame, published: pd.DataFrame, title: str, sub: 
     # a file's words: escaped, as Plotly reads tags in an annotation
     published_source = f"◆ the coalition's totals as published; the latest, to {latest['as_of']:%d %b %Y}: {html.escape(who)}"
     figure = frame(figure, title, sub, f"{source}<br>{published_source}", notes=notes)
-    figure.update_layout(margin={"b": figure.layout.margin.b + 16})  # room for the source line's second line
     return figure
 
 
@@ -448,7 +473,8 @@ def _format_changes(figure: go.Figure, start: date, end: date) -> list[dict]:
     figure.update_layout(shapes=[{"type": "line", "x0": day, "x1": day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
                                   "line": {"dash": "dot", "color": "#9AA5B1"}} for day, _label in shown])
     return [{"x": day, "y": 1, "yref": "paper", "text": label, "showarrow": False, "textangle": -90,
-             "xanchor": "right", "yanchor": "top", "font": {"size": 10, "color": "#52606D"}} for day, label in shown]
+             "xanchor": _hung(side), "yanchor": "top", "font": {"size": 10, "color": "#52606D"}}
+            for (day, label), side in zip(shown, _label_sides([day for day, _label in shown], start, end), strict=True)]
 
 
 MILESTONE_COLOUR = "#7B6D8D"
@@ -466,9 +492,38 @@ def _partial_periods(data: pd.DataFrame, measure: str, grain: str, stacked: bool
     ends = {"week": lambda bar: bar + timedelta(days=6), "month": month_end}[grain]
     cut = {bar for bar, is_cut in ((first_bar, first_day > first_bar), (last_bar, last_day < ends(last_bar)))
            if is_cut and bar not in {tall.period for tall in tall_bars}}
-    half = timedelta(days=3.5 if grain == "week" else 15)
-    return [{"x": bar + half, "y": float(heights[bar]), "yref": "y", "text": f"partial {grain}", "showarrow": False,
-             "yanchor": "bottom", "font": {"size": 11, "color": "#52606D"}} for bar in sorted(cut)]
+    # the first bar's label starts at its left edge, the last's ends at its right: centred over a
+    # bar narrower than the words, the first lay on the y axis's ticks
+    return [{"x": bar if bar == first_bar else ends(bar) + timedelta(days=1), "y": float(heights[bar]), "yref": "y",
+             "text": f"partial {grain}", "showarrow": False, "yanchor": "bottom",
+             "xanchor": "left" if bar == first_bar else "right", "font": {"size": 11, "color": "#52606D"}}
+            for bar in sorted(cut)]
+
+
+# A rotated label (a milestone's, a format change's) this near the plot's left edge hangs right
+# of its line (left of it, it lay on the y axis's ticks); one nearer than LABEL_CLOSE to the
+# label before it hangs on the other side of its line (at 1280 px, "Raqqa retaken" and "Al Qaim and Deir ez-Zor", 17 days apart, lay
+# on each other). Shares of the time axis.
+LABEL_EDGE, LABEL_CLOSE = 0.03, 0.06
+
+
+def _label_sides(days: list[date], start: date, end: date) -> list[str]:
+    """"left" or "right": the side of its line each rotated label (in date order) hangs on."""
+    span = max((end - start).days, 1)
+    sides: list[str] = []
+    for index, day in enumerate(days):
+        at = (day - start).days / span
+        after = (day - days[index - 1]).days / span if index else 1.0
+        if at < LABEL_EDGE or (after < LABEL_CLOSE and sides[-1] == "left"):
+            sides.append("right")
+        else:
+            sides.append("left")
+    return sides
+
+
+def _hung(side: str) -> str:
+    """A rotated label's xanchor for the side of its line it hangs on (its box's far side)."""
+    return "right" if side == "left" else "left"
 
 
 def _milestones(figure: go.Figure, shown: list[Milestone], start: date, end: date) -> list[dict]:
@@ -480,9 +535,10 @@ def _milestones(figure: go.Figure, shown: list[Milestone], start: date, end: dat
         {"type": "line", "x0": m.day, "x1": m.day, "xref": "x", "y0": 0, "y1": 1, "yref": "y domain",
          "line": {"dash": "dash", "color": MILESTONE_COLOUR, "width": 1}} for m in shown)])
     return [{"x": m.day, "y": 0, "yref": "y domain", "text": m.label, "showarrow": False, "textangle": -90,
-             "xanchor": "right", "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0.75)",
-             "font": {"size": 10, "color": MILESTONE_COLOUR}, "hovertext": f"{m.day:%d %b %Y}: {m.name}"}
-            for m in shown]
+             "xanchor": _hung(side), "yanchor": "bottom",
+             "bgcolor": "rgba(255,255,255,0.75)", "font": {"size": 10, "color": MILESTONE_COLOUR},
+             "hovertext": f"{m.day:%d %b %Y}: {m.name}"}
+            for m, side in zip(shown, _label_sides([m.day for m in shown], start, end), strict=True)]
 
 
 def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str, color: str | None = None) -> go.Figure:
@@ -503,7 +559,7 @@ def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str
         key = {group: fixed.get(group, "#7B8794") for group in reversed(groups)}  # largest first
         figure.data[0].marker.color = [key[group] for group in ordered[color]]
     figure.update_xaxes(title_text=value, tickformat=",d")
-    return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160), key=key)
+    return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160), key=key, source_side="right")
 
 
 def treemap(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figure:
@@ -536,7 +592,7 @@ def stacked_actions(data: pd.DataFrame, title: str, sub: str, source: str) -> go
                        marker_color=PALETTE[index % len(PALETTE)], hovertemplate=f"{action}: %{{x:,}}<extra></extra>")
     figure.update_layout(barmode="stack")
     figure.update_xaxes(title_text="targets", tickformat=",d")
-    return frame(figure, title, sub, source)
+    return frame(figure, title, sub, source, source_side="right")
 
 
 # Where a map writes each country's name (lat, lon): inside its outline, clear of its big towns.
@@ -720,7 +776,7 @@ def grouped_ranking(data: pd.DataFrame, label: str, value: str, group: str, titl
     figure.update_yaxes(categoryorder="array", categoryarray=ordered[label].tolist(), title_text=None)
     figure.update_xaxes(title_text=unit, tickformat=",d")
     figure.update_layout(barmode="stack")
-    figure = frame(figure, title, sub, source, height=max(420, 24 * len(ordered) + 190))
+    figure = frame(figure, title, sub, source, height=max(420, 24 * len(ordered) + 190), source_side="right")
     return fit_source(legend_inside(figure, group))
 
 
@@ -747,23 +803,13 @@ def actions_by_category(data: pd.DataFrame, title: str, sub: str, source: str) -
 def fit_source(figure: go.Figure, below: int = 58) -> go.Figure:
     """Move the source line (frame() pins it 58 px below the plot, clearing an x axis title)
     to another distance: ~20 px suits charts without axes (maps, treemaps)."""
+    lines = 1
     for annotation in figure.layout.annotations:
         if annotation.yref == "paper" and annotation.y == 0 and (annotation.yshift or 0) < 0:
             annotation.update(yshift=-below)
+            lines = (annotation.text or "").count("<br>") + 1
     margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
-    figure.update_layout(margin={"b": max(margin, below + 22)})
-    return figure
-
-
-def narrow_source(figure: go.Figure) -> go.Figure:
-    """The source line over two lines, for a chart in a narrow column: in one line it ran past
-    the frame's left edge and was cut ("ↄJTF-OIR ...")."""
-    for annotation in figure.layout.annotations:
-        if annotation.yref == "paper" and annotation.y == 0 and (annotation.yshift or 0) < 0 and annotation.text:
-            head, _, tail = annotation.text.partition("; ")
-            annotation.update(text=f"{head};<br>{tail}" if tail else head, align="right")
-    margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
-    figure.update_layout(margin={"b": margin + 16})
+    figure.update_layout(margin={"b": max(margin, below + 22 + SOURCE_LINE_PX * (lines - 1))})
     return figure
 
 
@@ -810,7 +856,7 @@ def ranking_coloured(data: pd.DataFrame, label: str, value: str, title: str, sub
     ))
     figure.update_xaxes(title_text=value, tickformat=",d", rangemode="tozero")
     figure.update_yaxes(title_text=None)
-    return frame(figure, title, sub, source, height=max(380, 38 * len(ordered) + 220))
+    return frame(figure, title, sub, source, height=max(380, 38 * len(ordered) + 220), source_side="right")
 
 
 def stacked_over_time(data: pd.DataFrame, x: str, y: str, group: str, title: str, sub: str, source: str,

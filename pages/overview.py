@@ -68,9 +68,8 @@ with left:
     show_chart(figure, shown.trend_table, title, key="overview_trend")
 with right:
     title = view.chart_title("Top target types")
-    # a narrow column: the source line over two lines, not cut at the frame's edge
-    figure = charts.narrow_source(charts.bar_ranking(shown.top_targets, "type", "targets", title,
-                                                     view.subtitle("targets hit"), view.source, color="category"))
+    figure = charts.bar_ranking(shown.top_targets, "type", "targets", title, view.subtitle("targets hit"),
+                                view.source, color="category")
     show_chart(figure, shown.top_targets, title, key="overview_targets")
 
 coverage = shown.coverage

@@ -272,7 +272,8 @@ def test_no_slide_says_what_only_a_browser_does(two_days):
     words = " ".join(texts)
     assert not re.search(r"hover|click|select|\btap\b|mouse", words, re.IGNORECASE), words
     running = slides[1]
-    [source] = [note.text for note in running.layout.annotations if note.text.startswith("Source: test")]
+    [source] = [note.text.replace("<br>", " ") for note in running.layout.annotations
+                if note.text.startswith("Source: test")]
     assert "CJTF-OIR (monthly report)" in source
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from itertools import pairwise
 
@@ -14,7 +15,7 @@ SUB = charts.subtitle((date(2015, 1, 1), date(2015, 6, 30)), "Iraq")
 
 
 def _source_annotation(figure):
-    [note] = [a for a in figure.layout.annotations if a.text == SOURCE]
+    [note] = [a for a in figure.layout.annotations if a.text.replace("<br>", " ") == SOURCE]
     return note
 
 
@@ -122,8 +123,9 @@ def test_a_cut_axis_labels_the_bar_that_runs_past_it():
     [mark] = [a for a in figure.layout.annotations if "▲" in a.text]
     assert mark.text == "<b>▲ 588</b>" and mark.xanchor == "left"  # in the left half: it reads to the right
     # the subtitle says why, so a screenshot of the chart does too
-    assert "▲ 03 Jan 2019 runs off the axis: 588 strikes" in figure.layout.title.text
-    assert "575 on no day stated by their release, counted on one day" in figure.layout.title.text
+    said = re.sub(r"<span style='[^']*'>|</span>", "", figure.layout.title.text).replace("<br>", " ")
+    assert "▲ 03 Jan 2019 runs off the axis: 588 strikes" in said
+    assert "575 on no day stated by their release, counted on one day" in said
     # without tall bars the axis fits every bar
     assert charts.timeline(days, "strikes", "day", True, "t", SUB, SOURCE).layout.yaxis.range is None
 
@@ -283,18 +285,34 @@ def test_the_map_names_its_largest_places_and_countries_and_keys_its_sizes():
     assert not [trace for trace in figure.data if trace.name == "towns nearby"]  # seven places: none added
 
 
-def test_a_narrow_charts_source_line_breaks_instead_of_being_cut():
-    figure = charts.narrow_source(charts.bar_ranking(_types(), "type", "targets", "t", SUB,
-                                                     "Source: CJTF-OIR strike releases; 747 releases; parsed 2026-12-03"))
-    [source] = [note for note in figure.layout.annotations if note.text.startswith("Source")]
-    assert source.text == "Source: CJTF-OIR strike releases;<br>747 releases; parsed 2026-12-03"
+def test_titles_subtitles_and_source_lines_break_to_fit_a_phones_chart():
+    """No line of a chart's own text is longer than a phone's chart holds: each breaks after a
+    separator (", " in a title, " · " in a subtitle, "; " in a source line), or between words."""
+    title = "Strikes per month near Ar-Raqqah (province), Jan 2015–Jun 2017"
+    sub = ("15 Sep 2014 – 14 Jan 2019 · country Syria · places Raqqa, Tabqah, Deir ez-Zor, Abu Kamal · "
+           "575 on no day stated by their release, counted on one day")
+    source = "Source: CJTF-OIR strike releases; 747 releases; parsed 2026-12-03"
+    figure = charts.bar_ranking(_types(), "type", "targets", title, sub, source)
+    heading = re.sub(r"<span style='[^']*'>|</span>|</?b>", "", figure.layout.title.text).split("<br>")
+    [note] = [note for note in figure.layout.annotations if note.text.startswith("Source")]
+    for line, longest in [*((line, charts.TITLE_CHARS) for line in heading[:2]),
+                          *((line, charts.SUBTITLE_CHARS) for line in heading[2:]),
+                          *((line, charts.SOURCE_CHARS) for line in note.text.split("<br>"))]:
+        assert len(line) <= longest, line
+    assert heading[:2] == ["Strikes per month near Ar-Raqqah", "(province), Jan 2015–Jun 2017"]
+    assert note.text == "Source: CJTF-OIR strike releases; 747 releases;<br>parsed 2026-12-03"
+    # nothing lost: the words are those given, in order
+    assert " ".join(heading[2:]) == sub and " ".join(heading[:2]) == title
+    assert figure.layout.margin.b == 80 + charts.SOURCE_LINE_PX  # room for the second line
 
 
 def test_cut_first_and_last_periods_are_marked_partial():
     data = _weeks({"Iraq": [3, 9, 9, 2], "Syria": [1, 4, 4, 1]}, first=date(2015, 1, 5))  # weeks of 5 Jan ... 26 Jan
     cut = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, period=(date(2015, 1, 8), date(2015, 1, 27)))
-    marks = [(note.x, note.y) for note in cut.layout.annotations if note.text == "partial week"]
-    assert [(str(x)[:10], y) for x, y in marks] == [("2015-01-08", 4.0), ("2015-01-29", 3.0)]
+    marks = [(note.x, note.y, note.xanchor) for note in cut.layout.annotations if note.text == "partial week"]
+    # from the first bar's left edge, to the last bar's right edge: never over the y axis's ticks
+    assert [(str(x)[:10], y, side) for x, y, side in marks] == [("2015-01-05", 4.0, "left"),
+                                                                 ("2015-02-02", 3.0, "right")]
     whole = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, period=(date(2015, 1, 5), date(2015, 2, 1)))
     assert not [note for note in whole.layout.annotations if note.text == "partial week"]
 
@@ -332,7 +350,8 @@ def test_a_charts_csv_header_is_what_the_chart_says_of_itself():
 def test_the_running_total_names_its_published_source_on_the_chart_not_only_on_hover():
     held = pd.DataFrame({"period": [date(2017, 7, 1)], "strikes": [12], "running": [12]})
     figure = charts.running_total(held, _published(2494, "CJTF-OIR <monthly> report"), "t", "s", SOURCE, 12)
-    [source] = [note.text for note in figure.layout.annotations if note.text.startswith(SOURCE)]
+    [source] = [note.text.replace("<br>", " ") for note in figure.layout.annotations
+                if note.text.replace("<br>", " ").startswith(SOURCE)]
     assert "CJTF-OIR &lt;monthly&gt; report" in source  # a file's words, escaped
     labels = " ".join(note.text for note in figure.layout.annotations)
     assert "the data hold 12 (under 1%)" in labels and "(0%)" not in labels
@@ -351,3 +370,19 @@ def test_a_difference_is_drawn_in_the_colour_of_the_group_that_leads():
     assert (syria.name, syria.marker.color, list(syria.y)) == ("Syria more", charts.COUNTRY_COLOURS["Syria"], [-5])
     assert figure.layout.showlegend is True
     assert all("%{x|%b %Y}" in trace.hovertemplate for trace in figure.data)
+
+
+def test_milestone_labels_near_each_other_or_the_axis_hang_apart():
+    """At 1280 px "Raqqa retaken" lay on "Al Qaim and Deir ez-Zor" (17 days apart) and "strikes
+    in Syria begin" on the y axis's ticks: a label hangs right of its line near the left edge and
+    on the other side from a close neighbour."""
+    from dashboard.milestones import milestones
+
+    data = _weeks({"Iraq": [3, 9]}, first=date(2014, 9, 15))
+    figure = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, milestones=list(milestones()),
+                             period=(date(2014, 9, 15), date(2019, 1, 14)))
+    side = {note.text: "left of its line" if note.xanchor == "right" else "right of its line"
+            for note in figure.layout.annotations if note.textangle == -90 and note.yanchor == "bottom"}
+    assert side["strikes in Syria begin"] == "right of its line"
+    assert side["Raqqa retaken"] != side["Al Qaim and Deir ez-Zor"]
+    assert side["Mosul offensive begins"] == "left of its line"  # alone: the usual side
