@@ -91,7 +91,12 @@ def running_app(database_url: str, log_path: Path, **extra_env: str):
             process.wait(timeout=10)
 
 
+# The app's own word that its script run ended (the attribute Streamlit's frontend keeps on its
+# root): the running indicator shows only after a delay, so a page could look settled with its
+# script still running on a busy machine.
 _SETTLED = """() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     const status = document.querySelector('[data-testid="stStatusWidget"]');
     const running = status && status.offsetParent !== null && /running|connecting/i.test(status.innerText || 'running');
     const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
