@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import io
+import itertools
 import json
 import os
 import platform
@@ -316,9 +317,10 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
     profile_batch = (total - 1) // batch * batch if largest and total >= 2 * batch else None
     profiles = results.setdefault("profiles", {})
     report_every = max(batch, (total // 10) // batch * batch)
+    releases = generate(total, args.seed)
     for start in range(0, total, batch):
         t = time.perf_counter()
-        items = list(generate(total, args.seed, start, start + batch))
+        items = list(itertools.islice(releases, batch))
         times["generate"] += time.perf_counter() - t
         payloads = [(item.source, item.data) for item in items]
         parse["releases"] += len(items)

@@ -37,6 +37,7 @@ from __future__ import annotations
 import csv
 import functools
 import gzip
+import itertools
 import json
 import random
 import unicodedata
@@ -547,9 +548,10 @@ def slot(index: int, total: int) -> tuple[date, int]:
     return FIRST_DAY + timedelta(days=position % _DAYS), 1 + position // _DAYS
 
 
-def release(index: int, total: int, seed: int = 0) -> SyntheticRelease:
-    """Synthetic release ``index`` of a set of ``total``, the same for the same seed."""
-    rng = random.Random(seed * 1_000_003 + index)
+def release(index: int, total: int, seed: int = 0, attempt: int = 0) -> SyntheticRelease:
+    """Synthetic release ``index`` of a set of ``total``, the same for the same seed (another
+    attempt: another draw for the same slot)."""
+    rng = random.Random(seed * 1_000_003 + index + attempt * 7_919_000_017)
     vocab = vocabulary()
     published, lag = slot(index, total)
     if published < ERA_2017:
@@ -580,10 +582,33 @@ def release(index: int, total: int, seed: int = 0) -> SyntheticRelease:
     return SyntheticRelease(index, source, published, era, text, tuple(expected), cut)
 
 
-def generate(total: int, seed: int = 0, start: int = 0, stop: int | None = None) -> Iterator[SyntheticRelease]:
-    """Releases ``start`` to ``stop`` (default: all) of a synthetic set of ``total``."""
-    for index in range(start, total if stop is None else min(stop, total)):
-        yield release(index, total, seed)
+def list_of(item: SyntheticRelease) -> str | None:
+    """The list key (db.versions.list_key) the planner will give the release: its lines'
+    country, place as the gazetteer names it, and strikes."""
+    from db.versions import list_key
+    from loaders.gazetteer import resolve_place
+
+    return list_key((report.country, resolve_place(report.place, report.country).name, report.strikes)
+                    for report in item.expected if report.strikes)
+
+
+def generate(total: int, seed: int = 0, stop: int | None = None) -> Iterator[SyntheticRelease]:
+    """The releases of a synthetic set of ``total`` up to ``stop`` (default: all), in order
+    (take a run's batches from one generator): every one a release of its own. A long list
+    (db.versions.SAME_LIST_LINES lines) drawn twice would make the later one a repost of the
+    earlier (the planner's rule for real reposts), so the later slot is drawn again."""
+    from db.versions import SAME_LIST_LINES, _list_lines
+
+    seen: set[str] = set()
+    for index in range(0, total if stop is None else min(stop, total)):
+        for attempt in itertools.count():
+            item = release(index, total, seed, attempt)
+            key = list_of(item)
+            if _list_lines(key) < SAME_LIST_LINES or key not in seen:
+                break
+        if key is not None and _list_lines(key) >= SAME_LIST_LINES:
+            seen.add(key)
+        yield item
 
 
 def check(item: SyntheticRelease, parsed) -> Counter:
