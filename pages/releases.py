@@ -65,6 +65,7 @@ write_params(chosen.to_params())
 
 release_id = chosen.release
 if release_id is None:
+    st.session_state.pop("releases_on_screen", None)  # the next release opened is brought into view
     st.info("Select a release in the list to read it with its parsed sentences marked.", icon=":material/article:")
     st.stop()
 
@@ -77,10 +78,14 @@ detail = opened.detail
 # --- one release --------------------------------------------------------------------------
 
 release = detail.release
+# opened by this run (a row clicked, a link followed), not a rerun of the release on screen
+just_opened = st.session_state.get("releases_on_screen") != release_id
+st.session_state["releases_on_screen"] = release_id
 st.divider()
 heading, close = st.columns([6, 1], vertical_alignment="center")
 # the name the list gives it, so the reader sees the release they clicked
-heading.header(plain(release_label(release.title, release.source_url or release.source, release.published)))
+heading.header(plain(release_label(release.title, release.source_url or release.source, release.published)),
+               anchor="release")
 if close.button("Close", key="releases_close", icon=":material/close:", width="stretch"):
     write_params(ReleasesView(search).to_params())
     # the table's selection stays in the browser: a new table, so a click on that row opens it again
@@ -146,6 +151,9 @@ else:
     st.html(highlighted_html(release.raw_text, opened.spans(), focus))
     if focus:
         scroll_to(f"report-{focus}")
+if just_opened and not (release.raw_text is not None and opened.number_of(chosen.report)):
+    # below the list, a release opened at 720 px lay under the fold: its heading into view
+    scroll_to("release")
 
 st.subheader("Strike reports")
 if reports.empty:

@@ -151,16 +151,26 @@ def test_filters_reset_and_follow_the_reader_between_pages(app_url, page):
 
 
 def test_a_closed_release_opens_again_from_its_row(app_url, page):
+    """A row opens its release in view (at 720 px it opened under the fold, below the list);
+    closed, the same row opens it again."""
     def click_first_row() -> None:
         # the table is drawn on a canvas: its first row's tick box, under the header row
         table = page.locator("[data-testid='stDataFrame']").first.bounding_box()
         page.mouse.click(table["x"] + 18, table["y"] + 36 + 17)
+
+    def heading_in_view() -> bool:
+        heading = page.locator("[data-testid='stMain'] h2#release")
+        heading.wait_for(timeout=WAIT_MS)
+        page.wait_for_timeout(1500)  # the smooth scroll
+        return heading.evaluate("element => { const r = element.getBoundingClientRect(); "
+                                "return r.top >= 0 && r.bottom <= window.innerHeight; }")
 
     visit(page, f"{app_url}/releases")
     click_first_row()
     page.wait_for_url(re.compile(r"release=\d+"), timeout=WAIT_MS)
     opened = page.url
     wait_for_app(page)
+    assert heading_in_view()
     page.locator("[data-testid='stMain']").get_by_role("button", name="Close").click()
     page.wait_for_function("() => !location.search.includes('release=')", timeout=WAIT_MS)
     wait_for_app(page)
@@ -168,6 +178,8 @@ def test_a_closed_release_opens_again_from_its_row(app_url, page):
     click_first_row()
     page.wait_for_url(re.compile(r"release=\d+"), timeout=WAIT_MS)
     assert page.url == opened
+    wait_for_app(page)
+    assert heading_in_view()
 
 
 def test_areas_map_draws_country_outlines_offline(app_url, page):
