@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime
 from typing import IO
 
 import pandas as pd
-from sqlalchemy import Boolean, Select, and_, case, func, or_, select, type_coerce
+from sqlalchemy import Boolean, Select, case, func, select, type_coerce, union
 from sqlalchemy.orm import Session
 
 from db.models import Diagnostic, Place, Release, StrikeReport, Target
@@ -251,20 +251,28 @@ def target_rows(session: Session, filters: Filters) -> Iterator[tuple]:
     return _stream(session, statement.order_by(StrikeReport.strike_date, Release.id, StrikeReport.position, Target.id))
 
 
-def release_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+def release_statement(filters: Filters) -> Select:
     """The counted releases behind the exported strike reports; with no place, country or target
     filter, also the summaries without counts published in the dates (they report no strike)."""
-    wanted = Release.id.in_(report_rows(filters, StrikeReport.release_id))
+    wanted = report_rows(filters, StrikeReport.release_id)
     if not (filters.countries or filters.provinces or filters.places or filters.has_target_filter):
-        wanted = or_(wanted, and_(Release.states_counts.is_(False), *publication_period(filters)))
+        # one IN over a UNION, not IN ... OR ...: under an OR PostgreSQL can only test the
+        # subquery row by row, and once its rows outgrow work_mem it scans them all for each
+        # release (185 s for 29,600 releases; 0.1 s this way)
+        wanted = union(wanted, select(Release.id).where(Release.states_counts.is_(False),
+                                                        *publication_period(filters)))
     diagnostics = select(func.count(Diagnostic.id)).where(Diagnostic.release_id == Release.id).scalar_subquery()
-    statement = (
+    return (
         select(Release.id, Release.title, Release.source, Release.source_url, Release.published,
                Release.period_start, Release.period_end, Release.format, Release.states_counts,
                Release.stated_totals, Release.parsed_strikes, Release.content_hash, Release.import_id, diagnostics)
-        .where(Release.is_current.is_(True), wanted)
+        .where(Release.is_current.is_(True), Release.id.in_(wanted))
         .order_by(Release.published, Release.id)
     )
+
+
+def release_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    statement = release_statement(filters)
     for (release_id, title, source, url, published, first, last, release_format, states_counts, stated, parsed,
          content_hash, import_id, flagged) in _stream(session, statement):
         stated = stated or {}
