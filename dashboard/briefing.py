@@ -201,8 +201,17 @@ class ChartRenderer:
             if self._closed:
                 raise DeckFailed("The dashboard is shutting down: try again once it is back.")
             try:
-                self._start()
-                return [self._image(figure) for figure in figures]
+                started = self._start()
+                try:
+                    return [self._image(figure) for figure in figures]
+                except Exception:
+                    if not started:
+                        raise
+                    # a Chromium just started can be asked before its page has loaded kaleido's
+                    # scripts ("kaleido_scopes is not defined" on a busy machine): once more, on another
+                    self._shut()
+                    self._start()
+                    return [self._image(figure) for figure in figures]
             except Exception as error:
                 self._shut()  # a Chromium that failed once is not trusted with the next deck
                 if isinstance(error, DeckFailed):
@@ -240,9 +249,10 @@ class ChartRenderer:
             future.cancel()
             raise DeckFailed(f"Chromium did not answer within {timeout:.0f} s: try again.") from None
 
-    def _start(self) -> None:
+    def _start(self) -> bool:
+        """Start Chromium unless it runs; whether it was started now."""
         if self._kaleido is not None and self._kaleido.subprocess.poll() is None:
-            return
+            return False
         self._shut()  # a Chromium that died between decks
         import kaleido
 
@@ -264,6 +274,7 @@ class ChartRenderer:
         if not self._exit_hook:
             atexit.register(self.close)
             self._exit_hook = True
+        return True
 
     def _image(self, figure: go.Figure) -> bytes:
         opts = {"format": "png", "width": WIDTH, "height": HEIGHT, "scale": 1}

@@ -334,6 +334,34 @@ def test_decks_made_at_once_all_arrive_each_with_its_own_charts(briefing):
 
 
 @needs_chromium
+def test_a_chromium_not_ready_at_its_start_is_replaced_once(briefing, monkeypatch):
+    """A Chromium just started was asked for an image before its page had loaded kaleido's
+    scripts ("kaleido_scopes is not defined", on a busy machine): the deck is drawn by another,
+    started at once, instead of failing."""
+    import kaleido
+
+    from dashboard.briefing import ChartRenderer
+
+    drawn = kaleido.Kaleido.calc_fig
+    asked: list = []
+
+    async def not_ready_at_first(self, *args, **kwargs):
+        asked.append(self)
+        if len(asked) == 1:
+            raise RuntimeError("ReferenceError: kaleido_scopes is not defined")
+        return await drawn(self, *args, **kwargs)
+
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", not_ready_at_first)
+    renderer = ChartRenderer(idle_timeout=None)
+    try:
+        [image] = renderer.png_images([slide_figure(figure) for _title, figure in briefing.charts[:1]])
+        assert image.startswith(b"\x89PNG")
+        assert len(asked) == 2 and asked[0] is not asked[1]  # the second image from another Chromium
+    finally:
+        renderer.close()
+
+
+@needs_chromium
 def test_a_failed_deck_says_why_and_the_next_is_drawn_by_a_fresh_chromium(briefing, monkeypatch):
     from dashboard.briefing import ChartRenderer, DeckFailed
 
