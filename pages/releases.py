@@ -137,6 +137,8 @@ st.caption("Stated: the totals the release gives. Parsed: the sum of its strike 
 reports = opened.reports
 
 st.subheader("Source text")
+# the sentence behind the row the release was opened from, outlined (none without the text)
+focus = opened.number_of(chosen.report) if release.raw_text is not None else None
 if release.raw_text is None:
     st.info(
         "The text of this release is not bundled: it was loaded from the starter facts, which keep the parsed "
@@ -145,13 +147,12 @@ if release.raw_text is None:
         icon=":material/description:",
     )
 else:
-    focus = opened.number_of(chosen.report)
     st.caption("Highlighted: the sentences that gave a strike report; hover over one to see what was read from it."
                + (f" Outlined: the sentence behind the row you opened it from (#{focus})." if focus else ""))
     st.html(highlighted_html(release.raw_text, opened.spans(), focus))
     if focus:
         scroll_to(f"report-{focus}")
-if just_opened and not (release.raw_text is not None and opened.number_of(chosen.report)):
+if just_opened and not focus:
     # below the list, a release opened at 720 px lay under the fold: its heading into view
     scroll_to("release")
 
