@@ -4,6 +4,7 @@ through Playwright; never a downloaded browser)."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -123,6 +124,36 @@ def wait_for_app(tab) -> None:
 def visit(tab, url: str) -> None:
     tab.goto(url, wait_until="domcontentloaded", timeout=WAIT_MS)
     wait_for_app(tab)
+
+
+def choose_option(tab, combobox, name: str) -> None:
+    """Pick the option whose name starts with `name` in a select box, as a person does: open its
+    list, type to narrow it, press Enter. A click while the box is still moving (an expander
+    opening, a scroll) can miss the list, so the box is first let settle and the open retried."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    combobox.wait_for(timeout=WAIT_MS)
+    previous = None
+    for _ in range(20):
+        box = combobox.bounding_box()
+        if box == previous:
+            break
+        previous = box
+        tab.wait_for_timeout(250)
+    option = tab.get_by_role("option", name=re.compile("^" + re.escape(name)))
+    for _ in range(5):
+        combobox.scroll_into_view_if_needed()
+        combobox.click()
+        try:
+            tab.get_by_role("listbox").wait_for(timeout=5_000)
+        except PlaywrightTimeout:
+            tab.keyboard.press("Escape")
+            continue
+        tab.keyboard.type(name)
+        option.wait_for(timeout=WAIT_MS)
+        tab.keyboard.press("Enter")
+        return
+    raise AssertionError(f"the list of {combobox.get_attribute('aria-label')!r} never opened")
 
 
 def screenshot(tab, name: str) -> Path:

@@ -14,7 +14,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from app_server import VIEWPORT, WAIT_MS, browser_available, running_app, screenshot, visit, wait_for_app
+from app_server import (
+    VIEWPORT,
+    WAIT_MS,
+    browser_available,
+    choose_option,
+    running_app,
+    screenshot,
+    visit,
+    wait_for_app,
+)
 
 from dashboard.registry import ANALYSIS_PAGES
 
@@ -271,15 +280,7 @@ def test_the_data_downloads_in_every_format(app_url, page, database_file, fmt, t
     visit(page, f"{app_url}/areas?country=Syria&start=2017-06-01&end=2017-06-30")
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_text("Download the data", exact=True).click()
-    select = sidebar.get_by_role("combobox", name="Format")
-    select.wait_for(timeout=WAIT_MS)
-    page.wait_for_timeout(500)  # the expander opening
-    select.focus()
-    select.press("ArrowDown")  # open the list, then narrow it to the format
-    page.get_by_role("option").first.wait_for(timeout=WAIT_MS)
-    page.keyboard.type(FORMAT_NAMES[fmt])
-    page.get_by_role("option", name=re.compile("^" + FORMAT_NAMES[fmt])).wait_for(timeout=WAIT_MS)
-    page.keyboard.press("Enter")
+    choose_option(page, sidebar.get_by_role("combobox", name="Format"), FORMAT_NAMES[fmt])
     button = sidebar.get_by_role("button", name=f"Download {fmt.upper()}")
     button.wait_for(timeout=WAIT_MS)
     with page.expect_download(timeout=WAIT_MS) as download:
