@@ -78,11 +78,17 @@ def record_note(reference: PublishedComparison | None, latest: PublishedComparis
         return None
     if share < 0.95:
         note += " The rest are in releases the data do not have (see Data quality and the Timeline's running total)."
+    return note + narrowed_note(filters)
+
+
+def narrowed_note(filters: Filters) -> str:
+    """What a comparison with a published total leaves out of a view narrowed to places or
+    targets ("" where it leaves out nothing): the coalition published totals by country only."""
     narrowed = [label for label, values in (("places", filters.provinces or filters.places),
                                             ("targets", filters.categories or filters.types or filters.actions)) if values]
-    if narrowed:
-        note += f" Counted for all {' and '.join(narrowed)}: the coalition published no totals by place or target."
-    return note
+    if not narrowed:
+        return ""
+    return f" Counted for all {' and '.join(narrowed)}: the coalition published no totals by place or target."
 
 
 def releases_note(headline: Headline, coverage: Coverage) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dashboard.comparison import Comparison
-from dashboard.record import EXCESS_WORDS
+from dashboard.record import EXCESS_WORDS, narrowed_note
 from dashboard.shares import share_text
 from db.queries import Coverage, Filters, Headline, PublishedComparison
 from loaders.campaign import ENGAGEMENTS_REPORTED_FROM
@@ -118,7 +118,7 @@ def written_summary(facts: SummaryFacts) -> str:
                          f"{_count(total.published, 'strike')} the coalition reported"
                          f"{'' if total.scope == 'all' else ' in ' + total.scope} "
                          f"{period_words(total.period_start, total.as_of)}{_covering(total)}, so every figure "
-                         "below undercounts.")
+                         f"below undercounts.{narrowed_note(facts.filters)}")
     elif days and facts.coverage.days_with_counts < BARELY * days:
         sentences.append(f"The data barely cover this period: releases in the data give counts for "
                          f"{facts.coverage.days_with_counts:,} of its {days:,} days, so every figure below undercounts.")
@@ -140,11 +140,13 @@ def written_summary(facts: SummaryFacts) -> str:
     if total is not None and total.excess:
         sentences.append(f"The data count {_count(total.held, 'strike')}, {total.excess:,} more than the "
                          f"{total.published:,} the coalition reported{'' if total.scope == 'all' else ' in ' + total.scope} "
-                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}. {EXCESS_WORDS}")
+                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}. {EXCESS_WORDS}"
+                         f"{narrowed_note(facts.filters)}")
     elif total is not None and not (judges and total.share < BARELY):
         sentences.append(f"The data hold {share_text(total.share)} of the {_count(total.published, 'strike')} the coalition "
                          f"reported{'' if total.scope == 'all' else ' in ' + total.scope} "
-                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}.")
+                         f"{period_words(total.period_start, total.as_of)}{_covering(total)}."
+                         f"{narrowed_note(facts.filters)}")
     return " ".join(sentences)
 
 

@@ -124,6 +124,20 @@ def test_a_month_with_its_published_total():
     )
 
 
+def test_a_place_held_against_a_total_of_every_place_says_so():
+    """The coalition published totals by country only: a view of one place is compared with all
+    places' strikes, and the sentence says that is what it holds."""
+    total = PublishedComparison("all", MAY[0], MAY[1], 846, 812, "CJTF-OIR", None)
+    mosul = Filters(start=MAY[0], end=MAY[1], places=("Mosul",))
+    assert written_summary(_facts(reference=total, filters=mosul)).endswith(
+        "The data hold 96% of the 846 strikes the coalition reported from 1 to 31 May 2017 (the shortest published "
+        "period that covers this one). Counted for all places: the coalition published no totals by place or target.")
+    vehicles = Filters(start=MAY[0], end=MAY[1], categories=("vehicles",))
+    assert written_summary(_facts(reference=total, filters=vehicles)).endswith(
+        "Counted for all targets: the coalition published no totals by place or target.")
+    assert "Counted for all" not in written_summary(_facts(reference=total))
+
+
 def test_a_period_the_data_barely_cover_says_so_first():
     total = PublishedComparison("Syria", MAY[0], MAY[1], 6000, 640, "CJTF-OIR", None)
     text = written_summary(_facts(reference=total, filters=Filters(start=MAY[0], end=MAY[1], countries=("Syria",)),
