@@ -595,7 +595,7 @@ def measure_exports(url: str, skip: tuple[str, ...] = ()) -> dict:
     """The open-data export of everything (db.open_data.export) in each format, each in a new
     process writing to a scratch file, as `python3 manage.py export` does: seconds, the file's
     size, the rows written and the process's peak RSS beside its peak before the export."""
-    from db.open_data import FORMATS
+    from db.data_dictionary import FORMATS
 
     out = {}
     with tempfile.TemporaryDirectory() as folder:

@@ -31,8 +31,9 @@ from dashboard.view_state import (
     params_without,
     period_presets,
 )
+from db.data_dictionary import FORMATS
 from db.engine import session_factory
-from db.open_data import FORMATS, file_name
+from db.open_data import file_name
 from db.queries import Filters
 from db.starter import load_starter_data, never_imported, starter_refresh_due
 

@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     audit = commands.add_parser("audit", help="check every strike is counted once, on its days, in its country")
     audit.add_argument("--all", action="store_true", help="list the explained findings too")
     audit.set_defaults(run=command_audit)
-    from db.open_data import FORMATS, TABLES
+    from db.data_dictionary import FORMATS, TABLES
 
     export = commands.add_parser("export", help="the filtered data as open-data files (docs/DATA.md)")
     export.add_argument("out", help="the file to write (a .zip for csv and parquet, unless --table is given)")

@@ -79,7 +79,8 @@ def _page(script: str, **params):
 
 def _figures_of_the_view(url: str, filters: Filters) -> dict:
     """What the data and their files say of the view (the reference every page is held against)."""
-    from db.open_data import TABLES, strike_report_rows, target_rows
+    from db.data_dictionary import TABLES
+    from db.open_data import strike_report_rows, target_rows
 
     with _starter_session(url) as session:
         reports = [dict(zip([c.name for c in TABLES["strike_reports"]], row, strict=True))

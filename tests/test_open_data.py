@@ -27,8 +27,9 @@ import pytest
 from sample_releases import DAY_ONE, DAY_TWO
 
 from dashboard.page_data.areas import load_areas
+from db.data_dictionary import FORMATS, PLACE_PROPERTIES, TABLES, dictionary_markdown
 from db.ingest import ingest_files
-from db.open_data import FORMATS, PLACE_PROPERTIES, TABLES, dictionary_markdown, export, file_name
+from db.open_data import export, file_name
 from db.queries import Filters
 
 ROOT = Path(__file__).resolve().parents[1]

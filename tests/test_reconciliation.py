@@ -246,8 +246,9 @@ def test_a_span_counts_in_a_period_that_holds_it_and_is_drawn_across_its_days(fa
     where the period holds the whole span, and on a chart it lies across its days, in no one
     period's bar (SQLite and PostgreSQL, summaries and detail rows)."""
     from db import queries
+    from db.data_dictionary import TABLES
     from db.ingest import ingest_files
-    from db.open_data import TABLES, strike_report_rows
+    from db.open_data import strike_report_rows
     from db.queries import Filters
 
     ingest_files(factory, _files(LATE_BLOCK_OF_SCATTERED_DAYS, LATE_IN_OTHER_WORDS))
