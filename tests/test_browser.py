@@ -1,8 +1,8 @@
 """End to end in headless Chromium: the real app (`streamlit run app.py`) on a fresh SQLite file,
-which the app fills with the bundled starter data on its first start. Every page is visited
-and photographed (test-artifacts/screenshots/<page>.png), a filter given in the URL changes
-the figures to what db.queries says for that filter, and the map draws country outlines from
-the offline topojson files.
+which the app fills with the bundled starter data on its first start. A filter given in the URL
+changes the figures to what db.queries says for that filter, and the map draws country outlines
+from the offline topojson files. (Every page visited, photographed and checked at each screen
+size: tests/test_browser_layout.py.)
 
 Chromium is Debian's (/usr/bin/chromium) driven through Playwright; no browser is downloaded.
 """
@@ -115,17 +115,6 @@ def headline(database_file: Path, **filters):
 
 def test_the_app_serves_every_page():
     assert set(PAGE_PATHS) >= set(EXPLORE_PAGES), f"pages found: {sorted(PAGE_PATHS)}"
-
-
-@pytest.mark.parametrize("name", EXPLORE_PAGES)
-def test_page_renders_and_is_photographed(app_url, page, name):
-    visit(page, f"{app_url}/{name}")
-    assert page.url.split("?")[0] == f"{app_url}/{name}", f"/{name} was sent to {page.url}"
-    assert not exceptions(page), exceptions(page)
-    assert page.inner_text("[data-testid='stMain'] h1").strip()
-    assert "Page not found" not in page.inner_text("body")
-    path = screenshot(page, name)
-    assert path.stat().st_size > 10_000  # a picture of a page, not a blank frame
 
 
 def test_country_in_the_url_filters_the_figures(app_url, page, database_file):
@@ -270,32 +259,36 @@ def test_a_release_title_written_as_markdown_loads_nothing_from_outside(app_url,
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "geojson": "GeoJSON", "parquet": "Parquet"}
 
 
-@pytest.mark.parametrize("fmt", list(FORMAT_NAMES))
-def test_the_data_downloads_in_every_format(app_url, page, database_file, fmt, tmp_path):
-    """From the sidebar of a filtered page: the export of the filters in force, made on the click."""
+def test_the_data_downloads_in_every_format(app_url, page, database_file, tmp_path):
+    """From the sidebar of a filtered page: the export of the filters in force, made on the click,
+    in each format the reader chooses in turn."""
+    visit(page, f"{app_url}/areas?country=Syria&start=2017-06-01&end=2017-06-30")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_text("Download the data", exact=True).click()
+    expected = headline(database_file, start=date(2017, 6, 1), end=date(2017, 6, 30), countries=("Syria",))
+    for fmt, name in FORMAT_NAMES.items():
+        choose_option(page, sidebar.get_by_role("combobox", name="Format"), name)
+        button = sidebar.get_by_role("button", name=f"Download {fmt.upper()}")
+        button.wait_for(timeout=WAIT_MS)
+        with page.expect_download(timeout=WAIT_MS) as download:
+            button.click()
+        saved = tmp_path / download.value.suggested_filename
+        download.value.save_as(saved)
+        assert saved.name.startswith("strike-data-2017-06-01-to-2017-06-30-syria"), saved.name
+        _check_export(fmt, saved.read_bytes(), expected.strikes)
+
+
+def _check_export(fmt: str, data: bytes, strikes: int) -> None:
     import io
     import json
     import zipfile
 
-    visit(page, f"{app_url}/areas?country=Syria&start=2017-06-01&end=2017-06-30")
-    sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("Download the data", exact=True).click()
-    choose_option(page, sidebar.get_by_role("combobox", name="Format"), FORMAT_NAMES[fmt])
-    button = sidebar.get_by_role("button", name=f"Download {fmt.upper()}")
-    button.wait_for(timeout=WAIT_MS)
-    with page.expect_download(timeout=WAIT_MS) as download:
-        button.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    assert saved.name.startswith("strike-data-2017-06-01-to-2017-06-30-syria")
-    data = saved.read_bytes()
-    expected = headline(database_file, start=date(2017, 6, 1), end=date(2017, 6, 30), countries=("Syria",))
     if fmt == "csv":
         import pandas as pd
 
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             reports = pd.read_csv(archive.open("strike_reports.csv"))
-        assert set(reports["country"]) == {"Syria"} and reports["strikes"].sum() == expected.strikes
+        assert set(reports["country"]) == {"Syria"} and reports["strikes"].sum() == strikes
     elif fmt == "xlsx":
         from openpyxl import load_workbook
 
@@ -307,33 +300,6 @@ def test_the_data_downloads_in_every_format(app_url, page, database_file, fmt, t
     else:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             assert "strike_reports.parquet" in archive.namelist()
-
-
-def test_the_briefing_deck_downloads_from_the_running_app(app_url, page, tmp_path):
-    """The Timeline's view as a deck: its charts as slides, drawn when the button is clicked."""
-    from pptx import Presentation
-    from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-    visit(page, f"{app_url}/timeline?country=Iraq&start=2015-01-01&end=2015-06-30&grain=month")
-    sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_text("Briefing deck", exact=True).click()
-    button = sidebar.get_by_role("button", name="Download briefing deck (.pptx)")
-    button.wait_for(timeout=WAIT_MS)
-    with page.expect_download(timeout=WAIT_MS) as download:
-        button.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
-    assert saved.name == "briefing-timeline-2015-01-01-2015-06-30-iraq.pptx"
-    slides = list(Presentation(str(saved)).slides)
-    charts = [slide for slide in slides if any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)]
-    # the strikes per month and the running total against the published totals
-    assert len(charts) == 2 and len(slides) == 5
-    # a chart slide's title in its title placeholder; its notes open with it, then period, filters, source
-    assert [slide.shapes.title.text for slide in charts][0] == "Strikes per month in Iraq, Jan–Jun 2015"
-    notes = charts[0].notes_slide.notes_text_frame.text.splitlines()
-    assert notes[0] == "Strikes per month in Iraq, Jan–Jun 2015" and "Filters: country: Iraq" in notes
-    first = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
-    assert "Period: 01 Jan 2015 – 30 Jun 2015" in first and "Filters: country: Iraq" in first
 
 
 def _server_pid(url: str) -> int:
@@ -389,13 +355,15 @@ _RECORD_DECK_ERRORS = """() => {
 
 def test_five_decks_asked_for_at_once_all_arrive_and_the_server_stops_on_sigterm(
         browser, tmp_path, monkeypatch):
-    """Five readers click "Download briefing deck" at the same moment: every deck arrives (or its
-    button says it failed, and a second click brings it), no button spins for ever; then the
+    """Five readers click "Download briefing deck" on the Timeline at the same moment: every deck
+    arrives (or its button says it failed, and a second click brings it), named for its view,
+    its charts as slides with their titles and notes; no button spins for ever; then the
     server, stopped with SIGTERM while a deck is being drawn, exits and leaves no Chromium."""
     import os
     import signal
 
     from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
     from pypdf import PdfReader
 
     monkeypatch.delenv("STRIKES_STARTER_DATA", raising=False)
@@ -446,6 +414,14 @@ def test_five_decks_asked_for_at_once_all_arrive_and_the_server_stops_on_sigterm
                 first = "\n".join(shape.text_frame.text for shape in slides[0].shapes if shape.has_text_frame)
                 assert len(slides) == 5 and f"Filters: country: {country}" in first
                 assert f"Period: {date.fromisoformat(start):%d %b %Y} – {date.fromisoformat(end):%d %b %Y}" in first
+                # the strikes per month and the running total against the published totals, each
+                # titled in its title placeholder; its notes open with the title, then period, filters, source
+                charts = [slide for slide in slides if any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes)]
+                assert len(charts) == 2
+                title = f"Strikes per month in {country}, {date.fromisoformat(start):%b}–{date.fromisoformat(end):%b %Y}"
+                assert charts[0].shapes.title.text == title
+                notes = charts[0].notes_slide.notes_text_frame.text.splitlines()
+                assert notes[0] == title and f"Filters: country: {country}" in notes
 
             # SIGTERM while a deck is being drawn: the server exits, and shuts its Chromium
             renderers = _chromium_under(server)

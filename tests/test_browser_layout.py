@@ -4,8 +4,10 @@ its first start, no text is cut by its box, no control's label is cut or covered
 lies outside its chart and no two labels in a chart (annotations, tick labels, axis and chart
 titles, legend entries) are drawn on each other.
 
-Each page is visited once per screen size and checked by one script (LAYOUT_CHECK) that returns
-the problems it finds, each with its text; two tests read them: text and controls, and charts.
+Each page is visited once per screen size, photographed and checked by one script (LAYOUT_CHECK)
+that returns the problems it finds, each with its text; two tests read them: text and controls,
+and charts. A page that is not all there is a problem of both: an exception, no title, "Page not
+found", an address the app sent elsewhere, a blank picture.
 Screenshots: test-artifacts/screenshots/layout-<page>-<size>.png.
 
 Left out, as not a reader's view (and nothing else): Streamlit's collapsed sidebar (off screen on
@@ -79,6 +81,13 @@ LAYOUT_CHECK = """async () => {
   // 0. a page that failed is not all there to check
   for (const e of document.querySelectorAll('[data-testid="stException"]')) {
     problems.push({kind: 'page error', text: short(e.innerText), detail: 'the page raised an exception'});
+  }
+  const heading = document.querySelector('[data-testid="stMain"] h1');
+  if (!heading || !short(heading.innerText)) {
+    problems.push({kind: 'page error', text: '', detail: 'the page has no title'});
+  }
+  if (document.body.innerText.includes('Page not found')) {
+    problems.push({kind: 'page error', text: 'Page not found', detail: 'the app does not serve this address'});
   }
 
   // 1. text cut by its own box: overflow hidden or clip (or an ellipsis), and more text than room
@@ -237,8 +246,12 @@ def findings(browser, app_url):
                 tabs[size] = browser.new_context(viewport={"width": width, "height": height}).new_page()
             tab = tabs[size]
             visit(tab, f"{app_url}/{page}")
-            screenshot(tab, f"layout-{page}-{size}")
+            photo = screenshot(tab, f"layout-{page}-{size}")
             found[page, size] = tab.evaluate(LAYOUT_CHECK)
+            if tab.url.split("?")[0] != f"{app_url}/{page}":
+                found[page, size].append({"kind": "page error", "text": tab.url, "detail": f"/{page} was sent elsewhere"})
+            if photo.stat().st_size <= 10_000:
+                found[page, size].append({"kind": "page error", "text": photo.name, "detail": "a blank frame"})
         return found[page, size]
 
     yield problems
