@@ -181,6 +181,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.corpus)
         if _needs_chromium(item):
             item.add_marker(pytest.mark.browser)
+            # a module's app server, its Chromium and its first page drawn once, on one worker
+            # (with -n and --dist loadgroup, pyproject's default: each worker would start its own)
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 _skipped: list[str] = []
