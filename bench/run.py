@@ -1076,7 +1076,9 @@ def write_markdown(results: dict, path: Path) -> None:
               "the writer in batches, so the peak memory should stay near the process's baseline (its imports and "
               "connection) whatever the scale. XLSX is written by XlsxWriter in constant-memory mode, cell by cell "
               "(about 10 µs a cell): it is measured up to 10x, beyond which it takes minutes; a workbook is for a "
-              "filtered view, CSV and Parquet for everything.", "",
+              "filtered view, CSV and Parquet for everything. Where a workbook would take more than 30 s "
+              "(`db.open_data.workbook_warning`, at `XLSX_CELLS_PER_SECOND`: check it against the XLSX rows below), "
+              "the sidebar and the command line say so before it is made.", "",
               "| scale | backend | format | seconds | rows | file MB | baseline MB | peak MB |",
               "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |"]
     for s in scales:

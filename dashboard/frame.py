@@ -33,7 +33,7 @@ from dashboard.view_state import (
 )
 from db.data_dictionary import FORMATS
 from db.engine import session_factory
-from db.open_data import file_name
+from db.open_data import file_name, table_rows, workbook_warning
 from db.queries import Filters
 from db.starter import load_starter_data, never_imported, starter_refresh_due
 
@@ -222,6 +222,8 @@ def _data_download(filters: Filters) -> None:
                              "the published totals are always exported whole.")
         fmt = st.selectbox("Format", list(FORMATS), format_func=lambda key: FORMATS[key][0], key="open_data_format")
         chosen = filters if rows == IN_FORCE else Filters()
+        if fmt == "xlsx" and (warning := workbook_warning(data.load(table_rows, chosen))):
+            st.warning(warning, icon=":material/hourglass_top:")
         st.download_button(f"Download {fmt.upper()}", partial(export_bytes, data.engine(), fmt, chosen),
                            file_name=file_name(fmt, chosen), mime=FORMATS[fmt][2], key="open_data_download",
                            on_click="ignore", icon=":material/download:", width="stretch")

@@ -234,7 +234,7 @@ def _new_file(out: Path, force: bool) -> Iterator[IO[bytes]]:
 
 
 def command_export(args: argparse.Namespace) -> int:
-    from db.open_data import export
+    from db.open_data import export, table_rows, workbook_warning
     from db.queries import Filters
 
     def names(values: list[str] | None) -> tuple[str, ...]:
@@ -247,6 +247,11 @@ def command_export(args: argparse.Namespace) -> int:
     try:
         _may_write(out, args.force)  # before the database is opened
         with _new_file(out, args.force) as stream, _data_to_read()() as session:  # a failed export leaves no file
+            if args.format == "xlsx":
+                rows = table_rows(session, filters)
+                wanted = {name: rows[name] for name in ([args.table] if args.table else rows)}
+                if warning := workbook_warning(wanted, faster="--format csv or parquet"):
+                    print(warning, file=sys.stderr)
             counts = export(session, args.format, filters, stream, table=args.table)
     except OutputError as error:
         print(error, file=sys.stderr)

@@ -86,8 +86,8 @@ def _stream(session: Session, statement: Select) -> Iterator[tuple]:
     yield from session.connection().execute(statement.execution_options(yield_per=BATCH))
 
 
-def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
-    statement = report_rows(
+def strike_report_statement(filters: Filters) -> Select:
+    return report_rows(
         filters, StrikeReport.id, Release.id, Release.title, Release.source_url, Release.published,
         StrikeReport.strike_date, StrikeReport.last_date, StrikeReport.date_stated, StrikeReport.country,
         StrikeReport.location_raw,
@@ -96,10 +96,13 @@ def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
         case(*((Release.format == name, origin) for name, origin in ORIGINS.items()), else_=RELEASE_TEXT),
         StrikeReport.sentence, StrikeReport.span_start, StrikeReport.span_end,
     ).order_by(StrikeReport.strike_date, Release.id, StrikeReport.position)
-    return _stream(session, statement)
 
 
-def target_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+def strike_report_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    return _stream(session, strike_report_statement(filters))
+
+
+def target_statement(filters: Filters) -> Select:
     """The targets of the exported strike reports; under a target filter, the targets it names."""
     statement = report_rows(
         filters, Target.id, StrikeReport.id, Release.id, StrikeReport.strike_date, StrikeReport.country,
@@ -108,7 +111,11 @@ def target_rows(session: Session, filters: Filters) -> Iterator[tuple]:
     ).join(Target, Target.strike_report_id == StrikeReport.id)
     if filters.has_target_filter:
         statement = statement.where(target_condition(filters))
-    return _stream(session, statement.order_by(StrikeReport.strike_date, Release.id, StrikeReport.position, Target.id))
+    return statement.order_by(StrikeReport.strike_date, Release.id, StrikeReport.position, Target.id)
+
+
+def target_rows(session: Session, filters: Filters) -> Iterator[tuple]:
+    return _stream(session, target_statement(filters))
 
 
 def release_statement(filters: Filters) -> Select:
@@ -245,6 +252,38 @@ def write_parquet(out: IO[bytes], columns: tuple[Column, ...], rows: Iterable[tu
 
 
 XLSX_ROWS = 1_048_575  # a worksheet holds 1,048,576 rows, the header one of them
+# XlsxWriter in constant-memory mode wrote the starter data's 411,413 cells at 130,000 a second
+# on a quiet 2-core machine (CSV took a ninth of the time, docs/BENCHMARKS.md a tenth at 10x);
+# 100,000 a second allows for a busy one
+XLSX_CELLS_PER_SECOND = 100_000
+XLSX_WARN_SECONDS = 30  # longer than a reader waits for a download without being told
+
+
+def table_rows(session: Session, filters: Filters) -> dict[str, int]:
+    """The rows each table of the export of these filters holds, counted without reading them."""
+    def count(statement: Select) -> int:
+        return session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+
+    return {"strike_reports": count(strike_report_statement(filters)), "targets": count(target_statement(filters)),
+            "releases": count(release_statement(filters)),
+            "published_totals": len(published_totals(session))}
+
+
+def workbook_warning(rows: dict[str, int], faster: str = "CSV or Parquet") -> str | None:
+    """What a reader should know before asking for a workbook of these table rows: how big it
+    is and how long it takes to make, and the formats (`faster`, as the reader chooses them)
+    that hold the same sooner; None for a workbook made in seconds."""
+    cells = sum(count * len(TABLES[name]) for name, count in rows.items())
+    seconds = cells / XLSX_CELLS_PER_SECOND
+    if seconds < XLSX_WARN_SECONDS:
+        return None
+    took = f"about {round(seconds / 60)} minutes" if seconds >= 90 else f"about {round(seconds, -1):.0f} seconds"
+    split = [f"{name} over {-(-count // XLSX_ROWS)} sheets" for name, count in rows.items() if count > XLSX_ROWS]
+    over = f", {' and '.join(split)} (a sheet holds {XLSX_ROWS:,} rows)" if split else ""
+    size = f"{cells / 1e6:.1f} million cells" if cells >= 1e6 else f"{cells:,} cells"
+    return (f"This workbook holds {sum(rows.values()):,} rows ({size}{over}) and takes "
+            f"{took} to make. {faster} hold the same rows and take a tenth of the time; or narrow the "
+            "filters.")
 
 
 def _xlsx_sheet(book, title: str, columns: tuple[Column, ...], bold, day) -> list[tuple]:

@@ -226,6 +226,33 @@ def test_a_table_longer_than_a_worksheet_goes_on_over_more_sheets(two_days, monk
     assert len(rows) == 7 and [cell.value for cell in book["targets (3)"][1]][0] == "target_id"
 
 
+@pytest.mark.parametrize("filters", [EVERYTHING, Filters(countries=("Syria",)), Filters(types=("vehicle",)),
+                                     Filters(start=D21, end=D21), Filters(places=("Mosul",), actions=("destroyed",))])
+def test_the_rows_counted_before_an_export_are_the_rows_it_writes(two_days, filters):
+    from db.open_data import table_rows
+
+    with two_days() as session:
+        counted = table_rows(session, filters)
+    assert counted == exported(two_days, "csv", filters)[1]
+
+
+def test_a_workbook_that_takes_long_is_told_before_it_is_made():
+    from db.open_data import XLSX_ROWS, workbook_warning
+
+    columns = {name: len(columns) for name, columns in TABLES.items()}
+    assert columns == {"strike_reports": 24, "targets": 12, "releases": 19, "published_totals": 9}
+    # the 1x export of the benchmark: 25,067 rows, seconds to make
+    assert workbook_warning({"strike_reports": 8_000, "targets": 14_000, "releases": 3_000, "published_totals": 67}) \
+        is None
+    # 100x: 1,585,703 rows, the targets over two sheets
+    told = workbook_warning({"strike_reports": 500_000, "targets": 1_080_000, "releases": 5_636, "published_totals": 67})
+    assert told == ("This workbook holds 1,585,703 rows (25.1 million cells, targets over 2 sheets (a sheet holds "
+                    f"{XLSX_ROWS:,} rows)) and takes about 4 minutes to make. CSV or Parquet hold the same rows and "
+                    "take a tenth of the time; or narrow the filters.")
+    assert workbook_warning({"strike_reports": 150_000}, faster="--format csv").startswith(
+        "This workbook holds 150,000 rows (3.6 million cells) and takes about 40 seconds to make. --format csv hold")
+
+
 def test_parquet_keeps_the_types(two_days):
     import pyarrow.parquet as pq
 
@@ -302,6 +329,28 @@ def test_the_command_line_writes_the_same_export(tmp_path):
     refused = manage("--format", "csv", "--from", "21/07/2017", str(tmp_path / "bad.zip"))
     assert refused.returncode == 2 and "not a date" in refused.stderr
     assert not (tmp_path / "bad.zip").exists()
+
+
+def test_the_command_line_tells_of_a_long_workbook_before_it_starts(two_days, database_url, tmp_path, monkeypatch,
+                                                                    capsys):
+    import db.open_data
+    from db.__main__ import main
+    from db.engine import default_engine
+
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    default_engine.cache_clear()  # the command's engine: this test's database
+    try:
+        assert main(["export", "--format", "xlsx", str(tmp_path / "quick.xlsx")]) == 0
+        assert capsys.readouterr().err == ""  # two releases: made at once, nothing to say
+        monkeypatch.setattr(db.open_data, "XLSX_CELLS_PER_SECOND", 1)  # as if each cell took a second
+        assert main(["export", "--format", "xlsx", str(tmp_path / "slow.xlsx")]) == 0
+        told = capsys.readouterr().err
+        written = exported(two_days, "xlsx")[1]
+        assert told.startswith(f"This workbook holds {sum(written.values())} rows (")
+        assert "--format csv or parquet hold the same rows" in told
+    finally:
+        default_engine().dispose()
+        default_engine.cache_clear()
 
 
 def test_the_releases_table_tests_its_release_set_once_not_for_each_release(two_days):

@@ -402,6 +402,29 @@ def test_an_analysis_page_offers_its_data_and_its_deck(two_days, use_database, m
     assert any("apt-get install -y chromium" in caption.value for caption in at.sidebar.caption)
 
 
+def test_an_excel_export_that_takes_long_says_so_before_the_click(two_days, use_database, monkeypatch):
+    import io
+
+    import db.open_data
+    from db.engine import make_engine, session_factory
+    from db.open_data import export
+
+    use_database(two_days)
+    at = open_page("pages/overview.py")
+    at.selectbox(key="open_data_format").set_value("xlsx").run()
+    assert not at.sidebar.warning  # two releases: a workbook made at once
+    monkeypatch.setattr(db.open_data, "XLSX_CELLS_PER_SECOND", 1)  # as if each cell took a second
+    at.selectbox(key="open_data_format").set_value("csv").run()
+    at.selectbox(key="open_data_format").set_value("xlsx").run()
+    [warning] = at.sidebar.warning
+    with session_factory(make_engine(two_days))() as session:
+        written = export(session, "xlsx", Filters(), io.BytesIO())
+    assert warning.value.startswith(f"This workbook holds {sum(written.values())} rows (")
+    assert "CSV or Parquet hold the same rows" in warning.value
+    at.selectbox(key="open_data_format").set_value("parquet").run()
+    assert not at.sidebar.warning
+
+
 def _figures(at: AppTest) -> list[dict]:
     return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
 
