@@ -157,6 +157,102 @@ def frame(figure: go.Figure, title: str, sub: str, source: str, height: int = 46
     return figure
 
 
+# A window narrower than this (a phone, upright) gets charts laid out for it (for_screen); wider
+# ones have room for a legend and keys beside the plot.
+NARROW_SCREEN = 640
+_PAGE_PADDING = 32  # px the page leaves either side of a chart on a narrow screen (Streamlit's 1rem)
+_LEGEND_ROW_PX, _LEGEND_CHAR_PX, _LEGEND_ENTRY_PX = 22, 7.2, 50  # 13 px type; an entry's symbol and gaps
+
+
+def for_screen(figure: go.Figure, width: int | None) -> go.Figure:
+    """The chart laid out for a window `width` px wide: as it is on a wide one (or an unknown
+    one), and on a narrow one with nothing beside the plot, which would leave it a sliver: the
+    legend in rows above the plot, under the subtitle; the map's size key under the map; rotated
+    labels (milestones, format changes) that would stand on each other left as dashed lines."""
+    if width is None or width >= NARROW_SCREEN:
+        return figure
+    figure = go.Figure(figure)
+    chart_width = width - _PAGE_PADDING
+    margin = figure.layout.margin
+    left, right = margin.l if margin.l is not None else 60, margin.r if margin.r is not None else 30
+    # the plot's width: its left margin grows to hold the y axis's title and ticks (about 90 px)
+    plot_width = max(chart_width - max(left, 90) - min(right, 30), 60)
+    entries = _legend_entries(figure)
+    if entries:
+        title = figure.layout.legend.title.text or ""
+        # Plotly wraps a horizontal legend at the plot's width
+        rows = _legend_rows(([title] if title else []) + entries, plot_width)
+        above = rows * _LEGEND_ROW_PX + 24  # and a gap: the subtitle's last line reaches below its margin
+        figure.update_layout(
+            # in rows, trace after trace: grouped, each group stood in a column of its own
+            legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "yref": "paper",
+                    "bgcolor": "rgba(0,0,0,0)", "borderwidth": 0, "traceorder": "normal", "tracegroupgap": 0},
+            margin={"t": (margin.t or 0) + above, "r": min(right, 30)},
+            height=(figure.layout.height or 460) + above,  # the plot keeps its height
+        )
+    elif right > 30:
+        figure.update_layout(margin={"r": 30})
+    if figure.layout.geo and figure.layout.geo.domain and figure.layout.xaxis.domain:
+        # the size key under the map, not in a strip beside it a few pixels wide
+        figure.update_geos(domain={"x": [0, 1], "y": [0.3, 1]})
+        figure.update_layout(xaxis={"domain": [0, 0.5]}, yaxis={"domain": [0, 0.22]})
+    for note in figure.layout.annotations:
+        if note.yref == "paper" and note.y == 0 and (note.yshift or 0) < 0 and note.xanchor == "left":
+            # the source line from the chart's left edge: from the plot's, it ran past the right one
+            note.xshift = 8 - left
+    _thin_rotated_labels(figure, plot_width)
+    return figure
+
+
+def _legend_entries(figure: go.Figure) -> list[str]:
+    if figure.layout.showlegend is False:
+        return []
+    # a treemap has no legend; a trace of a legend group has its own entry in it
+    named = [str(trace.name) for trace in figure.data
+             if getattr(trace, "showlegend", False) is not False and trace.name]
+    # Plotly shows a legend of one trace only when asked to
+    return named if len(named) > 1 or figure.layout.showlegend else []
+
+
+def _legend_rows(entries: list[str], room: float) -> int:
+    """The rows a horizontal legend of these entries takes in `room` px, as Plotly lays it out:
+    one row if all fit, else columns as wide as the widest entry."""
+    widths = [_LEGEND_ENTRY_PX + _LEGEND_CHAR_PX * len(entry) for entry in entries]
+    if sum(widths) <= room:
+        return 1
+    columns = max(1, int(room // max(widths)))
+    return -(-len(entries) // columns)
+
+
+# two rotated 10-11 px labels hung towards each other from lines this far apart do not meet
+_ROTATED_LABEL_PX = 32
+
+
+def _thin_rotated_labels(figure: go.Figure, plot_width: float) -> None:
+    """Of rotated labels on a date axis standing closer than a label's thickness at this plot
+    width, each after the first loses its text (its dashed line and hover stay): on a phone the
+    campaign's milestones stood 1-8 px apart, their words on each other (those hung from the
+    plot's top against those stood on its foot too: the plot is short)."""
+    rotated = [note for note in figure.layout.annotations if note.textangle == -90 and note.text]
+    if not rotated:
+        return
+    days = [pd.Timestamp(note.x) for note in rotated]
+    if figure.layout.xaxis.range:  # the period chosen, which may reach past the bars
+        shown = pd.to_datetime(pd.Series(list(figure.layout.xaxis.range)), errors="coerce").dropna()
+    else:
+        xs = [value for trace in figure.data for value in (trace.x if trace.x is not None else []) if value is not None]
+        shown = pd.to_datetime(pd.Series(xs, dtype=object), errors="coerce").dropna()
+    first, last = min([*shown, *days]), max([*shown, *days])
+    span = max((last - first).days, 1)
+    placed: list[float] = []
+    for note in sorted(rotated, key=lambda note: pd.Timestamp(note.x)):
+        at = (pd.Timestamp(note.x) - first).days / span * plot_width
+        if placed and at - placed[-1] < _ROTATED_LABEL_PX:
+            note.visible = False
+            continue
+        placed.append(at)
+
+
 def csv_about(figure: go.Figure) -> list[str]:
     """The first lines of a chart's CSV: its title, its subtitle (the period and the filters its
     numbers obey) and its source line, as the chart shows them, as plain text; [] for a figure

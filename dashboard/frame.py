@@ -39,6 +39,10 @@ from db.starter import load_starter_data, never_imported, starter_refresh_due
 
 FAVICON = Path(__file__).resolve().parents[1] / "static" / "favicon.png"
 KEYBOARD_SCRIPT = (Path(__file__).resolve().parent / "assets" / "keyboard.js").read_text(encoding="utf-8")
+_screen = st.components.v2.component(
+    "screen_width", html="<span></span>",
+    js=(Path(__file__).resolve().parent / "assets" / "screen.js").read_text(encoding="utf-8"))
+_SCREEN_KEY = "screen"
 
 
 
@@ -59,6 +63,23 @@ def page_frame() -> None:
             section = page.section
         st.sidebar.page_link(page.script, label=page.title, icon=page.icon)
     st.sidebar.divider()
+    _tell_screen_width()
+
+
+def _tell_screen_width() -> None:
+    """Mount the script that tells a narrow window's width (in session state: screen_width)."""
+    known = st.session_state.get(_SCREEN_KEY)
+    told = getattr(known, "width", None) if known is not None else None
+    with st.sidebar:
+        _screen(key=_SCREEN_KEY, data={"width": told, "narrow": charts.NARROW_SCREEN}, default={"width": None},
+                on_width_change=lambda: None, height=0)
+
+
+def screen_width() -> int | None:
+    """The reader's window width in px, where it is narrow (charts.NARROW_SCREEN); else None."""
+    known = st.session_state.get(_SCREEN_KEY)
+    width = getattr(known, "width", None) if known is not None else None
+    return int(width) if isinstance(width, int | float) else None
 
 
 _started: set[str] = set()  # the databases this process has started on
@@ -345,7 +366,8 @@ def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_s
     filters its numbers obey, its source."""
     drawn, view = st.session_state.get(_PAGE_CHARTS), st.session_state.get(_PAGE_VIEW)
     if drawn is not None:
-        drawn.append((name, figure))
+        drawn.append((name, figure))  # the deck's slides: the chart as laid out for a wide screen
+    figure = charts.for_screen(figure, screen_width())
     file_name = view.file_name(name) if view is not None else charts.slug(name)
     config = charts.image_config(file_name)
     if figure.layout.geo and figure.data and figure.data[0].type == "scattergeo":

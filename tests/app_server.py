@@ -100,6 +100,9 @@ _SETTLED = """() => {
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
     const status = document.querySelector('[data-testid="stStatusWidget"]');
     const running = status && status.offsetParent !== null && /running|connecting/i.test(status.innerText || 'running');
+    // the charts laid out for this window's width (dashboard/assets/screen.js): a narrow one
+    // runs the page a second time once the app knows it
+    if (document.body.dataset.chartsFor === undefined) return false;
     const skeletons = document.querySelectorAll('[data-testid="stSkeleton"]').length;
     const charts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
     const drawn = charts.every(c => c.querySelector('.main-svg'));

@@ -386,3 +386,68 @@ def test_milestone_labels_near_each_other_or_the_axis_hang_apart():
     assert side["strikes in Syria begin"] == "right of its line"
     assert side["Raqqa retaken"] != side["Al Qaim and Deir ez-Zor"]
     assert side["Mosul offensive begins"] == "left of its line"  # alone: the usual side
+
+
+def test_a_wide_or_unknown_screen_gets_the_chart_as_it_is():
+    data = _weeks({"Iraq": [3, 9], "Syria": [4, 1]}, first=date(2015, 1, 5))
+    figure = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE)
+    assert charts.for_screen(figure, None) is figure and charts.for_screen(figure, charts.NARROW_SCREEN) is figure
+
+
+def test_on_a_phone_the_legend_stands_in_rows_above_the_plot_and_the_plot_keeps_its_height():
+    """At 390 px a legend beside the plot left it a sliver (the Timeline's about 120 px wide):
+    on a narrow screen it stands above the plot, under the subtitle, with room made for its rows."""
+    data = _weeks({"Iraq": [3, 9], "Syria": [4, 1], "unknown": [1, 1]}, first=date(2015, 1, 5))
+    wide = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE)
+    phone = charts.for_screen(wide, 390)
+    assert phone is not wide and wide.layout.legend.orientation == "v"  # the wide chart untouched
+    legend = phone.layout.legend
+    assert (legend.orientation, legend.x, legend.xanchor, legend.y, legend.yanchor) == ("h", 0, "left", 1, "bottom")
+    # three names (265 px) are wider than the 238 px plot: two columns, two rows; the rows add to
+    # the top margin and the height alike
+    added = phone.layout.margin.t - wide.layout.margin.t
+    assert added == 2 * 22 + 24 and phone.layout.height - wide.layout.height == added
+    assert phone.layout.margin.r <= 30
+
+
+def test_a_legend_of_long_names_on_a_phone_takes_a_row_each():
+    # Plotly lays a legend wider than the plot in columns as wide as its widest entry
+    assert charts._legend_rows(["Iraq", "Syria"], 238) == 1
+    assert charts._legend_rows(["Iraq", "Iraq: not itemised", "Syria", "Syria: not itemised", "unknown",
+                                "unknown: not itemised"], 238) == 6
+    assert charts._legend_rows(["a", "b", "c", "d", "e"], 120) == 3  # two 57 px columns a row
+
+
+def test_on_a_phone_the_map_keys_its_sizes_under_the_map_and_a_treemap_is_left_alone():
+    located = pd.DataFrame({"place": ["Mosul", "Raqqa"], "country": ["Iraq", "Syria"], "province": ["Ninawa", "Ar-Raqqah"],
+                            "lat": [36.34, 35.95], "lon": [43.13, 39.01], "strikes": [600, 450]})
+    phone = charts.for_screen(charts.place_map(located, "t", SUB, SOURCE), 390)
+    assert list(phone.layout.geo.domain.x) == [0, 1] and phone.layout.geo.domain.y[0] >= max(phone.layout.yaxis.domain)
+    assert phone.layout.legend.orientation == "h"  # the countries' colours above the map
+    treemap = charts.treemap(pd.DataFrame({"category": ["vehicles"], "type": ["vehicle"], "targets": [3]}), "t", SUB,
+                             SOURCE)
+    assert charts.for_screen(treemap, 390).layout.margin.t == treemap.layout.margin.t
+
+
+def test_on_a_phone_close_milestones_keep_their_lines_and_the_first_label():
+    from dashboard.milestones import milestones
+
+    data = _weeks({"Iraq": [3, 9]}, first=date(2014, 9, 15))
+    period = (date(2014, 9, 15), date(2019, 1, 14))
+    wide = charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE, milestones=list(milestones()), period=period)
+    phone = charts.for_screen(wide, 390)
+    labels = [note for note in phone.layout.annotations if note.textangle == -90]
+    shown = [note.text for note in labels if note.visible is not False]
+    assert all(note.visible is not False for note in wide.layout.annotations)  # all labelled on a wide screen
+    assert "strikes in Syria begin" in shown and 3 <= len(shown) < len(labels)
+    plot, span = 390 - 32 - 90 - 30, (period[1] - period[0]).days
+    at = sorted((pd.Timestamp(note.x) - pd.Timestamp(period[0])).days / span * plot for note in labels
+                if note.visible is not False)
+    assert min(b - a for a, b in pairwise(at)) >= 32  # no two labels on each other
+    assert len(phone.layout.shapes) == len(wide.layout.shapes)  # every dashed line stays
+
+
+def test_on_a_phone_the_source_line_starts_at_the_chart_s_left_edge():
+    data = _weeks({"Iraq": [3, 9]}, first=date(2015, 1, 5))
+    phone = charts.for_screen(charts.timeline(data, "strikes", "week", True, "t", SUB, SOURCE), 390)
+    assert _source_annotation(phone).xshift == 8 - 60  # the plot's left margin, undone
