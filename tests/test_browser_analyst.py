@@ -62,6 +62,17 @@ def test_enter_applies_typed_dates(app_url, page):
     screenshot(page, "analyst-enter-applies-dates")
 
 
+def test_a_period_typed_in_one_go_fills_the_start_and_then_the_end(app_url, page):
+    """Typed from the start's year, "2017072020170720" is 20 July to 20 July: the end date's
+    digits went into the start's day (giving 20 July to the data's last day, 21 July)."""
+    visit(page, f"{app_url}/overview")
+    page.get_by_role("spinbutton", name="year, Strike dates start date").click()
+    page.keyboard.type("2017072020170720")
+    page.keyboard.press("Enter")
+    _wait_for_address(page, r"end=2017-07-20")  # the start is the data's first day: left out of the URL
+    assert _metric(page, "Strikes") == "7"  # day one's strikes only
+
+
 def test_a_shared_address_reopens_the_drill_down(app_url, page):
     visit(page, f"{app_url}/timeline?grain=day&bar=2017-07-21")
     main = page.locator("[data-testid='stMain']")
