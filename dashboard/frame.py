@@ -67,16 +67,16 @@ def page_frame() -> None:
 
 
 def _tell_screen_width() -> None:
-    """Mount the script that tells a narrow window's width (in session state: screen_width)."""
-    known = st.session_state.get(_SCREEN_KEY)
-    told = getattr(known, "width", None) if known is not None else None
+    """Mount the script that tells the app a narrow window's width (screen_width reads it); it
+    is given the width the app knows, and tells only a change."""
     with st.sidebar:
-        _screen(key=_SCREEN_KEY, data={"width": told, "narrow": charts.NARROW_SCREEN}, default={"width": None},
-                on_width_change=lambda: None, height=0)
+        _screen(key=_SCREEN_KEY, data={"width": screen_width(), "narrow": charts.NARROW_SCREEN},
+                default={"width": None}, on_width_change=lambda: None, height=0)
 
 
 def screen_width() -> int | None:
-    """The reader's window width in px, where it is narrow (charts.NARROW_SCREEN); else None."""
+    """The reader's window width in px, where it is narrow (charts.NARROW_SCREEN); else None:
+    a wide window, or one that has not told it yet (a first run, a test without a browser)."""
     known = st.session_state.get(_SCREEN_KEY)
     width = getattr(known, "width", None) if known is not None else None
     return int(width) if isinstance(width, int | float) else None
