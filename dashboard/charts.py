@@ -197,11 +197,16 @@ def for_screen(figure: go.Figure, width: int | None) -> go.Figure:
         figure.update_geos(domain={"x": [0, 1], "y": [0.3, 1]})
         figure.update_layout(xaxis={"domain": [0, 0.5]}, yaxis={"domain": [0, 0.22]})
     for note in figure.layout.annotations:
-        if note.yref == "paper" and note.y == 0 and (note.yshift or 0) < 0 and note.xanchor == "left":
+        if _is_source_line(note) and note.xanchor == "left":
             # the source line from the chart's left edge: from the plot's, it ran past the right one
             note.xshift = 8 - left
     _thin_rotated_labels(figure, plot_width)
     return figure
+
+
+def _is_source_line(note) -> bool:
+    """frame()'s source line: the annotation pinned in pixels below the plot's foot."""
+    return note.yref == "paper" and note.y == 0 and (note.yshift or 0) < 0
 
 
 def _legend_entries(figure: go.Figure) -> list[str]:
@@ -230,7 +235,7 @@ _ROTATED_LABEL_PX = 32
 
 def _thin_rotated_labels(figure: go.Figure, plot_width: float) -> None:
     """Of rotated labels on a date axis standing closer than a label's thickness at this plot
-    width, each after the first loses its text (its dashed line and hover stay): on a phone the
+    width, each after the first is hidden (its dashed line stays): on a phone the
     campaign's milestones stood 1-8 px apart, their words on each other (those hung from the
     plot's top against those stood on its foot too: the plot is short)."""
     rotated = [note for note in figure.layout.annotations if note.textangle == -90 and note.text]
@@ -901,7 +906,7 @@ def fit_source(figure: go.Figure, below: int = 58) -> go.Figure:
     to another distance: ~20 px suits charts without axes (maps, treemaps)."""
     lines = 1
     for annotation in figure.layout.annotations:
-        if annotation.yref == "paper" and annotation.y == 0 and (annotation.yshift or 0) < 0:
+        if _is_source_line(annotation):
             annotation.update(yshift=-below)
             lines = (annotation.text or "").count("<br>") + 1
     margin = figure.layout.margin.b if figure.layout.margin and figure.layout.margin.b is not None else 80
