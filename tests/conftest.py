@@ -18,6 +18,24 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("suite")
 
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cheapest_password_hashing():
+    """Passwords hashed at argon2's cheapest cost in the test processes: at the app's cost each
+    hash or check takes about 0.2 s, and the sign-in tests check what is done with a hash, not
+    what it costs (test_one_command_line_reaches_every_verb checks the app's cost, in a process
+    of its own)."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from db import accounts
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", PasswordHasher.from_parameters(CHEAPEST))
+        yield
+
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("STRIKES_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
 RELEASES = CORPUS / "releases"

@@ -10,6 +10,7 @@ import importlib
 import importlib.util
 import inspect
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -165,6 +166,10 @@ def test_one_command_line_reaches_every_verb(tmp_path):
     assert _manage("users", "add", "alice", "--password-stdin", database=database,
                    stdin="a long enough password\n").returncode == 0
     assert _manage("users", "list", database=database).stdout.split() == ["alice"]
+    # the app's own cost (the suite hashes at the cheapest, tests/conftest.py): RFC 9106's 64 MiB, 3 passes, 4 lanes
+    with sqlite3.connect(tmp_path / "cli.db") as connection:
+        stored = connection.execute("SELECT password_hash FROM staff_user").fetchone()[0]
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
     log = _manage("imports", database=database).stdout
     assert "finished" in log and "cli" in log
     undone = _manage("undo", "1", database=database)
