@@ -6,7 +6,7 @@ import contextlib
 import os
 import re
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -170,7 +170,71 @@ def factory(database_url):
     engine.dispose()
 
 
-_DATABASE_FIXTURES = ("database_url", "empty_database_url")
+@pytest.fixture(scope="module")
+def _filled_templates(request, tmp_path_factory) -> Iterator[dict]:
+    """(kind, fill) -> the SQLite file or PostgreSQL database that fill filled, once per module."""
+    made: dict[tuple[str, Callable], str] = {}
+    yield made
+    admin = _postgres_admin() if any(kind == "postgres" for kind, _ in made) else None
+    for (kind, _), name in made.items():
+        if kind == "postgres" and admin is not None:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if admin is not None:
+        admin.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def filled_factory(request, tmp_path, _filled_templates) -> Iterator[Callable]:
+    """fill -> a session factory on a copy of a database that fill(factory) filled once in this
+    module (SQLite and PostgreSQL): for tests that each need the same data, loaded at length, and
+    may change it. The copy is a file copy, or CREATE DATABASE ... TEMPLATE."""
+    from db.engine import make_engine, session_factory
+
+    kind = request.param
+    with contextlib.ExitStack() as cleanup:
+        def copy(fill: Callable) -> object:
+            if (kind, fill) not in _filled_templates:
+                _filled_templates[kind, fill] = _filled_template(request, kind, fill)
+            template = _filled_templates[kind, fill]
+            if kind == "sqlite":
+                path = tmp_path / "strikes.db"
+                shutil.copyfile(template, path)
+                url = f"sqlite:///{path}"
+            else:
+                url = cleanup.enter_context(_postgres_database(request, template))
+            engine = make_engine(url)
+            cleanup.callback(engine.dispose)
+            return session_factory(engine)
+
+        yield copy
+
+
+def _filled_template(request, kind: str, fill: Callable) -> str:
+    from db.engine import make_engine, session_factory
+
+    if kind == "sqlite":
+        path = request.getfixturevalue("tmp_path_factory").mktemp("filled") / "strikes.db"
+        shutil.copyfile(request.getfixturevalue("sqlite_template"), path)
+        url, name = f"sqlite:///{path}", str(path)
+    else:
+        template = request.getfixturevalue("postgres_template")
+        if template is None:
+            _no_postgres()
+        admin = _postgres_admin()
+        name = f"strikes_filled_{os.getpid()}_{abs(hash((request.node.module.__name__, fill.__name__))) % 10**8}"
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        admin.close()
+        url = _postgres_url(name)
+    engine = make_engine(url)
+    try:
+        fill(session_factory(engine))
+    finally:
+        engine.dispose()  # no connection left open: the template is copied whole
+    return name
+
+
+_DATABASE_FIXTURES = ("database_url", "empty_database_url", "filled_factory")
 
 
 def _needs_chromium(item) -> bool:

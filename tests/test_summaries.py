@@ -34,14 +34,18 @@ def _files(count: int, seed: int) -> list[tuple[str, bytes]]:
     return [(item.source, item.data) for item in generate(count, seed)]
 
 
-@pytest.fixture
-def loaded(factory):
+def _load(factory) -> None:
     ingest_files(factory, _files(SYNTHETIC_RELEASES, 11))
     ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
     ingest_files(factory, [("day2-corrected.txt", DAY_TWO_CORRECTED.encode())])
     # late blocks over spans of days, within a week and across months
     ingest_files(factory, [("late.txt", LATE_IN_OTHER_WORDS.encode()), ("scattered.txt", LATE_BLOCK_OF_SCATTERED_DAYS.encode())])
-    return factory
+
+
+@pytest.fixture
+def loaded(filled_factory):
+    """The releases above, imported once per module and database kind; each test has a copy."""
+    return filled_factory(_load)
 
 
 def _snapshot(factory) -> dict[str, list[tuple]]:
