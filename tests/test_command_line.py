@@ -1,7 +1,9 @@
 """The command line (`python3 manage.py VERB ...`) from another folder: a relative path means
 the caller's file, never one in the project; a file that exists is replaced only with --force;
 the export's temporary file is a new file beside OUT (never a link someone left there), and a
-file it cannot write is told in one line, exit 2, no traceback. On SQLite and PostgreSQL."""
+file it cannot write is told in one line, exit 2, no traceback. What a file is given (the path,
+the temporary file, the refusals) is the same whichever database the rows come from, so those
+tests run on SQLite; reading a database never imported runs on both."""
 
 from __future__ import annotations
 
@@ -32,6 +34,10 @@ def told_in_words(done: subprocess.CompletedProcess, *words: str) -> bool:
         word in lines[0] for word in words)
 
 
+# the file handling does not depend on the database the rows come from
+ON_SQLITE = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
 @pytest.fixture
 def caller(tmp_path) -> Path:
     """A folder other than the project's, the one the command is run from."""
@@ -40,6 +46,7 @@ def caller(tmp_path) -> Path:
     return folder
 
 
+@ON_SQLITE
 def test_a_relative_path_names_the_callers_file_never_the_projects(database_url, caller):
     name = f"export-{uuid.uuid4().hex}.csv"  # a name nothing in the project has
     release = caller / "2017-07-21_release.txt"
@@ -55,6 +62,7 @@ def test_a_relative_path_names_the_callers_file_never_the_projects(database_url,
         (ROOT / name).unlink(missing_ok=True)  # what the export wrote into the project before the fix
 
 
+@ON_SQLITE
 def test_an_existing_file_is_replaced_only_with_force(database_url, caller):
     existing = caller / "existing.zip"
     existing.write_bytes(b"the caller's own file")
@@ -76,6 +84,7 @@ def test_the_starter_build_replaces_a_named_file_only_with_force(tmp_path, calle
     assert gzip.decompress(existing.read_bytes()) == b"{}"
 
 
+@ON_SQLITE
 def test_the_export_never_writes_through_a_link_beside_its_file(database_url, caller, tmp_path):
     target = tmp_path / "precious.txt"
     target.write_text("not to be overwritten", encoding="utf-8")
@@ -89,6 +98,7 @@ def test_the_export_never_writes_through_a_link_beside_its_file(database_url, ca
     assert sorted(path.name for path in caller.iterdir()) == ["out.csv", "out.csv.part"]
 
 
+@ON_SQLITE
 def test_a_file_the_export_cannot_write_is_told_in_words(database_url, caller):
     (caller / "folder").mkdir()
     folder, missing = str(caller / "folder"), str(caller / "missing" / "out.zip")
