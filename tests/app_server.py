@@ -129,6 +129,26 @@ def visit(tab, url: str) -> None:
     wait_for_app(tab)
 
 
+# every chart drawn across its box's width, for the width the app has laid the charts out for
+_LAID_OUT_FOR = """expected => document.body.dataset.chartsFor === expected &&
+    [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(chart => {
+        const svg = chart.querySelector('.main-svg');
+        return svg && Math.abs(svg.getBoundingClientRect().width - chart.getBoundingClientRect().width) <= 1;
+    })"""
+
+
+def resize(tab, width: int, height: int) -> None:
+    """Resize the window as a reader does, and wait until the page is laid out again: its charts
+    redrawn to their new width, and, across the phone width (dashboard/assets/screen.js), the page
+    run again with its charts laid out for the new width."""
+    from dashboard.charts import NARROW_SCREEN
+
+    tab.set_viewport_size({"width": width, "height": height})
+    expected = str(round(width / 10) * 10) if width < NARROW_SCREEN else "wide"
+    tab.wait_for_function(_LAID_OUT_FOR, arg=expected, timeout=WAIT_MS)
+    wait_for_app(tab)
+
+
 def choose_option(tab, combobox, name: str) -> None:
     """Pick the option whose name starts with `name` in a select box, as a person does: open its
     list, type to narrow it, press Enter. A click while the box is still moving (an expander

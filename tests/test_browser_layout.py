@@ -4,9 +4,11 @@ its first start, no text is cut by its box, no control's label is cut or covered
 lies outside its chart and no two labels in a chart (annotations, tick labels, axis and chart
 titles, legend entries) are drawn on each other.
 
-Each page is visited once per screen size, photographed and checked by one script (LAYOUT_CHECK)
-that returns the problems it finds, each with its text; two tests read them: text and controls,
-and charts. A page that is not all there is a problem of both: an exception, no title, "Page not
+Each page is opened once, at 1280x720, then its window resized to each other size as a reader
+resizes a window (across the phone width the app runs the page again, its charts laid out for the
+phone: the run a phone's first visit makes; tests/test_browser_analyst.py opens pages on a phone).
+At each size the page is photographed and checked by one script (LAYOUT_CHECK) that returns the
+problems it finds, each with its text; two tests read them: text and controls, and charts. A page that is not all there is a problem of both: an exception, no title, "Page not
 found", an address the app sent elsewhere, a blank picture.
 Screenshots: test-artifacts/screenshots/layout-<page>-<size>.png.
 
@@ -23,7 +25,7 @@ field, a text outside its chart and two overlapping labels, and passing a screen
 from __future__ import annotations
 
 import pytest
-from app_server import browser_available, running_app, screenshot, visit
+from app_server import browser_available, resize, running_app, screenshot, visit
 
 from dashboard.registry import ANALYSIS_PAGES
 
@@ -223,29 +225,33 @@ def app_url(tmp_path_factory, monkeypatch_module):
 
 @pytest.fixture(scope="module")
 def findings(browser, app_url):
-    """(page, size) -> the problems LAYOUT_CHECK finds there: each page visited, photographed and
-    checked once per screen size, whichever test asks first."""
-    tabs: dict[str, object] = {}
+    """(page, size) -> the problems LAYOUT_CHECK finds there: each page opened once, at 1280x720,
+    and resized to its other sizes, photographed and checked at each, whichever test asks first."""
+    tab = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
     found: dict[tuple[str, str], list[dict]] = {}
+
+    def check(page: str, size: str) -> None:
+        photo = screenshot(tab, f"layout-{page}-{size}")
+        found[page, size] = tab.evaluate(LAYOUT_CHECK)
+        if tab.url.split("?")[0] != f"{app_url}/{page}":
+            found[page, size].append({"kind": "page error", "text": tab.url, "detail": f"/{page} was sent elsewhere"})
+        if photo.stat().st_size <= 10_000:
+            found[page, size].append({"kind": "page error", "text": photo.name, "detail": "a blank frame"})
 
     def problems(page: str, size: str) -> list[dict]:
         if (page, size) not in found:
-            if size not in tabs:
-                width, height = SIZES[size]
-                tabs[size] = browser.new_context(viewport={"width": width, "height": height}).new_page()
-            tab = tabs[size]
+            tab.set_viewport_size({"width": 1280, "height": 720})
             visit(tab, f"{app_url}/{page}")
-            photo = screenshot(tab, f"layout-{page}-{size}")
-            found[page, size] = tab.evaluate(LAYOUT_CHECK)
-            if tab.url.split("?")[0] != f"{app_url}/{page}":
-                found[page, size].append({"kind": "page error", "text": tab.url, "detail": f"/{page} was sent elsewhere"})
-            if photo.stat().st_size <= 10_000:
-                found[page, size].append({"kind": "page error", "text": photo.name, "detail": "a blank frame"})
+            check(page, "1280x720")
+            # wide to wider, then to the phone: each step a resize a reader could make
+            for later in sorted({size for listed, size in CASES if listed == page} - {"1280x720"},
+                                key=lambda name: -SIZES[name][0]):
+                resize(tab, *SIZES[later])
+                check(page, later)
         return found[page, size]
 
     yield problems
-    for tab in tabs.values():
-        tab.context.close()
+    tab.context.close()
 
 
 def _cases(family: str) -> list:
