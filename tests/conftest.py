@@ -316,6 +316,28 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def _module_tab(browser):
+    from app_server import VIEWPORT
+
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def page(_module_tab):
+    """A browser tab at 1280x720: the module's one, for each test in turn (a tab of its own cost
+    each test a new renderer process, about a second). A test opens its page with visit(), a new
+    app session; after it the tab is blank again (the session ends), at 1280x720. A test that
+    listens to the tab's events removes its listener."""
+    from app_server import VIEWPORT
+
+    yield _module_tab
+    _module_tab.goto("about:blank")
+    _module_tab.set_viewport_size(VIEWPORT)
+
+
 def live_markdown(at) -> list[str]:
     """What an AppTest page renders as markdown and would turn into a link or an image:
     every heading, text, caption, alert and expander label holding "](" or "![" unescaped, or

@@ -58,14 +58,6 @@ def app_url(database_file, tmp_path_factory, monkeypatch_module):
         yield url
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
 def exceptions(tab) -> list[str]:
     return [e.inner_text() for e in tab.query_selector_all("[data-testid='stException']")]
 
@@ -182,8 +174,16 @@ def test_a_closed_release_opens_again_from_its_row(app_url, page):
 
 def test_areas_map_draws_country_outlines_offline(app_url, page):
     topojson = []
-    page.on("response", lambda response: topojson.append((response.url, response.status)) if "topojson" in response.url or response.url.endswith("_110m.json") or response.url.endswith("_50m.json") else None)
-    visit(page, f"{app_url}/areas")
+
+    def outline_file(response) -> None:
+        if "topojson" in response.url or response.url.endswith(("_110m.json", "_50m.json")):
+            topojson.append((response.url, response.status))
+
+    page.on("response", outline_file)
+    try:
+        visit(page, f"{app_url}/areas")
+    finally:
+        page.remove_listener("response", outline_file)
     assert not exceptions(page), exceptions(page)
     page.wait_for_selector("[data-testid='stPlotlyChart'] .geo", timeout=WAIT_MS)
     page.wait_for_function(
@@ -243,12 +243,19 @@ def test_a_release_title_written_as_markdown_loads_nothing_from_outside(app_url,
     [stored] = ingest_files(session_factory(engine), [(HOSTILE_FILE_NAME, text.encode())]).files[0].release_ids
     engine.dispose()
     asked: list[str] = []
-    page.on("request", lambda request: asked.append(request.url))
-    visit(page, f"{app_url}/releases?release={stored}")
-    main = page.locator("[data-testid='stMain']")
-    # the release opens after the list is drawn: on a busy machine the page can look settled between
-    main.get_by_role("button", name="Close").wait_for(timeout=WAIT_MS)
-    wait_for_app(page)
+
+    def ask(request) -> None:
+        asked.append(request.url)
+
+    page.on("request", ask)
+    try:
+        visit(page, f"{app_url}/releases?release={stored}")
+        main = page.locator("[data-testid='stMain']")
+        # the release opens after the list is drawn: on a busy machine the page can look settled between
+        main.get_by_role("button", name="Close").wait_for(timeout=WAIT_MS)
+        wait_for_app(page)
+    finally:
+        page.remove_listener("request", ask)
     shown = main.inner_text().replace(WORD_JOINER, "")  # the joiner that keeps an address a text
     assert title in shown and HOSTILE_FILE_NAME in shown
     outside = main.locator("img[src*='host.invalid'], a[href*='host.invalid']")

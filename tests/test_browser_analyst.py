@@ -30,14 +30,6 @@ def app_url(tmp_path_factory, monkeypatch_module):
         yield base
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    tab = context.new_page()
-    yield tab
-    context.close()
-
-
 def _wait_for_address(tab, pattern: str) -> None:
     """Until the address matches (Streamlit changes it without loading a page)."""
     tab.wait_for_function("pattern => new RegExp(pattern).test(location.pathname + location.search)", arg=pattern,
@@ -125,15 +117,11 @@ def test_the_area_comparison_on_a_phone(app_url, browser):
         context.close()
 
 
-def test_the_filters_in_force_head_the_page_at_slide_and_phone_size(app_url, browser):
+def test_the_filters_in_force_head_the_page_at_slide_and_phone_size(app_url, page):
     """A filtered view at 1280x720 and on a 390x844 phone names its filters above the content
     (the frame draws them on every page; each page at each size: tests/test_browser_layout.py)."""
     for width, height in ((1280, 720), (390, 844)):
-        context = browser.new_context(viewport={"width": width, "height": height})
-        tab = context.new_page()
-        try:
-            visit(tab, f"{app_url}/overview?country=Iraq")
-            assert tab.locator("[data-testid='stMain']").get_by_text("Iraq ✕").count() == 1
-            screenshot(tab, f"analyst-overview-{width}")
-        finally:
-            context.close()
+        page.set_viewport_size({"width": width, "height": height})
+        visit(page, f"{app_url}/overview?country=Iraq")
+        assert page.locator("[data-testid='stMain']").get_by_text("Iraq ✕").count() == 1
+        screenshot(page, f"analyst-overview-{width}")

@@ -313,17 +313,13 @@ _INJECT = """() => {
 }"""
 
 
-def test_the_check_finds_what_it_is_for(browser, app_url):
+def test_the_check_finds_what_it_is_for(page, app_url):
     """The check fails on what it is for, injected into a real page (the Timeline at 1280x720:
     a chart and toggles), and passes a screen-reader-only text."""
-    tab = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
-    try:
-        visit(tab, f"{app_url}/timeline")
-        before = tab.evaluate(LAYOUT_CHECK)
-        tab.evaluate(_INJECT)
-        after = tab.evaluate(LAYOUT_CHECK)
-    finally:
-        tab.context.close()
+    visit(page, f"{app_url}/timeline")
+    before = page.evaluate(LAYOUT_CHECK)
+    page.evaluate(_INJECT)
+    after = page.evaluate(LAYOUT_CHECK)
     new = [(p["kind"], p["text"]) for p in after if p not in before]
     assert ("clipped text", "a deliberately clipped sentence") in new, _described(after)
     assert ("control label cut", "a label much too long for its control") in new, _described(after)
