@@ -441,7 +441,8 @@ def show_strike_reports(reports: pd.DataFrame, key: str) -> None:
         reports = reports.assign(release_check=None)
     columns = [column for column in _REPORT_COLUMNS
                if not (column in _OPTIONAL_COLUMNS and reports[column].isna().all())]
-    st.caption("Click a row to read its release here, at its sentence; the release link opens it in a new tab.")
+    st.caption("Click a row, or press Enter on it, to read its release here, at its sentence; the release link "
+               "opens it in a new tab.")
     release_table(
         reports, columns, key,
         # rows tall enough for a sentence to wrap over three lines instead of being cut

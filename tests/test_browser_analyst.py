@@ -72,14 +72,37 @@ def test_a_shared_address_reopens_the_drill_down(app_url, page):
     assert "1 strike reports, 3 strikes" in main.inner_text()
 
 
+_FOCUSED = """() => { const a = document.activeElement, r = a.getBoundingClientRect();
+    return {text: (a.innerText || '').trim(), label: a.getAttribute('aria-label'), onScreen: r.left >= 0 && r.width > 0,
+            inTable: a.closest('[data-testid="stDataFrame"]') !== null}; }"""
+
+
 def test_the_drill_down_without_a_mouse(app_url, page):
+    """From the page's first Tab: a skip link, shown, to the section behind the numbers (the
+    periods list was 28 tabs away, past the sidebar and the chart's controls); a period chosen
+    by typing; the table reached with a visible ring round it, and a row opened with Enter
+    (the table's own key was Shift+Space)."""
     visit(page, f"{app_url}/timeline?grain=day")
-    select = page.get_by_role("combobox", name="Period to list")
-    select.focus()
+    page.keyboard.press("Tab")
+    first = page.evaluate(_FOCUSED)
+    assert first["text"] == "Skip to Behind the numbers" and first["onScreen"], first
+    page.keyboard.press("Enter")
+    assert page.evaluate(_FOCUSED)["label"] == "Period to list"
     page.keyboard.type("20 Jul")
     page.keyboard.press("Enter")
     _wait_for_address(page, r"bar=2017-07-20")
     assert "Strike reports from 20 Jul 2017 to 20 Jul 2017" in page.locator("[data-testid='stMain']").inner_text()
+    for _ in range(8):  # the table's own toolbar, then its cells
+        page.keyboard.press("Tab")
+        if page.evaluate(_FOCUSED)["inTable"] and page.evaluate("() => document.activeElement.tagName") == "CANVAS":
+            break
+    table = page.locator("[data-testid='stDataFrame']").last
+    assert table.evaluate("element => getComputedStyle(element).outlineStyle") == "solid"
+    page.keyboard.press("ArrowDown")
+    screenshot(page, "analyst-row-focused-by-keyboard")
+    page.keyboard.press("Enter")
+    _wait_for_address(page, r"/releases\?(?=.*release=\d+)(?=.*report=\d+)")
+    assert page.locator("mark[data-focus]").count() == 1
 
 
 def test_a_row_opens_its_release_at_its_sentence(app_url, page):
