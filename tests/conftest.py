@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import shutil
@@ -33,6 +34,19 @@ def _cheapest_password_hashing():
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "_hasher", PasswordHasher.from_parameters(CHEAPEST))
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _installed_components_scanned_once():
+    """Streamlit's AppTest scans every installed package for components (0.17 s, reading 279
+    packages' metadata) for each app it runs, about 200 runs in the suite; nothing is installed
+    while the tests run, so once per test process finds the same."""
+    from streamlit.components.v2 import manifest_scanner
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest_scanner, "scan_component_manifests",
+                      functools.cache(manifest_scanner.scan_component_manifests))
         yield
 
 
