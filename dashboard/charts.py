@@ -270,15 +270,21 @@ def csv_about(figure: go.Figure) -> list[str]:
 # The camera button's PNG: laid out at 1200 x 675 and drawn 8/3 times over, 3200 x 1800 pixels,
 # so a 12 px tick label is 16 px on a 1600-pixel-wide slide.
 CAMERA_LAYOUT, CAMERA_SCALE = (1200, 675), 8 / 3
+# On a narrow screen the PNG is the chart as laid out for it, at its size, drawn 3 times over
+# (a phone's own pixel density): a slide's 1200 px would stretch a layout made for 360 px.
+NARROW_CAMERA_SCALE = 3
 
 
-def image_config(filename: str) -> dict:
-    """Plotly's own camera button saves a slide-sized PNG with a meaningful file name."""
-    width, height = CAMERA_LAYOUT
+def image_config(filename: str, figure: go.Figure | None = None, screen_width: int | None = None) -> dict:
+    """Plotly's own camera button saves a PNG with a meaningful file name: slide-sized, or on
+    a narrow screen the figure as for_screen laid it out for that screen, at that size."""
+    width, height, scale = *CAMERA_LAYOUT, CAMERA_SCALE
+    if figure is not None and screen_width is not None and screen_width < NARROW_SCREEN:
+        width, height, scale = screen_width - _PAGE_PADDING, figure.layout.height or 460, NARROW_CAMERA_SCALE
     return {
         "displaylogo": False,
         "toImageButtonOptions": {"format": "png", "filename": filename, "width": width, "height": height,
-                                 "scale": CAMERA_SCALE},
+                                 "scale": scale},
         "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     }
 

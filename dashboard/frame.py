@@ -361,15 +361,17 @@ def _briefing_deck(page: str, view: PageContext, drawn: list) -> None:
 
 
 def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_select: str = "ignore"):
-    """Draw a chart with a PNG export at slide size and a CSV of exactly the plotted numbers,
+    """Draw a chart with a PNG export at slide size (on a phone: as the phone shows it) and a CSV
+    of exactly the plotted numbers,
     headed by what the chart says of itself (charts.csv_about): its title, the period and
     filters its numbers obey, its source."""
     drawn, view = st.session_state.get(_PAGE_CHARTS), st.session_state.get(_PAGE_VIEW)
     if drawn is not None:
         drawn.append((name, figure))  # the deck's slides: the chart as laid out for a wide screen
-    figure = charts.for_screen(figure, screen_width())
+    width = screen_width()
+    figure = charts.for_screen(figure, width)
     file_name = view.file_name(name) if view is not None else charts.slug(name)
-    config = charts.image_config(file_name)
+    config = charts.image_config(file_name, figure, width)
     if figure.layout.geo and figure.data and figure.data[0].type == "scattergeo":
         config["topojsonURL"] = "/app/static/topojson/"
     event = st.plotly_chart(figure, config=config, key=key, on_select=on_select, selection_mode="points", width="stretch")

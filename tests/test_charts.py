@@ -323,6 +323,20 @@ def test_the_camera_png_is_slide_sized_with_text_at_least_16_px():
     assert 12 * options["scale"] * 1600 / 3200 >= 16  # Plotly's smallest text, 12 px, on a 1600-pixel slide
 
 
+def test_on_a_phone_the_camera_png_is_the_chart_as_the_phone_shows_it():
+    """On a phone the camera's PNG was the phone's layout (legend rows made for 358 px, thinned
+    labels) stretched to a slide's 1200 px: now it is drawn at the size it was laid out for."""
+    data = _weeks({"Iraq": [3, 9, 9, 2], "Syria": [1, 4, 4, 1]}, first=date(2015, 1, 5))
+    wide = charts.timeline(data, "strikes", "week", True, "Strikes per week, by country", SUB, SOURCE)
+    phone = charts.for_screen(wide, 390)
+    options = charts.image_config("name", phone, 390)["toImageButtonOptions"]
+    assert (options["width"], options["height"]) == (390 - 32, phone.layout.height)
+    assert phone.layout.height > (wide.layout.height or 460)  # the legend's rows above the plot
+    assert options["scale"] * 12 >= 36  # 12 px text drawn at a phone's own density
+    assert charts.image_config("name", wide, 1280)["toImageButtonOptions"] == \
+        charts.image_config("name")["toImageButtonOptions"]  # a wide screen: the slide size
+
+
 def test_a_share_reads_as_it_rounds_never_0_or_100_when_it_is_not():
     from dashboard.shares import share_text
 
