@@ -746,7 +746,8 @@ def place_map(data: pd.DataFrame, title: str, sub: str, source: str) -> go.Figur
         marker={"size": [_circle_size(count, biggest) for count in sizes], "color": "rgba(0,0,0,0)",
                 "line": {"width": 1, "color": "#52606D"}},
         text=[f"{count:,} strike{'s' * (count != 1)}" for count in sizes], textposition="middle right",
-        showlegend=False, hoverinfo="skip", name="sizes",
+        # its words may run past the key's narrow strip into the margin, never be cut at its edge
+        cliponaxis=False, showlegend=False, hoverinfo="skip", name="sizes",
     ))
     figure.update_layout(
         xaxis={"domain": [0.88, 1], "range": [-0.6, 2.4], "visible": False, "fixedrange": True},

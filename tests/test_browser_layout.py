@@ -19,7 +19,7 @@ transparent, screen-reader-only text (a 1-pixel box that clips on purpose), and,
 text against the chart's edge, the leading of its line box (0.3 em above the capitals and below
 the descenders, where no letter is drawn). test_the_check_finds_what_it_is_for shows the check
 failing on a clipped text, a cut and a covered control label, a select's value too long for its
-field, a text outside its chart and two overlapping labels, and passing a screen-reader-only text.
+field, a text outside its chart, a text cut by its subplot's edge and two overlapping labels, and passing a screen-reader-only text.
 """
 
 from __future__ import annotations
@@ -197,6 +197,25 @@ LAYOUT_CHECK = """async () => {
         problems.push({kind: 'chart text outside the chart', text: short(t.textContent),
                        detail: `in "${name}": at ${Math.round(r.left - frame.left)},${Math.round(r.top - frame.top)}, ` +
                                `${Math.round(r.width)}x${Math.round(r.height)} in ${Math.round(frame.width)}x${Math.round(frame.height)}`});
+        continue;
+      }
+      // cut inside the chart: a subplot (or a legend) clips what it holds at its edges; the clip's
+      // rectangle is in the user space of the element that names it
+      for (let a = t.parentElement; a && a !== svg.parentElement; a = a.parentElement) {
+        const id = ((a.getAttribute('clip-path') || '').match(/#([^'")]+)/) || [])[1];
+        if (!id) continue;
+        const rect = chart.querySelector(`[id="${id}"] rect`);
+        if (rect) {
+          const m = a.getScreenCTM(), x = rect.x.baseVal.value, y = rect.y.baseVal.value;
+          const [p, q] = [new DOMPoint(x, y), new DOMPoint(x + rect.width.baseVal.value, y + rect.height.baseVal.value)]
+            .map(point => point.matrixTransform(m));
+          if (r.left < Math.min(p.x, q.x) - TOL || r.right > Math.max(p.x, q.x) + TOL ||
+              r.top < Math.min(p.y, q.y) - lead - TOL || r.bottom > Math.max(p.y, q.y) + lead + TOL) {
+            problems.push({kind: 'chart text outside the chart', text: short(t.textContent),
+                           detail: `in "${name}": cut by the edge of the part of the chart that holds it`});
+          }
+        }
+        break;
       }
     }
     const labels = [...new Set(chart.querySelectorAll(LABELS))]
@@ -310,6 +329,15 @@ _INJECT = """() => {
                     '<text class="annotation-text" x="170" y="204" style="font-size: 14px">second label</text>' +
                     '<text class="annotation-text" x="-60" y="250" style="font-size: 14px">off the edge</text>';
   svg.appendChild(layer);
+  // a text inside a subplot, running past the subplot's clip
+  const plot = document.querySelector('[data-testid="stPlotlyChart"] g.xy[clip-path]');
+  const clip = document.querySelector(`[id="${plot.getAttribute('clip-path').match(/#([^'")]+)/)[1]}"] rect`);
+  const long = document.createElementNS('http://www.w3.org/2000/svg', 'text');
+  long.setAttribute('x', String(clip.width.baseVal.value - 20));
+  long.setAttribute('y', '40');
+  long.setAttribute('style', 'font-size: 14px');
+  long.textContent = 'cut by its subplot';
+  plot.appendChild(long);
 }"""
 
 
@@ -328,4 +356,5 @@ def test_the_check_finds_what_it_is_for(page, app_url):
     assert ("control label cut", "a chosen value far too long for the field it is shown in") in new, _described(after)
     assert ("labels overlap", "first label here / second label") in new, _described(after)
     assert ("chart text outside the chart", "off the edge") in new, _described(after)
+    assert ("chart text outside the chart", "cut by its subplot") in new, _described(after)
     assert not [p for p in after if "screen readers" in p["text"]], "a screen-reader-only text counted as clipped"
