@@ -113,8 +113,10 @@ def slide_figure(figure: go.Figure) -> go.Figure:
         legend={"font": {"size": 18}},
     )
     slide.update_traces(textfont={"size": 17}, selector={"mode": "text"})  # a map's place and country names
-    slide.update_xaxes(tickfont={"size": 18}, title_font={"size": 18})
-    slide.update_yaxes(tickfont={"size": 18}, title_font={"size": 18})
+    # margins that grow to hold the tick labels: in the app's process Streamlit's plotly template
+    # is the default, and it leaves them fixed, so long bar labels ran off the slide's left edge
+    slide.update_xaxes(tickfont={"size": 18}, title_font={"size": 18}, automargin=True)
+    slide.update_yaxes(tickfont={"size": 18}, title_font={"size": 18}, automargin=True)
     notes = []
     for note in slide.layout.annotations:
         size = max(note.font.size or 13, 16) + 3

@@ -11,7 +11,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+import streamlit  # noqa: F401
 from hypothesis import HealthCheck, settings
+
+# Streamlit first, then the charts, as the app imports them: importing Streamlit makes its own
+# plotly template the default, and the charts then make theirs. A test process that imported
+# Streamlit later drew every chart in Streamlit's template (a deck's bar labels ran off its edge).
+import dashboard.charts  # noqa: F401, E402
 
 # No verdict read from a clock: Hypothesis's deadline (200 ms an example) and its too_slow
 # health check time each example, so on a busy machine they fail a test that is right. A

@@ -184,6 +184,25 @@ def test_the_pptx_deck_opens_in_libreoffice(pptx_deck, tmp_path):
 
 
 @needs_chromium
+def test_no_chart_on_a_slide_runs_off_its_edges(briefing):
+    """The top targets' labels ran off the slide's left edge ("omb factory" for "vehicle bomb
+    factory") wherever the default plotly template kept the margins fixed (Streamlit's, in a
+    process that imported Streamlit after the charts): the slide sets them to grow itself. No ink
+    in the 3 pixels at either side of any chart's image."""
+    from PIL import Image
+
+    from dashboard.briefing import png_images
+
+    images = png_images([slide_figure(figure) for _title, figure in briefing.charts])
+    for (title, _figure), data in zip(briefing.charts, images, strict=True):
+        image = Image.open(io.BytesIO(data)).convert("L")
+        width, height = image.size
+        inked = [x for x in (0, 1, 2, width - 3, width - 2, width - 1)
+                 if min(image.getpixel((x, y)) for y in range(height)) < 200]
+        assert not inked, f"{title}: ink at the image's edge, columns {inked}"
+
+
+@needs_chromium
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm missing: apt-get install -y poppler-utils")
 def test_the_pdf_deck_pages_are_drawn_to_look_at(briefing):
     from PIL import Image, ImageStat
