@@ -648,6 +648,16 @@ def _milestones(figure: go.Figure, shown: list[Milestone], start: date, end: dat
             for m, side in zip(shown, _label_sides([m.day for m in shown], start, end), strict=True)]
 
 
+# An axis of counts reads in whole numbers: its ",d" format alone printed "0 1 1 2 2 ..." where
+# Plotly chose steps of a half for a few counts; up to this many, the step is one.
+WHOLE_STEPS_UP_TO = 10
+
+
+def count_ticks(largest: float) -> dict:
+    """The tick settings of an axis of counts whose largest value is `largest`."""
+    return {"tickformat": ",d", **({"dtick": 1} if largest <= WHOLE_STEPS_UP_TO else {})}
+
+
 def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str, source: str, color: str | None = None) -> go.Figure:
     """Horizontal bars, longest on top; with `color`, one colour per value of that column (the
     category colours for "category"), named in a colour key under the subtitle."""
@@ -665,7 +675,7 @@ def bar_ranking(data: pd.DataFrame, label: str, value: str, title: str, sub: str
         fixed = category_colours() if color == "category" else colours_for(groups)
         key = {group: fixed.get(group, "#7B8794") for group in reversed(groups)}  # largest first
         figure.data[0].marker.color = [key[group] for group in ordered[color]]
-    figure.update_xaxes(title_text=value, tickformat=",d")
+    figure.update_xaxes(title_text=value, **count_ticks(ordered[value].max()))
     return frame(figure, title, sub, source, height=max(420, 26 * len(ordered) + 160), key=key, source_side="right")
 
 
@@ -698,7 +708,7 @@ def stacked_actions(data: pd.DataFrame, title: str, sub: str, source: str) -> go
         figure.add_bar(y=part["category"], x=part["targets"], name=action, orientation="h",
                        marker_color=PALETTE[index % len(PALETTE)], hovertemplate=f"{action}: %{{x:,}}<extra></extra>")
     figure.update_layout(barmode="stack")
-    figure.update_xaxes(title_text="targets", tickformat=",d")
+    figure.update_xaxes(title_text="targets", **count_ticks(data.groupby("category")["targets"].sum().max()))
     return frame(figure, title, sub, source, source_side="right")
 
 
@@ -882,7 +892,7 @@ def grouped_ranking(data: pd.DataFrame, label: str, value: str, group: str, titl
             customdata=part[[group]].fillna("none"), hovertemplate=f"%{{y}} ({name}): %{{x:,}} {unit}<extra></extra>",
         )
     figure.update_yaxes(categoryorder="array", categoryarray=ordered[label].tolist(), title_text=None)
-    figure.update_xaxes(title_text=unit, tickformat=",d")
+    figure.update_xaxes(title_text=unit, **count_ticks(data.groupby(label)[value].sum().max()))
     figure.update_layout(barmode="stack")
     figure = frame(figure, title, sub, source, height=max(420, 24 * len(ordered) + 190), source_side="right")
     return fit_source(legend_inside(figure, group))
@@ -962,7 +972,7 @@ def ranking_coloured(data: pd.DataFrame, label: str, value: str, title: str, sub
         marker_color=[colours.get(name, "#7B8794") for name in ordered[label]],
         hovertemplate="%{y}: %{x:,}" + f" {value}<extra></extra>",
     ))
-    figure.update_xaxes(title_text=value, tickformat=",d", rangemode="tozero")
+    figure.update_xaxes(title_text=value, rangemode="tozero", **count_ticks(ordered[value].max()))
     figure.update_yaxes(title_text=None)
     return frame(figure, title, sub, source, height=max(380, 38 * len(ordered) + 220), source_side="right")
 

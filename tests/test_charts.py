@@ -337,6 +337,16 @@ def test_on_a_phone_the_camera_png_is_the_chart_as_the_phone_shows_it():
         charts.image_config("name")["toImageButtonOptions"]  # a wide screen: the slide size
 
 
+def test_a_few_counts_tick_in_whole_numbers():
+    """Two days' top targets (at most 4 of a type) ticked "0 1 1 2 2 3 3 4 4": steps of a half
+    printed as whole numbers. Up to 10 the step is one; beyond, Plotly chooses."""
+    few = pd.DataFrame({"type": ["tactical unit", "vehicle"], "targets": [4, 2], "category": ["units", "vehicles"]})
+    many = few.assign(targets=[400, 200])
+    assert charts.bar_ranking(few, "type", "targets", "t", SUB, SOURCE).layout.xaxis.dtick == 1
+    assert charts.bar_ranking(many, "type", "targets", "t", SUB, SOURCE).layout.xaxis.dtick is None
+    assert charts.count_ticks(10) == {"tickformat": ",d", "dtick": 1} and "dtick" not in charts.count_ticks(11)
+
+
 def test_a_share_reads_as_it_rounds_never_0_or_100_when_it_is_not():
     from dashboard.shares import share_text
 
