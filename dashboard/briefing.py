@@ -113,8 +113,9 @@ def slide_figure(figure: go.Figure) -> go.Figure:
         legend={"font": {"size": 18}},
     )
     slide.update_traces(textfont={"size": 17}, selector={"mode": "text"})  # a map's place and country names
-    # margins that grow to hold the tick labels: in the app's process Streamlit's plotly template
-    # is the default, and it leaves them fixed, so long bar labels ran off the slide's left edge
+    # margins that grow to hold the tick labels, whatever template is the default: Streamlit's
+    # (the default where Streamlit was imported after the charts) keeps them fixed, and long bar
+    # labels ran off the slide's left edge
     slide.update_xaxes(tickfont={"size": 18}, title_font={"size": 18}, automargin=True)
     slide.update_yaxes(tickfont={"size": 18}, title_font={"size": 18}, automargin=True)
     notes = []

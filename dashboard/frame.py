@@ -362,9 +362,8 @@ def _briefing_deck(page: str, view: PageContext, drawn: list) -> None:
 
 def show_chart(figure: go.Figure, table: pd.DataFrame, name: str, key: str, on_select: str = "ignore"):
     """Draw a chart with a PNG export at slide size (on a phone: as the phone shows it) and a CSV
-    of exactly the plotted numbers,
-    headed by what the chart says of itself (charts.csv_about): its title, the period and
-    filters its numbers obey, its source."""
+    of exactly the plotted numbers, headed by what the chart says of itself (charts.csv_about):
+    its title, the period and filters its numbers obey, its source."""
     drawn, view = st.session_state.get(_PAGE_CHARTS), st.session_state.get(_PAGE_VIEW)
     if drawn is not None:
         drawn.append((name, figure))  # the deck's slides: the chart as laid out for a wide screen

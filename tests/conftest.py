@@ -26,7 +26,6 @@ settings.register_profile("suite", deadline=None, suppress_health_check=[HealthC
 settings.load_profile("suite")
 
 
-
 @pytest.fixture(autouse=True, scope="session")
 def _cheapest_password_hashing():
     """Passwords hashed at argon2's cheapest cost in the test processes: at the app's cost each
@@ -191,7 +190,7 @@ def factory(database_url):
 
 
 @pytest.fixture(scope="module")
-def _filled_templates(request, tmp_path_factory) -> Iterator[dict]:
+def _filled_templates() -> Iterator[dict]:
     """(kind, fill) -> the SQLite file or PostgreSQL database that fill filled, once per module."""
     made: dict[tuple[str, Callable], str] = {}
     yield made
