@@ -266,10 +266,61 @@ def _needs_chromium(item) -> bool:
     return any(mark == wanted for mark in item.iter_markers("skipif") for wanted in needed)
 
 
+# Test modules whose tests share set-up made once per module (an app server and its Chromium, a
+# corpus loaded, a database filled): under -n each runs whole on one worker, which makes that
+# set-up once; every other test is a work unit of its own. pytest-xdist's own grouping (the
+# xdist_group mark) renames node ids, which pytest 9 no longer reads: each worker ran part of
+# each module and made its set-up again. The controller sees only node ids, hence this list;
+# the collection checks it against the fixtures the tests use.
+ONE_WORKER_MODULES = frozenset({
+    "tests/test_audit.py", "tests/test_browser.py", "tests/test_browser_analyst.py", "tests/test_consistency.py",
+    "tests/test_browser_layout.py", "tests/test_corpus_measures.py", "tests/test_e2e_upload.py",
+    "tests/test_gazetteer.py", "tests/test_pages.py", "tests/test_summaries.py", "tests/test_summary.py",
+})
+# module-scoped, but cheap to make again
+_LIGHT_MODULE_FIXTURES = frozenset({"monkeypatch_module"})
+
+
+def _module_of(nodeid: str) -> str:
+    return nodeid.split("::")[0]
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Under -n: a module of ONE_WORKER_MODULES is one unit of work, every other test its own."""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerPerModule(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _module_of(nodeid) if _module_of(nodeid) in ONE_WORKER_MODULES else nodeid
+
+    return OneWorkerPerModule(config, log)
+
+
+def _shares_module_setup(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(definitions[-1].scope == "module" for name, definitions in info.name2fixturedefs.items()
+               if definitions and name not in _LIGHT_MODULE_FIXTURES)
+
+
+def _check_one_worker_modules(items) -> None:
+    sharing = {_module_of(item.nodeid) for item in items if _shares_module_setup(item)}
+    collected = {_module_of(item.nodeid) for item in items}
+    unlisted = sorted(sharing - ONE_WORKER_MODULES)
+    stale = sorted((ONE_WORKER_MODULES & collected) - sharing)
+    if unlisted or stale:
+        raise pytest.UsageError(
+            "tests/conftest.py ONE_WORKER_MODULES is out of date: "
+            + (f"add {unlisted} (their tests share a module-scoped fixture) " if unlisted else "")
+            + (f"remove {stale} (no module-scoped set-up left)" if stale else ""))
+
+
 def pytest_collection_modifyitems(config, items):
     """Markers from what a test uses, so that -m selects the truth: db for a throwaway database
     (any database fixture), postgres for its PostgreSQL half (the fixtures' postgres param),
     corpus for the real releases (a skip for want of them), browser for Chromium."""
+    _check_one_worker_modules(items)
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         params = getattr(getattr(item, "callspec", None), "params", {})
@@ -282,9 +333,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.corpus)
         if _needs_chromium(item):
             item.add_marker(pytest.mark.browser)
-            # a module's app server, its Chromium and its first page drawn once, on one worker
-            # (with -n and --dist loadgroup, pyproject's default: each worker would start its own)
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
 _skipped: list[str] = []

@@ -361,7 +361,7 @@ _RECORD_DECK_ERRORS = """() => {
 
 
 def test_five_decks_asked_for_at_once_all_arrive_and_the_server_stops_on_sigterm(
-        browser, tmp_path, monkeypatch):
+        browser, app_url, database_file, tmp_path):
     """Five readers click "Download briefing deck" on the Timeline at the same moment: every deck
     arrives (or its button says it failed, and a second click brings it), named for its view,
     its charts as slides with their titles and notes; no button spins for ever; then the
@@ -373,8 +373,8 @@ def test_five_decks_asked_for_at_once_all_arrive_and_the_server_stops_on_sigterm
     from pptx.enum.shapes import MSO_SHAPE_TYPE
     from pypdf import PdfReader
 
-    monkeypatch.delenv("STRIKES_STARTER_DATA", raising=False)
-    with running_app(f"sqlite:///{tmp_path / 'decks.db'}", tmp_path / "streamlit.log") as url:
+    # a server of its own to stop, on the database of the module's app (app_url)
+    with running_app(f"sqlite:///{database_file}", tmp_path / "streamlit.log") as url:
         server = _server_pid(url)
         context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
         try:
