@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from db.engine import in_chunks
 from db.models import Diagnostic, Place, PublishedTotal, Release, StrikeReport
 from db.queries.filters import Filters
 from db.queries.frames import as_date
@@ -111,55 +112,70 @@ def _label(source: str) -> str:
 
 
 def audit(session: Session) -> AuditReport:
-    """Run every check on the counted releases of the database."""
+    """Run every check on the counted releases of the database. Each check reads the rows that
+    may break it (SQL narrows them: a release whose counts differ from its stored totals, a list
+    key seen twice), never every release, so the audit costs the same however much agrees."""
     reasons = recorded_reasons()
-    releases = {row.id: row for row in session.execute(
-        select(Release.id, Release.source, Release.published, Release.period_start, Release.period_end,
-               Release.stated_totals, Release.states_counts, Release.list_key).where(Release.is_current.is_(True)))}
-    diagnostics: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for release_id, kind, message in session.execute(
-            select(Diagnostic.release_id, Diagnostic.kind, Diagnostic.message)
-            .join(Release, Release.id == Diagnostic.release_id).where(Release.is_current.is_(True))):
-        diagnostics[release_id][kind].append(message)
 
     def finding(check: str, subject: str, figures: str, **where) -> Finding:
         return Finding(check, subject, figures, reason=where.pop("reason", None) or reasons.get((check, subject)),
                        **where)
 
     checks = [
-        Check("release totals", RULES["release totals"], tuple(_release_totals(session, releases, diagnostics, finding))),
+        Check("release totals", RULES["release totals"], tuple(_release_totals(session, finding))),
         Check("published totals", RULES["published totals"], tuple(_published_totals(session, finding))),
-        Check("repeated lists", RULES["repeated lists"], tuple(_repeated_lists(releases, finding))),
+        Check("repeated lists", RULES["repeated lists"], tuple(_repeated_lists(session, finding))),
         Check("days named", RULES["days named"], tuple(_days_named(session, finding))),
-        Check("countries", RULES["countries"], tuple(_countries(session, diagnostics, finding))),
-        Check("periods", RULES["periods"], tuple(
-            finding("periods", _label(row.source), "a counted release with counts but no period", release_id=row.id)
-            for row in releases.values() if row.states_counts and row.period_start is None)),
+        Check("countries", RULES["countries"], tuple(_countries(session, finding))),
+        Check("periods", RULES["periods"], tuple(_periods(session, finding))),
     ]
     return AuditReport(tuple(checks))
 
 
-def _release_totals(session: Session, releases: dict, diagnostics: dict, finding):
-    counted = {release_id: (int(strikes or 0), engagements) for release_id, strikes, engagements in session.execute(
-        select(StrikeReport.release_id, func.sum(StrikeReport.strikes), func.sum(StrikeReport.engagements))
-        .join(Release, Release.id == StrikeReport.release_id).where(Release.is_current.is_(True))
-        .group_by(StrikeReport.release_id))}
-    for release_id, row in releases.items():
+def _messages(session: Session, release_ids: Iterable[int], kind: str) -> dict[int, list[str]]:
+    """{release id: the messages of its diagnostics of this kind}, for these releases."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for ids in in_chunks(sorted(set(release_ids))):
+        for release_id, message in session.execute(
+                select(Diagnostic.release_id, Diagnostic.message)
+                .where(Diagnostic.release_id.in_(ids), Diagnostic.kind == kind).order_by(Diagnostic.id)):
+            found[release_id].append(message)
+    return found
+
+
+def _release_totals(session: Session, finding):
+    counted = func.coalesce(select(func.sum(StrikeReport.strikes)).where(StrikeReport.release_id == Release.id)
+                            .correlate(Release).scalar_subquery(), 0)
+    late = func.coalesce(Release.stated_totals[("late", "strikes")].as_integer(), 0)
+    # stated_strikes holds overall_stated_strikes of the stored totals (db.summaries): only a
+    # release whose counts differ from it and its late blocks is read, and checked from its totals
+    rows = session.execute(
+        select(Release.id, Release.source, Release.period_start, Release.stated_totals, counted.label("strikes"))
+        .where(Release.is_current.is_(True), Release.stated_strikes.is_not(None),
+               counted != Release.stated_strikes + late)).all()
+    over_itemised = _messages(session, (row.id for row in rows), "over_itemised")
+    for row in rows:
         stated = row.stated_totals or {}
         overall = overall_stated_strikes(stated)
         if overall is None:
             continue  # an archive day or a release that states no total: nothing to add up to
         late = stated.get("late") or {}
-        expected = overall + (late.get("strikes") or 0)
-        strikes, _engagements = counted.get(release_id, (0, None))
-        if strikes == expected:
+        strikes = int(row.strikes or 0)
+        if strikes == overall + (late.get("strikes") or 0):
             continue
-        over = diagnostics[release_id].get("over_itemised")
+        over = over_itemised.get(row.id)
         yet = "; ".join(over) if over else None
         late_words = f" + {late['strikes']:,} in late blocks" if late.get("strikes") else ""
         yield finding("release totals", _label(row.source),
                       f"counts {_strikes(strikes)}, states {overall:,}{late_words}",
-                      release_id=release_id, day=as_date(row.period_start) if row.period_start else None, reason=yet)
+                      release_id=row.id, day=as_date(row.period_start) if row.period_start else None, reason=yet)
+
+
+def _periods(session: Session, finding):
+    for release_id, source in session.execute(
+            select(Release.id, Release.source)
+            .where(Release.is_current.is_(True), Release.states_counts.is_(True), Release.period_start.is_(None))):
+        yield finding("periods", _label(source), "a counted release with counts but no period", release_id=release_id)
 
 
 def _published_periods(session: Session):
@@ -184,17 +200,19 @@ def _published_totals(session: Session, finding):
                           f"({held - published:,} above)", day=end, country=None if scope == "all" else scope)
 
 
-def _repeated_lists(releases: dict, finding):
+def _repeated_lists(session: Session, finding):
+    repeated = (select(Release.list_key).where(Release.is_current.is_(True), Release.list_key.is_not(None))
+                .group_by(Release.list_key).having(func.count() > 1))
     by_list: dict[str, list] = defaultdict(list)
-    for row in releases.values():
-        if row.list_key and int(row.list_key.split(":", 1)[0]) >= SAME_LIST_LINES:
+    for row in session.execute(select(Release.id, Release.source, Release.published, Release.list_key)
+                               .where(Release.is_current.is_(True), Release.list_key.in_(repeated))):
+        if int(row.list_key.split(":", 1)[0]) >= SAME_LIST_LINES:
             by_list[row.list_key].append(row)
     for rows in by_list.values():
-        if len(rows) > 1:
-            rows.sort(key=lambda row: (row.published or date.min, row.id))
-            names = ", ".join(f"{_label(row.source)} ({row.published})" for row in rows)
-            yield finding("repeated lists", _label(rows[0].source), f"one list of strikes counted {len(rows)} times: {names}",
-                          release_id=rows[-1].id, day=as_date(rows[-1].published) if rows[-1].published else None)
+        rows.sort(key=lambda row: (row.published or date.min, row.id))
+        names = ", ".join(f"{_label(row.source)} ({row.published})" for row in rows)
+        yield finding("repeated lists", _label(rows[0].source), f"one list of strikes counted {len(rows)} times: {names}",
+                      release_id=rows[-1].id, day=as_date(rows[-1].published) if rows[-1].published else None)
 
 
 def _days_named(session: Session, finding):
@@ -230,7 +248,7 @@ def _days_named(session: Session, finding):
                       country=row.country, sentence=row.sentence)
 
 
-def _countries(session: Session, diagnostics: dict, finding):
+def _countries(session: Session, finding):
     statement = (
         select(Release.id, Release.source, StrikeReport.strike_date, StrikeReport.country, StrikeReport.strikes,
                StrikeReport.sentence, Place.name, Place.country.label("place_country"))
@@ -238,9 +256,10 @@ def _countries(session: Session, diagnostics: dict, finding):
         .where(Release.is_current.is_(True), StrikeReport.country.is_not(None), Place.country != StrikeReport.country,
                Place.precision == "place", StrikeReport.location_precision == "place")
     )
-    for row in session.execute(statement):
-        listed = [message for message in diagnostics[row.id].get("filed_as_published", [])
-                  if f"{row.name} (" in message]
+    rows = session.execute(statement).all()
+    filed_as_published = _messages(session, (row.id for row in rows), "filed_as_published")
+    for row in rows:
+        listed = [message for message in filed_as_published.get(row.id, []) if f"{row.name} (" in message]
         yield finding("countries", _label(row.source),
                       f"{_strikes(row.strikes or 0)} near {row.name} ({row.place_country}) counted in {row.country}",
                       release_id=row.id, day=as_date(row.strike_date), country=row.country, sentence=row.sentence,
