@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from dashboard.page_data.areas import load_area_figures, load_areas, load_place_trend
 from dashboard.page_data.common import FrameData, load_frame, load_reports_behind
-from dashboard.page_data.data_quality import load_diagnostics, load_quality, load_reconciliation
+from dashboard.page_data.data_quality import (
+    load_audit,
+    load_diagnostics,
+    load_quality,
+    load_repeated_lists,
+    reconcile,
+)
 from dashboard.page_data.overview import load_overview
 from dashboard.page_data.releases import load_release, load_release_list
 from dashboard.page_data.targets import load_targets, load_type_trend
@@ -194,7 +200,7 @@ def releases_open(r: Runner, f: Filters) -> None:
 def data_quality(r: Runner, f: Filters) -> None:
     _frame(r)
     quality = r.load(load_quality, f)
-    r.load(load_reconciliation, f)
+    reconcile(r.load(load_audit), f, r.load(load_repeated_lists, f))
     present = list(quality.by_kind["kind"]) if not quality.by_kind.empty else []
     choices = present + [kind for kind in DIAGNOSTIC_KINDS if kind not in present]
     r.load(load_diagnostics, f, choices[0])

@@ -8,7 +8,7 @@ import streamlit as st
 from dashboard import charts
 from dashboard.data import load
 from dashboard.frame import page_context, release_table, show_chart
-from dashboard.page_data.data_quality import load_diagnostics, load_quality, load_reconciliation
+from dashboard.page_data.data_quality import load_audit, load_diagnostics, load_quality, load_repeated_lists, reconcile
 from dashboard.quality import KINDS, REASONS, cost_of_places, cost_of_targets, kind_name, named_kinds, totals_breakdown
 from dashboard.record import not_itemised_note
 from loaders.records import DIAGNOSTIC_KINDS
@@ -46,7 +46,8 @@ st.markdown("\n".join(f"- {line}" for line in (
 # --- the data's own checks ---------------------------------------------------------------
 
 st.subheader("Every strike once: the data's own checks")
-reconciliation = load(load_reconciliation, filters)
+# the audit of the whole data, read once per data version; a filter picks from it
+reconciliation = reconcile(load(load_audit), filters, load(load_repeated_lists, filters))
 st.caption(
     "The checks `python3 manage.py audit` runs on the whole data (docs/COUNTING.md): a finding is explained where "
     "its release records why (a diagnostic), and a violation otherwise. Listed: the findings about the dates and "

@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from db import queries
-from db.audit import audit
+from db.audit import AuditReport, audit
 from db.queries import Filters, Headline, TargetCounts
 
 
@@ -76,22 +76,42 @@ class Reconciliation:
 FINDING_COLUMNS = ["check", "figures", "reason", "release_id", "published", "source", "title", "sentence"]
 
 
-def load_reconciliation(db: Session, filters: Filters) -> Reconciliation:
-    report = audit(db).within(filters)
+@dataclass(frozen=True)
+class Audited:
+    """The audit of the whole data and the releases its findings name: the same for every filter,
+    so a page reads it once per data version and each filter only picks from it."""
+
+    report: AuditReport
+    releases: dict[int, dict]  # release id -> published, source, title
+
+
+def load_audit(db: Session) -> Audited:
+    report = audit(db)
+    named = queries.releases_named(db, sorted({finding.release_id for check in report.checks
+                                               for finding in check.findings if finding.release_id is not None}))
+    return Audited(report, named.set_index("release_id").to_dict("index") if not named.empty else {})
+
+
+def load_repeated_lists(db: Session, filters: Filters) -> pd.DataFrame:
+    """The lists counted once though published under two dates, of the filters' dates."""
+    return queries.repeated_lists(db, filters.dates_only())
+
+
+def reconcile(audited: Audited, filters: Filters, repeats: pd.DataFrame) -> Reconciliation:
+    """The audit's checks, and their findings about the filters' dates and countries."""
+    report = audited.report.within(filters)
     checks = pd.DataFrame(
         [{"check": check.name, "rule": check.rule, "findings": len(check.findings),
           "explained": len(check.findings) - len(check.violations), "violations": len(check.violations)}
          for check in report.checks],
         columns=["check", "rule", "findings", "explained", "violations"])
     findings = [finding for check in report.checks for finding in check.findings]
-    named = queries.releases_named(db, sorted({f.release_id for f in findings if f.release_id is not None}))
-    by_id = named.set_index("release_id").to_dict("index") if not named.empty else {}
     rows = []
     for finding in sorted(findings, key=lambda f: (f.reason is not None, f.check, f.day or date.min)):
-        release = by_id.get(finding.release_id, {})
+        release = audited.releases.get(finding.release_id, {})
         rows.append({"check": finding.check, "figures": finding.figures, "reason": finding.reason,
                      "release_id": finding.release_id, "published": release.get("published"),
                      "source": release.get("source", finding.subject), "title": release.get("title"),
                      "sentence": finding.sentence})
-    return Reconciliation(checks, pd.DataFrame(rows, columns=FINDING_COLUMNS),
-                          queries.repeated_lists(db, filters.dates_only()))
+    return Reconciliation(checks, pd.DataFrame(rows, columns=FINDING_COLUMNS), repeats)
+

@@ -317,8 +317,9 @@ def coverage_days(session: Session, filters: Filters) -> pd.DataFrame:
         conditions.append(Release.period_end >= filters.start)
     if filters.end:
         conditions.append(Release.period_start <= filters.end)
+    # distinct: most releases share their period with others (a day's several releases, copies)
     periods = session.execute(
-        select(Release.period_start, Release.period_end, Release.states_counts).where(*conditions)).all()
+        select(Release.period_start, Release.period_end, Release.states_counts).distinct().where(*conditions)).all()
     day_conditions = []
     if filters.start:
         day_conditions.append(ReleaseDay.day >= filters.start)
