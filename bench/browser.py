@@ -164,6 +164,7 @@ def as_markdown(results: dict) -> str:
         "| a country chosen in an open page | until settled and idle |",
         "| --- | ---: |",
         *[f"| {name} | {seconds:.2f} s |" for name, seconds in results["filter_change"].items()],
+        *(["", results["note"]] if results.get("note") else []),  # what a person added about the run
     ]
     return "\n".join(lines) + "\n"
 
