@@ -146,13 +146,13 @@ def _messages(session: Session, release_ids: Iterable[int], kind: str) -> dict[i
 def _release_totals(session: Session, finding):
     counted = func.coalesce(select(func.sum(StrikeReport.strikes)).where(StrikeReport.release_id == Release.id)
                             .correlate(Release).scalar_subquery(), 0)
-    late = func.coalesce(Release.stated_totals[("late", "strikes")].as_integer(), 0)
+    stated_late = func.coalesce(Release.stated_totals[("late", "strikes")].as_integer(), 0)
     # stated_strikes holds overall_stated_strikes of the stored totals (db.summaries): only a
     # release whose counts differ from it and its late blocks is read, and checked from its totals
     rows = session.execute(
         select(Release.id, Release.source, Release.period_start, Release.stated_totals, counted.label("strikes"))
         .where(Release.is_current.is_(True), Release.stated_strikes.is_not(None),
-               counted != Release.stated_strikes + late)).all()
+               counted != Release.stated_strikes + stated_late)).all()
     over_itemised = _messages(session, (row.id for row in rows), "over_itemised")
     for row in rows:
         stated = row.stated_totals or {}
