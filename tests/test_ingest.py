@@ -245,6 +245,49 @@ def test_starter_data_load_in_a_fixed_number_of_statements_and_sums_as_a_rebuild
         session.rollback()
 
 
+def test_a_batch_sends_the_same_statements_however_much_is_stored(factory):
+    """ingest_parsed plans, writes and sums a batch with a fixed set of statements: none of them
+    repeats per row already stored, so a batch's work does not grow with the database (the
+    benchmark's 100x ingest). Two kinds vary by design and are set apart: a place the batch is
+    first to name (created in a savepoint), and PostgreSQL statistics refreshed after growth."""
+    import re
+
+    from sqlalchemy import event
+
+    from bench.synthetic import generate
+    from db.ingest import ingest_parsed, start_import
+    from loaders import parse_document, read_bytes
+
+    batch = 40
+    releases = [parse_document(read_bytes(item.data, item.source))[0] for item in generate(6 * batch, 2024)]
+    engine = factory.kw["bind"]
+    import_id = start_import(factory, "test", "cli")
+    sent: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args) -> None:
+        sent.append(" ".join(statement.split())[:60])  # an IN list's length aside
+
+    by_batch, places_named = [], []
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        for number in range(6):
+            places_before = _count(factory, models.Place)
+            sent.clear()
+            ingest_parsed(factory, f"batch {number}", releases[number * batch:(number + 1) * batch], import_id)
+            by_batch.append(list(sent))
+            places_named.append(_count(factory, models.Place) - places_before)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    set_apart = re.compile(r"^(SAVEPOINT|RELEASE SAVEPOINT|INSERT INTO place |ANALYZE )")
+    fixed = [[statement for statement in statements if not set_apart.match(statement)] for statements in by_batch]
+    new_places = [sum(statement.startswith("INSERT INTO place ") for statement in statements) for statements in by_batch]
+    assert new_places == places_named  # one insert for each new place, none for a stored one
+    # the first batch also makes the data-version row the others update
+    assert all(statements == fixed[1] for statements in fixed[2:]), fixed
+    assert len(fixed[1]) < 30, fixed[1]
+
+
 def test_migrations_match_the_models(empty_database_url):
     """Every model change has its Alembic revision: autogenerate finds nothing to add."""
     from alembic.autogenerate import compare_metadata
