@@ -88,9 +88,13 @@ def _no_postgres() -> None:
     missing(f"no PostgreSQL server answers at {POSTGRES_ADMIN_URL}")
 
 
+def postgres_dsn(name: str) -> str:
+    """The test server's address for the database name, as psycopg takes it."""
+    return f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{name}"
+
+
 def _postgres_url(name: str) -> str:
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{base.replace('postgresql://', 'postgresql+psycopg://', 1)}/{name}"
+    return postgres_dsn(name).replace("postgresql://", "postgresql+psycopg://", 1)
 
 
 def _database_name(request, kind: str) -> str:
@@ -167,8 +171,7 @@ class _EmptiedForEachTest:
         _create_database(admin, self.name, template)
         admin.close()
         # a lock the last test left held fails the reset rather than hanging it
-        self._connection = psycopg.connect(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{self.name}",
-                                           autocommit=True, options="-c lock_timeout=10s")
+        self._connection = psycopg.connect(postgres_dsn(self.name), autocommit=True, options="-c lock_timeout=10s")
         self._tables = [table.name for table in reversed(models.Base.metadata.sorted_tables)]  # children first
         present = {name for (name,) in self._connection.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")}

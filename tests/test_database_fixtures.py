@@ -5,7 +5,7 @@ process instead of copying the template for each test)."""
 from __future__ import annotations
 
 import psycopg
-from conftest import POSTGRES_ADMIN_URL, missing
+from conftest import POSTGRES_ADMIN_URL, missing, postgres_dsn
 from sample_releases import DAY_ONE, DAY_TWO
 
 from db import accounts
@@ -15,7 +15,7 @@ from db.ingest import ingest_files
 
 def _contents(database: str) -> dict[str, list]:
     """Every table's rows and every sequence's position, by name."""
-    with psycopg.connect(f"{POSTGRES_ADMIN_URL.rsplit('/', 1)[0]}/{database}") as connection:
+    with psycopg.connect(postgres_dsn(database)) as connection:
         tables = [name for (name,) in connection.execute(
             "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1")]
         sequences = [name for (name,) in connection.execute(
