@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.orm import Session
 
 from db.engine import in_chunks
@@ -217,21 +217,13 @@ def _repeated_lists(session: Session, finding):
 
 def _days_named(session: Session, finding):
     report = StrikeReport
-    last = func.coalesce(report.last_date, report.strike_date)
-    outside_period = (report.block == "main") & report.date_stated.is_(True) & (
-        (report.strike_date < Release.period_start) | (last > Release.period_end))
-    # a release may report its own day ("Dec. 20", published Dec. 20); a late block reports
-    # earlier releases' days, never the day it is published
-    after_publication = Release.published.is_not(None) & report.date_stated.is_(True) & (
-        (last > Release.published) | ((report.block != "main") & (last >= Release.published)))
-    unstated_off = report.date_stated.is_(False) & (report.strike_date != Release.period_start)
     statement = (
         select(Release.id, Release.source, Release.published, Release.period_start, Release.period_end, report.block,
                report.strike_date, report.last_date, report.date_stated, report.strikes, report.country,
                report.sentence)
         .join(Release, Release.id == report.release_id)
-        .where(Release.is_current.is_(True), report.strike_date.is_not(None),
-               outside_period | after_publication | unstated_off)
+        # summaries.day_off, stored; "= true", not "IS true", reads as ix_strike_report_day_off's condition
+        .where(Release.is_current.is_(True), report.day_off == true())
     )
     for row in session.execute(statement):
         days = f"{row.strike_date}" + (f" to {row.last_date}" if row.last_date else "")

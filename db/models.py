@@ -67,6 +67,8 @@ _TOTALS_DIFFER = "stated_strikes IS NOT NULL AND stated_strikes != parsed_strike
 # the same for the planner to use the partial index (queries.DAY_NOT_STATED).
 _UNDATED_SQLITE = "date_stated = 0"
 _UNDATED_POSTGRESQL = "NOT date_stated"
+_DAY_OFF_SQLITE = "day_off = 1"
+_DAY_OFF_POSTGRESQL = "day_off"
 
 
 class Release(Base):
@@ -140,6 +142,9 @@ class StrikeReport(Base):
         # few in most data, found without reading every report
         Index("ix_strike_report_undated", "strike_date", "release_id",
               sqlite_where=text(_UNDATED_SQLITE), postgresql_where=text(_UNDATED_POSTGRESQL)),
+        # the reports on days their release does not name (the audit's "days named" check)
+        Index("ix_strike_report_day_off", "release_id",
+              sqlite_where=text(_DAY_OFF_SQLITE), postgresql_where=text(_DAY_OFF_POSTGRESQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +169,9 @@ class StrikeReport(Base):
     # False for the part of a stated total no line of the release accounts for
     # (loaders.count_of_record): no place, no targets, the sentence stating the total
     itemised: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # on days its release does not name (db.summaries.day_off: set where the report is written
+    # and by a rebuild), so the audit reads these few rows instead of every report
+    day_off: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     release: Mapped[Release] = relationship(back_populates="strike_reports")
     place: Mapped[Place | None] = relationship()

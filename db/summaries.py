@@ -29,7 +29,7 @@ from loaders.records import overall_stated_strikes
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
 # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release; 5: spans of days
-SUMMARY_VERSION = "5"
+SUMMARY_VERSION = "6"
 _VERSION_KEY = "summary_version"
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
 _REBUILD_LOCK = 0x5354524B  # PostgreSQL advisory lock key of ensure_built
@@ -259,13 +259,41 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
             )
 
 
+def day_off(report=models.StrikeReport, release=models.Release):
+    """Whether a strike report lies on days its release does not name: a dated report of the
+    main block outside the release's days; a dated report after the release was published, or
+    a late block's report on the day it is published (a release may report its own day, a late
+    block only earlier releases' days); a report of no stated day off the release's first day."""
+    last = func.coalesce(report.last_date, report.strike_date)
+    outside_period = (report.block == "main") & report.date_stated.is_(True) & (
+        (report.strike_date < release.period_start) | (last > release.period_end))
+    after_publication = release.published.is_not(None) & report.date_stated.is_(True) & (
+        (last > release.published) | ((report.block != "main") & (last >= release.published)))
+    unstated_off = report.date_stated.is_(False) & (report.strike_date != release.period_start)
+    return report.strike_date.is_not(None) & (outside_period | after_publication | unstated_off)
+
+
+def mark_days_off(session: Session, release_ids: Iterable[int] | None = None) -> None:
+    """Set strike_report.day_off from day_off for the reports of these releases (None: all)."""
+    report = models.StrikeReport
+    flag = update(report).where(report.release_id == models.Release.id).values(
+        day_off=case((day_off(), True), else_=False))
+    if release_ids is None:
+        session.execute(flag)
+        return
+    for ids in in_chunks(release_ids):
+        session.execute(flag.where(report.release_id.in_(ids)))
+
+
 def rebuild(session: Session) -> None:
-    """Recompute every summary from the detail rows (current releases only)."""
+    """Recompute every summary from the detail rows (current releases only), and the flags
+    of the reports on days their release does not name."""
     for model in (models.StrikeDay, models.ReleaseDay, models.TargetMonth, models.TargetPlaceMonth):
         session.execute(delete(model))
     current = list(session.scalars(select(models.Release.id).where(models.Release.is_current.is_(True))))
     count_in(session, current)
     refresh_release_totals(session, session.scalars(select(models.Release.id)).all())
+    mark_days_off(session)
     row = session.get(models.Meta, _VERSION_KEY)
     if row is None:
         session.add(models.Meta(key=_VERSION_KEY, value=SUMMARY_VERSION))

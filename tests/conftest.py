@@ -481,6 +481,31 @@ def page(_module_tab):
     _module_tab.set_viewport_size(VIEWPORT)
 
 
+def plan_of(engine, run: Callable[[], object], naming: str) -> str:
+    """The query plan of the one statement run() sends that names `naming`, as the database
+    would run it: on PostgreSQL from these rows' statistics, with scans off (a test's tables are
+    tiny, so scanning them is cheaper), so the plan shows whether an index can serve it."""
+    from sqlalchemy import event
+
+    statements = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
+        statements.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", capture)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", capture)
+    [(statement, parameters)] = [(sent, values) for sent, values in statements if naming in sent]
+    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (COSTS OFF) "
+    with engine.connect() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("SET enable_seqscan = off")
+        return " ".join(str(row[-1]) for row in connection.exec_driver_sql(explain + statement, parameters))
+
+
 def live_markdown(at) -> list[str]:
     """What an AppTest page renders as markdown and would turn into a link or an image:
     every heading, text, caption, alert and expander label holding "](" or "![" unescaped, or

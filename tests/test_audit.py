@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import CORPUS, needs_corpus
+from conftest import CORPUS, needs_corpus, plan_of
 from sample_releases import DAY_ONE, DAY_TWO
 from sqlalchemy import func, select, update
 
@@ -35,6 +35,49 @@ def corpus_database(tmp_path_factory):
     assert not [item.reason for item in result.files if item.outcome == "failed"]
     yield factory
     engine.dispose()
+
+
+def _days_off_as_stored_and_as_the_rule_reads_them(factory) -> tuple[set[int], set[int]]:
+    from db.summaries import day_off
+
+    with factory() as session:
+        stored = set(session.scalars(select(models.StrikeReport.id).where(models.StrikeReport.day_off.is_(True))))
+        live = set(session.scalars(select(models.StrikeReport.id).join(models.Release).where(day_off())))
+    return stored, live
+
+
+def test_a_report_stored_off_its_days_is_flagged_as_it_is_written(factory):
+    """The "days named" check reads the flag stored with each report (db.summaries.day_off):
+    an import sets it for a report dated after its release was published, and only for it."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from db.ingest import ingest_parsed, start_import
+    from loaders import parse_document, read_bytes
+
+    parsed = parse_document(read_bytes(DAY_ONE.encode(), "day1.txt"))[0]
+    first, *rest = parsed.strikes
+    moved = replace(first, date=parsed.published + timedelta(days=3), date_in_text=True)
+    ingest_parsed(factory, "day1.txt", [replace(parsed, strikes=type(parsed.strikes)([moved, *rest]))],
+                  start_import(factory, "test", "cli"))
+    stored, live = _days_off_as_stored_and_as_the_rule_reads_them(factory)
+    assert stored == live and len(live) == 1
+    assert "days named" in _failing(factory)
+
+
+def test_the_days_check_reads_the_flagged_reports_through_their_partial_index(factory):
+    """The condition must read as ix_strike_report_day_off's own, or each database reads every
+    strike report for the few flagged (written "IS true", SQLite scanned them all)."""
+    from db.audit import _days_named
+
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+
+    def days_check():
+        with factory() as session:
+            return list(_days_named(session, lambda *args, **kwargs: args))
+
+    plan = plan_of(factory.kw["bind"], days_check, naming="day_off")
+    assert "ix_strike_report_day_off" in plan, plan
 
 
 def _counted(factory, file_name: str) -> int:
@@ -160,6 +203,8 @@ def test_the_checks_hold_on_clean_data_and_fail_on_each_fault(factory, database_
 
     with write_transaction(factory) as session:
         summaries.rebuild(session)
+    stored, live = _days_off_as_stored_and_as_the_rule_reads_them(factory)
+    assert stored == live and live  # the rebuild flags a report moved off its days
     assert _failing(factory) == {"release totals", "days named", "countries", "repeated lists", "periods",
                                  "published totals"}
     # the command CI runs fails, and names each violation

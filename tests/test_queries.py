@@ -27,6 +27,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from conftest import plan_of
 from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
 from sqlalchemy import select
 
@@ -658,26 +659,7 @@ def test_data_version_changes_with_an_import(factory):
 def test_strikes_without_a_stated_day_are_found_through_their_partial_index(two_days, query):
     """The condition must read as ix_strike_report_undated's own, or each database reads every
     strike report for the few without a day (written "IS false", neither planner used it)."""
-    from sqlalchemy import event
-
-    engine = two_days.kw["bind"]
-    statements = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _executemany):
-        statements.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", capture)
-    try:
-        q(two_days, query, Filters())
-    finally:
-        event.remove(engine, "before_cursor_execute", capture)
-    [(statement, parameters)] = [(s, p) for s, p in statements if "date_stated" in s]
-    explain = "EXPLAIN QUERY PLAN " if engine.dialect.name == "sqlite" else "EXPLAIN (COSTS OFF) "
-    with engine.connect() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql("ANALYZE")  # the plan from these rows, not from the statistics of earlier ones
-            connection.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: scanning it is cheaper
-        plan = " ".join(str(row[-1]) for row in connection.exec_driver_sql(explain + statement, parameters))
+    plan = plan_of(two_days.kw["bind"], lambda: q(two_days, query, Filters()), naming="date_stated")
     assert "ix_strike_report_undated" in plan, plan
 
 
