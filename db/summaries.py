@@ -28,7 +28,8 @@ from loaders.dates import month_of, week_of
 from loaders.records import overall_stated_strikes
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
-# 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release; 5: spans of days
+# 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release; 5: spans of days;
+# 6: the reports on days their release does not name flagged (strike_report.day_off, day_off)
 SUMMARY_VERSION = "6"
 _VERSION_KEY = "summary_version"
 _SEPARATOR = "\x1f"  # joins dimension values into a key; no name contains it
