@@ -260,11 +260,12 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
             )
 
 
-def day_off(report=models.StrikeReport, release=models.Release):
+def day_off():
     """Whether a strike report lies on days its release does not name: a dated report of the
     main block outside the release's days; a dated report after the release was published, or
     a late block's report on the day it is published (a release may report its own day, a late
     block only earlier releases' days); a report of no stated day off the release's first day."""
+    report, release = models.StrikeReport, models.Release
     last = func.coalesce(report.last_date, report.strike_date)
     outside_period = (report.block == "main") & report.date_stated.is_(True) & (
         (report.strike_date < release.period_start) | (last > release.period_end))
