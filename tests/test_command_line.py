@@ -3,7 +3,9 @@ the caller's file, never one in the project; a file that exists is replaced only
 the export's temporary file is a new file beside OUT (never a link someone left there), and a
 file it cannot write is told in one line, exit 2, no traceback. What a file is given (the path,
 the temporary file, the refusals) is the same whichever database the rows come from, so those
-tests run on SQLite; reading a database never imported runs on both."""
+tests run on SQLite; reading a database never imported runs on both. The folder rule is
+manage.py's own, so its test starts manage.py; the others run the verb in this process
+(tests/command_line.py)."""
 
 from __future__ import annotations
 
@@ -15,10 +17,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from command_line import Ran, run_verb
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.skipif(not (ROOT / ".venv").is_dir(),
+NEEDS_VENV = pytest.mark.skipif(not (ROOT / ".venv").is_dir(),
                                 reason="manage.py makes .venv on first use; the suite runs in it")
 
 
@@ -27,7 +30,7 @@ def manage(*args: str, cwd: Path, database: str) -> subprocess.CompletedProcess:
                           cwd=cwd, env={**os.environ, "DATABASE_URL": database}, timeout=300)
 
 
-def told_in_words(done: subprocess.CompletedProcess, *words: str) -> bool:
+def told_in_words(done: subprocess.CompletedProcess | Ran, *words: str) -> bool:
     """Exit 2 with one line on stderr holding the words, and no traceback."""
     lines = done.stderr.strip().splitlines()
     return done.returncode == 2 and len(lines) == 1 and "Traceback" not in done.stderr and all(
@@ -46,6 +49,7 @@ def caller(tmp_path) -> Path:
     return folder
 
 
+@NEEDS_VENV
 @ON_SQLITE
 def test_a_relative_path_names_the_callers_file_never_the_projects(database_url, caller):
     name = f"export-{uuid.uuid4().hex}.csv"  # a name nothing in the project has
@@ -66,10 +70,10 @@ def test_a_relative_path_names_the_callers_file_never_the_projects(database_url,
 def test_an_existing_file_is_replaced_only_with_force(database_url, caller):
     existing = caller / "existing.zip"
     existing.write_bytes(b"the caller's own file")
-    refused = manage("export", "--format", "csv", str(existing), cwd=caller, database=database_url)
+    refused = run_verb("export", "--format", "csv", str(existing), cwd=caller, database=database_url)
     assert told_in_words(refused, "existing.zip", "--force"), (refused.returncode, refused.stderr)
     assert existing.read_bytes() == b"the caller's own file"
-    forced = manage("export", "--format", "csv", "--force", str(existing), cwd=caller, database=database_url)
+    forced = run_verb("export", "--format", "csv", "--force", str(existing), cwd=caller, database=database_url)
     assert forced.returncode == 0, forced.stderr
     assert existing.read_bytes().startswith(b"PK")  # the export's zip
     assert sorted(path.name for path in caller.iterdir()) == ["existing.zip"]  # no temporary file left
@@ -78,7 +82,7 @@ def test_an_existing_file_is_replaced_only_with_force(database_url, caller):
 def test_the_starter_build_replaces_a_named_file_only_with_force(tmp_path, caller):
     existing = caller / "starter.json.gz"
     existing.write_bytes(gzip.compress(b"{}"))
-    refused = manage("starter", "--corpus", str(tmp_path / "empty"), "--output", str(existing), cwd=caller,
+    refused = run_verb("starter", "--corpus", str(tmp_path / "empty"), "--output", str(existing), cwd=caller,
                      database=f"sqlite:///{tmp_path / 'unused.db'}")
     assert told_in_words(refused, "starter.json.gz", "--force"), (refused.returncode, refused.stderr)
     assert gzip.decompress(existing.read_bytes()) == b"{}"
@@ -90,7 +94,7 @@ def test_the_export_never_writes_through_a_link_beside_its_file(database_url, ca
     target.write_text("not to be overwritten", encoding="utf-8")
     (caller / "out.csv.part").symlink_to(target)  # the name the export used for its temporary file
     out = caller / "out.csv"
-    done = manage("export", "--format", "csv", "--table", "releases", str(out), cwd=caller, database=database_url)
+    done = run_verb("export", "--format", "csv", "--table", "releases", str(out), cwd=caller, database=database_url)
     assert done.returncode == 0, done.stderr
     assert target.read_text(encoding="utf-8") == "not to be overwritten"
     assert out.read_text(encoding="utf-8").startswith("release_id,")
@@ -104,7 +108,7 @@ def test_a_file_the_export_cannot_write_is_told_in_words(database_url, caller):
     folder, missing = str(caller / "folder"), str(caller / "missing" / "out.zip")
     for args, words in [([folder], ["folder", "is a folder"]), (["--force", folder], ["folder", "is a folder"]),
                         ([missing], ["out.zip", "no folder"])]:
-        done = manage("export", "--format", "csv", *args, cwd=caller, database=database_url)
+        done = run_verb("export", "--format", "csv", *args, cwd=caller, database=database_url)
         assert told_in_words(done, *words), (args, done.returncode, done.stderr)
     assert sorted(path.name for path in caller.iterdir()) == ["folder"]
     assert not any((caller / "folder").iterdir())
@@ -126,7 +130,7 @@ def test_the_help_lists_every_verb(caller):
 
 def test_an_export_of_a_database_never_imported_holds_the_starter_data(database_url, caller):
     """On a fresh clone, before serve, an export wrote files without rows and said nothing."""
-    done = manage("export", "--format", "csv", "--table", "releases", "releases.csv", cwd=caller, database=database_url)
+    done = run_verb("export", "--format", "csv", "--table", "releases", "releases.csv", cwd=caller, database=database_url)
     assert done.returncode == 0, done.stderr
     assert "starter data" in done.stderr
     rows = (caller / "releases.csv").read_text(encoding="utf-8").splitlines()

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from command_line import run_verb
 from conftest import CORPUS, PROJECT_ROOT, missing, needs_corpus
 
 
@@ -75,12 +76,12 @@ def test_stated_reading_of_the_index_wordings():
 
 @needs_corpus
 def test_parse_json_keeps_the_agreed_shape():
-    """`python -m loaders parse ... --json` piped into the shared shape checker."""
+    """`python3 manage.py parse ... --json` piped into the shared shape checker."""
     checker = PROJECT_ROOT.parent / "shared" / "tools" / "check_parse_json.py"
-    output = subprocess.run(
-        [sys.executable, "-m", "loaders", "parse", str(CORPUS / "releases"), str(CORPUS / "archive" / "centcom_release_lines_2014-2015.csv"), "--json"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
-    ).stdout
+    parsed = run_verb("parse", str(CORPUS / "releases"), str(CORPUS / "archive" / "centcom_release_lines_2014-2015.csv"),
+                      "--json", program="loaders", cwd=PROJECT_ROOT, database="sqlite://")
+    assert parsed.returncode == 0, parsed.stderr
+    output = parsed.stdout
     data = json.loads(output)
     from loaders.readers import iter_release_paths
 

@@ -6,9 +6,11 @@ line reaches every verb."""
 from __future__ import annotations
 
 import ast
+import contextlib
 import importlib
 import importlib.util
 import inspect
+import io
 import os
 import sqlite3
 import subprocess
@@ -16,6 +18,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from command_line import run_verb
 from sample_releases import DAY_ONE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,36 +150,63 @@ def test_the_seam_check_finds_a_database_opened_in_a_page(tmp_path, opening):
     assert _page_seam_breaches(page), opening
 
 
-def _manage(*args: str, database: str, stdin: str = "") -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], input=stdin, capture_output=True,
-                          text=True, cwd=ROOT, env={**os.environ, "DATABASE_URL": database}, timeout=300)
+def _manage_module():
+    sys.path.insert(0, str(ROOT))
+    try:
+        import manage
+    finally:
+        sys.path.remove(str(ROOT))
+    return manage
+
+
+def test_manage_py_hands_each_verb_to_a_command_line_that_knows_it(monkeypatch):
+    """manage.py runs a verb by starting the module COMMANDS names: that module's own parser must
+    take the verb (it answers its --help), or the verb reaches nothing."""
+    manage = _manage_module()
+    started = []
+    monkeypatch.setattr(manage, "ensure_environment", lambda: None)
+    monkeypatch.setattr(manage.subprocess, "call", lambda command, **_options: started.append(command) or 0)
+    for verb in manage.COMMANDS:
+        assert manage.main([verb, "--help"]) == 0
+    assert len(started) == len(manage.COMMANDS)
+    for command in started:
+        assert command[:3] == [str(manage.PYTHON), "-P", "-m"], command
+        module, arguments = command[3], command[4:]
+        main = importlib.import_module(module if module.endswith(".run") else f"{module}.__main__").main
+        with pytest.raises(SystemExit) as answered, contextlib.redirect_stdout(io.StringIO()):
+            main(arguments)
+        assert answered.value.code == 0, command
 
 
 @pytest.mark.skipif(not (ROOT / ".venv").is_dir(), reason="manage.py makes .venv on first use; the suite runs in it")
 def test_one_command_line_reaches_every_verb(tmp_path):
+    """The data verbs one after another on one database, run as manage.py runs them; one of them
+    through manage.py itself, which also shows the app's own password cost (the suite hashes at
+    the cheapest, tests/conftest.py): RFC 9106's 64 MiB, 3 passes, 4 lanes."""
     database = f"sqlite:///{tmp_path / 'cli.db'}"
     release = tmp_path / "2017-07-21_release.txt"
     release.write_text(DAY_ONE, encoding="utf-8")
-    parsed = _manage("parse", str(release), database=database)
-    assert parsed.returncode == 0 and "5 strike reports" in parsed.stdout  # 3 lines, and each country's engagements, parsed.stderr
+    parsed = run_verb("parse", str(release), program="loaders", cwd=tmp_path, database=database)
+    assert parsed.returncode == 0 and "5 strike reports" in parsed.stdout, parsed.stderr  # 3 lines, and each country's engagements
     assert not (tmp_path / "cli.db").exists()  # parsing touches no database
-    assert _manage("migrate", database=database).returncode == 0
-    ingested = _manage("ingest", str(release), "--quiet", database=database)
+    assert run_verb("migrate", cwd=tmp_path, database=database).returncode == 0
+    ingested = run_verb("ingest", str(release), "--quiet", cwd=tmp_path, database=database)
     assert ingested.returncode == 0 and "import 1" in ingested.stdout, ingested.stderr
-    assert _manage("users", "add", "alice", "--password-stdin", database=database,
-                   stdin="a long enough password\n").returncode == 0
-    assert _manage("users", "list", database=database).stdout.split() == ["alice"]
-    # the app's own cost (the suite hashes at the cheapest, tests/conftest.py): RFC 9106's 64 MiB, 3 passes, 4 lanes
+    added = subprocess.run([sys.executable, str(ROOT / "manage.py"), "users", "add", "alice", "--password-stdin"],
+                           input="a long enough password\n", capture_output=True, text=True, cwd=tmp_path,
+                           env={**os.environ, "DATABASE_URL": database}, timeout=300)
+    assert added.returncode == 0, added.stderr
+    assert run_verb("users", "list", cwd=tmp_path, database=database).stdout.split() == ["alice"]
     with sqlite3.connect(tmp_path / "cli.db") as connection:
         stored = connection.execute("SELECT password_hash FROM staff_user").fetchone()[0]
     assert stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$"), stored
-    log = _manage("imports", database=database).stdout
+    log = run_verb("imports", cwd=tmp_path, database=database).stdout
     assert "finished" in log and "cli" in log
-    undone = _manage("undo", "1", database=database)
+    undone = run_verb("undo", "1", cwd=tmp_path, database=database)
     assert undone.returncode == 0 and "removed 1 releases" in undone.stdout, undone.stderr
-    again = _manage("undo", "1", database=database)
+    again = run_verb("undo", "1", cwd=tmp_path, database=database)
     assert again.returncode == 1 and "undone already" in again.stderr
-    assert _manage("nonsense", database=database).returncode == 2
+    assert run_verb("nonsense", cwd=tmp_path, database=database).returncode == 2
 
 
 def test_the_benchmark_loads_what_the_pages_load():

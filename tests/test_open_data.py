@@ -15,15 +15,13 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 import zipfile
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from command_line import Ran, run_verb
 from sample_releases import DAY_ONE, DAY_TWO
 
 from dashboard.page_data.areas import load_areas
@@ -303,7 +301,6 @@ def test_an_unknown_format_or_table_is_refused(factory):
         exported(factory, "csv", table="secrets")
 
 
-@pytest.mark.skipif(not (ROOT / ".venv").is_dir(), reason="manage.py makes .venv on first use; the suite runs in it")
 def test_the_command_line_writes_the_same_export(tmp_path):
     from db.engine import make_engine, session_factory
     from db.schema import upgrade
@@ -314,9 +311,8 @@ def test_the_command_line_writes_the_same_export(tmp_path):
     ingest_files(session_factory(engine), [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
     engine.dispose()
 
-    def manage(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, str(ROOT / "manage.py"), "export", *args], capture_output=True,
-                              text=True, cwd=ROOT, env={**os.environ, "DATABASE_URL": database}, timeout=300)
+    def manage(*args: str) -> Ran:
+        return run_verb("export", *args, cwd=tmp_path, database=database)
 
     out = tmp_path / "syria.csv"
     done = manage("--format", "csv", "--table", "strike_reports", "--country", "Syria", str(out))
