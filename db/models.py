@@ -87,6 +87,11 @@ class Release(Base):
         # (nearly every row is current, and a leading is_current misleads the planner)
         Index("ix_release_published_current", "published", "is_current"),
         Index("ix_release_id_current", "id", "is_current"),
+        # the releases that keep their text, counted without reading it (the text fills the row)
+        Index("ix_release_with_text", "published", "is_current",
+              sqlite_where=text("raw_text IS NOT NULL"), postgresql_where=text("raw_text IS NOT NULL")),
+        # the periods releases cover (the days every page says are covered), read from here
+        Index("ix_release_periods", "period_start", "period_end", "states_counts", "is_current"),
         # the few releases whose stated total differs from the parsed one (the data-quality
         # check), found without reading every release
         Index("ix_release_totals_differ", "published", "id",

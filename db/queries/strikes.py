@@ -86,10 +86,10 @@ def coverage(session: Session, filters: Filters) -> Coverage:
         source.select(filters, func.min(source.day), func.max(func.coalesce(source.last_day, source.day)), source.reports)
     ).one()
     release_conditions = publication_period(filters)
-    releases, days, with_text = session.execute(
-        select(func.count(), func.count(distinct(Release.published)),
-               func.count(case((Release.raw_text.is_not(None), 1)))).where(*release_conditions)
-    ).one()
+    # two counts, each from an index: a count that tests the text reads every row's text
+    releases, days = session.execute(
+        select(func.count(), func.count(distinct(Release.published))).where(*release_conditions)).one()
+    with_text = session.scalar(select(func.count()).where(*release_conditions, Release.raw_text.is_not(None)))
     start = filters.start or first
     end = filters.end or last
     period = (end - start).days + 1 if start and end else 0
