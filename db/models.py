@@ -69,6 +69,8 @@ _UNDATED_SQLITE = "date_stated = 0"
 _UNDATED_POSTGRESQL = "NOT date_stated"
 _DAY_OFF_SQLITE = "day_off = 1"
 _DAY_OFF_POSTGRESQL = "day_off"
+_UNITEMISED_SQLITE = "itemised = 0"
+_UNITEMISED_POSTGRESQL = "NOT itemised"
 
 
 class Release(Base):
@@ -150,6 +152,10 @@ class StrikeReport(Base):
         # the reports on days their release does not name (the audit's "days named" check)
         Index("ix_strike_report_day_off", "release_id",
               sqlite_where=text(_DAY_OFF_SQLITE), postgresql_where=text(_DAY_OFF_POSTGRESQL)),
+        # the reports counting strikes no line places (the releases Data quality flags, and the
+        # hatched share of the Overview's and the Timeline's bars)
+        Index("ix_strike_report_unitemised", "release_id", "strikes",
+              sqlite_where=text(_UNITEMISED_SQLITE), postgresql_where=text(_UNITEMISED_POSTGRESQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

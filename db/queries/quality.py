@@ -8,6 +8,7 @@ from datetime import timedelta
 import pandas as pd
 from sqlalchemy import (
     distinct,
+    false,
     func,
     literal,
     or_,
@@ -146,7 +147,8 @@ def releases_flagged():
     return union(
         select(Diagnostic.release_id).where(Diagnostic.kind.in_(("not_itemised", "over_itemised", "totals_mismatch"))),
         select(Release.id).where(Release.stated_strikes.is_not(None), Release.stated_strikes != Release.parsed_strikes),
-        select(StrikeReport.release_id).where(StrikeReport.itemised.is_(False), StrikeReport.strikes > 0),
+        # "= false", not "IS false": both databases read it as ix_strike_report_unitemised's condition
+        select(StrikeReport.release_id).where(StrikeReport.itemised == false(), StrikeReport.strikes > 0),
     )
 
 
