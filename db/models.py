@@ -94,6 +94,10 @@ class Release(Base):
               sqlite_where=text("raw_text IS NOT NULL"), postgresql_where=text("raw_text IS NOT NULL")),
         # the periods releases cover (the days every page says are covered), read from here
         Index("ix_release_periods", "period_start", "period_end", "states_counts", "is_current"),
+        # the versions not counted (copies, replaced corrections): few, and the repeated-lists
+        # check starts from them instead of from every counted release
+        Index("ix_release_not_counted", "release_key", "list_key",
+              sqlite_where=text("is_current = 0"), postgresql_where=text("NOT is_current")),
         # the few releases whose stated total differs from the parsed one (the data-quality
         # check), found without reading every release
         Index("ix_release_totals_differ", "published", "id",

@@ -125,17 +125,19 @@ def repeated_lists(session: Session, filters: Filters) -> pd.DataFrame:
                counted.published.label("counted_published"),
                func.coalesce(counted.source_url, counted.source).label("counted_source"))
         .join(counted, (counted.release_key == Release.release_key) & counted.is_current.is_(True))
-        .where(Release.is_current.is_(False), Release.list_key.is_not(None), Release.list_key == counted.list_key,
+        # from the few versions not counted (ix_release_not_counted: "= false", not "IS false", is
+        # its condition), never from every counted row: no ORDER BY, which SQLite would serve by
+        # walking the counted releases in date order, each row read whole with its text
+        .where(Release.is_current == false(), Release.list_key == counted.list_key,
                or_(Release.published != counted.published, Release.period_start != counted.period_start))
-        .order_by(counted.published, Release.id)
     )
     if filters.start:
         statement = statement.where(counted.published >= filters.start)
     if filters.end:
         statement = statement.where(counted.published <= filters.end + timedelta(days=1))
-    frame = as_frame(session, statement)
+    frame = as_frame(session, statement).sort_values(["counted_published", "release_id"], kind="stable")
     frame["lines"] = [int(key.split(":", 1)[0]) for key in frame["lines"]]
-    return frame
+    return frame.reset_index(drop=True)
 
 
 # Why a release's lines and its stated totals differ (totals_check's reason)
