@@ -267,11 +267,13 @@ class _PageReader(HTMLParser):
 # Such starts are made text ("&lt;") first, by C-level replacements only: each start of
 # markup has an end after it exactly when it lies before the last such end in the page.
 _SECTION_NAME = r"(?![-_.a-z0-9])"
+# (an end, the starts it ends, how far past a start html.parser begins to look for its end:
+# "<!-->" is a comment without an end, whose "-->" begins inside its own "<!--")
 _ENDS_AND_STARTS = (
-    (">", re.compile(r"<")),
-    ("-->", re.compile(r"<(?=!--)")),
-    ("]]>", re.compile(rf"<(?=!\[(?:cdata|temp|ignore|include|rcdata){_SECTION_NAME})", re.IGNORECASE)),
-    ("]>", re.compile(rf"<(?=!\[(?:if|else|endif){_SECTION_NAME})", re.IGNORECASE)),
+    (">", re.compile(r"<"), 1),
+    ("-->", re.compile(r"<(?=!--)"), 4),
+    ("]]>", re.compile(rf"<(?=!\[(?:cdata|temp|ignore|include|rcdata){_SECTION_NAME})", re.IGNORECASE), 3),
+    ("]>", re.compile(rf"<(?=!\[(?:if|else|endif){_SECTION_NAME})", re.IGNORECASE), 3),
 )
 _UNKNOWN_SECTION = re.compile(rf"<(?=!\[(?!(?:cdata|temp|ignore|include|rcdata|if|else|endif){_SECTION_NAME}))",
                               re.IGNORECASE)
@@ -281,9 +283,10 @@ def unfinished_markup_as_text(markup: str) -> str:
     """The page with every start of markup that has no end after it, and every marked section
     of an unknown kind, written as text ("&lt;"): html.parser then reads it in linear time."""
     markup = _UNKNOWN_SECTION.sub("&lt;", markup)
-    for end, starts in _ENDS_AND_STARTS:
+    for end, starts, looked_for_from in _ENDS_AND_STARTS:
         last = markup.rfind(end)
-        cut = last + 1 if last >= 0 else 0  # starts after the last end's first character have none after them
+        # a start whose end would be looked for past the last end's first character has none after it
+        cut = max(last - looked_for_from + 1, 0) if last >= 0 else 0
         markup = markup[:cut] + starts.sub("&lt;", markup[cut:])
     return markup
 
