@@ -178,6 +178,27 @@ def test_manage_py_hands_each_verb_to_a_command_line_that_knows_it(monkeypatch):
         assert answered.value.code == 0, command
 
 
+def test_every_verb_runs_where_bytecode_is_written_once(monkeypatch):
+    """Under PYTHONDONTWRITEBYTECODE each process would compile every module it imports again
+    (the packages are installed without bytecode): manage.py's commands write it to .venv
+    instead, never beside the sources; a caller without that setting keeps its environment."""
+    manage = _manage_module()
+    started = []
+    monkeypatch.setattr(manage, "ensure_environment", lambda: None)
+    monkeypatch.setattr(manage.subprocess, "call", lambda command, **options: started.append(options["env"]) or 0)
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    for verb in ("test", "ingest"):
+        manage.main([verb, "--help"])
+    for env in started:
+        assert "PYTHONDONTWRITEBYTECODE" not in env
+        assert env["PYTHONPYCACHEPREFIX"] == str(manage.VENV / "pycache")
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE")
+    started.clear()
+    manage.main(["test", "--help"])
+    assert "PYTHONPYCACHEPREFIX" not in started[0]
+
+
 @pytest.mark.skipif(not (ROOT / ".venv").is_dir(), reason="manage.py makes .venv on first use; the suite runs in it")
 def test_one_command_line_reaches_every_verb(tmp_path):
     """The data verbs one after another on one database, run as manage.py runs them; one of them
