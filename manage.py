@@ -42,7 +42,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
-PYTHON = VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+# through the link, where .venv is one (CI keeps the environment elsewhere, .ci/run): every
+# process then imports the packages from one path, and their bytecode is written once
+PYTHON = VENV.resolve() / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 REQUIREMENTS = (ROOT / "requirements.txt", ROOT / "requirements-dev.txt")
 STAMP = VENV / ".requirements.sha256"
 BYTECODE = VENV / "pycache"
