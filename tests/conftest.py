@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import re
 import shutil
@@ -412,6 +413,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 _skipped: list[str] = []
+
+
+def pytest_collection_finish(session):
+    """What collection imported (the app, pandas, SQLAlchemy, Streamlit) lives as long as the
+    worker: frozen, the collector stops walking it at each full collection (on the page and
+    summary tests, full collections took 6.3-6.6 s of 60; frozen, 4.4-5.1)."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_runtest_logreport(report):
