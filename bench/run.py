@@ -66,6 +66,7 @@ TARGETS = {
     "parse_ratio": 20.0,  # at most this many times the regex bound's time
     "starter_sqlite_s": 2.0,
     "ingest_rate": 1000.0,  # releases/s at 100x
+    "ingest_flat": 0.20,  # the last tenth of the run at most this much slower than the first
     "page_warm_s": 0.300,
     "page_cold_s": 2.0,
     "peak_mb": 500.0,
@@ -291,6 +292,16 @@ def profiled(store: dict, key: str):
 # --- parse and ingest at one scale ---------------------------------------------------------------
 
 
+def tenths(batches: list[tuple[int, float]]) -> list[float]:
+    """Releases per second in each tenth of the run, in order (the batches, as timed, split into
+    ten runs of consecutive batches): whether a batch costs more as the database grows."""
+    if len(batches) < 10:
+        return []
+    bounds = [round(len(batches) * k / 10) for k in range(11)]
+    parts = [batches[a:b] for a, b in itertools.pairwise(bounds)]
+    return [sum(n for n, _s in part) / sum(sec for _n, sec in part) for part in parts]
+
+
 def run_scale(scale: float, args, backends: Backends, largest: bool, results: dict) -> dict:
     from bench.synthetic import check, generate, scale_size
     from db.ingest import finish_import, ingest_parsed, start_import
@@ -308,7 +319,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         dbs[backend] = {
             "url": url, "engine": engine, "factory": factory, "migrate_s": migrate_s,
             "import_id": start_import(factory, "bench", "cli"), "outcomes": [],
-            "ingest_s": 0.0, "ingest_cpu_s": 0.0, "ingest_n": 0, "batch_s": [],
+            "ingest_s": 0.0, "ingest_cpu_s": 0.0, "ingest_n": 0, "batch_s": [], "batches": [],
         }
 
     parse = Counter()
@@ -385,6 +396,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
                 db["ingest_s"] += elapsed
                 db["ingest_n"] += len(parsed)
                 db["batch_s"].append(elapsed / len(parsed))
+                db["batches"].append((len(parsed), elapsed))
         if (start + batch) % report_every == 0 or start + batch >= total:
             rates = ", ".join(
                 f"{b} {db['ingest_n'] / db['ingest_s']:.0f}/s" if db["ingest_s"] else f"{b} –"
@@ -425,6 +437,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
             "ingest_s": db["ingest_s"], "ingest_n": db["ingest_n"], "ingest_cpu_s": db["ingest_cpu_s"],
             "ingest_rate": db["ingest_n"] / db["ingest_s"] if db["ingest_s"] else None,
             "ingest_median_batch_rate": 1 / statistics.median(per_batch) if per_batch else None,
+            "ingest_tenths": tenths(db["batches"]),
             "finish_import_s": finish_s, "vacuum_analyze_s": analyze_s,
             "rows": counts, "size_mb": backends.size_mb(db["url"]),
         }
@@ -812,6 +825,11 @@ def evaluate(results: dict) -> list[dict]:
                      "figure": f"{_rate(data['ingest_rate'])} releases/s (ingest_parsed, {data['ingest_n']:,} releases "
                                f"timed at {label})",
                      "met": (data["ingest_rate"] or 0) >= TARGETS["ingest_rate"], "key": f"ingest_{backend}"})
+        if data.get("ingest_tenths"):
+            first, last = data["ingest_tenths"][0], data["ingest_tenths"][-1]
+            rows.append({"target": f"ingest flat at 100x, the last tenth within 20% of the first ({backend})",
+                         "figure": f"first tenth {_rate(first)}, last {_rate(last)} releases/s ({last / first - 1:+.0%})",
+                         "met": last >= (1 - TARGETS["ingest_flat"]) * first, "key": f"ingest_flat_{backend}"})
     for backend, data in largest["backends"].items():
         runs = {name: pages for name, pages in (data.get("app_pages") or {}).items() if isinstance(pages, dict)}
         for kind, limit, what in (("warm_s", TARGETS["page_warm_s"], "warm rerun < 300 ms"),
@@ -940,12 +958,17 @@ def write_markdown(results: dict, path: Path) -> None:
               "`db.ingest.ingest_parsed`, one call (one transaction) per batch of parsed releases, after parsing "
               "(parse time not included). The database grows through the run: the rate is over the releases timed.", "",
               "client CPU = CPU time of the benchmark process over the wall time of the timed ingest (the rest is "
-              "waiting: for the database server, the disk, or another process on the CPU).",
-              "", "| scale | backend | releases timed | seconds | releases/s | client CPU | finish_import s | VACUUM ANALYZE s | database MB |",
-              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+              "waiting: for the database server, the disk, or another process on the CPU).", "",
+              "first / last tenth = the rate over the first and over the last tenth of the batches timed.",
+              "", "| scale | backend | releases timed | seconds | releases/s | first / last tenth | client CPU | "
+              "finish_import s | VACUUM ANALYZE s | database MB |",
+              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for s in scales:
         for backend, b in s["backends"].items():
+            parts = b.get("ingest_tenths") or []
+            ends = f"{_rate(parts[0])} / {_rate(parts[-1])}" if parts else "–"
             lines.append(f"| {s['label']} | {backend} | {b['ingest_n']:,} | {b['ingest_s']:.1f} | {_rate(b['ingest_rate'])} | "
+                         f"{ends} | "
                          f"{b.get('ingest_cpu_s', 0) / max(b['ingest_s'], 1e-9):.0%} | "
                          f"{b['finish_import_s']:.2f} | "
                          f"{_seconds(b['vacuum_analyze_s'])} | {b['size_mb']:.0f} |")
