@@ -685,13 +685,14 @@ def test_repeated_lists_start_from_the_versions_not_counted(two_days):
 
 
 def test_unresolved_places_are_looked_up_not_searched_for(two_days):
-    """Data quality's unresolved places: PostgreSQL read every strike report to test each
-    against the places without coordinates (96 ms at 100x); "no place, or one of these few" is
-    two look-ups of ix_strike_report_place."""
+    """Data quality's unresolved places: PostgreSQL tested every strike report against the
+    subquery of places without coordinates (96 ms at 100x); "no place, or one of these few" is
+    a condition an index can serve. Which index serves it depends on the rows (on a test's few,
+    PostgreSQL may start from the releases): what must not be is a test run for each report."""
     engine = two_days.kw["bind"]
     plan = plan_of(engine, lambda: q(two_days, "unresolved_places", Filters()), naming="location_raw")
     scan = "SCAN strike_report" if engine.dialect.name == "sqlite" else "Seq Scan on strike_report"
-    assert "ix_strike_report_place" in plan and scan not in plan, plan
+    assert "SubPlan" not in plan and scan not in plan, plan
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # a row holding its text is SQLite's
