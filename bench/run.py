@@ -319,7 +319,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         dbs[backend] = {
             "url": url, "engine": engine, "factory": factory, "migrate_s": migrate_s,
             "import_id": start_import(factory, "bench", "cli"), "outcomes": [],
-            "ingest_s": 0.0, "ingest_cpu_s": 0.0, "ingest_n": 0, "batch_s": [], "batches": [],
+            "ingest_s": 0.0, "ingest_cpu_s": 0.0, "ingest_n": 0, "batches": [],
         }
 
     parse = Counter()
@@ -395,7 +395,6 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
                 db["ingest_cpu_s"] += time.process_time() - c
                 db["ingest_s"] += elapsed
                 db["ingest_n"] += len(parsed)
-                db["batch_s"].append(elapsed / len(parsed))
                 db["batches"].append((len(parsed), elapsed))
         if (start + batch) % report_every == 0 or start + batch >= total:
             rates = ", ".join(
@@ -431,7 +430,7 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
         finish_s = time.perf_counter() - t
         analyze_s = vacuum_analyze(db["engine"]) if backend == "postgresql" else None
         counts = row_counts(db["engine"])
-        per_batch = sorted(db["batch_s"])
+        per_batch = sorted(seconds / count for count, seconds in db["batches"])
         out["backends"][backend] = {
             "migrate_s": db["migrate_s"],
             "ingest_s": db["ingest_s"], "ingest_n": db["ingest_n"], "ingest_cpu_s": db["ingest_cpu_s"],

@@ -71,9 +71,9 @@ def diagnostics_list(session: Session, filters: Filters, kind: str | None = None
 
 def unresolved_places(session: Session, filters: Filters) -> pd.DataFrame:
     """Columns location_raw, country, mentions, strikes: places the gazetteer did not resolve."""
-    # The few places without coordinates read first: "no place, or one of these" is then two
-    # look-ups of ix_strike_report_place on either database. Asked in one statement, PostgreSQL
-    # read every strike report to test each against the subquery (96 ms at 100x).
+    # The few places without coordinates read first: "no place, or one of these" is then a
+    # condition ix_strike_report_place serves on either database. Asked in one statement,
+    # PostgreSQL read every strike report to test each against the subquery (96 ms at 100x).
     without_coordinates = list(session.scalars(select(Place.id).where(Place.lat.is_(None))))
     unresolved = or_(StrikeReport.place_id.is_(None), StrikeReport.place_id.in_(without_coordinates))
     statement = (
