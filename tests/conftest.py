@@ -347,7 +347,8 @@ def _needs_chromium(item) -> bool:
 # each module and made its set-up again. The controller sees only node ids, hence this list;
 # the collection checks it against the fixtures the tests use.
 ONE_WORKER_MODULES = frozenset({
-    "tests/test_audit.py", "tests/test_browser.py", "tests/test_browser_analyst.py", "tests/test_browser_layout.py",
+    "tests/test_audit.py", "tests/test_briefing.py", "tests/test_browser.py", "tests/test_browser_analyst.py",
+    "tests/test_browser_layout.py",
     "tests/test_consistency.py", "tests/test_corpus_measures.py", "tests/test_e2e_upload.py",
     "tests/test_gazetteer.py", "tests/test_pages.py", "tests/test_summaries.py", "tests/test_summary.py",
 })

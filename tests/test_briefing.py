@@ -34,12 +34,14 @@ MISSING = chromium_missing()
 needs_chromium = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 
 
-@pytest.fixture
-def briefing(tmp_path):
+@pytest.fixture(scope="module")
+def briefing(tmp_path_factory):
+    """The Overview's briefing of DAY_ONE and DAY_TWO, made once: the tests only read it (a
+    test that varies it makes a copy with dataclasses.replace)."""
     from db.engine import make_engine, session_factory
     from db.schema import upgrade
 
-    engine = make_engine(f"sqlite:///{tmp_path / 'deck.db'}")
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('briefing') / 'deck.db'}")
     upgrade(engine)
     factory = session_factory(engine)
     ingest_files(factory, [("day1.txt", DAY_ONE.encode()), ("day2.txt", DAY_TWO.encode())])
@@ -104,10 +106,11 @@ def test_the_pptx_deck_has_a_slide_per_chart_with_its_image(briefing):
     assert text(slides[5]).startswith("What these figures rest on\nSource: CJTF-OIR strike releases")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def pptx_deck(briefing):
     """The briefing with a country chosen (the filters in force are not the default's), and its
-    PowerPoint deck as python-pptx reads it."""
+    PowerPoint deck as python-pptx reads it: drawn once (three chart images through Chromium)
+    for the tests that read it."""
     from pptx import Presentation
 
     in_iraq = replace(briefing, filters=Filters(countries=("Iraq",), start=D20, end=D21))
