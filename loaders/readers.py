@@ -356,7 +356,10 @@ def _pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    count = len(reader.pages)  # the document's own count: no page read yet
+    # the count the document states, which reads no page; where it states a few, the pages
+    # found, which a file stating fewer than it holds cannot escape
+    stated = _stated_page_count(reader)
+    count = stated if stated is not None and stated > MAX_PDF_PAGES else len(reader.pages)
     if count > MAX_PDF_PAGES:
         raise UnreadableFile(f"PDF of {count:,} pages: a release has a few (at most {MAX_PDF_PAGES} are read)")
     deadline = time.monotonic() + MAX_PDF_SECONDS
@@ -369,6 +372,17 @@ def _pdf_text(data: bytes) -> str:
     if not text:
         raise UnreadableFile("PDF without a text layer (a scanned image?): no text to parse")
     return text
+
+
+def _stated_page_count(reader) -> int | None:
+    """The page count the document's page tree states at its root (/Count), or None where it
+    states none that can be read. Counting the pages instead reads every page object: 5 s for
+    20,000 pages."""
+    try:
+        count = reader.trailer["/Root"]["/Pages"]["/Count"]
+    except Exception:  # noqa: BLE001 - a broken or odd root: the pages are counted instead
+        return None
+    return count if isinstance(count, int) else None
 
 
 def read_archive(text: str, source: str) -> SourceDocument:

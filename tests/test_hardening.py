@@ -189,13 +189,14 @@ def test_a_locked_sqlite_file_does_not_block_starting_and_reading(tmp_path):
         writer.close()
 
 
-def _pdf(content: bytes, pages: int = 1) -> bytes:
-    """A PDF written object by object: `pages` pages sharing one compressed content stream."""
+def _pdf(content: bytes, pages: int = 1, stated: int | None = None) -> bytes:
+    """A PDF written object by object: `pages` pages sharing one compressed content stream; its
+    page tree states `stated` pages (by default, as many as it holds)."""
     import zlib
 
     stream = zlib.compress(content, 9)
     kids = b" ".join(b"%d 0 R" % (4 + n) for n in range(pages))
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages if stated is None else stated),
                b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"]
     objects += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 3 0 R /Resources << /Font "
                 b"<< /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"] * pages
@@ -228,6 +229,24 @@ HOSTILE_PDFS = {  # made when a test runs, not when tests are collected
 def test_a_huge_or_hostile_pdf_is_refused_with_its_reason(reason):
     with pytest.raises(UnreadableFile, match=reason):
         read_bytes(HOSTILE_PDFS[reason](), "release.pdf")
+
+
+def test_a_pdf_of_too_many_pages_is_refused_before_any_page_is_read(monkeypatch):
+    """Counting the pages of a 20,000-page file read every page object (5 s) before refusing it;
+    the count the file states at the root of its page tree reads none."""
+    from pypdf._doc_common import PdfDocCommon
+
+    def read_every_page(*_args, **_kwargs):
+        raise AssertionError("the page objects were read")
+
+    monkeypatch.setattr(PdfDocCommon, "_flatten", read_every_page)
+    with pytest.raises(UnreadableFile, match="PDF of 20,000 pages"):
+        read_bytes(_pdf(RELEASE_LINE, pages=20_000), "release.pdf")
+
+
+def test_a_pdf_stating_fewer_pages_than_it_holds_is_refused_by_those_it_holds():
+    with pytest.raises(UnreadableFile, match="PDF of 300 pages"):
+        read_bytes(_pdf(RELEASE_LINE, pages=300, stated=3), "release.pdf")
 
 
 @pytest.mark.parametrize(("data", "reason"), [
