@@ -275,11 +275,17 @@ def day_off():
     return report.strike_date.is_not(None) & (outside_period | after_publication | unstated_off)
 
 
-def mark_days_off(session: Session, release_ids: Iterable[int] | None = None) -> None:
-    """Set strike_report.day_off from day_off for the reports of these releases (None: all)."""
+def mark_days_off(session: Session, release_ids: Iterable[int] | None = None, written: bool = False) -> None:
+    """Set strike_report.day_off from day_off for the reports of these releases (None: all).
+    written: their reports were just inserted, unflagged (the column's default), so only the
+    few off their days are updated: PostgreSQL writes a new version of every row an UPDATE
+    touches, with an entry in each of its indexes."""
     report = models.StrikeReport
-    flag = update(report).where(report.release_id == models.Release.id).values(
-        day_off=case((day_off(), True), else_=False))
+    if written:
+        flag = update(report).where(report.release_id == models.Release.id, day_off()).values(day_off=True)
+    else:
+        flag = update(report).where(report.release_id == models.Release.id).values(
+            day_off=case((day_off(), True), else_=False))
     if release_ids is None:
         session.execute(flag)
         return
