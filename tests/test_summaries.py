@@ -257,8 +257,8 @@ def _reports_of(release_id: int, days: list[date]) -> tuple[list[dict], list[tup
 @pytest.mark.parametrize("database_url", ["postgres"], indirect=True)  # SQLite has no such setting
 def test_an_import_updates_summary_rows_where_they_lie(factory):
     """PostgreSQL: an upsert that adds to a stored summary row updates it on its own page (a HOT
-    update), instead of writing it anew with an entry in each index, as it did while the pages
-    were full (half the time of an import's upserts on a database of 66,600 releases)."""
+    update), instead of writing it anew with an entry in each index, as it did on pages written
+    full (after a rebuild of the summaries or a restore: twice the time of an import's upserts)."""
     from datetime import timedelta
 
     from sqlalchemy import text
