@@ -281,11 +281,9 @@ def mark_days_off(session: Session, release_ids: Iterable[int] | None = None, wr
     few off their days are updated: PostgreSQL writes a new version of every row an UPDATE
     touches, with an entry in each of its indexes."""
     report = models.StrikeReport
-    if written:
-        flag = update(report).where(report.release_id == models.Release.id, day_off()).values(day_off=True)
-    else:
-        flag = update(report).where(report.release_id == models.Release.id).values(
-            day_off=case((day_off(), True), else_=False))
+    with_release = update(report).where(report.release_id == models.Release.id)
+    flag = (with_release.where(day_off()).values(day_off=True) if written
+            else with_release.values(day_off=case((day_off(), True), else_=False)))
     if release_ids is None:
         session.execute(flag)
         return

@@ -12,12 +12,12 @@ sentence shapes and vocabulary, spread over 2014-2019) and the hand-written samp
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
 from sample_releases import DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
-from sqlalchemy import select
+from sqlalchemy import select, text
 from test_reconciliation import LATE_BLOCK_OF_SCATTERED_DAYS, LATE_IN_OTHER_WORDS
 
 from bench.synthetic import generate
@@ -223,8 +223,6 @@ def test_imports_keep_the_planner_statistics_current(loaded):
     """PostgreSQL: an import leaves no table of more than 16 pages with more than four times
     the pages its statistics counted (without statistics a release-key look-up scanned the whole
     release table); a second call finds nothing to do. SQLite has nothing to refresh."""
-    from sqlalchemy import text
-
     from db.engine import refresh_planner_statistics
 
     with loaded() as session:
@@ -259,10 +257,6 @@ def test_an_import_updates_summary_rows_where_they_lie(factory):
     """PostgreSQL: an upsert that adds to a stored summary row updates it on its own page (a HOT
     update), instead of writing it anew with an entry in each index, as it did on pages written
     full (after a rebuild of the summaries or a restore: twice the time of an import's upserts)."""
-    from datetime import timedelta
-
-    from sqlalchemy import text
-
     days = [date(2015, 1, 1) + timedelta(days=index) for index in range(3000)]
     with write_transaction(factory) as session:
         summaries.write_deltas(session, summaries.written_deltas(*_reports_of(1, days)))
@@ -280,7 +274,6 @@ def test_an_import_updates_summary_rows_where_they_lie(factory):
 def test_the_summaries_made_roomy_keep_their_rows(empty_database_url):
     """Migration 0016 rewrites the upserted summaries with room on each page: every row stays."""
     from alembic import command
-    from sqlalchemy import text
 
     from db.engine import make_engine, session_factory
     from db.schema import alembic_config
