@@ -112,6 +112,31 @@ def test_a_page_script_is_layout_only(path):
     assert _page_seam_breaches(path) == []
 
 
+def _bare_expressions(path: Path) -> list[str]:
+    """Expressions standing alone in a script, docstrings apart: with Streamlit's magic off
+    (.streamlit/config.toml) they show nothing, so whatever one was meant to show is lost."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    documented = {id(body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                  and (body := node.body) and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant)}
+    return [f"line {node.lineno}: {ast.unparse(node.value)[:60]}" for node in ast.walk(tree)
+            if isinstance(node, ast.Expr) and id(node.value) not in documented
+            and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))]
+
+
+@pytest.mark.parametrize("path", [ROOT / "app.py", *PAGE_SCRIPTS], ids=lambda path: path.name)
+def test_a_page_shows_only_what_it_calls_streamlit_for(path):
+    assert "magicEnabled = false" in (ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8")
+    assert _bare_expressions(path) == []
+
+
+def test_the_magic_check_finds_a_bare_expression(tmp_path):
+    page = tmp_path / "page.py"
+    page.write_text('"""A page."""\nimport pandas as pd\nframe = pd.DataFrame()\nframe\n\n\n'
+                    'def draw():\n    """Draws."""\n    "a note"\n', encoding="utf-8")
+    assert _bare_expressions(page) == ["line 4: frame", "line 9: 'a note'"]
+
+
 def test_the_seam_check_finds_a_page_acting_on_the_data_itself(tmp_path):
     """The Upload page called db.accounts and db.management itself; pages take only plain data
     classes and constants from db (the Upload page's desk acts for it)."""
