@@ -673,6 +673,26 @@ def test_the_reports_no_line_places_are_found_through_their_partial_index(two_da
     assert "ix_strike_report_unitemised" in plan, plan
 
 
+@pytest.mark.parametrize("filters", [Filters(start=D20, end=D21, countries=("Syria",)),
+                                     Filters(start=D20, end=D21, types=("vehicle",))], ids=["summaries", "details"])
+def test_a_dated_view_reads_the_days_of_its_dates_only(two_days, filters):
+    """A span of days counts where the dates hold it whole, a condition on its last day; with
+    no bound on the first day, each database read the index of days from the view's start to
+    the end of the data (a month of 2017 at 100x: 130-180 ms for each headline, 10 ms with the
+    bound). The day index must be bounded on both sides."""
+    engine = two_days.kw["bind"]
+    # the headline's sums: over the summary of strike days, or over the reports themselves
+    column, naming = ("day", "sum(strike_day.strikes)") if not filters.types else \
+        ("strike_date", "sum(strike_report.strikes)")
+    plan = plan_of(engine, lambda: q(two_days, "headline", filters), naming=naming)
+    if engine.dialect.name == "sqlite":
+        assert f"({column}>? AND {column}<?)" in plan, plan
+    elif not filters.types:  # on a test's few targets PostgreSQL starts from them, the bound a filter
+        assert f"Index Cond: (({column} >= " in plan and f"AND ({column} <= " in plan, plan
+    else:
+        assert f"({column} >= " in plan and f"({column} <= " in plan, plan
+
+
 def test_repeated_lists_start_from_the_versions_not_counted(two_days):
     """Data quality's repeated lists: SQLite served the old ORDER BY by walking every counted
     release in date order, each row read whole (0.11 s at 100x); the few versions not counted

@@ -95,8 +95,9 @@ def _report_conditions(filters: Filters) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = [Release.is_current.is_(True)]
     if filters.start:
         conditions.append(StrikeReport.strike_date >= filters.start)
-    if filters.end:  # a span of days counts in a period that holds the whole span
-        conditions.append(func.coalesce(StrikeReport.last_date, StrikeReport.strike_date) <= filters.end)
+    if filters.end:  # a span of days counts in a period that holds it whole (its first day too)
+        conditions += [StrikeReport.strike_date <= filters.end,
+                       func.coalesce(StrikeReport.last_date, StrikeReport.strike_date) <= filters.end]
     if filters.countries:
         conditions.append(StrikeReport.country.in_(filters.countries))
     # places by id: the strike reports' place index finds them, instead of a pass over all

@@ -74,7 +74,7 @@ def strikes_held(session: Session, start: date, end: date, scope: str) -> int:
     """The strikes the data count from start to end, in one country or both (scope all)."""
     # a span of days counts where the period holds it whole (docs/COUNTING.md)
     statement = select(func.coalesce(func.sum(StrikeDay.strikes), 0)).where(
-        StrikeDay.day >= start, func.coalesce(StrikeDay.last_day, StrikeDay.day) <= end)
+        StrikeDay.day >= start, StrikeDay.day <= end, func.coalesce(StrikeDay.last_day, StrikeDay.day) <= end)
     if scope != "all":
         statement = statement.where(StrikeDay.country == scope)
     return int(session.scalar(statement) or 0)

@@ -53,12 +53,16 @@ class _StrikeSource:
 def summary_select(table, filters: Filters, columns, day, country, place_id, kind=None, last_day=None) -> Select:
     """SELECT columns FROM a summary table, filtered. Places are filtered by id, and a query
     that shows place names joins them after aggregating (a join per row costs more than the
-    aggregate itself). A row over a span of days (last_day) counts where the dates hold it whole."""
+    aggregate itself). A row over a span of days (last_day) counts where the dates hold it whole:
+    its first day and its last. The bound on the first day also lets the index of days stop at
+    the period's end, where the last day's alone read every row after its start."""
     conditions = []
     if filters.start:
         conditions.append(day >= filters.start)
     if filters.end:
-        conditions.append((day if last_day is None else func.coalesce(last_day, day)) <= filters.end)
+        conditions.append(day <= filters.end)
+        if last_day is not None:
+            conditions.append(func.coalesce(last_day, day) <= filters.end)
     if filters.countries:
         conditions.append(country.in_(filters.countries))
     if filters.provinces:
