@@ -1056,7 +1056,7 @@ def write_markdown(results: dict, path: Path) -> None:
             from bench.pages import is_frame
 
             lines += [f"Where each page's warm time goes at {scales[-1]['label']}: the frame every page runs (data version, "
-                      "empty-database check, `filter_options` for the filter bar, `coverage` of everything and `last_import_day` for the "
+                      "empty-database check, `filter_options` for the filter bar, the count of releases and `last_import_day` for the "
                       "source line) and the page's own queries, in milliseconds:", "",
                       "| page | filter | warm total | frame | own queries |", "| --- | --- | ---: | ---: | ---: |"]
             for filter_name in ("default", "narrow"):

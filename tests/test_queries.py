@@ -29,7 +29,7 @@ from datetime import date
 import pytest
 from conftest import plan_of
 from sample_releases import AGGREGATE, DAY_ONE, DAY_TWO, DAY_TWO_CORRECTED
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from db import models, queries
 from db.ingest import ingest_files
@@ -513,6 +513,18 @@ def test_release_detail(two_days):
     assert detail.diagnostics == ()
     assert [v.id for v in detail.versions] == [ids[D21]]
     assert q(two_days, "release_detail", 10**9) is None
+
+
+def test_the_source_lines_releases_are_coverages_releases_of_the_whole_data(corrected):
+    """Every chart's source line names the releases counted (the frame's counted_releases), the
+    Overview's coverage of the whole data the same figure: a revised release counts once."""
+    from dashboard.page_data.common import load_frame
+
+    with corrected() as session:
+        frame = load_frame(session)
+        total = session.scalar(select(func.count()).select_from(models.Release))
+    assert total == 3
+    assert frame.releases == q(corrected, "coverage", Filters()).releases == 2
 
 
 def test_release_detail_lists_every_version(corrected):

@@ -40,7 +40,7 @@ class FrameData:
 
 
 def load_frame(db: Session) -> FrameData:
-    return FrameData(queries.filter_options(db), queries.coverage(db, Filters()).releases, queries.last_import_day(db))
+    return FrameData(queries.filter_options(db), queries.counted_releases(db), queries.last_import_day(db))
 
 
 @dataclass(frozen=True)

@@ -210,6 +210,12 @@ def release_detail(session: Session, release_id: int) -> ReleaseDetail | None:
     )
 
 
+def counted_releases(session: Session) -> int:
+    """How many releases the data count (their current versions): the source line's figure,
+    coverage's count of releases over the whole data, without coverage's other reads."""
+    return int(session.scalar(select(func.count()).select_from(Release).where(*publication_period(Filters()))) or 0)
+
+
 def last_import_day(session: Session) -> date | None:
     """The day of the latest import still in force (the "parsed" date of the source line)."""
     moment = session.scalar(select(func.max(ImportBatch.created_at)).where(ImportBatch.undone_at.is_(None),
