@@ -98,6 +98,9 @@ class Release(Base):
         # check starts from them instead of from every counted release
         Index("ix_release_not_counted", "release_key", "list_key",
               sqlite_where=text("is_current = 0"), postgresql_where=text("NOT is_current")),
+        # the counted releases by their list: the audit's repeated-lists check groups them, and
+        # an import looks up the lists it brings, from the index alone (a row holds the text)
+        Index("ix_release_list_key_current", "list_key", "is_current"),
         # the few releases whose stated total differs from the parsed one (the data-quality
         # check), found without reading every release
         Index("ix_release_totals_differ", "published", "id",
@@ -121,7 +124,7 @@ class Release(Base):
     parsed_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # what the release reports, as one key (db.versions.list_key): a copy of it under another date
     # is found by it, and counted once
-    list_key: Mapped[str | None] = mapped_column(String(48), index=True)
+    list_key: Mapped[str | None] = mapped_column(String(48))
     raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
     # no index of its own: nearly every row is current, and such an index misleads the planner
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -110,6 +110,23 @@ def test_the_days_check_reads_the_flagged_reports_through_their_partial_index(fa
     assert "ix_strike_report_day_off" in plan, plan
 
 
+def test_the_repeated_lists_check_groups_the_counted_lists_from_an_index(factory):
+    """The check grouped the counted releases by their list by reading every release row, each
+    holding its text (230 ms at 100x on SQLite); ix_release_list_key_current holds both."""
+    from db.audit import _repeated_lists
+
+    ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
+
+    def lists_check():
+        with factory() as session:
+            return list(_repeated_lists(session, lambda *args, **kwargs: args))
+
+    engine = factory.kw["bind"]
+    plan = plan_of(engine, lists_check, naming="HAVING count(*)")
+    read = "COVERING INDEX" if engine.dialect.name == "sqlite" else "Index Only Scan using"
+    assert f"{read} ix_release_list_key_current" in plan, plan
+
+
 def _counted(factory, file_name: str) -> int:
     with factory() as session:
         return int(session.scalar(
