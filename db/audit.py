@@ -24,7 +24,7 @@ from db.queries.frames import as_date
 from db.queries.published_totals import strikes_held
 from db.store import strike_day
 from db.versions import SAME_LIST_LINES
-from loaders.records import ParsedRelease, overall_stated_strikes
+from loaders.records import ParsedRelease, late_stated_strikes, overall_stated_strikes
 
 REASONS_FILE = Path(__file__).resolve().parent / "audit_reasons.csv"
 
@@ -146,26 +146,28 @@ def _messages(session: Session, release_ids: Iterable[int], kind: str) -> dict[i
 def _release_totals(session: Session, finding):
     counted = func.coalesce(select(func.sum(StrikeReport.strikes)).where(StrikeReport.release_id == Release.id)
                             .correlate(Release).scalar_subquery(), 0)
-    stated_late = func.coalesce(Release.stated_totals[("late", "strikes")].as_integer(), 0)
-    # stated_strikes holds overall_stated_strikes of the stored totals (db.summaries): only a
-    # release whose counts differ from it and its late blocks is read, and checked from its totals
-    rows = session.execute(
-        select(Release.id, Release.source, Release.period_start, Release.stated_totals, counted.label("strikes"))
-        .where(Release.is_current.is_(True), Release.stated_strikes.is_not(None),
-               counted != Release.stated_strikes + stated_late)).all()
+    # stated_strikes and stated_late_strikes hold what the stored totals state (db.summaries):
+    # the counted releases and what they state come from ix_release_stated_totals and each
+    # one's strikes from ix_strike_report_release, no row read; only the rows of the releases
+    # whose counts differ are read, and checked from their totals
+    differ = dict(session.execute(
+        select(Release.id, counted).where(Release.is_current.is_(True), Release.stated_strikes.is_not(None),
+                                          counted != Release.stated_strikes + Release.stated_late_strikes)).all())
+    rows = [row for ids in in_chunks(sorted(differ)) for row in session.execute(
+        select(Release.id, Release.source, Release.period_start, Release.stated_totals).where(Release.id.in_(ids)))]
     over_itemised = _messages(session, (row.id for row in rows), "over_itemised")
     for row in rows:
         stated = row.stated_totals or {}
         overall = overall_stated_strikes(stated)
         if overall is None:
             continue  # an archive day or a release that states no total: nothing to add up to
-        late = stated.get("late") or {}
-        strikes = int(row.strikes or 0)
-        if strikes == overall + (late.get("strikes") or 0):
+        late = late_stated_strikes(stated)
+        strikes = int(differ[row.id] or 0)
+        if strikes == overall + late:
             continue
         over = over_itemised.get(row.id)
         yet = "; ".join(over) if over else None
-        late_words = f" + {late['strikes']:,} in late blocks" if late.get("strikes") else ""
+        late_words = f" + {late:,} in late blocks" if late else ""
         yield finding("release totals", _label(row.source),
                       f"counts {_strikes(strikes)}, states {overall:,}{late_words}",
                       release_id=row.id, day=as_date(row.period_start) if row.period_start else None, reason=yet)

@@ -63,6 +63,7 @@ class Place(Base):
 
 
 _TOTALS_DIFFER = "stated_strikes IS NOT NULL AND stated_strikes != parsed_strikes"
+_STATES_TOTAL = "stated_strikes IS NOT NULL"
 # Each database's own spelling of "the release states no day": a query's condition must read
 # the same for the planner to use the partial index (queries.DAY_NOT_STATED).
 _UNDATED_SQLITE = "date_stated = 0"
@@ -105,6 +106,10 @@ class Release(Base):
         # check), found without reading every release
         Index("ix_release_totals_differ", "published", "id",
               sqlite_where=text(_TOTALS_DIFFER), postgresql_where=text(_TOTALS_DIFFER)),
+        # the counted releases that state a total, with what they state: the audit's totals check
+        # reads them from here (reading the rows read every release text)
+        Index("ix_release_stated_totals", "id", "is_current", "stated_strikes", "stated_late_strikes",
+              sqlite_where=text(_STATES_TOTAL), postgresql_where=text(_STATES_TOTAL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -118,10 +123,12 @@ class Release(Base):
     period_start: Mapped[date | None] = mapped_column(Date)
     period_end: Mapped[date | None] = mapped_column(Date)
     stated_totals: Mapped[dict] = mapped_column(JSON, default=dict)
-    # the overall strikes the release states, and the sum of its main-list reports: kept in
-    # columns (db.summaries) so the totals check compares in SQL instead of reading every JSON
+    # the overall strikes the release states, the sum of its main-list reports and what its late
+    # blocks state on top: kept in columns (db.summaries) so the totals check compares in SQL
+    # instead of reading every JSON
     stated_strikes: Mapped[int | None] = mapped_column(Integer)
     parsed_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stated_late_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # what the release reports, as one key (db.versions.list_key): a copy of it under another date
     # is found by it, and counted once
     list_key: Mapped[str | None] = mapped_column(String(48))
@@ -149,7 +156,8 @@ class StrikeReport(Base):
     __tablename__ = "strike_report"
     __table_args__ = (
         Index("ix_strike_report_date_country", "strike_date", "country"),
-        Index("ix_strike_report_release", "release_id"),
+        # covering for a release's strikes added up (the audit's totals check, release by release)
+        Index("ix_strike_report_release", "release_id", "strikes"),
         # covering for the releases reporting from a place in a period (the areas' comparison)
         Index("ix_strike_report_place", "place_id", "strike_date", "release_id"),
         # the reports whose release states no day (the data-quality list, a tall bar's check):

@@ -23,7 +23,7 @@ from db.data_version import bump_data_version
 from db.engine import execute_many, make_engine, reserve_ids, session_factory, write_transaction
 from db.schema import upgrade
 from db.settings import STARTER_DATA_PATH, get_settings
-from loaders.records import overall_stated_strikes
+from loaders.records import late_stated_strikes, overall_stated_strikes
 
 # 2: strike reports not itemised, releases without counts, published totals; 3: one place per name; 4: spans of days
 FORMAT_VERSION = 4
@@ -283,6 +283,7 @@ class _StarterRows:
             "stated_strikes": overall_stated_strikes(item["stated_totals"] or {}),
             "parsed_strikes": sum(report["strikes"] or 0 for report in reports
                                   if report["block"] == "main" and report["itemised"]),
+            "stated_late_strikes": late_stated_strikes(item["stated_totals"] or {}),
             "list_key": item.get("list_key"), "raw_text": None, "is_current": True,
             "states_counts": item.get("states_counts", True), "replaces_id": None, "import_id": self.import_id,
             "created_at": models.utcnow(),

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from db import models
 from db.engine import execute_many, in_chunks, session_factory, write_transaction
 from loaders.dates import month_of, week_of
-from loaders.records import overall_stated_strikes
+from loaders.records import late_stated_strikes, overall_stated_strikes
 
 # Bump when what a summary holds changes: ensure_built then rebuilds every database once.
 # 2: itemised strikes told apart; 3: lines stating engagements; 4: one counted version per release; 5: spans of days;
@@ -241,7 +241,8 @@ def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Del
 
 
 def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None:
-    """Recompute stated_strikes and parsed_strikes of these releases from their stored rows."""
+    """Recompute stated_strikes, stated_late_strikes and parsed_strikes of these releases from
+    their stored rows."""
     release, report = models.Release, models.StrikeReport
     for ids in in_chunks(release_ids):
         parsed = dict(session.execute(
@@ -251,11 +252,13 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
         ).all())
         stated = session.execute(select(release.id, release.stated_totals).where(release.id.in_(ids))).all()
         values = [{"release_id": release_id, "stated": overall_stated_strikes(totals or {}),
-                   "parsed": int(parsed.get(release_id, 0))} for release_id, totals in stated]
+                   "late": late_stated_strikes(totals or {}), "parsed": int(parsed.get(release_id, 0))}
+                  for release_id, totals in stated]
         if values:
             session.connection().execute(
                 update(release.__table__).where(release.__table__.c.id == bindparam("release_id"))
-                .values(stated_strikes=bindparam("stated"), parsed_strikes=bindparam("parsed")),
+                .values(stated_strikes=bindparam("stated"), stated_late_strikes=bindparam("late"),
+                        parsed_strikes=bindparam("parsed")),
                 values,
             )
 

@@ -132,6 +132,12 @@ def overall_stated_strikes(stated_totals: dict) -> int | None:
     return sum(known) if known else None
 
 
+def late_stated_strikes(stated_totals: dict) -> int:
+    """The strikes a release's late blocks state on top of its overall total, from its totals
+    as stored (their "late" entry: ParsedRelease.stated_record); 0 where it has none."""
+    return (stated_totals.get("late") or {}).get("strikes") or 0
+
+
 @dataclass(slots=True)
 class ParsedRelease:
     source: str

@@ -197,6 +197,7 @@ def _summary_rows(session) -> dict[str, list[tuple]]:
     tables = (models.StrikeDay, models.ReleaseDay, models.TargetMonth, models.TargetPlaceMonth)
     summary = {model.__tablename__: sorted(session.execute(select(*model.__table__.c)).all()) for model in tables}
     summary["release"] = sorted(session.execute(select(models.Release.id, models.Release.stated_strikes,
+                                                       models.Release.stated_late_strikes,
                                                        models.Release.parsed_strikes)).all())
     return summary
 
@@ -445,6 +446,33 @@ def test_places_stored_once_per_precision_become_one_place(tmp_path):
     engine.dispose()
     assert places == [(2, "Baghdad", "place"), (3, "Sinjar Mountain", "region")]
     assert reports == [(2, "relative"), (2, "place"), (3, "region")]
+
+
+def test_the_late_blocks_stated_strikes_come_from_the_stored_totals(empty_database_url):
+    """Revision 0018 fills release.stated_late_strikes from each release's stored totals (their
+    "late" entry), on both databases: 30 where late blocks state 30, 0 where none do."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.engine import make_engine, session_factory
+    from db.schema import alembic_config, upgrade
+
+    engine = make_engine(empty_database_url)
+    command.upgrade(alembic_config(engine), "0017")
+    totals = ['{"all": {"strikes": 9, "engagements": null}, "late": {"strikes": 30, "engagements": null}}',
+              '{"all": {"strikes": 4, "engagements": null}}', '{}']
+    with engine.begin() as connection:
+        for number, stated in enumerate(totals, start=1):
+            connection.execute(text(
+                "INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
+                "VALUES (:id, :key, :key, 's', 'txt', :stated, true, '2020-01-01')"),
+                {"id": number, "key": f"k{number}", "stated": stated})
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        late = session.execute(select(models.Release.id, models.Release.stated_late_strikes)
+                               .order_by(models.Release.id)).all()
+    engine.dispose()
+    assert late == [(1, 30), (2, 0), (3, 0)]
 
 
 def test_two_versions_imported_at_once_leave_one_counted(factory):

@@ -59,7 +59,8 @@ def _snapshot(factory) -> dict[str, list[tuple]]:
             for name, model in tables.items()
         }
         snapshot["release totals"] = sorted(
-            session.execute(select(models.Release.id, models.Release.stated_strikes, models.Release.parsed_strikes)).all()
+            session.execute(select(models.Release.id, models.Release.stated_strikes, models.Release.stated_late_strikes,
+                                   models.Release.parsed_strikes)).all()
         )
     return snapshot
 
