@@ -180,6 +180,7 @@ class _EmptiedForEachTest:
         assert not unknown, f"tables the models do not name, which a reset would leave full: {sorted(unknown)}"
         self._sequences = [name for (name,) in self._connection.execute(
             "SELECT format('%I.%I', schemaname, sequencename) FROM pg_sequences")]
+        self._schema_as_migrated = self._schema()
         self._as_migrated = {}
         for table in self._tables:
             cursor = self._connection.execute(f'SELECT * FROM "{table}"')
@@ -192,6 +193,16 @@ class _EmptiedForEachTest:
         connection.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = current_database() AND pid <> pg_backend_pid()")
         with connection.transaction():
+            # what a test added to the schema (a table, a trigger noting the rows an UPDATE
+            # touches, its function) would outlive it on this database: dropped
+            tables, triggers, functions = (now - before for now, before in zip(self._schema(), self._schema_as_migrated,
+                                                                              strict=True))
+            for trigger, table in triggers:
+                connection.execute(f'DROP TRIGGER "{trigger}" ON "{table}"')
+            for table in tables:
+                connection.execute(f'DROP TABLE "{table}" CASCADE')
+            for function in functions:
+                connection.execute(f"DROP FUNCTION {function} CASCADE")
             for table in self._tables:
                 connection.execute(f'DELETE FROM "{table}"')
             for sequence in self._sequences:
@@ -201,6 +212,17 @@ class _EmptiedForEachTest:
                 marks = ", ".join(["%s"] * len(columns))
                 connection.cursor().executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
         return _postgres_url(self.name)
+
+    def _schema(self) -> tuple[set, set, set]:
+        """The tables, the triggers (name, table) and the functions of the database's schema."""
+        def rows(query: str) -> set:
+            return set(self._connection.execute(query).fetchall())
+
+        return ({name for (name,) in rows("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")},
+                rows("SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                     "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT t.tgisinternal AND n.nspname = current_schema()"),
+                {name for (name,) in rows("SELECT p.oid::regprocedure::text FROM pg_proc p "
+                                          "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = current_schema()")})
 
     def close(self) -> None:
         self._connection.close()
