@@ -247,8 +247,8 @@ def _countries(session: Session, finding):
         select(Release.id, Release.source, StrikeReport.strike_date, StrikeReport.country, StrikeReport.strikes,
                StrikeReport.sentence, Place.name, Place.country.label("place_country"))
         .join(Release, Release.id == StrikeReport.release_id).join(Place, Place.id == StrikeReport.place_id)
-        .where(Release.is_current.is_(True), StrikeReport.country.is_not(None), Place.country != StrikeReport.country,
-               Place.precision == "place", StrikeReport.location_precision == "place")
+        # summaries.country_off, stored; "= true" reads as ix_strike_report_country_off's condition
+        .where(Release.is_current.is_(True), StrikeReport.country_off == true())
     )
     rows = session.execute(statement).all()
     filed_as_published = _messages(session, (row.id for row in rows), "filed_as_published")

@@ -70,6 +70,8 @@ _UNDATED_SQLITE = "date_stated = 0"
 _UNDATED_POSTGRESQL = "NOT date_stated"
 _DAY_OFF_SQLITE = "day_off = 1"
 _DAY_OFF_POSTGRESQL = "day_off"
+_COUNTRY_OFF_SQLITE = "country_off = 1"
+_COUNTRY_OFF_POSTGRESQL = "country_off"
 _UNITEMISED_SQLITE = "itemised = 0"
 _UNITEMISED_POSTGRESQL = "NOT itemised"
 
@@ -167,6 +169,9 @@ class StrikeReport(Base):
         # the reports on days their release does not name (the audit's "days named" check)
         Index("ix_strike_report_day_off", "release_id",
               sqlite_where=text(_DAY_OFF_SQLITE), postgresql_where=text(_DAY_OFF_POSTGRESQL)),
+        # the reports counted in another country than their place's (the audit's "countries" check)
+        Index("ix_strike_report_country_off", "release_id",
+              sqlite_where=text(_COUNTRY_OFF_SQLITE), postgresql_where=text(_COUNTRY_OFF_POSTGRESQL)),
         # the reports counting strikes no line places (the releases Data quality flags, and the
         # hatched share of the Overview's and the Timeline's bars)
         Index("ix_strike_report_unitemised", "release_id", "strikes",
@@ -198,6 +203,9 @@ class StrikeReport(Base):
     # on days its release does not name (db.summaries.day_off: set where the report is written
     # and by a rebuild), so the audit reads these few rows instead of every report
     day_off: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    # in another country than its place's (db.summaries.country_off: set where the report is
+    # written and by a rebuild), so the audit reads these few rows instead of every report
+    country_off: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
 
     release: Mapped[Release] = relationship(back_populates="strike_reports")
     place: Mapped[Place | None] = relationship()

@@ -315,7 +315,7 @@ class _StarterRows:
         execute_many(session, models.Place.__table__.insert(), self.new_places)
         execute_many(session, models.Release.__table__.insert(), self.releases)
         execute_many(session, models.StrikeReport.__table__.insert(), self.reports)
-        summaries.mark_days_off(session, written=True)  # a first start: every report is the starter data's
+        summaries.mark_flags(session, written=True)  # a first start: every report is the starter data's
         execute_many(session, models.Target.__table__.insert(), [target for _report, target in self.targets])
         execute_many(session, models.Diagnostic.__table__.insert(), self.diagnostics)
         execute_many(session, models.PublishedTotal.__table__.insert(), [

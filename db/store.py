@@ -123,7 +123,7 @@ def write_derived_rows(
         }) for report_row, target in report_targets)
 
     execute_many(session, models.StrikeReport.__table__.insert(), reports, meanwhile=target_rows)
-    summaries.mark_days_off(session, [release_id for release_id, _parsed in releases], written=True)
+    summaries.mark_flags(session, [release_id for release_id, _parsed in releases], written=True)
     execute_many(session, models.Diagnostic.__table__.insert(), diagnostics)
     execute_many(session, models.PublishedTotal.__table__.insert(), [
         published_total_row(figure, release_id, parsed.source, keep_text)

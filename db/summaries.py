@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Column, Engine, MetaData, Table, bindparam, case, delete, func, select, text, update
+from sqlalchemy import Column, Engine, MetaData, Table, bindparam, case, delete, exists, func, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -278,31 +278,43 @@ def day_off():
     return report.strike_date.is_not(None) & (outside_period | after_publication | unstated_off)
 
 
-def mark_days_off(session: Session, release_ids: Iterable[int] | None = None, written: bool = False) -> None:
-    """Set strike_report.day_off from day_off for the reports of these releases (None: all).
-    written: their reports were just inserted, unflagged (the column's default), so only the
-    few off their days are updated: PostgreSQL writes a new version of every row an UPDATE
-    touches, with an entry in each of its indexes."""
+def country_off():
+    """Whether a strike report counts in another country than its place's: a report placed at a
+    town or a site (a region may straddle the border) whose place the gazetteer puts in the
+    other country."""
+    report, place = models.StrikeReport, models.Place
+    return report.country.is_not(None) & (report.location_precision == "place") & exists(
+        select(place.id).where(place.id == report.place_id, place.precision == "place", place.country != report.country))
+
+
+def mark_flags(session: Session, release_ids: Iterable[int] | None = None, written: bool = False) -> None:
+    """Set strike_report.day_off from day_off and country_off from country_off for the reports
+    of these releases (None: all). written: their reports were just inserted, unflagged (the
+    columns' default), so only the few flagged are updated: PostgreSQL writes a new version of
+    every row an UPDATE touches, with an entry in each of its indexes."""
     report = models.StrikeReport
     with_release = update(report).where(report.release_id == models.Release.id)
-    flag = (with_release.where(day_off()).values(day_off=True) if written
-            else with_release.values(day_off=case((day_off(), True), else_=False)))
-    if release_ids is None:
-        session.execute(flag)
-        return
-    for ids in in_chunks(release_ids):
-        session.execute(flag.where(report.release_id.in_(ids)))
+    flags = [update(report).where(country_off()).values(country_off=True) if written
+             else update(report).values(country_off=case((country_off(), True), else_=False)),
+             with_release.where(day_off()).values(day_off=True) if written
+             else with_release.values(day_off=case((day_off(), True), else_=False))]
+    for flag in flags:
+        if release_ids is None:
+            session.execute(flag)
+            continue
+        for ids in in_chunks(release_ids):
+            session.execute(flag.where(report.release_id.in_(ids)))
 
 
 def rebuild(session: Session) -> None:
     """Recompute every summary from the detail rows (current releases only), and the flags
-    of the reports on days their release does not name."""
+    of the reports on days their release does not name or in another country than their place."""
     for model in (models.StrikeDay, models.ReleaseDay, models.TargetMonth, models.TargetPlaceMonth):
         session.execute(delete(model))
     current = list(session.scalars(select(models.Release.id).where(models.Release.is_current.is_(True))))
     count_in(session, current)
     refresh_release_totals(session, session.scalars(select(models.Release.id)).all())
-    mark_days_off(session)
+    mark_flags(session)
     row = session.get(models.Meta, _VERSION_KEY)
     if row is None:
         session.add(models.Meta(key=_VERSION_KEY, value=SUMMARY_VERSION))

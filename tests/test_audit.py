@@ -45,6 +45,31 @@ def _days_off_as_stored_and_as_the_rule_reads_them(factory) -> tuple[set[int], s
     return stored, live
 
 
+def _countries_off_as_stored_and_as_the_rule_reads_them(factory) -> tuple[set[int], set[int]]:
+    from db.summaries import country_off
+
+    with factory() as session:
+        stored = set(session.scalars(select(models.StrikeReport.id).where(models.StrikeReport.country_off.is_(True))))
+        live = set(session.scalars(select(models.StrikeReport.id).where(country_off())))
+    return stored, live
+
+
+def _import_with_one_report_filed_in_another_country(factory) -> None:
+    """DAY_ONE with one of its reports at a town of Syria counted in Iraq."""
+    from dataclasses import replace
+
+    from db.ingest import ingest_parsed, start_import
+    from loaders import parse_document, read_bytes
+
+    parsed = parse_document(read_bytes(DAY_ONE.encode(), "day1.txt"))[0]
+    reports = list(parsed.strikes)
+    [index, *_] = [index for index, report in enumerate(reports)
+                   if report.location_country == "Syria" and report.location_precision == "place"]
+    reports[index] = replace(reports[index], country="Iraq")
+    ingest_parsed(factory, "day1.txt", [replace(parsed, strikes=type(parsed.strikes)(reports))],
+                  start_import(factory, "test", "cli"))
+
+
 def _import_with_one_report_moved_past_publication(factory) -> None:
     from dataclasses import replace
     from datetime import timedelta
@@ -66,6 +91,15 @@ def test_a_report_stored_off_its_days_is_flagged_as_it_is_written(factory):
     stored, live = _days_off_as_stored_and_as_the_rule_reads_them(factory)
     assert stored == live and len(live) == 1
     assert "days named" in _failing(factory)
+
+
+def test_a_report_in_another_country_than_its_place_is_flagged_as_it_is_written(factory):
+    """The "countries" check reads the flag stored with each report (db.summaries.country_off):
+    an import sets it for a report of a Syrian town counted in Iraq, and only for it."""
+    _import_with_one_report_filed_in_another_country(factory)
+    stored, live = _countries_off_as_stored_and_as_the_rule_reads_them(factory)
+    assert stored == live and len(live) == 1
+    assert "countries" in _failing(factory)
 
 
 def _noting_updated_reports(factory) -> None:
@@ -108,6 +142,21 @@ def test_the_days_check_reads_the_flagged_reports_through_their_partial_index(fa
 
     plan = plan_of(factory.kw["bind"], days_check, naming="day_off")
     assert "ix_strike_report_day_off" in plan, plan
+
+
+def test_the_countries_check_reads_the_flagged_reports_through_their_partial_index(factory):
+    """The check read every strike report for its country against its place's (about 200 ms at
+    100x on either database); the reports flagged are found from ix_strike_report_country_off."""
+    from db.audit import _countries
+
+    _import_with_one_report_filed_in_another_country(factory)
+
+    def countries_check():
+        with factory() as session:
+            return list(_countries(session, lambda *args, **kwargs: args))
+
+    plan = plan_of(factory.kw["bind"], countries_check, naming="place_country")
+    assert "ix_strike_report_country_off" in plan, plan
 
 
 def test_the_repeated_lists_check_groups_the_counted_lists_from_an_index(factory):
@@ -278,6 +327,8 @@ def test_the_checks_hold_on_clean_data_and_fail_on_each_fault(factory, database_
         summaries.rebuild(session)
     stored, live = _days_off_as_stored_and_as_the_rule_reads_them(factory)
     assert stored == live and live  # the rebuild flags a report moved off its days
+    stored, live = _countries_off_as_stored_and_as_the_rule_reads_them(factory)
+    assert stored == live and live  # and the report counted in another country than its place's
     assert _failing(factory) == {"release totals", "days named", "countries", "repeated lists", "periods",
                                  "published totals"}
     # the command CI runs fails, and names each violation

@@ -306,29 +306,37 @@ def test_migrations_match_the_models(empty_database_url):
     assert differences == []
 
 
+# one release as an old revision's table holds it (rows of an older schema are written in SQL)
+_OLD_RELEASE = ("INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
+                "VALUES (:id, :key, :key, 's', 'txt', :stated, true, '2020-01-01')")
+
+
+def _database_at(url: str, revision: str, *statements: tuple[str, dict]):
+    """An engine on a new database migrated to an old revision, holding what the statements write."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from db.engine import make_engine
+    from db.schema import alembic_config
+
+    engine = make_engine(url)
+    command.upgrade(alembic_config(engine), revision)
+    with engine.begin() as connection:
+        for statement, values in statements:
+            connection.execute(text(statement), values)
+    return engine
+
+
 def test_schema_upgrades_keep_the_data(tmp_path):
     """A database made at the first revision keeps every row through later migrations
     (on SQLite a column change rebuilds the table: no cascade may fire)."""
-    from alembic import command
+    from db.engine import session_factory
+    from db.schema import upgrade
 
-    from db.engine import make_engine, session_factory
-    from db.schema import alembic_config, upgrade
-
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = make_engine(url)
-    config = alembic_config(engine)
-    command.upgrade(config, "0001")
-    from sqlalchemy import text
-
-    with engine.begin() as connection:  # a release with a strike report and a target, at 0001
-        connection.execute(text(
-            "INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
-            "VALUES (1, 'k', 'h', 's', 'txt', '{}', 1, '2020-01-01')"
-        ))
-        connection.execute(text(
-            "INSERT INTO strike_report (id, release_id, position, date_stated, block) VALUES (1, 1, 0, 1, 'main')"
-        ))
-        connection.execute(text("INSERT INTO target (id, strike_report_id, action) VALUES (1, 1, 'destroyed')"))
+    # a release with a strike report and a target, at 0001
+    engine = _database_at(f"sqlite:///{tmp_path / 'old.db'}", "0001", (_OLD_RELEASE, {"id": 1, "key": "k", "stated": "{}"}),
+                          ("INSERT INTO strike_report (id, release_id, position, date_stated, block) VALUES (1, 1, 0, 1, 'main')", {}),
+                          ("INSERT INTO target (id, strike_report_id, action) VALUES (1, 1, 'destroyed')", {}))
     upgrade(engine)
     factory = session_factory(engine)
     assert (_count(factory, models.Release), _count(factory, models.StrikeReport), _count(factory, models.Target)) == (1, 1, 1)
@@ -418,25 +426,16 @@ def test_a_revision_keeps_the_best_known_web_link(factory):
 def test_places_stored_once_per_precision_become_one_place(tmp_path):
     """Revision 0009 on a database whose Baghdad was two rows ("near" and "southwest of"): one
     Baghdad, both reports on it, each report keeping how it placed itself."""
-    from alembic import command
-    from sqlalchemy import text
+    from db.engine import session_factory
+    from db.schema import upgrade
 
-    from db.engine import make_engine, session_factory
-    from db.schema import alembic_config, upgrade
-
-    engine = make_engine(f"sqlite:///{tmp_path / 'places.db'}")
-    command.upgrade(alembic_config(engine), "0008")
-    with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
-            "VALUES (1, 'k', 'h', 's', 'txt', '{}', 1, '2020-01-01')"))
-        connection.execute(text(
-            "INSERT INTO place (id, name, country, precision, lat, lon, source) VALUES "
-            "(1, 'Baghdad', 'Iraq', 'relative', 33.3, 44.4, ''), (2, 'Baghdad', 'Iraq', 'place', 33.3, 44.4, ''), "
-            "(3, 'Sinjar Mountain', 'Iraq', 'region', NULL, NULL, '')"))
-        connection.execute(text(
-            "INSERT INTO strike_report (id, release_id, position, place_id, strikes, date_stated, block, itemised) VALUES "
-            "(1, 1, 0, 1, 1, 1, 'main', 1), (2, 1, 1, 2, 2, 1, 'main', 1), (3, 1, 2, 3, 1, 1, 'main', 1)"))
+    engine = _database_at(
+        f"sqlite:///{tmp_path / 'places.db'}", "0008", (_OLD_RELEASE, {"id": 1, "key": "k", "stated": "{}"}),
+        ("INSERT INTO place (id, name, country, precision, lat, lon, source) VALUES "
+         "(1, 'Baghdad', 'Iraq', 'relative', 33.3, 44.4, ''), (2, 'Baghdad', 'Iraq', 'place', 33.3, 44.4, ''), "
+         "(3, 'Sinjar Mountain', 'Iraq', 'region', NULL, NULL, '')", {}),
+        ("INSERT INTO strike_report (id, release_id, position, place_id, strikes, date_stated, block, itemised) VALUES "
+         "(1, 1, 0, 1, 1, 1, 'main', 1), (2, 1, 1, 2, 2, 1, 'main', 1), (3, 1, 2, 3, 1, 1, 'main', 1)", {}))
     upgrade(engine)
     with session_factory(engine)() as session:
         places = session.execute(select(models.Place.id, models.Place.name, models.Place.precision)
@@ -451,28 +450,40 @@ def test_places_stored_once_per_precision_become_one_place(tmp_path):
 def test_the_late_blocks_stated_strikes_come_from_the_stored_totals(empty_database_url):
     """Revision 0018 fills release.stated_late_strikes from each release's stored totals (their
     "late" entry), on both databases: 30 where late blocks state 30, 0 where none do."""
-    from alembic import command
-    from sqlalchemy import text
+    from db.engine import session_factory
+    from db.schema import upgrade
 
-    from db.engine import make_engine, session_factory
-    from db.schema import alembic_config, upgrade
-
-    engine = make_engine(empty_database_url)
-    command.upgrade(alembic_config(engine), "0017")
     totals = ['{"all": {"strikes": 9, "engagements": null}, "late": {"strikes": 30, "engagements": null}}',
               '{"all": {"strikes": 4, "engagements": null}}', '{}']
-    with engine.begin() as connection:
-        for number, stated in enumerate(totals, start=1):
-            connection.execute(text(
-                "INSERT INTO release (id, release_key, content_hash, source, format, stated_totals, is_current, created_at) "
-                "VALUES (:id, :key, :key, 's', 'txt', :stated, true, '2020-01-01')"),
-                {"id": number, "key": f"k{number}", "stated": stated})
+    engine = _database_at(empty_database_url, "0017", *((_OLD_RELEASE, {"id": number, "key": f"k{number}", "stated": stated})
+                                                        for number, stated in enumerate(totals, start=1)))
     upgrade(engine)
     with session_factory(engine)() as session:
         late = session.execute(select(models.Release.id, models.Release.stated_late_strikes)
                                .order_by(models.Release.id)).all()
     engine.dispose()
     assert late == [(1, 30), (2, 0), (3, 0)]
+
+
+def test_the_reports_in_another_country_than_their_place_are_flagged_on_upgrade(empty_database_url):
+    """Revision 0019 flags the stored reports counted in another country than their place's,
+    on both databases: a report at Raqqa (a town of Syria) counted in Iraq, not one counted in
+    Syria, nor one in a region that straddles the border."""
+    from db.engine import session_factory
+    from db.schema import upgrade
+
+    engine = _database_at(
+        empty_database_url, "0018", (_OLD_RELEASE, {"id": 1, "key": "k", "stated": "{}"}),
+        ("INSERT INTO place (id, name, country, precision, lat, lon, source) VALUES (1, 'Raqqa', 'Syria', 'place', 35.9, "
+         "39.0, ''), (2, 'Euphrates River Valley', 'Syria', 'region', NULL, NULL, '')", {}),
+        ("INSERT INTO strike_report (id, release_id, position, place_id, country, location_precision, strikes, date_stated, "
+         "block, itemised) VALUES (1, 1, 0, 1, 'Iraq', 'place', 1, true, 'main', true), "
+         "(2, 1, 1, 1, 'Syria', 'place', 2, true, 'main', true), (3, 1, 2, 2, 'Iraq', 'place', 1, true, 'main', true)", {}))
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        flagged = session.scalars(select(models.StrikeReport.id).where(models.StrikeReport.country_off.is_(True))).all()
+    engine.dispose()
+    assert flagged == [1]
 
 
 def test_two_versions_imported_at_once_leave_one_counted(factory):
