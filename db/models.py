@@ -64,6 +64,9 @@ class Place(Base):
 
 _TOTALS_DIFFER = "stated_strikes IS NOT NULL AND stated_strikes != parsed_strikes"
 _STATES_TOTAL = "stated_strikes IS NOT NULL"
+# the counted releases that have a report, as db.queries.strikes writes it on each database
+_REPORTING_SQLITE = "report_count > 0 AND is_current = 1"
+_REPORTING_POSTGRESQL = "report_count > 0 AND is_current"
 # Each database's own spelling of "the release states no day": a query's condition must read
 # the same for the planner to use the partial index (queries.DAY_NOT_STATED).
 _UNDATED_SQLITE = "date_stated = 0"
@@ -112,6 +115,11 @@ class Release(Base):
         # reads them from here (reading the rows read every release text)
         Index("ix_release_stated_totals", "id", "is_current", "stated_strikes", "stated_late_strikes",
               sqlite_where=text(_STATES_TOTAL), postgresql_where=text(_STATES_TOTAL)),
+        # the counted releases that have a report: the whole data's releases reporting strikes
+        # are counted from here (partial: no other query can take it, as a plain index of the
+        # count misled PostgreSQL's plan of the audit's totals check)
+        Index("ix_release_reporting", "id", "is_current", "report_count",
+              sqlite_where=text(_REPORTING_SQLITE), postgresql_where=text(_REPORTING_POSTGRESQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -131,6 +139,9 @@ class Release(Base):
     stated_strikes: Mapped[int | None] = mapped_column(Integer)
     parsed_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     stated_late_strikes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # how many strike reports it has (any block): the whole data's count of releases reporting
+    # strikes reads it (db.queries.headline) instead of every release's days
+    report_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # what the release reports, as one key (db.versions.list_key): a copy of it under another date
     # is found by it, and counted once
     list_key: Mapped[str | None] = mapped_column(String(48))

@@ -284,6 +284,7 @@ class _StarterRows:
             "parsed_strikes": sum(report["strikes"] or 0 for report in reports
                                   if report["block"] == "main" and report["itemised"]),
             "stated_late_strikes": late_stated_strikes(item["stated_totals"] or {}),
+            "report_count": len(reports),
             "list_key": item.get("list_key"), "raw_text": None, "is_current": True,
             "states_counts": item.get("states_counts", True), "replaces_id": None, "import_id": self.import_id,
             "created_at": models.utcnow(),

@@ -199,6 +199,7 @@ def store_releases(
             "stated_strikes": parsed.stated_overall_strikes, "list_key": parsed_list_key(parsed),
             "parsed_strikes": parsed.parsed_totals()["all"].strikes or 0,
             "stated_late_strikes": parsed.late_on_top().strikes or 0,
+            "report_count": len(parsed.strikes),
             "raw_text": parsed.raw_text if keep_text else None, "is_current": counted,
             "states_counts": parsed.states_counts,
             "replaces_id": met.id if met is not None else None, "import_id": import_id,

@@ -241,24 +241,24 @@ def written_deltas(reports: list[dict], targets: list[tuple[dict, dict]]) -> Del
 
 
 def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None:
-    """Recompute stated_strikes, stated_late_strikes and parsed_strikes of these releases from
-    their stored rows."""
+    """Recompute stated_strikes, stated_late_strikes, parsed_strikes and report_count of these
+    releases from their stored rows."""
     release, report = models.Release, models.StrikeReport
+    main_list = (report.block == "main") & report.itemised.is_(True)
     for ids in in_chunks(release_ids):
-        parsed = dict(session.execute(
-            select(report.release_id, func.coalesce(func.sum(report.strikes), 0))
-            .where(report.release_id.in_(ids), report.block == "main", report.itemised.is_(True))
-            .group_by(report.release_id)
-        ).all())
+        counts = {release_id: (parsed, reports) for release_id, parsed, reports in session.execute(
+            select(report.release_id, func.coalesce(func.sum(case((main_list, report.strikes), else_=0)), 0), func.count())
+            .where(report.release_id.in_(ids)).group_by(report.release_id))}
         stated = session.execute(select(release.id, release.stated_totals).where(release.id.in_(ids))).all()
         values = [{"release_id": release_id, "stated": overall_stated_strikes(totals or {}),
-                   "late": late_stated_strikes(totals or {}), "parsed": int(parsed.get(release_id, 0))}
+                   "late": late_stated_strikes(totals or {}), "parsed": int(counts.get(release_id, (0, 0))[0]),
+                   "reports": int(counts.get(release_id, (0, 0))[1])}
                   for release_id, totals in stated]
         if values:
             session.connection().execute(
                 update(release.__table__).where(release.__table__.c.id == bindparam("release_id"))
                 .values(stated_strikes=bindparam("stated"), stated_late_strikes=bindparam("late"),
-                        parsed_strikes=bindparam("parsed")),
+                        parsed_strikes=bindparam("parsed"), report_count=bindparam("reports")),
                 values,
             )
 

@@ -198,7 +198,7 @@ def _summary_rows(session) -> dict[str, list[tuple]]:
     summary = {model.__tablename__: sorted(session.execute(select(*model.__table__.c)).all()) for model in tables}
     summary["release"] = sorted(session.execute(select(models.Release.id, models.Release.stated_strikes,
                                                        models.Release.stated_late_strikes,
-                                                       models.Release.parsed_strikes)).all())
+                                                       models.Release.parsed_strikes, models.Release.report_count)).all())
     return summary
 
 
@@ -484,6 +484,23 @@ def test_the_reports_in_another_country_than_their_place_are_flagged_on_upgrade(
         flagged = session.scalars(select(models.StrikeReport.id).where(models.StrikeReport.country_off.is_(True))).all()
     engine.dispose()
     assert flagged == [1]
+
+
+def test_each_release_counts_its_reports_on_upgrade(empty_database_url):
+    """Revision 0020 fills release.report_count from the stored reports, on both databases: 2 for
+    a release with two reports (of any block), 0 for one with none."""
+    from db.engine import session_factory
+    from db.schema import upgrade
+
+    engine = _database_at(
+        empty_database_url, "0019", *((_OLD_RELEASE, {"id": number, "key": f"k{number}", "stated": "{}"}) for number in (1, 2)),
+        ("INSERT INTO strike_report (id, release_id, position, date_stated, block, itemised) VALUES "
+         "(1, 1, 0, true, 'main', true), (2, 1, 1, true, 'late', true)", {}))
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        counts = session.execute(select(models.Release.id, models.Release.report_count).order_by(models.Release.id)).all()
+    engine.dispose()
+    assert counts == [(1, 2), (2, 0)]
 
 
 def test_two_versions_imported_at_once_leave_one_counted(factory):

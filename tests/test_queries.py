@@ -124,6 +124,36 @@ def test_headline_all(two_days):
     assert h.reports == 4  # 3 lines + 1 line
 
 
+NO_STRIKES = ("SOUTHWEST ASIA, July 24, 2017 — Coalition military forces conducted no strikes against ISIS "
+              "targets yesterday, officials reported today.\n")
+
+
+def test_the_whole_data_counts_the_releases_that_report_strikes(corrected):
+    """The whole data's releases reporting strikes come from each release's count of its reports
+    (release.report_count): DAY_ONE and DAY_TWO's correction, not DAY_TWO it replaced, nor a
+    release reporting no strikes; the same as through the releases' days, in a view of every day,
+    and after a reparse."""
+    from db.maintenance import reparse_all
+
+    _ingest(corrected, ("none.txt", NO_STRIKES))
+    everything = Filters(start=date(2017, 7, 1), end=date(2017, 7, 31))
+    assert q(corrected, "headline", Filters()).releases == q(corrected, "headline", everything).releases == 2
+    assert q(corrected, "counted_releases") == 3  # the source line's releases: every counted one
+    reparse_all(corrected)
+    assert q(corrected, "headline", Filters()).releases == 2
+
+
+def test_the_whole_datas_releases_reporting_are_counted_from_their_partial_index(two_days):
+    """The count reads ix_release_reporting alone, never a release row (each holds its text):
+    without the count among the index's columns, SQLite read every row the index named."""
+    from conftest import plan_of
+
+    engine = two_days.kw["bind"]
+    plan = plan_of(engine, lambda: q(two_days, "headline", Filters()), naming="report_count")
+    read = "COVERING INDEX" if engine.dialect.name == "sqlite" else "Index Only Scan using"
+    assert f"{read} ix_release_reporting" in plan, plan
+
+
 @pytest.mark.parametrize(
     ("filters", "strikes", "releases", "places", "reports"),
     [

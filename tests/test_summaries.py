@@ -60,7 +60,7 @@ def _snapshot(factory) -> dict[str, list[tuple]]:
         }
         snapshot["release totals"] = sorted(
             session.execute(select(models.Release.id, models.Release.stated_strikes, models.Release.stated_late_strikes,
-                                   models.Release.parsed_strikes)).all()
+                                   models.Release.parsed_strikes, models.Release.report_count)).all()
         )
     return snapshot
 

@@ -12,8 +12,10 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    literal_column,
     or_,
     select,
+    true,
     union_all,
 )
 from sqlalchemy.orm import Session
@@ -98,6 +100,10 @@ def coverage(session: Session, filters: Filters) -> Coverage:
                     int((covered["covered"] == NO_COUNTS).sum()), int(with_text))
 
 
+# a counted release that has a strike report, written as ix_release_reporting's own condition
+_REPORTING = (Release.report_count > literal_column("0"), Release.is_current == true())
+
+
 def headline(session: Session, filters: Filters) -> Headline:
     """Totals of the filtered strike reports."""
     source = strike_source(filters)
@@ -114,6 +120,8 @@ def _releases_reporting(session: Session, filters: Filters) -> int:
     if strike_source(filters) is DETAIL_STRIKES or filters.provinces or filters.places:
         # release_day knows days and countries, not places
         return int(session.scalar(report_rows(filters, func.count(distinct(StrikeReport.release_id)))) or 0)
+    if filters == Filters():  # the whole data: the counted releases that have a report, from their own count
+        return int(session.scalar(select(func.count()).select_from(Release).where(*_REPORTING)) or 0)
     statement = summary_select(ReleaseDay, filters, [func.count(distinct(ReleaseDay.release_id))], ReleaseDay.day,
                                 ReleaseDay.country, place_id=None, last_day=ReleaseDay.last_day)
     return int(session.scalar(statement) or 0)
