@@ -151,7 +151,8 @@ def _release_totals(session: Session, finding):
     # one's strikes from ix_strike_report_release, no row read; only the rows of the releases
     # whose counts differ are read, and checked from their totals
     differ = dict(session.execute(
-        select(Release.id, counted).where(Release.is_current.is_(True), Release.stated_strikes.is_not(None),
+        # "= true", not "IS true": both databases read it as ix_release_stated_totals's condition
+        select(Release.id, counted).where(Release.is_current == true(), Release.stated_strikes.is_not(None),
                                           counted != Release.stated_strikes + Release.stated_late_strikes)).all())
     rows = [row for ids in in_chunks(sorted(differ)) for row in session.execute(
         select(Release.id, Release.source, Release.period_start, Release.stated_totals).where(Release.id.in_(ids)))]

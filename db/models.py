@@ -63,7 +63,10 @@ class Place(Base):
 
 
 _TOTALS_DIFFER = "stated_strikes IS NOT NULL AND stated_strikes != parsed_strikes"
-_STATES_TOTAL = "stated_strikes IS NOT NULL"
+# the counted releases that state a total, as the audit writes it on each database (whether it
+# counts is part of the condition, so that no query of every release can take the index)
+_STATES_TOTAL_SQLITE = "stated_strikes IS NOT NULL AND is_current = 1"
+_STATES_TOTAL_POSTGRESQL = "stated_strikes IS NOT NULL AND is_current"
 # the counted releases that have a report, as db.queries.strikes writes it on each database
 _REPORTING_SQLITE = "report_count > 0 AND is_current = 1"
 _REPORTING_POSTGRESQL = "report_count > 0 AND is_current"
@@ -114,7 +117,7 @@ class Release(Base):
         # the counted releases that state a total, with what they state: the audit's totals check
         # reads them from here (reading the rows read every release text)
         Index("ix_release_stated_totals", "id", "is_current", "stated_strikes", "stated_late_strikes",
-              sqlite_where=text(_STATES_TOTAL), postgresql_where=text(_STATES_TOTAL)),
+              sqlite_where=text(_STATES_TOTAL_SQLITE), postgresql_where=text(_STATES_TOTAL_POSTGRESQL)),
         # the counted releases that have a report: the whole data's releases reporting strikes
         # are counted from here (partial: no other query can take it, as a plain index of the
         # count misled PostgreSQL's plan of the audit's totals check)

@@ -16,7 +16,6 @@ down_revision = "0017"
 branch_labels = None
 depends_on = None
 
-_STATES_TOTAL = "stated_strikes IS NOT NULL"
 
 
 def upgrade() -> None:
@@ -25,7 +24,8 @@ def upgrade() -> None:
     late = release.c.stated_totals[("late", "strikes")].as_integer()
     op.execute(release.update().where(late.is_not(None)).values(stated_late_strikes=late))
     op.create_index("ix_release_stated_totals", "release", ["id", "is_current", "stated_strikes", "stated_late_strikes"],
-                    sqlite_where=sa.text(_STATES_TOTAL), postgresql_where=sa.text(_STATES_TOTAL))
+                    sqlite_where=sa.text("stated_strikes IS NOT NULL AND is_current = 1"),
+                    postgresql_where=sa.text("stated_strikes IS NOT NULL AND is_current"))
     op.drop_index("ix_strike_report_release", table_name="strike_report")
     op.create_index("ix_strike_report_release", "strike_report", ["release_id", "strikes"])
 
