@@ -17,7 +17,6 @@ branch_labels = None
 depends_on = None
 
 
-
 def upgrade() -> None:
     op.add_column("release", sa.Column("stated_late_strikes", sa.Integer(), nullable=False, server_default="0"))
     release = sa.table("release", sa.column("stated_totals", sa.JSON()), sa.column("stated_late_strikes", sa.Integer()))
