@@ -129,18 +129,22 @@ def test_an_import_updates_only_the_reports_it_flags(factory):
         assert session.scalars(text("SELECT id FROM touched")).all() == list(flagged) and len(flagged) == 1
 
 
+def _plan_of_check(factory, check, naming: str) -> str:
+    """The plan of the statement naming `naming` that an audit check sends."""
+    def run():
+        with factory() as session:
+            return list(check(session, lambda *args, **kwargs: args))
+
+    return plan_of(factory.kw["bind"], run, naming=naming)
+
+
 def test_the_days_check_reads_the_flagged_reports_through_their_partial_index(factory):
     """The condition must read as ix_strike_report_day_off's own, or each database reads every
     strike report for the few flagged (written "IS true", SQLite scanned them all)."""
     from db.audit import _days_named
 
     ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
-
-    def days_check():
-        with factory() as session:
-            return list(_days_named(session, lambda *args, **kwargs: args))
-
-    plan = plan_of(factory.kw["bind"], days_check, naming="day_off")
+    plan = _plan_of_check(factory, _days_named, naming="day_off")
     assert "ix_strike_report_day_off" in plan, plan
 
 
@@ -150,12 +154,7 @@ def test_the_countries_check_reads_the_flagged_reports_through_their_partial_ind
     from db.audit import _countries
 
     _import_with_one_report_filed_in_another_country(factory)
-
-    def countries_check():
-        with factory() as session:
-            return list(_countries(session, lambda *args, **kwargs: args))
-
-    plan = plan_of(factory.kw["bind"], countries_check, naming="place_country")
+    plan = _plan_of_check(factory, _countries, naming="place_country")
     assert "ix_strike_report_country_off" in plan, plan
 
 
@@ -165,13 +164,8 @@ def test_the_repeated_lists_check_groups_the_counted_lists_from_an_index(factory
     from db.audit import _repeated_lists
 
     ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
-
-    def lists_check():
-        with factory() as session:
-            return list(_repeated_lists(session, lambda *args, **kwargs: args))
-
     engine = factory.kw["bind"]
-    plan = plan_of(engine, lists_check, naming="HAVING count(*)")
+    plan = _plan_of_check(factory, _repeated_lists, naming="HAVING count(*)")
     read = "COVERING INDEX" if engine.dialect.name == "sqlite" else "Index Only Scan using"
     assert f"{read} ix_release_list_key_current" in plan, plan
 
@@ -183,15 +177,10 @@ def test_the_totals_check_reads_no_release_or_report_row(factory):
     from db.audit import _release_totals
 
     ingest_files(factory, [("day1.txt", DAY_ONE.encode())])
-
-    def totals_check():
-        with factory() as session:
-            return list(_release_totals(session, lambda *args, **kwargs: args))
-
     engine = factory.kw["bind"]
-    plan = plan_of(engine, totals_check, naming="stated_strikes +")
+    plan = _plan_of_check(factory, _release_totals, naming="stated_strikes +")
+    read = "COVERING INDEX" if engine.dialect.name == "sqlite" else "Index Only Scan using"
     for index in ("ix_release_stated_totals", "ix_strike_report_release"):
-        read = "COVERING INDEX" if engine.dialect.name == "sqlite" else "Index Only Scan using"
         assert f"{read} {index}" in plan, plan
 
 
