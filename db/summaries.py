@@ -246,13 +246,14 @@ def refresh_release_totals(session: Session, release_ids: Iterable[int]) -> None
     release, report = models.Release, models.StrikeReport
     main_list = (report.block == "main") & report.itemised.is_(True)
     for ids in in_chunks(release_ids):
-        counts = {release_id: (parsed, reports) for release_id, parsed, reports in session.execute(
-            select(report.release_id, func.coalesce(func.sum(case((main_list, report.strikes), else_=0)), 0), func.count())
-            .where(report.release_id.in_(ids)).group_by(report.release_id))}
+        counts = {release_id: {"parsed": int(parsed), "reports": int(reports)}
+                  for release_id, parsed, reports in session.execute(
+                      select(report.release_id, func.coalesce(func.sum(case((main_list, report.strikes), else_=0)), 0),
+                             func.count())
+                      .where(report.release_id.in_(ids)).group_by(report.release_id))}
         stated = session.execute(select(release.id, release.stated_totals).where(release.id.in_(ids))).all()
         values = [{"release_id": release_id, "stated": overall_stated_strikes(totals or {}),
-                   "late": late_stated_strikes(totals or {}), "parsed": int(counts.get(release_id, (0, 0))[0]),
-                   "reports": int(counts.get(release_id, (0, 0))[1])}
+                   "late": late_stated_strikes(totals or {}), **counts.get(release_id, {"parsed": 0, "reports": 0})}
                   for release_id, totals in stated]
         if values:
             session.connection().execute(
