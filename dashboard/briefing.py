@@ -149,8 +149,9 @@ def text_figure(title: str, lines: Sequence[str], subtitle: str = "") -> go.Figu
         wrapped = _wrap(line, width)
         notes.append({"text": "<br>".join(wrapped), "x": 0.05, "y": y, "font": {"size": size}})
         y -= (len(wrapped) * size * 1.3 + size * 0.8) / HEIGHT
-    figure.update_layout(annotations=[{**note, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
-                                       "showarrow": False, "align": "left"} for note in notes])
+    # assigned: update_layout revalidates each annotation path by path (see charts.frame)
+    figure.layout.annotations = [{**note, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+                                  "showarrow": False, "align": "left"} for note in notes]
     return figure
 
 
