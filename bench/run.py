@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import itertools
 import json
@@ -476,37 +477,55 @@ def run_scale(scale: float, args, backends: Backends, largest: bool, results: di
 def measure_pages(url: str, repeats: int) -> dict:
     """Cold (fresh engine, first run) and warm (same engine, median of repeats) time of every
     page's query set, with each filter set."""
-    from bench.pages import FILTER_SETS, PAGES, run_page
+    from bench.pages import FILTER_SETS, PAGES
     from db.engine import make_engine
 
     out: dict = {}
-    for filter_name, filters in FILTER_SETS.items():
-        for page in PAGES:
-            engine = make_engine(url)
-            start = time.perf_counter()
-            cold_calls = run_page(engine, page, filters)
-            cold = time.perf_counter() - start
-            warm_totals, per_query = [], defaultdict(list)
-            for _ in range(repeats):
-                start = time.perf_counter()
-                calls = run_page(engine, page, filters)
-                warm_totals.append(time.perf_counter() - start)
-                for call in calls:
-                    per_query[call.label].append(call.seconds)
-            engine.dispose()
-            specs = {call.label: call.spec for call in cold_calls}
-            out.setdefault(filter_name, {})[page] = {
-                "cold_s": cold,
-                "warm_s": statistics.median(warm_totals),
-                "warm_max_s": max(warm_totals),
-                "queries": len(cold_calls),
-                "cold_queries": {call.label: call.seconds for call in cold_calls},
-                "warm_queries": {label: statistics.median(values) for label, values in per_query.items()},
-                "specs": specs,
-            }
-        log(f"   pages ({filter_name}) {url.split('/')[-1]}: " + ", ".join(
-            f"{page} {v['warm_s'] * 1000:.0f}/{v['cold_s'] * 1000:.0f} ms" for page, v in out[filter_name].items()))
+    # the collector as in the app: what the process holds before the pages frozen (start-up's
+    # objects, dashboard.frame), a full collection after each page run (Streamlit's
+    # runner.postScriptGC, after the page is sent), so no run pays for a walk of the heap that
+    # earlier work of this process left
+    gc.collect()
+    gc.freeze()
+    try:
+        for filter_name, filters in FILTER_SETS.items():
+            for page in PAGES:
+                out.setdefault(filter_name, {})[page] = _page_times(make_engine(url), page, filters, repeats)
+            log(f"   pages ({filter_name}) {url.split('/')[-1]}: " + ", ".join(
+                f"{page} {v['warm_s'] * 1000:.0f}/{v['cold_s'] * 1000:.0f} ms" for page, v in out[filter_name].items()))
+    finally:
+        gc.unfreeze()
     return out
+
+
+def _page_times(engine, page: str, filters, repeats: int) -> dict:
+    """One page's query set on a fresh engine: its first run (cold), then the median of repeats."""
+    from bench.pages import run_page
+
+    try:
+        start = time.perf_counter()
+        cold_calls = run_page(engine, page, filters)
+        cold = time.perf_counter() - start
+        gc.collect()
+        warm_totals, per_query = [], defaultdict(list)
+        for _ in range(repeats):
+            start = time.perf_counter()
+            calls = run_page(engine, page, filters)
+            warm_totals.append(time.perf_counter() - start)
+            gc.collect()
+            for call in calls:
+                per_query[call.label].append(call.seconds)
+    finally:
+        engine.dispose()
+    return {
+        "cold_s": cold,
+        "warm_s": statistics.median(warm_totals),
+        "warm_max_s": max(warm_totals),
+        "queries": len(cold_calls),
+        "cold_queries": {call.label: call.seconds for call in cold_calls},
+        "warm_queries": {label: statistics.median(values) for label, values in per_query.items()},
+        "specs": {call.label: call.spec for call in cold_calls},
+    }
 
 
 def _run_spec(engine, spec):
