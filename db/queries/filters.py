@@ -92,7 +92,13 @@ def target_condition(filters: Filters) -> ColumnElement[bool]:
 
 
 def _report_conditions(filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Release.is_current.is_(True)]
+    return [Release.is_current.is_(True), *strike_report_conditions(filters)]
+
+
+def strike_report_conditions(filters: Filters) -> list[ColumnElement[bool]]:
+    """The filters' conditions on a strike report itself (its days, country, place, targets):
+    report_rows adds that its release counts."""
+    conditions: list[ColumnElement[bool]] = []
     if filters.start:
         conditions.append(StrikeReport.strike_date >= filters.start)
     if filters.end:  # a span of days counts in a period that holds it whole (its first day too)

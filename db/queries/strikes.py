@@ -37,6 +37,7 @@ from db.queries.filters import (
     Filters,
     publication_period,
     report_rows,
+    strike_report_conditions,
     target_condition,
 )
 from db.queries.frames import as_date, as_frame, with_dates
@@ -118,8 +119,12 @@ def headline(session: Session, filters: Filters) -> Headline:
 def _releases_reporting(session: Session, filters: Filters) -> int:
     """How many current releases have a strike report among the filtered ones."""
     if strike_source(filters) is DETAIL_STRIKES or filters.provinces or filters.places:
-        # release_day knows days and countries, not places
-        return int(session.scalar(report_rows(filters, func.count(distinct(StrikeReport.release_id)))) or 0)
+        # release_day knows days and countries, not places. The counted releases among the
+        # filtered reports' releases: counting distinct releases over the reports joined to
+        # them looked a release up once a report (a province at 100x: 66 to 49 ms on SQLite)
+        reported = select(StrikeReport.release_id).where(*strike_report_conditions(filters))
+        return int(session.scalar(select(func.count()).select_from(Release).where(
+            Release.is_current.is_(True), Release.id.in_(reported))) or 0)
     if filters == Filters():  # the whole data: the counted releases that have a report, from their own count
         return int(session.scalar(select(func.count()).select_from(Release).where(*_REPORTING)) or 0)
     statement = summary_select(ReleaseDay, filters, [func.count(distinct(ReleaseDay.release_id))], ReleaseDay.day,
