@@ -503,6 +503,22 @@ def test_each_release_counts_its_reports_on_upgrade(empty_database_url):
     assert counts == [(1, 2), (2, 0)]
 
 
+def test_the_index_of_release_ids_carries_the_day_on_postgres_after_upgrade(empty_database_url):
+    """Revision 0021 rebuilds the index of release ids with the publication day included on
+    PostgreSQL, and leaves SQLite's as it was; either way it keeps its two columns."""
+    from sqlalchemy import inspect
+
+    from db.schema import upgrade
+
+    engine = _database_at(empty_database_url, "0020", (_OLD_RELEASE, {"id": 1, "key": "k", "stated": "{}"}))
+    upgrade(engine)
+    [index] = [index for index in inspect(engine).get_indexes("release") if index["name"] == "ix_release_id_current"]
+    engine.dispose()
+    assert index["column_names"] == ["id", "is_current"]
+    included = index.get("dialect_options", {}).get("postgresql_include", [])
+    assert included == (["published"] if engine.dialect.name == "postgresql" else []), index
+
+
 def test_two_versions_imported_at_once_leave_one_counted(factory):
     """Two versions of one release imported at the same moment were both counted on PostgreSQL
     (7 strikes charted instead of 3 or 4): the database keeps one counted version per release."""
