@@ -185,21 +185,25 @@ def reserve_ids(session: Session, table: Table, count: int) -> list[int]:
 
 # A table is analyzed again once it holds four times the pages its statistics counted. Any
 # statistics keep the planner's estimates in scale (it scales row counts by the table's current
-# size); a table never analyzed is what misleads it. Updates in place, as the summaries'
-# upserts make, do not count. The size on disk is known at once; the row counters lag.
+# size); a table never analyzed is what misleads it, however small: without statistics of the
+# places' kinds, a condition on them was taken to hold for one place in 200, and the flag of the
+# reports placed in another country compared every place with every report of the batch. Updates
+# in place, as the summaries' upserts make, do not count. The size on disk is known at once; the
+# row counters lag.
 _GROWTH = 4.0
 _MIN_PAGES = 16
 _GROWN_TABLES = text("""
     SELECT relname FROM pg_class
     WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r' AND relpersistence = 'p'
-      AND pg_relation_size(oid) / current_setting('block_size')::int > GREATEST(:min_pages, :growth * relpages)
+      AND (pg_relation_size(oid) / current_setting('block_size')::int > GREATEST(:min_pages, :growth * relpages)
+           OR (reltuples < 0 AND pg_relation_size(oid) > 0))
     ORDER BY relname
 """)
 
 
 def refresh_planner_statistics(session: Session) -> list[str]:
     """PostgreSQL: ANALYZE, inside the caller's transaction, the tables that grew much since
-    their statistics were taken; returns their names. Without statistics the planner takes a
+    their statistics were taken, and those with rows never analyzed; returns their names. Without statistics the planner takes a
     look-up of a few hundred release keys for most of the table and scans it, so an import of
     many files slowed down as the database grew (autovacuum, where it runs, analyzes only after
     its next pause, and a server may run without it). SQLite plans from its indexes alone:

@@ -224,7 +224,9 @@ def test_imports_at_the_same_time_add_up(factory):
 def test_imports_keep_the_planner_statistics_current(loaded):
     """PostgreSQL: an import leaves no table of more than 16 pages with more than four times
     the pages its statistics counted (without statistics a release-key look-up scanned the whole
-    release table); a second call finds nothing to do. SQLite has nothing to refresh."""
+    release table), and no table with rows never analyzed (the places: the flag of the reports
+    in another country compared every place with every report of a batch); a second call finds
+    nothing to do. SQLite has nothing to refresh."""
     from db.engine import refresh_planner_statistics
 
     with loaded() as session:
@@ -235,6 +237,11 @@ def test_imports_keep_the_planner_statistics_current(loaded):
             "SELECT relname, relpages, pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class"
             " WHERE relname IN ('release', 'strike_report', 'target')"
         ))}
+        never_analyzed = session.execute(text(
+            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'"
+            " AND reltuples < 0 AND pg_relation_size(oid) > 0")).scalars().all()
+        places = session.scalar(text("SELECT count(*) FROM place"))
+    assert places and never_analyzed == []
     assert pages["target"][1] > 16  # big enough to have been analyzed
     for name, (counted, actual) in pages.items():
         assert actual <= max(16, 4 * counted), (name, counted, actual)
