@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from db import models, summaries
 from db.engine import execute_many, reserve_ids
 from db.reference_totals import published_total_row
-from db.versions import DUPLICATE, Planner, Version, parsed_list_key
+from db.versions import DUPLICATE, Planner, Version
 from loaders import ParsedRelease
 from loaders.dates import assumed_strike_day
 from loaders.records import StrikeReport
@@ -196,7 +196,7 @@ def store_releases(
             "format": parsed.format, "title": parsed.title,
             "published": parsed.published, "period_start": parsed.period_start, "period_end": parsed.period_end,
             "stated_totals": parsed.stated_record(),
-            "stated_strikes": parsed.stated_overall_strikes, "list_key": parsed_list_key(parsed),
+            "stated_strikes": parsed.stated_overall_strikes, "list_key": planner.list_key(parsed),
             "parsed_strikes": parsed.parsed_totals()["all"].strikes or 0,
             "stated_late_strikes": parsed.late_on_top().strikes or 0,
             "report_count": len(parsed.strikes),

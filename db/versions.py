@@ -116,11 +116,12 @@ def _parsed_sentences(parsed: ParsedRelease) -> frozenset[str]:
     return line_sentences(report.sentence for report in parsed.strikes if report.itemised and report.strikes)
 
 
-def _same_release(parsed: ParsedRelease, other: Version) -> bool:
-    """Whether a release with the list of a counted one under another date is a copy of it: a
-    long list (SAME_LIST_LINES) says so alone; a short one also needs the same days and the same
-    stated overall, and two full texts (a repost dated the day it was reposted)."""
-    if _list_lines(parsed_list_key(parsed)) >= SAME_LIST_LINES:
+def _same_release(parsed: ParsedRelease, listed: str, other: Version) -> bool:
+    """Whether a release (its list key: listed) with the list of a counted one under another
+    date is a copy of it: a long list (SAME_LIST_LINES) says so alone; a short one also needs the
+    same days and the same stated overall, and two full texts (a repost dated the day it was
+    reposted)."""
+    if _list_lines(listed) >= SAME_LIST_LINES:
         return True
     full_texts = parsed.format not in ("archive", "starter") and other.format not in ("archive", "starter")
     stated = parsed.stated_overall_strikes
@@ -140,10 +141,12 @@ class Planner:
         self.by_hash: dict[str, Version] = {}
         self.current: dict[str, Version] = {}
         self.by_list: dict[str, Version] = {}
+        # each release's list key, worked out once (hashing its lines is most of a plan's work)
+        self._list_keys = {id(parsed): parsed_list_key(parsed) for parsed in parsed_list}
         release = models.Release
         hashes = [parsed.content_hash for parsed in parsed_list]
         keys = [release_key(parsed) for parsed in parsed_list]
-        lists = [key for key in map(parsed_list_key, parsed_list) if key]
+        lists = [key for key in self._list_keys.values() if key]
         for chunk in in_chunks(hashes):
             for content_hash, release_id, format in session.execute(
                 select(release.content_hash, release.id, release.format).where(release.content_hash.in_(chunk))
@@ -162,13 +165,18 @@ class Planner:
                     if listed:
                         self.by_list.setdefault(listed, version)
 
+    def list_key(self, parsed: ParsedRelease) -> str | None:
+        """parsed_list_key of a release of the file."""
+        return self._list_keys[id(parsed)]
+
     def key_of(self, parsed: ParsedRelease) -> str:
         """The release_key a release is stored under: its own, or that of the counted copy of the
         same release it meets under another date (see _same_release, _copy_without_dateline)."""
         key = release_key(parsed)
         if key not in self.current:
-            same = self.by_list.get(parsed_list_key(parsed))
-            if same is not None and (_same_release(parsed, same) or self._copy_without_dateline(parsed, same)):
+            listed = self.list_key(parsed)
+            same = self.by_list.get(listed)
+            if same is not None and (_same_release(parsed, listed, same) or self._copy_without_dateline(parsed, same)):
                 return same.key
         return key
 
@@ -213,7 +221,7 @@ class Planner:
         self.by_hash[parsed.content_hash] = version
         if counted:
             self.current[key] = version
-            listed = parsed_list_key(parsed)
+            listed = self.list_key(parsed)
             if listed is not None:
                 self.by_list[listed] = version
         return version
