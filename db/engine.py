@@ -29,14 +29,26 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # the last commits may be rolled back); FULL syncs the disk on every commit, which costs
     # an import of many files tens of milliseconds per file.
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # The WAL is written back to the database file after every 40 MB instead of every 4 MB: at
+    # 100x one import of 200 releases writes about 4,400 pages, so the default wrote back after
+    # every file; a page that several files change is written back once.
+    cursor.execute(f"PRAGMA wal_autocheckpoint={_WAL_CHECKPOINT_PAGES}")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+_WAL_CHECKPOINT_PAGES = 10_000
+# A writer's page cache holds the index pages its transaction changes until the commit (64 MB,
+# in KiB); a reader's is SQLite's default, 2 MB: a larger one made the pages' queries slower.
+_WRITER_CACHE_KIB, _READER_CACHE_KIB = 65_536, 2_000
 
 
 def _sqlite_begin(connection) -> None:
     # Writers take the write lock up front: two deferred transactions that both read and then
     # write would deadlock, and SQLite answers "database is locked" without waiting.
     immediate = connection.get_execution_options().get("immediate", False)
+    cache = _WRITER_CACHE_KIB if immediate else _READER_CACHE_KIB
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{cache}")
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
