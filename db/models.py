@@ -150,7 +150,8 @@ class Release(Base):
     # what the release reports, as one key (db.versions.list_key): a copy of it under another date
     # is found by it, and counted once
     list_key: Mapped[str | None] = mapped_column(String(48))
-    raw_text: Mapped[str | None] = mapped_column(Text)  # None for starter facts (no release text)
+    # None for starter facts (no release text); compressed with LZ4 on PostgreSQL (0022)
+    raw_text: Mapped[str | None] = mapped_column(Text)
     # no index of its own: nearly every row is current, and such an index misleads the planner
     is_current: Mapped[bool] = mapped_column(Boolean, default=True)
     # False for a narrative summary that gives no strike counts: it covers its period, nothing more
