@@ -16,6 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from db.settings import get_settings
 
+# The WAL is written back to the database file after every 40 MB instead of every 4 MB: at 100x
+# one import of 200 releases writes about 4,400 pages, so the default wrote back after every
+# file; a page that several files change is written back once.
+_WAL_CHECKPOINT_PAGES = 10_000
+# A writer's page cache holds the index pages its transaction changes until the commit (64 MB,
+# in KiB); a reader's is SQLite's default, 2 MB: a larger one made the pages' queries slower.
+_WRITER_CACHE_KIB, _READER_CACHE_KIB = 65_536, 2_000
+
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # Let SQLAlchemy, not the sqlite3 module, open transactions, so savepoints and rollbacks
@@ -29,18 +37,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # the last commits may be rolled back); FULL syncs the disk on every commit, which costs
     # an import of many files tens of milliseconds per file.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    # The WAL is written back to the database file after every 40 MB instead of every 4 MB: at
-    # 100x one import of 200 releases writes about 4,400 pages, so the default wrote back after
-    # every file; a page that several files change is written back once.
     cursor.execute(f"PRAGMA wal_autocheckpoint={_WAL_CHECKPOINT_PAGES}")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
-
-
-_WAL_CHECKPOINT_PAGES = 10_000
-# A writer's page cache holds the index pages its transaction changes until the commit (64 MB,
-# in KiB); a reader's is SQLite's default, 2 MB: a larger one made the pages' queries slower.
-_WRITER_CACHE_KIB, _READER_CACHE_KIB = 65_536, 2_000
 
 
 def _sqlite_begin(connection) -> None:
@@ -218,9 +217,9 @@ _GROWN_TABLES = text("""
 
 def refresh_planner_statistics(session: Session) -> list[str]:
     """PostgreSQL: ANALYZE, inside the caller's transaction, the tables that grew much since
-    their statistics were taken, and those with rows never analyzed; returns their names. Without statistics the planner takes a
-    look-up of a few hundred release keys for most of the table and scans it, so an import of
-    many files slowed down as the database grew (autovacuum, where it runs, analyzes only after
+    their statistics were taken, and those with rows never analyzed; returns their names.
+    Without statistics the planner takes a look-up of a few hundred release keys for most of the
+    table and scans it, so an import of many files slowed down as the database grew (autovacuum, where it runs, analyzes only after
     its next pause, and a server may run without it). SQLite plans from its indexes alone:
     nothing to do. Statistics only guide plans: a table that cannot be analyzed is skipped,
     never the import's failure."""
