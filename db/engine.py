@@ -14,12 +14,14 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.checkpoint import BACKGROUND_CHECKPOINT_BYTES, checkpoint_soon
 from db.settings import get_settings
 
 # The WAL is written back to the database file after every 40 MB instead of every 4 MB: at 100x
 # one import of 200 releases writes about 4,400 pages, so the default wrote back after every
-# file; a page that several files change is written back once.
-_WAL_CHECKPOINT_PAGES = 10_000
+# file; a page that several files change is written back once. This is the bound: past 4 MB a
+# write transaction has it written back on a thread of its own (checkpoint.py) meanwhile.
+_WAL_CHECKPOINT_PAGES = 40_000
 # A writer's page cache holds the index pages its transaction changes until the commit (64 MB,
 # in KiB); a reader's is SQLite's default, 2 MB: a larger one made the pages' queries slower.
 _WRITER_CACHE_KIB, _READER_CACHE_KIB = 65_536, 2_000
@@ -38,6 +40,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # an import of many files tens of milliseconds per file.
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute(f"PRAGMA wal_autocheckpoint={_WAL_CHECKPOINT_PAGES}")
+    # once reset, the WAL file is cut back, so its size tells what was written since
+    cursor.execute(f"PRAGMA journal_size_limit={BACKGROUND_CHECKPOINT_BYTES}")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
 
@@ -57,6 +61,9 @@ def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session, session.begin():
         session.connection(execution_options={"immediate": True})
         yield session
+    engine = factory.kw["bind"]
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        checkpoint_soon(engine.url.database)
 
 
 def make_engine(url: str | None = None) -> Engine:

@@ -649,8 +649,9 @@ def test_after_any_imports_and_undos_the_best_remaining_version_counts(factory, 
 
 def test_on_sqlite_a_writer_keeps_its_pages_in_a_larger_cache_and_a_reader_does_not(tmp_path):
     """An import's transaction has a 64 MB page cache (at 100x a file changes about 4,400 pages
-    of the indexes), the next read on the same connection SQLite's default 2 MB again; the WAL
-    is written back every 10,000 pages."""
+    of the indexes), the next read on the same connection SQLite's default 2 MB again; the
+    writer writes the WAL back itself only past 40,000 pages (the checkpoint thread does it
+    from 4 MB on), and a reset WAL is cut back to 4 MB."""
     from sqlalchemy import text
 
     from db.engine import make_engine, session_factory, write_transaction
@@ -664,7 +665,8 @@ def test_on_sqlite_a_writer_keeps_its_pages_in_a_larger_cache_and_a_reader_does_
     with factory() as session:
         assert pragma(session, "cache_size") == -2000
     with write_transaction(factory) as session:
-        assert (pragma(session, "cache_size"), pragma(session, "wal_autocheckpoint")) == (-65536, 10000)
+        assert (pragma(session, "cache_size"), pragma(session, "wal_autocheckpoint")) == (-65536, 40000)
+        assert pragma(session, "journal_size_limit") == 4 * 1024 * 1024
         writer = session.connection().connection.dbapi_connection
     with factory() as session:
         assert session.connection().connection.dbapi_connection is writer  # the pool's one connection
