@@ -25,6 +25,8 @@ _LOG = logging.getLogger("strikes.db")
 BACKGROUND_CHECKPOINT_BYTES = 4 * 1024 * 1024
 # A thread with nothing to do for this long ends; the next large commit starts another.
 _IDLE_SECONDS = 30.0
+# The longest an engine's disposal waits for a checkpoint under way (one takes well under 1 s).
+_FINISH_SECONDS = 60.0
 
 _lock = threading.Lock()
 _checkpointers: dict[str, BackgroundCheckpointer] = {}
@@ -80,3 +82,12 @@ def checkpoint_soon(path: str) -> BackgroundCheckpointer | None:
             checkpointer.start()
         checkpointer.request()
     return checkpointer
+
+
+def finish_checkpoints(path: str) -> None:
+    """Wait until no checkpoint of the file at path is asked for or running: once its engine is
+    disposed, the file may be copied whole (the thread's connection is closed between runs)."""
+    with _lock:
+        checkpointer = _checkpointers.get(os.path.abspath(path))
+    if checkpointer is not None and not checkpointer.idle.wait(_FINISH_SECONDS):
+        _LOG.warning("a background checkpoint of %s still runs after %.0f s", path, _FINISH_SECONDS)

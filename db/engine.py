@@ -14,7 +14,7 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from db.checkpoint import BACKGROUND_CHECKPOINT_BYTES, checkpoint_soon
+from db.checkpoint import BACKGROUND_CHECKPOINT_BYTES, checkpoint_soon, finish_checkpoints
 from db.settings import get_settings
 
 # The WAL is written back to the database file after every 40 MB instead of every 4 MB: at 100x
@@ -61,9 +61,13 @@ def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     with factory() as session, session.begin():
         session.connection(execution_options={"immediate": True})
         yield session
-    engine = factory.kw["bind"]
-    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
-        checkpoint_soon(engine.url.database)
+    if path := _sqlite_file(factory.kw["bind"]):
+        checkpoint_soon(path)
+
+
+def _sqlite_file(engine: Engine) -> str | None:
+    in_memory = engine.url.database in (None, "", ":memory:")
+    return engine.url.database if engine.dialect.name == "sqlite" and not in_memory else None
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -75,6 +79,8 @@ def make_engine(url: str | None = None) -> Engine:
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+        if path := _sqlite_file(engine):
+            event.listen(engine, "engine_disposed", lambda _engine: finish_checkpoints(path))
     return engine
 
 

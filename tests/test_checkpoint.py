@@ -59,10 +59,50 @@ def test_a_database_removed_meanwhile_is_not_created_again(tmp_path):
     engine, factory = _database(path)
     _write(factory, 6)
     thread = checkpoint._checkpointers[str(path)]
-    assert thread.idle.wait(_WAIT_SECONDS)
-    engine.dispose()
+    engine.dispose()  # waits for the checkpoint asked for
+    assert thread.idle.is_set() and thread.last is not None
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     thread.request()
     assert thread.idle.wait(_WAIT_SECONDS)
     assert not path.exists()
+
+
+def test_disposing_of_the_engine_waits_for_a_checkpoint_under_way(tmp_path, monkeypatch):
+    """So a file copied after its engine is disposed is whole: no checkpoint writes it meanwhile."""
+    import threading
+
+    entered, release, waiting = threading.Event(), threading.Event(), threading.Event()
+    order: list[str] = []
+    connect = checkpoint.sqlite3.connect
+
+    def held_connect(*args, **kwargs):  # the thread's checkpoint, held until released
+        entered.set()
+        release.wait(_WAIT_SECONDS)
+        return connect(*args, **kwargs)
+
+    class SeenWaiting(threading.Event):
+        def wait(self, timeout=None):
+            waiting.set()
+            return super().wait(timeout)
+
+    path = tmp_path / "strikes.db"
+    engine, factory = _database(path)
+    monkeypatch.setattr(checkpoint.sqlite3, "connect", held_connect)
+    _write(factory, 6)
+    thread = checkpoint._checkpointers[str(path)]
+    assert entered.wait(_WAIT_SECONDS)
+    thread.idle = SeenWaiting()  # the checkpoint is under way: its idle event is not set
+    thread.request()
+
+    def dispose():
+        engine.dispose()
+        order.append("disposed")
+
+    disposer = threading.Thread(target=dispose)
+    disposer.start()
+    assert waiting.wait(_WAIT_SECONDS)  # the disposal waits on the thread
+    order.append("released")
+    release.set()
+    disposer.join(_WAIT_SECONDS)
+    assert order == ["released", "disposed"] and thread.last is not None
