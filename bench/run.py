@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import inspect
 import io
 import itertools
 import json
@@ -541,8 +542,8 @@ def _run_spec(engine, spec):
     from sqlalchemy.orm import Session
 
     function, args, kwargs = spec
-    if not args and not kwargs:  # one of the page frame's checks, which open their own session
-        return function()
+    if "session" not in inspect.signature(function).parameters:
+        return function(*args, **kwargs)  # one of the page frame's checks: they open their own session
     with Session(engine, expire_on_commit=False) as session:
         return function(session, *args, **kwargs)
 
