@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from db.checkpoint import BACKGROUND_CHECKPOINT_BYTES, checkpoint_soon, finish_checkpoints
 from db.settings import get_settings
 
-# The WAL is written back to the database file after every 40 MB instead of every 4 MB: at 100x
-# one import of 200 releases writes about 4,400 pages, so the default wrote back after every
-# file; a page that several files change is written back once. This is the bound: past 4 MB a
-# write transaction has it written back on a thread of its own (checkpoint.py) meanwhile.
+# The writer itself writes the WAL back to the database file only past 160 MB (SQLite's default:
+# 4 MB): past 4 MB a write transaction has it written back on a thread of its own meanwhile
+# (checkpoint.py), so this is the bound, reached only when that thread falls behind; then the
+# writer copies only what the thread has not. (At 100x one import of 200 releases writes about
+# 4,400 pages: the writer waited for a checkpoint every two or three files.)
 _WAL_CHECKPOINT_PAGES = 40_000
 # A writer's page cache holds the index pages its transaction changes until the commit (64 MB,
 # in KiB); a reader's is SQLite's default, 2 MB: a larger one made the pages' queries slower.
