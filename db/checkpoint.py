@@ -42,10 +42,14 @@ class BackgroundCheckpointer(threading.Thread):
         self.idle = threading.Event()  # set while no checkpoint is asked for or running
         self.idle.set()
         self.last: tuple[int, int, int] | None = None  # (busy, log frames, frames written back)
+        # a request and the thread's "nothing left" are each one step: a request made as the
+        # thread finishes never leaves idle set with a checkpoint still to run
+        self._requests = threading.Lock()
 
     def request(self) -> None:
-        self.idle.clear()
-        self.wake.set()
+        with self._requests:
+            self.idle.clear()
+            self.wake.set()
 
     def run(self) -> None:
         while True:
@@ -62,8 +66,9 @@ class BackgroundCheckpointer(threading.Thread):
             except sqlite3.Error as error:
                 # the writer's own checkpoint still bounds the log: nothing is lost by skipping
                 _LOG.warning("background checkpoint of %s skipped: %s", self.path, error)
-            if not self.wake.is_set():
-                self.idle.set()
+            with self._requests:
+                if not self.wake.is_set():
+                    self.idle.set()
 
 
 def checkpoint_soon(path: str) -> BackgroundCheckpointer | None:
