@@ -233,10 +233,10 @@ def refresh_planner_statistics(session: Session) -> list[str]:
     """PostgreSQL: ANALYZE, inside the caller's transaction, the tables that grew much since
     their statistics were taken, and those with rows never analyzed; returns their names.
     Without statistics the planner takes a look-up of a few hundred release keys for most of the
-    table and scans it, so an import of many files slowed down as the database grew (autovacuum, where it runs, analyzes only after
-    its next pause, and a server may run without it). SQLite plans from its indexes alone:
-    nothing to do. Statistics only guide plans: a table that cannot be analyzed is skipped,
-    never the import's failure."""
+    table and scans it, so an import of many files slowed down as the database grew
+    (autovacuum, where it runs, analyzes only after its next pause, and a server may run
+    without it). SQLite plans from its indexes alone: nothing to do. Statistics only guide
+    plans: a table that cannot be analyzed is skipped, never the import's failure."""
     if session.get_bind().dialect.name != "postgresql":
         return []
     stale = list(session.execute(_GROWN_TABLES, {"growth": _GROWTH, "min_pages": _MIN_PAGES}).scalars())
